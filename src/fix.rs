@@ -1,0 +1,245 @@
+//! The fix data model: findings, edits, and how safe each rewrite is.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// How safe a rewrite is. Ordered: `Manual < Review < Safe`, so a threshold is one comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// No automatic rewrite: guidance only.
+    Manual,
+    /// A rewrite exists, but behaviour or semantics may change; the message says how.
+    Review,
+    /// Same behaviour: the rewrite only moves to a new name or spelling.
+    Safe,
+}
+
+impl Safety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Review => "review",
+            Self::Safe => "safe",
+        }
+    }
+}
+
+impl fmt::Display for Safety {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How much a finding matters if left alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Works on TF2 as is; a cleaner spelling exists.
+    Info,
+    /// May work, but behaviour differs or is deprecated.
+    Warning,
+    /// Fails on TF2 (missing symbol, removed argument, unparseable file).
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One replacement of a byte range of the original text. An insertion has an empty range.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replacement(range: Range<usize>, content: impl Into<String>) -> Self {
+        let content = content.into();
+        debug_assert!(range.start <= range.end);
+        Self { range, content }
+    }
+
+    pub fn insertion(at: usize, content: impl Into<String>) -> Self {
+        let content = content.into();
+        debug_assert!(!content.is_empty(), "an insertion must insert something");
+        Self {
+            range: at..at,
+            content,
+        }
+    }
+
+    pub fn deletion(range: Range<usize>) -> Self {
+        debug_assert!(!range.is_empty(), "a deletion must delete something");
+        Self {
+            range,
+            content: String::new(),
+        }
+    }
+
+    /// Whether two edits cannot both be applied. Identical edits do not conflict (they are merged),
+    /// and two insertions at the same point conflict only if they differ.
+    pub fn conflicts_with(&self, other: &Self) -> bool {
+        if self == other {
+            return false;
+        }
+        if self.range.is_empty() && other.range.is_empty() {
+            return self.range.start == other.range.start;
+        }
+        self.range.start < other.range.end && other.range.start < self.range.end
+            || (self.range.is_empty()
+                && self.range.start > other.range.start
+                && self.range.start < other.range.end)
+            || (other.range.is_empty()
+                && other.range.start > self.range.start
+                && other.range.start < self.range.end)
+    }
+}
+
+/// A set of edits that only make sense together, with one safety level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// Sorted by start offset, non-overlapping.
+    pub edits: Vec<Edit>,
+    pub safety: Safety,
+    /// Short label of this alternative, e.g. "compat.v1" or "native".
+    pub label: &'static str,
+}
+
+impl Fix {
+    fn new(mut edits: Vec<Edit>, safety: Safety, label: &'static str) -> Self {
+        debug_assert!(safety != Safety::Manual, "a manual finding has no fix");
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        edits.dedup();
+        debug_assert!(
+            edits.windows(2).all(|w| !w[0].conflicts_with(&w[1])),
+            "edits of one fix overlap: {edits:?}"
+        );
+        Self {
+            edits,
+            safety,
+            label,
+        }
+    }
+
+    /// A rewrite with the same behaviour.
+    pub fn safe(edits: Vec<Edit>) -> Self {
+        Self::new(edits, Safety::Safe, "upgrade")
+    }
+
+    /// A rewrite whose behaviour may differ; the finding's message says how.
+    pub fn review(edits: Vec<Edit>) -> Self {
+        Self::new(edits, Safety::Review, "upgrade")
+    }
+
+    #[must_use]
+    pub fn labelled(mut self, label: &'static str) -> Self {
+        self.label = label;
+        self
+    }
+
+    /// The byte span from the first edit's start to the last edit's end.
+    pub fn span(&self) -> Range<usize> {
+        let start = self.edits.first().map_or(0, |e| e.range.start);
+        let end = self
+            .edits
+            .iter()
+            .map(|e| e.range.end)
+            .max()
+            .unwrap_or(start);
+        start..end
+    }
+}
+
+/// What a rule found at one place, with zero (manual) or more alternative fixes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is (byte range of the original text).
+    pub range: Range<usize>,
+    /// Alternatives, the default first. Empty: manual finding, guidance only.
+    pub fixes: Vec<Fix>,
+    /// Indices (in the same file's finding list) of findings this one needs applied with it,
+    /// e.g. the import its replacement uses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<usize>,
+}
+
+impl Finding {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule,
+            severity,
+            message: message.into(),
+            range,
+            fixes: Vec::new(),
+            requires: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// The safety of the default fix, or `Manual` when there is none.
+    pub fn safety(&self) -> Safety {
+        self.fixes.first().map_or(Safety::Manual, |f| f.safety)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safety_is_ordered() {
+        assert!(Safety::Manual < Safety::Review && Safety::Review < Safety::Safe);
+    }
+
+    #[test]
+    fn conflicts() {
+        let a = Edit::replacement(0..5, "x");
+        assert!(a.conflicts_with(&Edit::replacement(4..6, "y")));
+        assert!(!a.conflicts_with(&Edit::replacement(5..6, "y")));
+        assert!(!a.conflicts_with(&a.clone()));
+        assert!(Edit::insertion(3, "a").conflicts_with(&Edit::insertion(3, "b")));
+        assert!(Edit::insertion(3, "a").conflicts_with(&a));
+        assert!(!Edit::insertion(5, "a").conflicts_with(&a));
+        assert!(!Edit::insertion(0, "a").conflicts_with(&a));
+    }
+
+    #[test]
+    fn fix_sorts_and_dedups() {
+        let f = Fix::safe(vec![
+            Edit::replacement(5..6, "b"),
+            Edit::replacement(0..1, "a"),
+            Edit::replacement(0..1, "a"),
+        ]);
+        assert_eq!(f.edits.len(), 2);
+        assert_eq!(f.span(), 0..6);
+    }
+}

@@ -1,0 +1,407 @@
+//! The plan of one file: its findings grouped into hunks, and a decision for each.
+//!
+//! Decisions are kept per finding, so that the review UI (which decides whole hunks) and the
+//! non-interactive `apply` (which decides by rule and safety) share one model and one apply path.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::apply::{self, Applied};
+use crate::fix::{Finding, Fix, Safety};
+use crate::source::{Encoding, LineIndex};
+
+/// What the user (or the policy) decided about a finding's fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    #[default]
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+/// A group of fixes on adjacent lines, reviewed together.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hunk {
+    /// Indices of the findings (with fixes) in this hunk.
+    pub findings: Vec<usize>,
+    /// 0-based lines of the original the hunk covers (end exclusive).
+    pub lines: Range<usize>,
+    /// Byte range of those whole lines.
+    pub bytes: Range<usize>,
+    /// Hunks this one needs (an import line, the eager switch), by index in the file.
+    pub requires: Vec<usize>,
+    /// Stable across runs and line shifts: rules + normalised before/after text (+ occurrence).
+    pub key: String,
+}
+
+/// One flagged file and everything decided about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FilePlan {
+    /// The path as the user sees it.
+    pub path: PathBuf,
+    /// The root it was found under (writes never leave it).
+    #[serde(skip)]
+    pub root: PathBuf,
+    #[serde(skip)]
+    pub text: String,
+    #[serde(skip)]
+    pub encoding: Encoding,
+    #[serde(skip)]
+    pub lines: LineIndex,
+    /// Whether the original parsed without errors (then the result must too).
+    pub parsed_cleanly: bool,
+    pub findings: Vec<Finding>,
+    pub decisions: Vec<Decision>,
+    /// Chosen alternative per finding (index into `fixes`).
+    pub choices: Vec<usize>,
+    pub hunks: Vec<Hunk>,
+}
+
+/// FNV-1a, 64 bits: a stable hash for hunk keys (std's hasher may change between releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl FilePlan {
+    pub fn new(
+        path: PathBuf,
+        root: PathBuf,
+        text: String,
+        encoding: Encoding,
+        parsed_cleanly: bool,
+        findings: Vec<Finding>,
+    ) -> Self {
+        let lines = LineIndex::new(&text);
+        let n = findings.len();
+        let mut plan = Self {
+            path,
+            root,
+            text,
+            encoding,
+            lines,
+            parsed_cleanly,
+            findings,
+            decisions: vec![Decision::Pending; n],
+            choices: vec![0; n],
+            hunks: Vec::new(),
+        };
+        plan.hunks = plan.group();
+        plan
+    }
+
+    /// 0-based line span of a finding's edits, over all its alternatives.
+    fn line_span(&self, i: usize) -> Range<usize> {
+        let f = &self.findings[i];
+        let start = f
+            .fixes
+            .iter()
+            .map(|x| x.span().start)
+            .min()
+            .unwrap_or(f.range.start);
+        let end = f
+            .fixes
+            .iter()
+            .map(|x| x.span().end)
+            .max()
+            .unwrap_or(f.range.end);
+        self.lines.line_of(start)..self.lines.line_of(end) + 1
+    }
+
+    fn group(&self) -> Vec<Hunk> {
+        let mut order: Vec<usize> = (0..self.findings.len())
+            .filter(|&i| !self.findings[i].fixes.is_empty())
+            .collect();
+        order.sort_by_key(|&i| (self.line_span(i).start, self.line_span(i).end, i));
+        let mut hunks: Vec<Hunk> = Vec::new();
+        for i in order {
+            let span = self.line_span(i);
+            match hunks.last_mut() {
+                Some(h) if span.start <= h.lines.end => {
+                    h.lines.end = h.lines.end.max(span.end);
+                    h.findings.push(i);
+                }
+                _ => hunks.push(Hunk {
+                    findings: vec![i],
+                    lines: span,
+                    bytes: 0..0,
+                    requires: Vec::new(),
+                    key: String::new(),
+                }),
+            }
+        }
+        let hunk_of: HashMap<usize, usize> = hunks
+            .iter()
+            .enumerate()
+            .flat_map(|(h, hunk)| hunk.findings.iter().map(move |&f| (f, h)))
+            .collect();
+        let mut seen: HashMap<u64, usize> = HashMap::new();
+        for h in 0..hunks.len() {
+            let lines = hunks[h].lines.clone();
+            let start = self.lines.line_start(lines.start);
+            let end = if lines.end >= self.lines.line_count() {
+                self.text.len()
+            } else {
+                self.lines.line_start(lines.end)
+            };
+            hunks[h].bytes = start..end;
+            let mut requires: Vec<usize> = hunks[h]
+                .findings
+                .iter()
+                .flat_map(|f| &self.findings[*f].requires)
+                .filter_map(|r| hunk_of.get(r).copied())
+                .filter(|&r| r != h)
+                .collect();
+            requires.sort_unstable();
+            requires.dedup();
+            hunks[h].requires = requires;
+            let mut rules: Vec<&str> = hunks[h]
+                .findings
+                .iter()
+                .map(|&f| self.findings[f].rule)
+                .collect();
+            rules.dedup();
+            let (before, after) = self.hunk_texts_with(&hunks[h], &self.choices);
+            let digest = fnv1a(
+                format!(
+                    "{}\0{}\0{}",
+                    rules.join(","),
+                    normalise(&before),
+                    normalise(&after)
+                )
+                .as_bytes(),
+            );
+            let n = seen.entry(digest).or_insert(0);
+            *n += 1;
+            hunks[h].key = format!("{digest:016x}-{n}");
+        }
+        hunks
+    }
+
+    /// The chosen fix of finding `i`.
+    pub fn chosen(&self, i: usize) -> Option<&Fix> {
+        let f = &self.findings[i];
+        f.fixes.get(self.choices[i]).or_else(|| f.fixes.first())
+    }
+
+    fn hunk_texts_with(&self, hunk: &Hunk, choices: &[usize]) -> (String, String) {
+        let before = &self.text[hunk.bytes.clone()];
+        let fixes: Vec<Fix> = hunk
+            .findings
+            .iter()
+            .filter_map(|&i| {
+                let f = &self.findings[i];
+                f.fixes.get(choices[i]).or_else(|| f.fixes.first())
+            })
+            .map(|fix| shifted(fix, hunk.bytes.start, hunk.bytes.end))
+            .collect();
+        let refs: Vec<&Fix> = fixes.iter().collect();
+        (before.to_owned(), apply::apply_fixes(before, &refs).text)
+    }
+
+    /// The original lines of a hunk and what they become with its fixes applied.
+    pub fn hunk_texts(&self, h: usize) -> (String, String) {
+        self.hunk_texts_with(&self.hunks[h], &self.choices)
+    }
+
+    /// The decision shown for a hunk: pending if any finding is, else accepted if any is.
+    pub fn hunk_decision(&self, h: usize) -> Decision {
+        let ds = self.hunks[h].findings.iter().map(|&i| self.decisions[i]);
+        let mut any_accepted = false;
+        for d in ds {
+            match d {
+                Decision::Pending => return Decision::Pending,
+                Decision::Accepted => any_accepted = true,
+                Decision::Rejected => {}
+            }
+        }
+        if any_accepted {
+            Decision::Accepted
+        } else {
+            Decision::Rejected
+        }
+    }
+
+    /// The lowest safety of the hunk's chosen fixes.
+    pub fn hunk_safety(&self, h: usize) -> Safety {
+        self.hunks[h]
+            .findings
+            .iter()
+            .filter_map(|&i| self.chosen(i))
+            .map(|f| f.safety)
+            .min()
+            .unwrap_or(Safety::Manual)
+    }
+
+    /// Decide a hunk. Accepting also accepts what it requires (transitively).
+    pub fn decide_hunk(&mut self, h: usize, decision: Decision) {
+        let mut stack = vec![h];
+        let mut done = vec![false; self.hunks.len()];
+        while let Some(h) = stack.pop() {
+            if std::mem::replace(&mut done[h], true) {
+                continue;
+            }
+            for &i in &self.hunks[h].findings {
+                self.decisions[i] = decision;
+            }
+            if decision == Decision::Accepted {
+                stack.extend(self.hunks[h].requires.iter().copied());
+            }
+        }
+    }
+
+    /// Decide every finding that `pick` selects; accepting pulls in what each requires.
+    pub fn decide_where(&mut self, decision: Decision, pick: impl Fn(&Finding, &Fix) -> bool) {
+        let picked: Vec<usize> = (0..self.findings.len())
+            .filter(|&i| {
+                self.chosen(i)
+                    .is_some_and(|fix| pick(&self.findings[i], fix))
+            })
+            .collect();
+        let mut stack = picked;
+        let mut done = vec![false; self.findings.len()];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut done[i], true) {
+                continue;
+            }
+            self.decisions[i] = decision;
+            if decision == Decision::Accepted {
+                stack.extend(self.findings[i].requires.iter().copied());
+            }
+        }
+    }
+
+    /// The number of hunks per decision: (pending, accepted, rejected).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (0..self.hunks.len()).fold((0, 0, 0), |(p, a, r), h| match self.hunk_decision(h) {
+            Decision::Pending => (p + 1, a, r),
+            Decision::Accepted => (p, a + 1, r),
+            Decision::Rejected => (p, a, r + 1),
+        })
+    }
+
+    /// Findings with no fix: guidance for the user.
+    pub fn manual(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.fixes.is_empty())
+    }
+
+    pub fn has_accepted(&self) -> bool {
+        self.decisions
+            .iter()
+            .zip(&self.findings)
+            .any(|(d, f)| *d == Decision::Accepted && !f.fixes.is_empty())
+    }
+
+    /// Apply every accepted fix to the original text.
+    pub fn apply_accepted(&self) -> Applied {
+        let fixes: Vec<&Fix> = (0..self.findings.len())
+            .filter(|&i| self.decisions[i] == Decision::Accepted)
+            .filter_map(|i| self.chosen(i))
+            .collect();
+        apply::apply_fixes(&self.text, &fixes)
+    }
+
+    /// Apply every fix (the default alternative of each): what `diff` shows.
+    pub fn apply_all(&self) -> Applied {
+        let fixes: Vec<&Fix> = (0..self.findings.len())
+            .filter_map(|i| self.chosen(i))
+            .collect();
+        apply::apply_fixes(&self.text, &fixes)
+    }
+}
+
+/// A copy of `fix` whose edits are relative to `start` (edits outside `start..end` are dropped).
+fn shifted(fix: &Fix, start: usize, end: usize) -> Fix {
+    let mut out = fix.clone();
+    out.edits
+        .retain(|e| e.range.start >= start && e.range.end <= end);
+    for e in &mut out.edits {
+        e.range = e.range.start - start..e.range.end - start;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Severity};
+
+    fn plan(text: &str, findings: Vec<Finding>) -> FilePlan {
+        FilePlan::new(
+            "t.py".into(),
+            ".".into(),
+            text.into(),
+            Encoding::Utf8 { bom: false },
+            true,
+            findings,
+        )
+    }
+
+    fn rename(range: Range<usize>, to: &str) -> Finding {
+        Finding::new("tf2-rename", Severity::Error, range.clone(), "m")
+            .with_fix(Fix::safe(vec![Edit::replacement(range, to)]))
+    }
+
+    #[test]
+    fn adjacent_lines_form_one_hunk() {
+        let text = "a\nb\n\n\nc\n";
+        let p = plan(
+            text,
+            vec![rename(0..1, "A"), rename(2..3, "B"), rename(6..7, "C")],
+        );
+        assert_eq!(p.hunks.len(), 2);
+        assert_eq!(p.hunks[0].findings, vec![0, 1]);
+        assert_eq!(p.hunks[0].lines, 0..2);
+        assert_eq!(p.hunk_texts(0), ("a\nb\n".into(), "A\nB\n".into()));
+        assert_eq!(p.hunk_texts(1), ("c\n".into(), "C\n".into()));
+    }
+
+    #[test]
+    fn keys_do_not_depend_on_line_numbers() {
+        let a = plan("x\n", vec![rename(0..1, "y")]);
+        let b = plan("\n\nx\n", vec![rename(2..3, "y")]);
+        assert_eq!(a.hunks[0].key, b.hunks[0].key);
+        let c = plan("x\nq\n\nx\n", vec![rename(0..1, "y"), rename(5..6, "y")]);
+        assert_ne!(
+            c.hunks[0].key, c.hunks[1].key,
+            "repeated hunks get distinct keys"
+        );
+    }
+
+    #[test]
+    fn accepting_pulls_in_requirements() {
+        let text = "import a\n\n\nx\n";
+        let mut use_site = rename(11..12, "a.y");
+        use_site.requires = vec![0];
+        let import = Finding::new("contrib", Severity::Info, 0..0, "imp")
+            .with_fix(Fix::review(vec![Edit::insertion(0, "import b\n")]));
+        let mut p = plan(text, vec![import, use_site]);
+        assert_eq!(p.hunks.len(), 2);
+        assert_eq!(p.hunks[1].requires, vec![0]);
+        p.decide_hunk(1, Decision::Accepted);
+        assert_eq!(p.decisions, vec![Decision::Accepted, Decision::Accepted]);
+        assert_eq!(p.apply_accepted().text, "import b\nimport a\n\n\na.y\n");
+        p.decide_hunk(0, Decision::Rejected);
+        assert_eq!(p.hunk_decision(1), Decision::Accepted);
+        assert_eq!(p.counts(), (0, 1, 1));
+    }
+
+    #[test]
+    fn decide_where_selects_by_safety() {
+        let text = "a\n\n\nb\n";
+        let review = Finding::new("contrib", Severity::Error, 5..6, "r")
+            .with_fix(Fix::review(vec![Edit::replacement(5..6, "B")]));
+        let mut p = plan(text, vec![rename(0..1, "A"), review]);
+        p.decide_where(Decision::Accepted, |_, fix| fix.safety >= Safety::Safe);
+        assert_eq!(p.apply_accepted().text, "A\n\n\nb\n");
+    }
+}

@@ -1,0 +1,426 @@
+//! What each name means: import statements, aliases, and local shadowing.
+//!
+//! `import tensorflow as tf` binds `tf` to `tensorflow`; `from keras import backend as K` binds `K`
+//! to `keras.backend`. A dotted expression such as `tf.nn.dropout` then resolves to the qualified
+//! name `tensorflow.nn.dropout`, unless `tf` is shadowed where it is used.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::source::SourceFile;
+
+/// One name an import statement binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedName {
+    /// The dotted name as written (`tensorflow.compat.v1`, or `Dense` in a from-import).
+    pub name: String,
+    pub alias: Option<String>,
+    /// Byte range of the whole `name as alias` clause.
+    pub range: Range<usize>,
+}
+
+impl ImportedName {
+    /// The local name this clause binds.
+    pub fn local(&self, from_import: bool) -> String {
+        match (&self.alias, from_import) {
+            (Some(a), _) => a.clone(),
+            (None, true) => self.name.clone(),
+            (None, false) => self.name.split('.').next().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// An import statement, structured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportStmt {
+    pub range: Range<usize>,
+    /// `Some(module)` for `from module import ...` (dots kept for relative imports).
+    pub from: Option<String>,
+    pub from_range: Option<Range<usize>>,
+    pub names: Vec<ImportedName>,
+    pub wildcard: bool,
+    /// Whether the statement is directly in the module body (not in a function, class or `try`).
+    pub top_level: bool,
+}
+
+/// The import table of one file.
+pub struct Imports {
+    pub statements: Vec<ImportStmt>,
+    /// Local name → qualified name, for every import binding in the file.
+    bindings: HashMap<String, String>,
+    /// Names that the module body also binds by assignment, `def`, `class`, `for`, `with`...
+    module_shadowed: HashSet<String>,
+    /// Per function node id: the names that function binds locally.
+    function_locals: RefCell<HashMap<usize, HashSet<String>>>,
+}
+
+impl Imports {
+    pub fn new(src: &SourceFile) -> Self {
+        let mut statements = Vec::new();
+        collect_imports(src, src.tree.root_node(), &mut statements);
+        let mut bindings = HashMap::new();
+        for stmt in &statements {
+            for n in &stmt.names {
+                let from = stmt.from.is_some();
+                let qualified = match &stmt.from {
+                    Some(module) if module.starts_with('.') => continue,
+                    Some(module) => format!("{module}.{}", n.name),
+                    None if n.alias.is_some() => n.name.clone(),
+                    None => n.local(false),
+                };
+                bindings.insert(n.local(from), qualified);
+            }
+        }
+        let mut module_shadowed = HashSet::new();
+        bound_names(src, src.tree.root_node(), &mut module_shadowed, true);
+        Self {
+            statements,
+            bindings,
+            module_shadowed,
+            function_locals: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The qualified name an import binds `local` to, ignoring shadowing.
+    pub fn binding(&self, local: &str) -> Option<&str> {
+        self.bindings.get(local).map(String::as_str)
+    }
+
+    /// Local names bound to exactly `qualified` (e.g. every alias of `tensorflow`).
+    pub fn aliases_of<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.bindings
+            .iter()
+            .filter(move |(_, q)| q.as_str() == qualified)
+            .map(|(l, _)| l.as_str())
+    }
+
+    pub fn imports_module(&self, prefix: &str) -> bool {
+        self.bindings
+            .values()
+            .any(|q| q == prefix || q.starts_with(&format!("{prefix}.")))
+    }
+
+    /// Resolve the identifier `root` as used at `site`: its qualified name, if an import binds it
+    /// and nothing shadows it there.
+    pub fn resolve_root(&self, src: &SourceFile, root: Node<'_>) -> Option<&str> {
+        let name = src.node_text(root);
+        let qualified = self.bindings.get(name)?;
+        if self.module_shadowed.contains(name) {
+            return None;
+        }
+        let mut scope = root.parent();
+        while let Some(node) = scope {
+            if matches!(node.kind(), "function_definition" | "lambda") {
+                let mut cache = self.function_locals.borrow_mut();
+                let locals = cache
+                    .entry(node.id())
+                    .or_insert_with(|| function_locals(src, node));
+                if locals.contains(name) {
+                    return None;
+                }
+            }
+            scope = node.parent();
+        }
+        Some(qualified)
+    }
+
+    /// The qualified name of a dotted expression (`tf.nn.dropout` → `tensorflow.nn.dropout`).
+    pub fn resolve(&self, src: &SourceFile, node: Node<'_>) -> Option<String> {
+        let parts = dotted_parts(node)?;
+        let root = self.resolve_root(src, parts[0])?;
+        let mut out = root.to_owned();
+        for part in &parts[1..] {
+            out.push('.');
+            out.push_str(src.node_text(*part));
+        }
+        Some(out)
+    }
+}
+
+/// The identifiers of a pure dotted expression (`a.b.c` → `[a, b, c]`); `None` for anything else.
+pub fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
+    match node.kind() {
+        "identifier" => Some(vec![node]),
+        "attribute" => {
+            let mut parts = dotted_parts(node.child_by_field_name("object")?)?;
+            parts.push(node.child_by_field_name("attribute")?);
+            Some(parts)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `node` is the whole of a dotted expression (its parent does not extend it).
+pub fn is_maximal_dotted(node: Node<'_>) -> bool {
+    match node.parent() {
+        Some(p) if p.kind() == "attribute" => {
+            p.child_by_field_name("object").map(|o| o.id()) != Some(node.id())
+        }
+        _ => true,
+    }
+}
+
+fn collect_imports(src: &SourceFile, node: Node<'_>, out: &mut Vec<ImportStmt>) {
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "import_statement" | "import_from_statement" | "future_import_statement" => {
+                if let Some(stmt) = import_stmt(src, child) {
+                    out.push(stmt);
+                }
+            }
+            _ => collect_imports(src, child, out),
+        }
+    }
+}
+
+fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
+    let top_level = node.parent().is_some_and(|p| p.kind() == "module");
+    let mut names = Vec::new();
+    let mut wildcard = false;
+    let (from, from_range) = match node.kind() {
+        "import_from_statement" => {
+            let module = node.child_by_field_name("module_name")?;
+            (
+                Some(src.node_text(module).split_whitespace().collect::<String>()),
+                Some(module.byte_range()),
+            )
+        }
+        "future_import_statement" => (Some("__future__".to_owned()), None),
+        _ => (None, None),
+    };
+    let mut cursor = node.walk();
+    for name in node.children_by_field_name("name", &mut cursor) {
+        let (dotted, alias) = match name.kind() {
+            "aliased_import" => (
+                name.child_by_field_name("name")?,
+                name.child_by_field_name("alias"),
+            ),
+            _ => (name, None),
+        };
+        names.push(ImportedName {
+            name: src.node_text(dotted).split_whitespace().collect(),
+            alias: alias.map(|a| src.node_text(a).to_owned()),
+            range: name.byte_range(),
+        });
+    }
+    let mut cursor = node.walk();
+    if node
+        .children(&mut cursor)
+        .any(|c| c.kind() == "wildcard_import")
+    {
+        wildcard = true;
+    }
+    Some(ImportStmt {
+        range: node.byte_range(),
+        from,
+        from_range,
+        names,
+        wildcard,
+        top_level,
+    })
+}
+
+/// Names bound by non-import statements directly in this scope (not descending into functions).
+fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>, module: bool) {
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "function_definition" | "class_definition" => {
+                if let Some(name) = child.child_by_field_name("name") {
+                    out.insert(src.node_text(name).to_owned());
+                }
+                if child.kind() == "class_definition" && !module {
+                    continue;
+                }
+                // Function bodies are their own scope; class bodies at module level are too.
+            }
+            "lambda" => {}
+            "assignment" | "augmented_assignment" => {
+                if let Some(left) = child.child_by_field_name("left") {
+                    target_names(src, left, out);
+                }
+                bound_names(src, child, out, module);
+            }
+            "for_statement" | "for_in_clause" => {
+                if let Some(left) = child.child_by_field_name("left") {
+                    target_names(src, left, out);
+                }
+                bound_names(src, child, out, module);
+            }
+            "as_pattern" | "named_expression" => {
+                if let Some(alias) = child
+                    .child_by_field_name("alias")
+                    .or_else(|| child.child_by_field_name("name"))
+                {
+                    target_names(src, alias, out);
+                }
+                bound_names(src, child, out, module);
+            }
+            "global_statement" | "nonlocal_statement" => {}
+            _ => bound_names(src, child, out, module),
+        }
+    }
+}
+
+fn target_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
+    match node.kind() {
+        "identifier" => {
+            out.insert(src.node_text(node).to_owned());
+        }
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "expression_list"
+        | "tuple"
+        | "list"
+        | "list_splat_pattern"
+        | "as_pattern_target"
+        | "parenthesized_expression" => {
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                target_names(src, c, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn function_locals(src: &SourceFile, func: Node<'_>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    if let Some(params) = func.child_by_field_name("parameters") {
+        let mut cursor = params.walk();
+        for p in params.named_children(&mut cursor) {
+            let name = match p.kind() {
+                "identifier" => Some(p),
+                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                    p.named_child(0)
+                }
+                _ => None,
+            };
+            if let Some(n) = name.filter(|n| n.kind() == "identifier") {
+                out.insert(src.node_text(n).to_owned());
+            }
+        }
+    }
+    if let Some(body) = func.child_by_field_name("body") {
+        bound_names(src, body, &mut out, false);
+        // `global tf` makes later assignments rebind the module name, which we treat as shadowing too.
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Encoding;
+
+    fn file(src: &str) -> SourceFile {
+        SourceFile::new("t.py".into(), src.into(), Encoding::Utf8 { bom: false })
+    }
+
+    /// Resolve every maximal dotted expression in the file, in order.
+    fn resolved(src: &str) -> Vec<String> {
+        let f = file(src);
+        let imports = Imports::new(&f);
+        let mut out = Vec::new();
+        let mut stack = vec![f.tree.root_node()];
+        let mut nodes = Vec::new();
+        while let Some(n) = stack.pop() {
+            if matches!(n.kind(), "import_statement" | "import_from_statement") {
+                continue;
+            }
+            if matches!(n.kind(), "attribute" | "identifier")
+                && is_maximal_dotted(n)
+                && dotted_parts(n).is_some()
+            {
+                nodes.push(n);
+                continue;
+            }
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+        nodes.sort_by_key(Node::start_byte);
+        for n in nodes {
+            if let Some(q) = imports.resolve(&f, n) {
+                out.push(q);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn common_import_forms() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "import tensorflow as tf\ntf.Session()\n",
+                "tensorflow.Session",
+            ),
+            (
+                "import tensorflow\ntensorflow.Session()\n",
+                "tensorflow.Session",
+            ),
+            (
+                "import tensorflow as tflow\ntflow.Session()\n",
+                "tensorflow.Session",
+            ),
+            (
+                "from tensorflow import contrib\ncontrib.layers.x()\n",
+                "tensorflow.contrib.layers.x",
+            ),
+            (
+                "import tensorflow.compat.v1 as tf\ntf.Session()\n",
+                "tensorflow.compat.v1.Session",
+            ),
+            (
+                "from tensorflow.compat import v1 as tf\ntf.Session()\n",
+                "tensorflow.compat.v1.Session",
+            ),
+            ("import keras\nkeras.layers.Dense\n", "keras.layers.Dense"),
+            (
+                "from keras import backend as K\nK.sum\n",
+                "keras.backend.sum",
+            ),
+            (
+                "from keras.layers import Dense\nDense(3)\n",
+                "keras.layers.Dense",
+            ),
+            ("import keras.backend as K\nK.sum\n", "keras.backend.sum"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(resolved(src), vec![(*want).to_owned()], "{src}");
+        }
+    }
+
+    #[test]
+    fn shadowing_is_respected() {
+        assert_eq!(
+            resolved("import tensorflow as tf\ndef f(tf):\n    tf.Session()\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            resolved("import tensorflow as tf\ndef f():\n    tf = 1\n    tf.Session()\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            resolved("import tensorflow as tf\ntf = None\ntf.Session()\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            resolved("import tensorflow as tf\ndef f(x):\n    return tf.log(x)\n"),
+            vec!["tensorflow.log".to_owned()]
+        );
+    }
+
+    #[test]
+    fn dotted_import_binds_top_package() {
+        assert_eq!(
+            resolved("import tensorflow.contrib.slim\ntensorflow.contrib.slim.fc\n"),
+            vec!["tensorflow.contrib.slim.fc"]
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! Call arguments: renamed and removed keywords, and positional arguments whose order changed.
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::context::{Ctx, canonical};
+use crate::rules::table::{KeywordChange, tables};
+use crate::rules::{Strategy, transforms};
+
+/// The canonical name of a call's callee, if it resolves to TensorFlow outside tf.compat.
+pub fn callee(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
+    let func = call.child_by_field_name("function")?;
+    let name = canonical(&ctx.imports.resolve(ctx.src, func)?);
+    (name.starts_with("tf.") && !name.starts_with("tf.compat.")).then_some(name)
+}
+
+/// Arguments of a call, in order (comments skipped).
+pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+    let Some(args) = call.child_by_field_name("arguments") else {
+        return Vec::new();
+    };
+    if args.kind() != "argument_list" {
+        return Vec::new();
+    }
+    let mut cursor = args.walk();
+    args.named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+/// The keyword name of a `keyword_argument` node.
+pub fn keyword_name<'t>(arg: Node<'t>) -> Option<Node<'t>> {
+    (arg.kind() == "keyword_argument")
+        .then(|| arg.child_by_field_name("name"))
+        .flatten()
+}
+
+/// The byte range that removes `arg` and one adjacent comma from the argument list.
+pub fn removal_range(ctx: &Ctx<'_>, arg: Node<'_>) -> std::ops::Range<usize> {
+    let mut next = arg.next_sibling();
+    while let Some(n) = next.filter(|n| n.kind() == "comment") {
+        next = n.next_sibling();
+    }
+    if let Some(comma) = next.filter(|n| n.kind() == ",") {
+        // `a, REMOVED, b` → `a, b`: remove the argument, its comma and the space after it.
+        let after = comma.end_byte();
+        let rest = &ctx.src.text[after..];
+        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let ends_list = comma.next_sibling().is_some_and(|n| n.kind() == ")");
+        if !ends_list {
+            return arg.start_byte()..after + spaces;
+        }
+    }
+    let mut prev = arg.prev_sibling();
+    while let Some(p) = prev.filter(|n| n.kind() == "comment") {
+        prev = p.prev_sibling();
+    }
+    match prev.filter(|n| n.kind() == ",") {
+        Some(comma) => {
+            let end = next
+                .filter(|n| n.kind() == ",")
+                .map_or(arg.end_byte(), |c| c.end_byte());
+            comma.start_byte()..end
+        }
+        None => {
+            let end = next
+                .filter(|n| n.kind() == ",")
+                .map_or(arg.end_byte(), |c| c.end_byte());
+            arg.start_byte()..end
+        }
+    }
+}
+
+pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
+    if ctx.options.strategy == Strategy::Compat {
+        return;
+    }
+    let Some(name) = callee(ctx, call) else {
+        return;
+    };
+    let t = tables();
+    let changes: &[KeywordChange] = t.keywords.get(name.as_str()).map_or(&[], Vec::as_slice);
+    let args = arguments(call);
+
+    if let Some((v1, v2)) = t.reorders.get(name.as_str()) {
+        reorder(ctx, &name, &args, v1, v2, changes);
+    }
+    for arg in &args {
+        let Some(kw) = keyword_name(*arg) else {
+            continue;
+        };
+        let kw_text = ctx.text(kw);
+        let Some(change) = changes.iter().find(|c| c.old == kw_text) else {
+            continue;
+        };
+        if transforms::claims_keyword(&name, kw_text) {
+            continue;
+        }
+        match change.new {
+            Some(new) => {
+                let f = Finding::new(
+                    "keyword-rename",
+                    Severity::Error,
+                    kw.byte_range(),
+                    format!("`{name}` takes `{new}=` instead of `{kw_text}=` in TensorFlow 2"),
+                )
+                .with_fix(Fix::safe(vec![Edit::replacement(kw.byte_range(), new)]));
+                ctx.push(f);
+            }
+            None => {
+                let range = removal_range(ctx, *arg);
+                let f = Finding::new("keyword-removed", Severity::Error, arg.byte_range(), format!("`{name}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
+                    .with_fix(Fix::review(vec![Edit::deletion(range)]));
+                ctx.push(f);
+            }
+        }
+    }
+}
+
+/// Positional arguments from the first changed position on become keywords (with v2 spellings).
+fn reorder(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    args: &[Node<'_>],
+    v1: &[&str],
+    v2: &[&str],
+    changes: &[KeywordChange],
+) {
+    let first_changed = v1
+        .iter()
+        .zip(v2.iter())
+        .position(|(a, b)| a != b)
+        .unwrap_or(v1.len().min(v2.len()));
+    let positional: Vec<Node<'_>> = args
+        .iter()
+        .copied()
+        .take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat"))
+        .collect();
+    if positional.len() <= first_changed {
+        return;
+    }
+    if positional.iter().any(|a| a.kind() == "list_splat") {
+        let range = positional[first_changed].byte_range();
+        ctx.push(Finding::new("argument-order", Severity::Warning, range, format!("the parameter order of `{name}` changed in TensorFlow 2 and `*args` hides which is which: pass them by keyword")));
+        return;
+    }
+    let mut edits = Vec::new();
+    for (i, arg) in positional.iter().enumerate().skip(first_changed) {
+        let Some(param) = v1.get(i) else {
+            ctx.push(Finding::new(
+                "argument-order",
+                Severity::Error,
+                arg.byte_range(),
+                format!("`{name}` takes at most {} positional arguments", v1.len()),
+            ));
+            return;
+        };
+        let kw = match changes.iter().find(|c| c.old == *param) {
+            Some(KeywordChange { new: Some(new), .. }) => *new,
+            Some(KeywordChange { new: None, .. }) => {
+                ctx.push(Finding::new("keyword-removed", Severity::Error, arg.byte_range(), format!("positional argument `{param}` of `{name}` was removed in TensorFlow 2; port this call by hand")));
+                return;
+            }
+            None => param,
+        };
+        edits.push(Edit::insertion(arg.start_byte(), format!("{kw}=")));
+    }
+    let range = positional[first_changed].start_byte()..positional[positional.len() - 1].end_byte();
+    let f = Finding::new(
+        "argument-order",
+        Severity::Error,
+        range,
+        format!(
+            "the positional parameters of `{name}` changed order in TensorFlow 2: passed by keyword"
+        ),
+    )
+    .with_fix(Fix::safe(edits));
+    ctx.push(f);
+}

@@ -1,0 +1,191 @@
+//! The state one rule pass over one file shares: the source, its imports, the options, the
+//! findings so far, and de-duplicated "needs" such as an added import line.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Finding};
+use crate::resolve::Imports;
+use crate::rules::Options;
+use crate::source::SourceFile;
+
+pub struct Ctx<'a> {
+    pub src: &'a SourceFile,
+    pub imports: &'a Imports,
+    pub options: &'a Options,
+    findings: Vec<Finding>,
+    /// Inserted lines (imports, the eager switch) → index of the finding that inserts them.
+    inserted: HashMap<String, usize>,
+    /// Places that need graph mode (eager execution off), for the `disable-eager` rule.
+    pub graph_uses: Vec<GraphUse>,
+}
+
+/// A use of an API that needs graph mode under TF2.
+#[derive(Debug, Clone)]
+pub struct GraphUse {
+    pub range: Range<usize>,
+    /// The finding that rewrites this use, which then needs the eager switch with it.
+    pub finding: Option<usize>,
+    /// Whether the use runs at import time (outside any function or class body).
+    pub module_level: bool,
+    pub why: &'static str,
+}
+
+/// Spell a canonical name (`tf.x.y`) as the qualified Python name (`tensorflow.x.y`).
+pub fn qualified(canonical: &str) -> String {
+    match canonical.strip_prefix("tf") {
+        Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tensorflow{rest}"),
+        _ => canonical.to_owned(),
+    }
+}
+
+/// The canonical spelling of a qualified name (`tensorflow.x` → `tf.x`).
+pub fn canonical(qualified: &str) -> String {
+    match qualified.strip_prefix("tensorflow") {
+        Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tf{rest}"),
+        _ => qualified.to_owned(),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(src: &'a SourceFile, imports: &'a Imports, options: &'a Options) -> Self {
+        Self {
+            src,
+            imports,
+            options,
+            findings: Vec::new(),
+            inserted: HashMap::new(),
+            graph_uses: Vec::new(),
+        }
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        &self.src.text[node.byte_range()]
+    }
+
+    /// Record a finding; returns its index. Findings whose edits touch a broken region lose their fixes.
+    pub fn push(&mut self, mut finding: Finding) -> usize {
+        if finding
+            .fixes
+            .iter()
+            .flat_map(|f| &f.edits)
+            .any(|e| self.src.in_broken_region(&e.range))
+        {
+            finding.fixes.clear();
+            finding
+                .message
+                .push_str(" (not rewritten: this part of the file does not parse)");
+        }
+        self.findings.push(finding);
+        self.findings.len() - 1
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn findings_mut(&mut self) -> &mut [Finding] {
+        &mut self.findings
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    /// Insert `line` once at `at`; further requests reuse the same finding. Returns its index.
+    pub fn insert_once(
+        &mut self,
+        at: usize,
+        line: &str,
+        make: impl FnOnce(Edit) -> Finding,
+    ) -> usize {
+        if let Some(&i) = self.inserted.get(line) {
+            return i;
+        }
+        let i = self.push(make(Edit::insertion(at, line)));
+        self.inserted.insert(line.to_owned(), i);
+        i
+    }
+
+    /// How to write the canonical name `target` in this file, given that the original expression's
+    /// root identifier `root_local` is bound to the canonical `root_canonical`: relative to that
+    /// root when possible, else through any alias of `tensorflow` the file imports.
+    pub fn spell(&self, target: &str, root_local: &str, root_canonical: &str) -> Option<String> {
+        if target == root_canonical {
+            return Some(root_local.to_owned());
+        }
+        if let Some(rest) = target
+            .strip_prefix(root_canonical)
+            .filter(|r| r.starts_with('.'))
+        {
+            return Some(format!("{root_local}{rest}"));
+        }
+        if let Some(rest) = target
+            .strip_prefix("tf")
+            .filter(|r| r.is_empty() || r.starts_with('.'))
+        {
+            let mut aliases: Vec<&str> = self.imports.aliases_of("tensorflow").collect();
+            aliases.sort_unstable();
+            return aliases.first().map(|a| format!("{a}{rest}"));
+        }
+        // An external module (`tf_slim`) or a standalone Keras path: spelled in full.
+        Some(target.to_owned())
+    }
+
+    /// Byte offset just after the leading block of top-level imports (where new imports and the
+    /// eager switch go), and whether anything precedes it on that line.
+    pub fn after_imports(&self) -> usize {
+        let root = self.src.tree.root_node();
+        let mut cursor = root.walk();
+        let mut end = None;
+        for child in root.named_children(&mut cursor) {
+            match child.kind() {
+                "import_statement" | "import_from_statement" | "future_import_statement" => {
+                    end = Some(child.end_byte())
+                }
+                "comment" => {}
+                "expression_statement"
+                    if end.is_none()
+                        && child.named_child(0).is_some_and(|c| c.kind() == "string") =>
+                {
+                    end = Some(child.end_byte());
+                }
+                _ => break,
+            }
+        }
+        match end {
+            Some(e) => self.line_end(e),
+            None => 0,
+        }
+    }
+
+    /// The offset of the start of the line after the one holding `offset` (or the text's end).
+    pub fn line_end(&self, offset: usize) -> usize {
+        self.src.text[offset..]
+            .find('\n')
+            .map_or(self.src.text.len(), |i| offset + i + 1)
+    }
+
+    /// The leading whitespace of the line holding `offset`.
+    pub fn indent_at(&self, offset: usize) -> &'a str {
+        let start = self.src.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = &self.src.text[start..];
+        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+    }
+
+    /// A line of text ending with the file's newline, with a leading newline if `at` is the end of
+    /// a file that does not end with one.
+    pub fn line(&self, at: usize, content: &str) -> String {
+        let nl = self.src.newline();
+        let needs_leading = at == self.src.text.len()
+            && !self.src.text.is_empty()
+            && !self.src.text.ends_with('\n');
+        format!("{}{content}{nl}", if needs_leading { nl } else { "" })
+    }
+
+    pub fn range_text(&self, range: Range<usize>) -> &'a str {
+        &self.src.text[range]
+    }
+}

@@ -1,0 +1,83 @@
+//! The `disable-eager` rule: graph-mode code left in TF2 needs eager execution switched off once,
+//! at the program's entry point.
+
+use tree_sitter::Node;
+
+use crate::fix::{Finding, Fix, Severity};
+use crate::rules::Strategy;
+use crate::rules::context::Ctx;
+
+pub fn check(ctx: &mut Ctx<'_>) {
+    if ctx.graph_uses.is_empty() || ctx.options.strategy == Strategy::Compat {
+        return;
+    }
+    let text = &ctx.src.text;
+    if text.contains("disable_eager_execution(") || text.contains("disable_v2_behavior(") {
+        return;
+    }
+    let first = ctx.graph_uses[0].clone();
+    let call = if let Some(tf) = ctx.imports.aliases_of("tensorflow").min() {
+        format!("{tf}.compat.v1.disable_eager_execution()")
+    } else if let Some(v1) = ctx.imports.aliases_of("tensorflow.compat.v1").min() {
+        format!("{v1}.disable_eager_execution()")
+    } else {
+        return;
+    };
+    let module_level = ctx.graph_uses.iter().any(|u| u.module_level);
+    let at = if module_level {
+        Some((ctx.after_imports(), String::new()))
+    } else {
+        main_block(ctx).map(|stmt| {
+            (
+                line_start(ctx, stmt.start_byte()),
+                ctx.indent_at(stmt.start_byte()).to_owned(),
+            )
+        })
+    };
+    let Some((at, indent)) = at else {
+        ctx.push(Finding::new(
+            "graph-mode-library",
+            Severity::Warning,
+            first.range,
+            format!("graph-mode API in a library module ({}): the program that imports this must call tf.compat.v1.disable_eager_execution() first", first.why),
+        ));
+        return;
+    };
+    let line = ctx.line(at, &format!("{indent}{call}"));
+    let why = first.why;
+    let idx = ctx.insert_once(at, &line, |edit| {
+        Finding::new(
+            "disable-eager",
+            Severity::Error,
+            at..at,
+            format!("graph-mode code needs eager execution off in TensorFlow 2 ({why})"),
+        )
+        .with_fix(Fix::safe(vec![edit]))
+    });
+    let users: Vec<usize> = ctx.graph_uses.iter().filter_map(|u| u.finding).collect();
+    for i in users {
+        if i != idx && !ctx.findings()[i].requires.contains(&idx) {
+            ctx.findings_mut()[i].requires.push(idx);
+        }
+    }
+}
+
+fn line_start(ctx: &Ctx<'_>, offset: usize) -> usize {
+    ctx.src.text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The first statement of an `if __name__ == "__main__":` block at module level.
+fn main_block<'t>(ctx: &Ctx<'t>) -> Option<Node<'t>> {
+    let root = ctx.src.tree.root_node();
+    let mut cursor = root.walk();
+    let found = root.named_children(&mut cursor).find(|n| {
+        n.kind() == "if_statement"
+            && n.child_by_field_name("condition").is_some_and(|c| {
+                let t: String = ctx.text(c).chars().filter(|c| !c.is_whitespace()).collect();
+                t.contains("__name__") && t.contains("__main__")
+            })
+    })?;
+    let body = found.child_by_field_name("consequence")?;
+    let mut c = body.walk();
+    body.named_children(&mut c).find(|n| n.kind() != "comment")
+}

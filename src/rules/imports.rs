@@ -1,0 +1,282 @@
+//! Import statements: standalone Keras → tensorflow.keras, tf.contrib successors, renamed
+//! from-imports, and the `compat` strategy's `import tensorflow.compat.v1 as tf`.
+
+use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::resolve::ImportStmt;
+use crate::rules::Strategy;
+use crate::rules::context::{Ctx, canonical, qualified};
+use crate::rules::table::{Tables, tables};
+
+pub fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
+    match &stmt.from {
+        Some(module) if module == "keras" || module.starts_with("keras.") => {
+            keras_from(ctx, stmt, module)
+        }
+        Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => {
+            tf_from(ctx, stmt, module)
+        }
+        Some(_) => {}
+        None => plain_import(ctx, stmt),
+    }
+}
+
+/// `import a.b as c` spelled for a new qualified module path and local name.
+fn render_import(new_qualified: &str, local: &str, alias_given: bool) -> String {
+    match new_qualified.rsplit_once('.') {
+        Some((parent, last))
+            if alias_given || local != new_qualified.split('.').next().unwrap_or_default() =>
+        {
+            if last == local {
+                format!("from {parent} import {last}")
+            } else {
+                format!("from {parent} import {last} as {local}")
+            }
+        }
+        _ if new_qualified == local => format!("import {new_qualified}"),
+        _ => format!("import {new_qualified} as {local}"),
+    }
+}
+
+/// Map a standalone Keras module path to its tf.keras home; `Err(key)` where there is none.
+fn keras_target(module: &str) -> Option<Result<String, &'static str>> {
+    let (key, target) = Tables::longest_prefix(&tables().keras_modules, module)?;
+    if *target == "-" {
+        return Some(Err(key));
+    }
+    Some(Ok(format!("{target}{}", &module[key.len()..])))
+}
+
+fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    let Some(range) = stmt.from_range.clone() else {
+        return;
+    };
+    match keras_target(module) {
+        Some(Ok(target)) => {
+            let f = Finding::new(
+                "keras-import",
+                Severity::Error,
+                range.clone(),
+                format!("`{module}` is `{target}` since Keras moved into TensorFlow"),
+            )
+            .with_fix(Fix::safe(vec![Edit::replacement(range, target)]));
+            ctx.push(f);
+        }
+        Some(Err(key)) => {
+            ctx.push(Finding::new(
+                "keras-import",
+                Severity::Error,
+                range,
+                format!("`{key}` has no equivalent in tf.keras; port this by hand"),
+            ));
+        }
+        None => {}
+    }
+}
+
+fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
+    for (i, name) in stmt.names.iter().enumerate() {
+        let full = name.name.as_str();
+        let local = name.local(false);
+        let is_keras = full == "keras" || full.starts_with("keras.");
+        let is_contrib = full.starts_with("tensorflow.contrib");
+        let is_tf = full == "tensorflow";
+        if !(is_keras || is_contrib || is_tf) {
+            continue;
+        }
+        if stmt.names.len() > 1 && !is_tf {
+            if i == 0
+                || !stmt.names[..i].iter().any(|n| {
+                    n.name.starts_with("keras") || n.name.starts_with("tensorflow.contrib")
+                })
+            {
+                ctx.push(Finding::new(
+                    if is_keras { "keras-import" } else { "contrib" },
+                    Severity::Error,
+                    stmt.range.clone(),
+                    format!("`{full}` must move, but this statement imports several modules: split it into one import per line first"),
+                ));
+            }
+            continue;
+        }
+        if is_keras {
+            let target = if name.alias.is_some() {
+                keras_target(full)
+            } else {
+                Some(Ok("tensorflow.keras".to_owned()))
+            };
+            match target {
+                Some(Ok(target)) => {
+                    let new = render_import(&target, &local, name.alias.is_some());
+                    let f = Finding::new(
+                        "keras-import",
+                        Severity::Error,
+                        stmt.range.clone(),
+                        format!("standalone Keras is `tensorflow.keras`: {new}"),
+                    )
+                    .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
+                    ctx.push(f);
+                }
+                Some(Err(key)) => {
+                    ctx.push(Finding::new(
+                        "keras-import",
+                        Severity::Error,
+                        stmt.range.clone(),
+                        format!("`{key}` has no equivalent in tf.keras; port this by hand"),
+                    ));
+                }
+                None => {}
+            }
+        } else if is_contrib {
+            if name.alias.is_some() {
+                contrib_import(ctx, stmt, &canonical(full), &local);
+            } else {
+                ctx.push(Finding::new(
+                    "contrib",
+                    Severity::Error,
+                    stmt.range.clone(),
+                    format!("`{full}` does not exist in TensorFlow 2"),
+                ));
+            }
+        } else if is_tf && ctx.options.strategy == Strategy::Compat && stmt.names.len() == 1 {
+            compat_import(ctx, stmt, &local);
+        }
+    }
+}
+
+/// `from tensorflow.x import y`: contrib successors and renamed symbols.
+fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    if stmt.wildcard || stmt.names.is_empty() {
+        if module.starts_with("tensorflow.contrib") {
+            ctx.push(Finding::new(
+                "contrib",
+                Severity::Error,
+                stmt.range.clone(),
+                format!("`{module}` does not exist in TensorFlow 2"),
+            ));
+        }
+        return;
+    }
+    for name in &stmt.names {
+        let full = canonical(&format!("{module}.{}", name.name));
+        let local = name.local(true);
+        if full.starts_with("tf.contrib") {
+            if stmt.names.len() == 1 {
+                contrib_import(ctx, stmt, &full, &local);
+            } else {
+                ctx.push(Finding::new("contrib", Severity::Error, name.range.clone(), format!("`{full}` does not exist in TensorFlow 2; split this import to get a rewrite")));
+            }
+        } else if ctx.options.strategy != Strategy::Compat && !full.starts_with("tf.compat") {
+            if let Some((key, target)) = Tables::longest_prefix(&tables().renames, &full) {
+                let new = qualified(&format!("{target}{}", &full[key.len()..]));
+                if stmt.names.len() == 1 {
+                    let text = render_import(&new, &local, true);
+                    let rule = if target.starts_with("tf.compat.v1") {
+                        "compat-v1"
+                    } else {
+                        "tf2-rename"
+                    };
+                    let f = Finding::new(
+                        rule,
+                        Severity::Error,
+                        stmt.range.clone(),
+                        format!("`{key}` is `{target}` in TensorFlow 2"),
+                    )
+                    .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), text)]));
+                    ctx.push(f);
+                } else {
+                    ctx.push(Finding::new("tf2-rename", Severity::Error, name.range.clone(), format!("`{key}` is `{target}` in TensorFlow 2; split this import to get a rewrite")));
+                }
+            }
+        }
+    }
+}
+
+/// Replace a whole single-name import of a tf.contrib module with its successor, or explain.
+fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str) {
+    let Some((key, entry)) = Tables::longest_prefix(&tables().contrib, full) else {
+        return;
+    };
+    let install = entry
+        .package
+        .map(|p| format!(" (pip install {p})"))
+        .unwrap_or_default();
+    match entry.replacement {
+        Some(replacement) => {
+            let new = qualified(&format!("{replacement}{}", &full[key.len()..]));
+            let text = render_import(&new, local, true);
+            let f = Finding::new(
+                "contrib",
+                Severity::Error,
+                stmt.range.clone(),
+                format!("`{key}` → `{replacement}`{install}: {}", entry.note),
+            )
+            .with_fix(Fix::review(vec![Edit::replacement(
+                stmt.range.clone(),
+                text,
+            )]));
+            ctx.push(f);
+        }
+        None => {
+            ctx.push(Finding::new(
+                "contrib",
+                Severity::Error,
+                stmt.range.clone(),
+                format!("`{key}`: {}", entry.note),
+            ));
+        }
+    }
+}
+
+/// The compat strategy: `import tensorflow as tf` → `import tensorflow.compat.v1 as tf` and one
+/// `tf.disable_v2_behavior()` after the imports.
+fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
+    let new = format!("import tensorflow.compat.v1 as {local}");
+    let mut finding = Finding::new(
+        "compat-import",
+        Severity::Warning,
+        stmt.range.clone(),
+        "run the TF1 API through tf.compat.v1",
+    )
+    .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
+    if !ctx.src.text.contains("disable_v2_behavior(") {
+        let at = ctx.after_imports();
+        let line = ctx.line(at, &format!("{local}.disable_v2_behavior()"));
+        let idx = ctx.insert_once(at, &line, |edit| {
+            Finding::new(
+                "compat-import",
+                Severity::Warning,
+                at..at,
+                "turn TF2 behaviour off once, after the imports",
+            )
+            .with_fix(Fix::safe(vec![edit]))
+        });
+        finding.requires.push(idx);
+    }
+    ctx.push(finding);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_import;
+
+    #[test]
+    fn import_spelling() {
+        assert_eq!(
+            render_import("tensorflow.keras", "keras", false),
+            "from tensorflow import keras"
+        );
+        assert_eq!(
+            render_import("tensorflow.keras.backend", "K", true),
+            "from tensorflow.keras import backend as K"
+        );
+        assert_eq!(
+            render_import("tf_slim", "slim", true),
+            "import tf_slim as slim"
+        );
+        assert_eq!(render_import("tf_slim", "tf_slim", true), "import tf_slim");
+        assert_eq!(
+            render_import("tensorflow.keras", "k", true),
+            "from tensorflow import keras as k"
+        );
+    }
+}

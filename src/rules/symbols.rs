@@ -1,0 +1,255 @@
+//! Dotted names: renamed symbols, tf.contrib, standalone Keras module paths, removed APIs and notes.
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::context::{Ctx, GraphUse, canonical};
+use crate::rules::table::{Tables, tables};
+use crate::rules::{Strategy, TfVersion, transforms};
+
+/// Segments of a dotted name.
+fn segments(name: &str) -> usize {
+    name.split('.').count()
+}
+
+/// A dotted expression `parts[0].parts[1]...` whose root an import binds.
+pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
+    let Some(root_q) = ctx.imports.resolve_root(ctx.src, parts[0]) else {
+        return;
+    };
+    let root_c = canonical(root_q);
+    let root_local = ctx.text(parts[0]);
+    let mut name = root_c.clone();
+    for p in &parts[1..] {
+        name.push('.');
+        name.push_str(ctx.text(*p));
+    }
+    if !(name == "tf" || name.starts_with("tf.") || name == "keras" || name.starts_with("keras.")) {
+        return;
+    }
+    // The range covering the first `segments(key)` segments of `name`; `None` when the key is no
+    // longer than the root binding (then the import statement itself is what changes).
+    let prefix_range = |key: &str| {
+        let last = segments(key)
+            .checked_sub(segments(&root_c))
+            .filter(|&l| l > 0)?;
+        parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
+    };
+    let t = tables();
+    let in_call = node
+        .parent()
+        .is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
+    let module_level = is_module_level(node);
+
+    if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
+        note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
+        return;
+    }
+    if name.starts_with("tf.contrib") {
+        check_contrib(ctx, &name, root_local, &root_c, prefix_range);
+        return;
+    }
+    if name.starts_with("keras") {
+        check_keras_path(ctx, &name, root_local, &root_c, prefix_range);
+        return;
+    }
+    if ctx.options.strategy == Strategy::Compat {
+        note_graph_use(ctx, &name, node, None, module_level);
+        return;
+    }
+    let mut final_name = name.clone();
+    let mut finding = None;
+    if !(in_call && transforms::claims(&name)) {
+        if let Some((key, target)) = Tables::longest_prefix(&t.renames, &name) {
+            if let Some(range) = prefix_range(key) {
+                let new_name = format!("{target}{}", &name[key.len()..]);
+                let (rule, message) = if target.starts_with("tf.compat.v1") {
+                    (
+                        "compat-v1",
+                        format!("`{key}` is only in tf.compat.v1 in TensorFlow 2: use `{target}`"),
+                    )
+                } else {
+                    (
+                        "tf2-rename",
+                        format!("`{key}` is `{target}` in TensorFlow 2"),
+                    )
+                };
+                match ctx.spell(target, root_local, &root_c) {
+                    Some(spelled) => {
+                        let f = Finding::new(rule, Severity::Error, range.clone(), message)
+                            .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
+                        finding = Some(ctx.push(f));
+                    }
+                    None => {
+                        ctx.push(Finding::new(
+                            rule,
+                            Severity::Error,
+                            range,
+                            format!("{message} (import tensorflow to spell it)"),
+                        ));
+                    }
+                }
+                final_name = new_name;
+            }
+        }
+    }
+    note_graph_use(ctx, &name, node, finding, module_level);
+    check_removed_and_notes(ctx, &name, &final_name, node);
+}
+
+fn note_graph_use(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    node: Node<'_>,
+    finding: Option<usize>,
+    module_level: bool,
+) {
+    if let Some(why) = tables().graph_mode.get(name) {
+        ctx.graph_uses.push(GraphUse {
+            range: node.byte_range(),
+            finding,
+            module_level,
+            why,
+        });
+    }
+}
+
+fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
+    let t = tables();
+    let target = ctx.options.target;
+    for candidate in [final_name, name] {
+        if let Some((key, version)) = Tables::longest_prefix(&t.removed, candidate) {
+            if version.parse::<TfVersion>().is_ok_and(|v| v <= target) {
+                ctx.push(Finding::new(
+                    "removed-api",
+                    Severity::Error,
+                    node.byte_range(),
+                    format!("`{key}` was removed in TensorFlow {version} (targeting {target}); port it, or target an older release with --target-tf"),
+                ));
+                break;
+            }
+        }
+    }
+    if let Some((_, note)) = Tables::longest_prefix(&t.notes, name) {
+        ctx.push(Finding::new(
+            "api-note",
+            note.severity,
+            node.byte_range(),
+            note.message,
+        ));
+    }
+}
+
+fn check_contrib(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    root_local: &str,
+    root_c: &str,
+    prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>,
+) {
+    let t = tables();
+    let Some((key, entry)) = Tables::longest_prefix(&t.contrib, name) else {
+        return;
+    };
+    let Some(range) = prefix_range(key) else {
+        return;
+    };
+    let install = entry
+        .package
+        .map(|p| format!(" (pip install {p})"))
+        .unwrap_or_default();
+    let Some(replacement) = entry.replacement else {
+        ctx.push(Finding::new(
+            "contrib",
+            Severity::Error,
+            range,
+            format!("`{key}`: {}", entry.note),
+        ));
+        return;
+    };
+    let message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
+    let mut requires = Vec::new();
+    let spelled = if replacement.starts_with("tf.") || replacement == "tf" {
+        ctx.spell(replacement, root_local, root_c)
+    } else {
+        let top = replacement.split('.').next().unwrap_or(replacement);
+        let at = ctx.after_imports();
+        let line = ctx.line(at, &format!("import {top}"));
+        let why = format!("import {top}{install}, needed by the tf.contrib replacements");
+        requires.push(ctx.insert_once(at, &line, |edit| {
+            Finding::new("contrib", Severity::Info, at..at, why).with_fix(Fix::review(vec![edit]))
+        }));
+        Some(replacement.to_owned())
+    };
+    match spelled {
+        Some(spelled) => {
+            let mut f = Finding::new("contrib", Severity::Error, range.clone(), message)
+                .with_fix(Fix::review(vec![Edit::replacement(range, spelled)]));
+            f.requires = requires;
+            ctx.push(f);
+        }
+        None => {
+            ctx.push(Finding::new("contrib", Severity::Error, range, message));
+        }
+    }
+}
+
+fn check_keras_path(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    root_local: &str,
+    root_c: &str,
+    prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>,
+) {
+    let t = tables();
+    let Some((key, target)) = Tables::longest_prefix(&t.keras_modules, name) else {
+        return;
+    };
+    let Some(range) = prefix_range(key) else {
+        return;
+    };
+    if *target == "-" {
+        ctx.push(Finding::new(
+            "keras-import",
+            Severity::Error,
+            range,
+            format!("`{key}` has no equivalent in tf.keras; port this by hand"),
+        ));
+        return;
+    }
+    // The import rule moves the root to tf.keras; spell the new module relative to the root's new home.
+    let Some((root_key, root_target)) = Tables::longest_prefix(&t.keras_modules, root_c) else {
+        return;
+    };
+    let root_new = format!("{root_target}{}", &root_c[root_key.len()..]);
+    let Some(rest) = target.strip_prefix(root_new.as_str()) else {
+        return;
+    };
+    if !(rest.is_empty() || rest.starts_with('.')) {
+        return;
+    }
+    let spelled = format!("{root_local}{rest}");
+    if spelled == ctx.range_text(range.clone()) {
+        return;
+    }
+    let f = Finding::new(
+        "keras-import",
+        Severity::Error,
+        range.clone(),
+        format!("`{key}` is `{target}` in tf.keras"),
+    )
+    .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
+    ctx.push(f);
+}
+
+/// Whether `node` runs at import time: not inside a function body.
+pub fn is_module_level(node: Node<'_>) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(n.kind(), "function_definition" | "lambda") {
+            return false;
+        }
+        cur = n.parent();
+    }
+    true
+}

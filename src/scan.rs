@@ -1,0 +1,242 @@
+//! Finding and reading the files to migrate: walk the roots (honouring .gitignore), skip what
+//! cannot be handled with a one-line reason, decode the rest. Parallel over files.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::source::{self, Encoding};
+
+/// Files larger than this are skipped unless `--max-file-size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// How to find files.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub exclude: Vec<String>,
+    pub max_file_size: u64,
+    /// Respect .gitignore, .ignore and hidden-file rules (on by default).
+    pub respect_ignore: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            exclude: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            respect_ignore: true,
+        }
+    }
+}
+
+/// A file to look at, and the root it was found under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub root: PathBuf,
+}
+
+/// A file read and decoded.
+#[derive(Debug)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub root: PathBuf,
+    pub text: String,
+    pub encoding: Encoding,
+}
+
+/// Expand the command-line paths into candidate files; problems become skip reasons.
+pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let meta = match fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(source) => {
+                errors.push(Error::Read {
+                    path: path.clone(),
+                    source,
+                });
+                continue;
+            }
+        };
+        if meta.is_file() || (meta.file_type().is_symlink() && path.is_file()) {
+            let root = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            if is_notebook(path) {
+                errors.push(skip(path, "Jupyter notebooks are not supported yet"));
+            } else {
+                files.push(Candidate {
+                    path: path.clone(),
+                    root,
+                });
+            }
+            continue;
+        }
+        let mut overrides = OverrideBuilder::new(path);
+        for glob in &options.exclude {
+            if let Err(e) = overrides.add(&format!("!{glob}")) {
+                errors.push(skip(path, &format!("bad --exclude glob {glob:?}: {e}")));
+            }
+        }
+        let mut walk = WalkBuilder::new(path);
+        walk.standard_filters(options.respect_ignore)
+            .follow_links(false)
+            .require_git(false);
+        if let Ok(o) = overrides.build() {
+            walk.overrides(o);
+        }
+        for entry in walk.build() {
+            match entry {
+                Ok(entry) => {
+                    let p = entry.path();
+                    let is_file = entry
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || (t.is_symlink() && p.is_file()));
+                    if !is_file {
+                        continue;
+                    }
+                    if p.extension().is_some_and(|e| e == "py") {
+                        files.push(Candidate {
+                            path: p.to_path_buf(),
+                            root: path.clone(),
+                        });
+                    } else if is_notebook(p) {
+                        errors.push(skip(p, "Jupyter notebooks are not supported yet"));
+                    }
+                }
+                Err(e) => errors.push(walk_error(path, e)),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    (files, errors)
+}
+
+fn is_notebook(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "ipynb")
+}
+
+fn skip(path: &Path, reason: &str) -> Error {
+    Error::Skipped {
+        path: path.to_path_buf(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn walk_error(root: &Path, e: ignore::Error) -> Error {
+    let mut path = root.to_path_buf();
+    let mut cur = &e;
+    loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path.clone_from(p);
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                cur = err
+            }
+            ignore::Error::Loop { child, .. } => {
+                return skip(child, "symbolic link loop");
+            }
+            ignore::Error::Io(io) => {
+                return Error::Read {
+                    path,
+                    source: std::io::Error::new(io.kind(), io.to_string()),
+                };
+            }
+            other => return skip(&path, &other.to_string()),
+        }
+    }
+}
+
+/// Read and decode one file. `Ok(None)`: not a TensorFlow/Keras file (nothing to do).
+pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loaded>, Error> {
+    let path = &candidate.path;
+    let read_err = |source| Error::Read {
+        path: path.clone(),
+        source,
+    };
+    let mut file = fs::File::open(path).map_err(read_err)?;
+    let len = file.metadata().map_err(read_err)?.len();
+    if len > options.max_file_size {
+        return Err(skip(
+            path,
+            &format!(
+                "{len} bytes is over the {} byte limit (--max-file-size)",
+                options.max_file_size
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(read_err)?;
+    if bytes.contains(&0) {
+        return Err(skip(path, "binary file (contains a NUL byte)"));
+    }
+    if !mentions_tf_or_keras(&bytes) {
+        return Ok(None);
+    }
+    let (text, encoding) = source::decode(path, &bytes)?;
+    Ok(Some(Loaded {
+        path: path.clone(),
+        root: candidate.root.clone(),
+        text,
+        encoding,
+    }))
+}
+
+/// Cheap pre-filter: only files that mention tensorflow or keras can have findings.
+fn mentions_tf_or_keras(bytes: &[u8]) -> bool {
+    memfind(bytes, b"tensorflow") || memfind(bytes, b"keras")
+}
+
+fn memfind(hay: &[u8], needle: &[u8]) -> bool {
+    let first = needle[0];
+    let mut i = 0;
+    while let Some(pos) = hay[i..].iter().position(|&b| b == first) {
+        let at = i + pos;
+        if hay[at..].starts_with(needle) {
+            return true;
+        }
+        i = at + 1;
+    }
+    false
+}
+
+/// Run `work` over every candidate in parallel, counting progress in `done`. Results keep input order.
+pub fn par_map<T: Send>(
+    candidates: &[Candidate],
+    done: &AtomicUsize,
+    work: impl Fn(&Candidate) -> T + Sync,
+) -> Vec<T> {
+    candidates
+        .par_iter()
+        .map(|c| {
+            let out = work(c);
+            done.fetch_add(1, Ordering::Relaxed);
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefilter() {
+        assert!(mentions_tf_or_keras(b"import tensorflow as tf"));
+        assert!(mentions_tf_or_keras(b"from keras import x"));
+        assert!(!mentions_tf_or_keras(b"import torch"));
+        assert!(!memfind(b"tensorflo", b"tensorflow"));
+    }
+}

@@ -1,0 +1,398 @@
+//! A decoded Python source file: text, encoding, line index and its tree-sitter tree.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::error::Error;
+
+/// How the file's bytes map to text, so that writing can re-encode exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte order mark.
+    Utf8 { bom: bool },
+    /// ISO-8859-1 declared by a coding cookie: one byte per character.
+    Latin1,
+    /// Another encoding declared by a coding cookie, known to round-trip for this file.
+    Other(&'static encoding_rs::Encoding),
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Utf8 { bom: false } => "utf-8",
+            Self::Utf8 { bom: true } => "utf-8 (BOM)",
+            Self::Latin1 => "latin-1",
+            Self::Other(enc) => enc.name(),
+        }
+    }
+
+    /// Encode text back to bytes; `None` if a character has no representation.
+    pub fn encode(self, text: &str) -> Option<Vec<u8>> {
+        match self {
+            Self::Utf8 { bom } => {
+                let mut out = Vec::with_capacity(text.len() + 3);
+                if bom {
+                    out.extend_from_slice(b"\xEF\xBB\xBF");
+                }
+                out.extend_from_slice(text.as_bytes());
+                Some(out)
+            }
+            Self::Latin1 => text
+                .chars()
+                .map(|c| u8::try_from(u32::from(c)).ok())
+                .collect(),
+            Self::Other(enc) => {
+                let (bytes, _, unmappable) = enc.encode(text);
+                (!unmappable).then(|| bytes.into_owned())
+            }
+        }
+    }
+}
+
+/// Decode a Python file's bytes: BOM, PEP 263 coding cookie, else UTF-8.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Error> {
+    let undecodable = |reason: String| Error::Undecodable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let text = std::str::from_utf8(rest)
+            .map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {e}")))?;
+        return Ok((text.to_owned(), Encoding::Utf8 { bom: true }));
+    }
+    let cookie = coding_cookie(bytes);
+    match cookie.as_deref() {
+        None | Some("utf-8" | "utf8" | "utf_8" | "ascii" | "us-ascii") => {
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                undecodable(match &cookie {
+                    None => format!("not valid UTF-8 and no coding cookie ({e})"),
+                    Some(c) => format!("declares {c} but is not valid UTF-8 ({e})"),
+                })
+            })?;
+            Ok((text.to_owned(), Encoding::Utf8 { bom: false }))
+        }
+        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso_8859_1" | "l1") => Ok((
+            bytes.iter().map(|&b| char::from(b)).collect(),
+            Encoding::Latin1,
+        )),
+        Some(other) => {
+            let enc = encoding_rs::Encoding::for_label(other.as_bytes())
+                .ok_or_else(|| undecodable(format!("unknown coding cookie {other:?}")))?;
+            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+            if had_errors {
+                return Err(undecodable(format!("not valid {other}")));
+            }
+            let text = text.into_owned();
+            let encoding = Encoding::Other(enc);
+            if encoding.encode(&text).as_deref() != Some(bytes) {
+                return Err(undecodable(format!(
+                    "{other} text does not round-trip; left alone"
+                )));
+            }
+            Ok((text, encoding))
+        }
+    }
+}
+
+/// The PEP 263 cookie of the first two lines, lower-cased, if any.
+fn coding_cookie(bytes: &[u8]) -> Option<String> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
+        if !trimmed.starts_with('#') {
+            if trimmed.trim().is_empty() {
+                continue;
+            }
+            return None;
+        }
+        if let Some(pos) = trimmed.find("coding") {
+            let rest = &trimmed[pos + "coding".len()..];
+            if let Some(rest) = rest.strip_prefix([':', '=']) {
+                let name: String = rest
+                    .trim_start_matches([' ', '\t'])
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                if !name.is_empty() {
+                    return Some(name.to_ascii_lowercase().replace('_', "-"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Byte offsets of line starts, for offset → (line, column) conversion.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self { starts }
+    }
+
+    /// 0-based line containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 1-based line and 1-based character column of `offset`.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+}
+
+/// The newline the file mostly uses, for inserted lines.
+pub fn dominant_newline(text: &str) -> &'static str {
+    let crlf = text.matches("\r\n").count();
+    let lf = text.matches('\n').count() - crlf;
+    if crlf > lf { "\r\n" } else { "\n" }
+}
+
+/// Parse Python text with tree-sitter.
+pub fn parse(text: &str) -> Tree {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("the bundled Python grammar matches the tree-sitter ABI");
+    parser
+        .parse(text, None)
+        .expect("parsing without a timeout or cancellation always returns a tree")
+}
+
+/// Why a file, or part of it, is not rewritten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Broken {
+    /// Python 2 only syntax at this range (the whole file is left alone).
+    Python2 {
+        range: Range<usize>,
+        what: &'static str,
+    },
+    /// A syntax error; edits inside `region` are dropped.
+    Syntax {
+        range: Range<usize>,
+        region: Range<usize>,
+    },
+}
+
+/// A parsed file ready for the rules.
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub encoding: Encoding,
+    pub lines: LineIndex,
+    pub tree: Tree,
+    pub broken: Vec<Broken>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String, encoding: Encoding) -> Self {
+        let tree = parse(&text);
+        let lines = LineIndex::new(&text);
+        let broken = find_broken(&tree, &text);
+        Self {
+            path,
+            text,
+            encoding,
+            lines,
+            tree,
+            broken,
+        }
+    }
+
+    pub fn node_text(&self, node: Node<'_>) -> &str {
+        &self.text[node.byte_range()]
+    }
+
+    pub fn is_python2(&self) -> bool {
+        self.broken
+            .iter()
+            .any(|b| matches!(b, Broken::Python2 { .. }))
+    }
+
+    /// Whether an edit over `range` would touch a region that does not parse.
+    pub fn in_broken_region(&self, range: &Range<usize>) -> bool {
+        self.broken.iter().any(|b| match b {
+            Broken::Python2 { .. } => true,
+            Broken::Syntax { region, .. } => range.start < region.end && region.start <= range.end,
+        })
+    }
+
+    pub fn newline(&self) -> &'static str {
+        dominant_newline(&self.text)
+    }
+}
+
+/// Whether a tree has syntax errors (used to verify rewritten text).
+pub fn has_syntax_error(tree: &Tree) -> bool {
+    tree.root_node().has_error()
+}
+
+/// Python 2 constructs and syntax errors, in source order.
+fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
+    let mut out = Vec::new();
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if let Some(what) = python2_construct(node, text) {
+            out.push(Broken::Python2 {
+                range: node.byte_range(),
+                what,
+            });
+            continue;
+        }
+        if node.is_error() || node.is_missing() {
+            out.push(Broken::Syntax {
+                range: node.byte_range(),
+                region: top_level_region(node),
+            });
+            continue;
+        }
+        stack.extend(node.children(&mut cursor));
+    }
+    out.sort_by_key(|b| match b {
+        Broken::Python2 { range, .. } | Broken::Syntax { range, .. } => range.start,
+    });
+    out
+}
+
+/// tree-sitter-python accepts several Python 2 forms without an error node, so every node is looked at.
+fn python2_construct(node: Node<'_>, text: &str) -> Option<&'static str> {
+    match node.kind() {
+        "print_statement" => Some("print statement"),
+        "exec_statement" => Some("exec statement"),
+        "<>" => Some("`<>` operator"),
+        "except_clause" => {
+            // `except X, e:` parses as an except clause whose value is a tuple/expression list.
+            let mut cursor = node.walk();
+            let has_comma = node
+                .children(&mut cursor)
+                .take_while(|c| c.kind() != ":")
+                .any(|c| c.kind() == ",");
+            has_comma.then_some("`except X, e` clause")
+        }
+        "integer" => {
+            let t = &text[node.byte_range()];
+            let long = t.ends_with(['l', 'L']);
+            let octal = t.len() > 1
+                && t.starts_with('0')
+                && t.bytes().all(|b| b.is_ascii_digit())
+                && t.bytes().any(|b| b != b'0');
+            (long || octal).then_some(if long {
+                "long integer literal"
+            } else {
+                "old octal literal"
+            })
+        }
+        // tree-sitter-python reads a Python 2 backtick repr as a string delimited by backticks.
+        "string" | "ERROR" if text[node.byte_range()].starts_with('`') => Some("backtick repr"),
+        _ => None,
+    }
+}
+
+/// The byte range of the top-level statement that holds `node` (the region left alone).
+fn top_level_region(node: Node<'_>) -> Range<usize> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.parent().is_none() {
+            return current.byte_range();
+        }
+        current = parent;
+    }
+    current.byte_range()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broken(src: &str) -> Vec<Broken> {
+        SourceFile::new("t.py".into(), src.into(), Encoding::Utf8 { bom: false }).broken
+    }
+
+    #[test]
+    fn python2_forms_are_detected() {
+        for src in [
+            "print 'hi'\n",
+            "exec 'x=1'\n",
+            "try:\n    pass\nexcept ValueError, e:\n    pass\n",
+            "if a <> b:\n    pass\n",
+            "x = 0777\n",
+            "x = 10L\n",
+            "x = `y`\n",
+        ] {
+            let b = broken(src);
+            assert!(
+                b.iter().any(|b| matches!(b, Broken::Python2 { .. })),
+                "{src:?}: {b:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn python3_is_clean() {
+        let src = "import tensorflow as tf\nprint('hi')\ntry:\n    x = 0o777 + 0 + 10\nexcept (ValueError, KeyError) as e:\n    pass\n";
+        assert_eq!(broken(src), vec![]);
+    }
+
+    #[test]
+    fn syntax_error_region_is_the_statement() {
+        let src = "a = 1\ndef f(:\n    pass\nb = 2\n";
+        let b = broken(src);
+        assert!(matches!(b.first(), Some(Broken::Syntax { .. })), "{b:?}");
+    }
+
+    #[test]
+    fn decode_bom_and_cookies() {
+        let p = Path::new("x.py");
+        assert_eq!(
+            decode(p, b"\xEF\xBB\xBFx=1\n").unwrap().1,
+            Encoding::Utf8 { bom: true }
+        );
+        let (text, enc) = decode(p, b"# -*- coding: latin-1 -*-\ns = '\xe9'\n").unwrap();
+        assert_eq!(enc, Encoding::Latin1);
+        assert!(text.contains('\u{e9}'));
+        assert_eq!(
+            enc.encode(&text).unwrap(),
+            b"# -*- coding: latin-1 -*-\ns = '\xe9'\n"
+        );
+        assert!(decode(p, b"s = '\xe9'\n").is_err());
+        assert_eq!(Encoding::Latin1.encode("\u{20ac}"), None);
+    }
+
+    #[test]
+    fn line_index() {
+        let text = "ab\r\ncd\né\n";
+        let li = LineIndex::new(text);
+        assert_eq!(li.line_col(text, 0), (1, 1));
+        assert_eq!(li.line_col(text, 5), (2, 2));
+        assert_eq!(li.line_col(text, 8), (3, 2));
+        assert_eq!(dominant_newline(text), "\n");
+        assert_eq!(dominant_newline("a\r\nb\r\n"), "\r\n");
+    }
+}
