@@ -20,19 +20,12 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
     let mut applied = vec![false; fixes.len()];
     for i in order {
         let fix = fixes[i];
-        if fix
-            .edits
-            .iter()
-            .all(|e| taken.iter().all(|t| !t.conflicts_with(e)))
-        {
+        if fix.edits.iter().all(|e| taken.iter().all(|t| !t.conflicts_with(e))) {
             taken.extend(fix.edits.iter());
             applied[i] = true;
         }
     }
-    Applied {
-        text: splice(text, taken),
-        applied,
-    }
+    Applied { text: splice(text, taken), applied }
 }
 
 /// Join the untouched slices of `text` with the replacements of non-conflicting `edits`.
@@ -40,8 +33,7 @@ pub fn splice<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) -> Stri
     let mut edits: Vec<&Edit> = edits.into_iter().collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits.dedup();
-    let mut out =
-        String::with_capacity(text.len() + edits.iter().map(|e| e.content.len()).sum::<usize>());
+    let mut out = String::with_capacity(text.len() + edits.iter().map(|e| e.content.len()).sum::<usize>());
     let mut pos = 0;
     for e in edits {
         debug_assert!(e.range.start >= pos, "overlapping edits reached splice");
@@ -76,10 +68,7 @@ mod tests {
     fn splices_and_skips_overlaps() {
         let text = "tf.log(tf.to_float(x))";
         let a = Fix::safe(vec![Edit::replacement(0..6, "tf.math.log")]);
-        let b = Fix::safe(vec![
-            Edit::replacement(7..18, "tf.cast"),
-            Edit::insertion(20, ", tf.float32"),
-        ]);
+        let b = Fix::safe(vec![Edit::replacement(7..18, "tf.cast"), Edit::insertion(20, ", tf.float32")]);
         let c = Fix::safe(vec![Edit::replacement(3..6, "LOG")]);
         let out = apply_fixes(text, &[&a, &b, &c]);
         assert_eq!(out.text, "tf.math.log(tf.cast(x, tf.float32))");
@@ -88,10 +77,7 @@ mod tests {
 
     #[test]
     fn shared_insertions_apply_once() {
-        let a = Fix::safe(vec![
-            Edit::insertion(0, "import x\n"),
-            Edit::replacement(0..1, "b"),
-        ]);
+        let a = Fix::safe(vec![Edit::insertion(0, "import x\n"), Edit::replacement(0..1, "b")]);
         let b = Fix::safe(vec![Edit::insertion(0, "import x\n")]);
         let out = apply_fixes("a\n", &[&a, &b]);
         assert_eq!(out.text, "import x\nb\n");

@@ -80,7 +80,7 @@ pub struct CommonArgs {
     /// Files or folders to migrate (folders are searched for *.py, honouring .gitignore).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// How far rewrites go: compat (tf.compat.v1 + disable_v2_behavior), upgrade, or native.
+    /// How far rewrites go: compat (tf.compat.v1 + `disable_v2_behavior`), upgrade, or native.
     #[arg(long, value_enum, default_value_t = Strategy::Upgrade)]
     pub strategy: Strategy,
     /// Only these rules (ids from `tf2-migrate rules`; comma-separated or repeated; `prefix*` allowed).
@@ -101,7 +101,7 @@ pub struct CommonArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
-    /// Colour output: auto (a terminal without NO_COLOR), always, never.
+    /// Colour output: auto (a terminal without `NO_COLOR`), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// No progress display.

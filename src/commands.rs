@@ -1,5 +1,6 @@
 //! The non-interactive commands: each turns parsed arguments into output and an exit status.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -7,8 +8,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{
-    ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, ExitStatus, FixArgs, ReportArgs,
-    ReportFormat, RulesArgs,
+    ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, ExitStatus, FixArgs, ReportArgs, ReportFormat,
+    RulesArgs,
 };
 use crate::error::Error;
 use crate::fix::Safety;
@@ -22,23 +23,15 @@ pub fn paint(choice: ColorChoice, is_terminal: bool) -> Paint {
     Paint(match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     })
 }
 
 pub fn settings(common: &CommonArgs) -> Result<Settings> {
-    let filter = RuleFilter {
-        select: common.select.clone(),
-        ignore: common.ignore.clone(),
-    };
+    let filter = RuleFilter { select: common.select.clone(), ignore: common.ignore.clone() };
     let unknown = filter.unknown();
     if !unknown.is_empty() {
-        bail!(
-            "unknown rule {} (see `tf2-migrate rules`)",
-            unknown.join(", ")
-        );
+        bail!("unknown rule {} (see `tf2-migrate rules`)", unknown.join(", "));
     }
     Ok(Settings {
         scan: ScanOptions {
@@ -46,10 +39,7 @@ pub fn settings(common: &CommonArgs) -> Result<Settings> {
             max_file_size: common.max_file_size,
             respect_ignore: !common.no_ignore,
         },
-        rules: Options {
-            strategy: common.strategy,
-            target: common.target_tf,
-        },
+        rules: Options { strategy: common.strategy, target: common.target_tf },
         filter,
     })
 }
@@ -65,10 +55,7 @@ pub fn analyse(common: &CommonArgs, settings: &Settings) -> Analysis {
             s.spawn(|| {
                 let total = candidates.len();
                 while !finished.load(Ordering::Relaxed) {
-                    eprint!(
-                        "\r\x1b[2Kscanning {}/{total} files",
-                        done.load(Ordering::Relaxed)
-                    );
+                    eprint!("\r\x1b[2Kscanning {}/{total} files", done.load(Ordering::Relaxed));
                     std::thread::sleep(Duration::from_millis(100));
                 }
                 eprint!("\r\x1b[2K");
@@ -85,17 +72,9 @@ pub fn print_errors(errors: &[Error]) -> bool {
     let mut stderr = std::io::stderr().lock();
     let mut any = false;
     for e in errors {
-        let kind = if matches!(e, Error::Skipped { .. }) {
-            "note"
-        } else {
-            "error"
-        };
+        let kind = if matches!(e, Error::Skipped { .. }) { "note" } else { "error" };
         any |= kind == "error";
-        let _ = writeln!(
-            stderr,
-            "tf2-migrate: {kind}: {}",
-            report::printable(&e.to_string())
-        );
+        let _ = writeln!(stderr, "tf2-migrate: {kind}: {}", report::printable(&e.to_string()));
     }
     any
 }
@@ -105,10 +84,7 @@ pub fn run_check(args: &CheckArgs) -> Result<ExitStatus> {
     let analysis = analyse(&args.common, &settings);
     let stdout = std::io::stdout();
     let text = match args.format {
-        CheckFormat::Text => report::check_text(
-            &analysis.plans,
-            paint(args.common.color, stdout.is_terminal()),
-        ),
+        CheckFormat::Text => report::check_text(&analysis.plans, paint(args.common.color, stdout.is_terminal())),
         CheckFormat::Json => report::check_json(&analysis.plans, &analysis.errors),
     };
     stdout.lock().write_all(text.as_bytes())?;
@@ -127,13 +103,7 @@ fn status(failed: bool, found: bool) -> ExitStatus {
 }
 
 fn policy(args: &FixArgs) -> Policy {
-    Policy {
-        min_safety: if args.unsafe_fixes {
-            Safety::Review
-        } else {
-            Safety::Safe
-        },
-    }
+    Policy { min_safety: if args.unsafe_fixes { Safety::Review } else { Safety::Safe } }
 }
 
 pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
@@ -160,28 +130,21 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
 
 pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     if args.decisions.is_some() {
-        bail!(
-            "--decisions: saved review decisions are applied from the review UI (`tf2-migrate review`, then `w`)"
-        );
+        bail!("--decisions: saved review decisions are applied from the review UI (`tf2-migrate review`, then `w`)");
     }
     let settings = settings(&args.fix.common)?;
     let mut analysis = analyse(&args.fix.common, &settings);
     let mut errors = std::mem::take(&mut analysis.errors);
     let (mut written, mut edits) = (0, 0);
     for plan in &mut analysis.plans {
-        let result =
-            pipeline::migrate(plan, policy(&args.fix), &settings).and_then(|new| match new {
-                Some(text) => pipeline::write_plan(plan, &text),
-                None => Ok(false),
-            });
+        let result = pipeline::migrate(plan, policy(&args.fix), &settings).and_then(|new| match new {
+            Some(text) => pipeline::write_plan(plan, &text),
+            None => Ok(false),
+        });
         match result {
             Ok(true) => {
                 written += 1;
-                edits += plan
-                    .decisions
-                    .iter()
-                    .filter(|d| **d == crate::plan::Decision::Accepted)
-                    .count();
+                edits += plan.decisions.iter().filter(|d| **d == crate::plan::Decision::Accepted).count();
             }
             Ok(false) => {}
             Err(e) => errors.push(e),
@@ -192,20 +155,14 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     if !args.fix.common.quiet {
         let mut msg = format!("tf2-migrate: {written} files written ({edits} fixes)");
         if review > 0 && !args.fix.unsafe_fixes {
-            msg.push_str(&format!(
-                "; {review} review-level fixes left (see `diff --unsafe`, or `review`)"
-            ));
+            let _ = write!(msg, "; {review} review-level fixes left (see `diff --unsafe`, or `review`)");
         }
         if manual > 0 {
-            msg.push_str(&format!("; {manual} manual actions (see `report`)"));
+            let _ = write!(msg, "; {manual} manual actions (see `report`)");
         }
         eprintln!("{msg}");
     }
-    Ok(if failed {
-        ExitStatus::Error
-    } else {
-        ExitStatus::Clean
-    })
+    Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
 pub fn run_report(args: &ReportArgs) -> Result<ExitStatus> {
@@ -216,16 +173,13 @@ pub fn run_report(args: &ReportArgs) -> Result<ExitStatus> {
         ReportFormat::Json => report::report_json(&analysis.plans, &analysis.errors),
     };
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("{}: cannot write the report", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("{}: cannot write the report", path.display()))?;
+        }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     let failed = print_errors(&analysis.errors);
-    Ok(if failed {
-        ExitStatus::Error
-    } else {
-        ExitStatus::Clean
-    })
+    Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
 pub fn run_rules(args: &RulesArgs) -> Result<ExitStatus> {

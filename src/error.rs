@@ -15,9 +15,7 @@ pub enum Error {
     Write { path: PathBuf, source: io::Error },
     #[error("{path}: not written: {reason}")]
     Refused { path: PathBuf, reason: String },
-    #[error(
-        "{path}: changed on disk since it was read; not written (run again to see the new text)"
-    )]
+    #[error("{path}: changed on disk since it was read; not written (run again to see the new text)")]
     Conflict { path: PathBuf },
 }
 

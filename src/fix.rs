@@ -78,18 +78,12 @@ impl Edit {
     pub fn insertion(at: usize, content: impl Into<String>) -> Self {
         let content = content.into();
         debug_assert!(!content.is_empty(), "an insertion must insert something");
-        Self {
-            range: at..at,
-            content,
-        }
+        Self { range: at..at, content }
     }
 
     pub fn deletion(range: Range<usize>) -> Self {
         debug_assert!(!range.is_empty(), "a deletion must delete something");
-        Self {
-            range,
-            content: String::new(),
-        }
+        Self { range, content: String::new() }
     }
 
     /// Whether two edits cannot both be applied. Identical edits do not conflict (they are merged),
@@ -102,12 +96,8 @@ impl Edit {
             return self.range.start == other.range.start;
         }
         self.range.start < other.range.end && other.range.start < self.range.end
-            || (self.range.is_empty()
-                && self.range.start > other.range.start
-                && self.range.start < other.range.end)
-            || (other.range.is_empty()
-                && other.range.start > self.range.start
-                && other.range.start < self.range.end)
+            || (self.range.is_empty() && self.range.start > other.range.start && self.range.start < other.range.end)
+            || (other.range.is_empty() && other.range.start > self.range.start && other.range.start < self.range.end)
     }
 }
 
@@ -126,15 +116,8 @@ impl Fix {
         debug_assert!(safety != Safety::Manual, "a manual finding has no fix");
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         edits.dedup();
-        debug_assert!(
-            edits.windows(2).all(|w| !w[0].conflicts_with(&w[1])),
-            "edits of one fix overlap: {edits:?}"
-        );
-        Self {
-            edits,
-            safety,
-            label,
-        }
+        debug_assert!(edits.windows(2).all(|w| !w[0].conflicts_with(&w[1])), "edits of one fix overlap: {edits:?}");
+        Self { edits, safety, label }
     }
 
     /// A rewrite with the same behaviour.
@@ -156,12 +139,7 @@ impl Fix {
     /// The byte span from the first edit's start to the last edit's end.
     pub fn span(&self) -> Range<usize> {
         let start = self.edits.first().map_or(0, |e| e.range.start);
-        let end = self
-            .edits
-            .iter()
-            .map(|e| e.range.end)
-            .max()
-            .unwrap_or(start);
+        let end = self.edits.iter().map(|e| e.range.end).max().unwrap_or(start);
         start..end
     }
 }
@@ -183,20 +161,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        rule: &'static str,
-        severity: Severity,
-        range: Range<usize>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            rule,
-            severity,
-            message: message.into(),
-            range,
-            fixes: Vec::new(),
-            requires: Vec::new(),
-        }
+    pub fn new(rule: &'static str, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self { rule, severity, message: message.into(), range, fixes: Vec::new(), requires: Vec::new() }
     }
 
     #[must_use]
@@ -234,11 +200,8 @@ mod tests {
 
     #[test]
     fn fix_sorts_and_dedups() {
-        let f = Fix::safe(vec![
-            Edit::replacement(5..6, "b"),
-            Edit::replacement(0..1, "a"),
-            Edit::replacement(0..1, "a"),
-        ]);
+        let f =
+            Fix::safe(vec![Edit::replacement(5..6, "b"), Edit::replacement(0..1, "a"), Edit::replacement(0..1, "a")]);
         assert_eq!(f.edits.len(), 2);
         assert_eq!(f.span(), 0..6);
     }

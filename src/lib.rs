@@ -31,12 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Some(Command::Apply(args)) => commands::run_apply(&args),
         Some(Command::Report(args)) => commands::run_report(&args),
         Some(Command::Rules(args)) => commands::run_rules(&args),
-        None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
-            tui::run_review(&cli.default)
-        }
-        None => commands::run_check(&cli::CheckArgs {
-            common: cli.default.common,
-            format: cli::CheckFormat::Text,
-        }),
+        None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => tui::run_review(&cli.default),
+        None => commands::run_check(&cli::CheckArgs { common: cli.default.common, format: cli::CheckFormat::Text }),
     }
 }

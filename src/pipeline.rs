@@ -23,9 +23,7 @@ pub struct RuleFilter {
 }
 
 fn matches(pattern: &str, id: &str) -> bool {
-    pattern
-        .strip_suffix('*')
-        .map_or(pattern == id, |p| id.starts_with(p))
+    pattern.strip_suffix('*').map_or(pattern == id, |p| id.starts_with(p))
 }
 
 impl RuleFilter {
@@ -56,11 +54,7 @@ impl RuleFilter {
             }
         }
         for f in &mut out {
-            f.requires = f
-                .requires
-                .iter()
-                .filter_map(|r| new_index.get(r).copied())
-                .collect();
+            f.requires = f.requires.iter().filter_map(|r| new_index.get(r).copied()).collect();
         }
         out
     }
@@ -97,16 +91,8 @@ pub fn check_text(
     let findings = settings.filter.apply(rules::check(&src, &settings.rules));
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
-    let SourceFile {
-        path,
-        text,
-        encoding,
-        ..
-    } = src;
-    (
-        FilePlan::new(path, root, text, encoding, parsed_cleanly, findings),
-        lines,
-    )
+    let SourceFile { path, text, encoding, .. } = src;
+    (FilePlan::new(path, root, text, encoding, parsed_cleanly, findings), lines)
 }
 
 /// Collect the candidate files of `paths`.
@@ -115,32 +101,14 @@ pub fn candidates(paths: &[PathBuf], settings: &Settings) -> (Vec<Candidate>, Ve
 }
 
 /// Analyse candidates in parallel; `done` counts finished files for a progress display.
-pub fn analyse(
-    candidates: &[Candidate],
-    mut errors: Vec<Error>,
-    settings: &Settings,
-    done: &AtomicUsize,
-) -> Analysis {
-    let results = scan::par_map(
-        candidates,
-        done,
-        |c| -> Result<Option<(FilePlan, usize)>, Error> {
-            let Some(loaded) = scan::load(c, &settings.scan)? else {
-                return Ok(None);
-            };
-            Ok(Some(check_text(
-                loaded.path,
-                loaded.root,
-                loaded.text,
-                loaded.encoding,
-                settings,
-            )))
-        },
-    );
-    let mut analysis = Analysis {
-        files_scanned: candidates.len(),
-        ..Analysis::default()
-    };
+pub fn analyse(candidates: &[Candidate], mut errors: Vec<Error>, settings: &Settings, done: &AtomicUsize) -> Analysis {
+    let results = scan::par_map(candidates, done, |c| -> Result<Option<(FilePlan, usize)>, Error> {
+        let Some(loaded) = scan::load(c, &settings.scan)? else {
+            return Ok(None);
+        };
+        Ok(Some(check_text(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)))
+    });
+    let mut analysis = Analysis { files_scanned: candidates.len(), ..Analysis::default() };
     for r in results {
         match r {
             Ok(Some((plan, lines))) => {
@@ -174,11 +142,7 @@ pub const MAX_PASSES: usize = 4;
 
 /// Decide by policy and compute a file's new text, re-running the rules over the result until
 /// nothing more applies. Returns `None` when nothing changes.
-pub fn migrate(
-    plan: &mut FilePlan,
-    policy: Policy,
-    settings: &Settings,
-) -> Result<Option<String>, Error> {
+pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Result<Option<String>, Error> {
     plan.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
     let mut text = plan.apply_accepted().text;
     if text == plan.text {
@@ -186,13 +150,7 @@ pub fn migrate(
     }
     verify(plan, &text)?;
     for _ in 1..MAX_PASSES {
-        let (mut next, _) = check_text(
-            plan.path.clone(),
-            plan.root.clone(),
-            text.clone(),
-            plan.encoding,
-            settings,
-        );
+        let (mut next, _) = check_text(plan.path.clone(), plan.root.clone(), text.clone(), plan.encoding, settings);
         next.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
         let again = next.apply_accepted().text;
         if again == text {
@@ -207,9 +165,7 @@ pub fn migrate(
 fn verify(plan: &FilePlan, text: &str) -> Result<(), Error> {
     apply::verify(plan.parsed_cleanly, text).map_err(|_| Error::Refused {
         path: plan.path.clone(),
-        reason:
-            "the rewrite would introduce a syntax error (please report this); file left unchanged"
-                .into(),
+        reason: "the rewrite would introduce a syntax error (please report this); file left unchanged".into(),
     })
 }
 

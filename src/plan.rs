@@ -63,9 +63,7 @@ pub struct FilePlan {
 
 /// FNV-1a, 64 bits: a stable hash for hunk keys (std's hasher may change between releases).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn normalise(text: &str) -> String {
@@ -102,25 +100,13 @@ impl FilePlan {
     /// 0-based line span of a finding's edits, over all its alternatives.
     fn line_span(&self, i: usize) -> Range<usize> {
         let f = &self.findings[i];
-        let start = f
-            .fixes
-            .iter()
-            .map(|x| x.span().start)
-            .min()
-            .unwrap_or(f.range.start);
-        let end = f
-            .fixes
-            .iter()
-            .map(|x| x.span().end)
-            .max()
-            .unwrap_or(f.range.end);
+        let start = f.fixes.iter().map(|x| x.span().start).min().unwrap_or(f.range.start);
+        let end = f.fixes.iter().map(|x| x.span().end).max().unwrap_or(f.range.end);
         self.lines.line_of(start)..self.lines.line_of(end) + 1
     }
 
     fn group(&self) -> Vec<Hunk> {
-        let mut order: Vec<usize> = (0..self.findings.len())
-            .filter(|&i| !self.findings[i].fixes.is_empty())
-            .collect();
+        let mut order: Vec<usize> = (0..self.findings.len()).filter(|&i| !self.findings[i].fixes.is_empty()).collect();
         order.sort_by_key(|&i| (self.line_span(i).start, self.line_span(i).end, i));
         let mut hunks: Vec<Hunk> = Vec::new();
         for i in order {
@@ -139,22 +125,16 @@ impl FilePlan {
                 }),
             }
         }
-        let hunk_of: HashMap<usize, usize> = hunks
-            .iter()
-            .enumerate()
-            .flat_map(|(h, hunk)| hunk.findings.iter().map(move |&f| (f, h)))
-            .collect();
+        let hunk_of: HashMap<usize, usize> =
+            hunks.iter().enumerate().flat_map(|(h, hunk)| hunk.findings.iter().map(move |&f| (f, h))).collect();
         let mut seen: HashMap<u64, usize> = HashMap::new();
-        for h in 0..hunks.len() {
-            let lines = hunks[h].lines.clone();
+        for (h, hunk) in hunks.iter_mut().enumerate() {
+            let lines = hunk.lines.clone();
             let start = self.lines.line_start(lines.start);
-            let end = if lines.end >= self.lines.line_count() {
-                self.text.len()
-            } else {
-                self.lines.line_start(lines.end)
-            };
-            hunks[h].bytes = start..end;
-            let mut requires: Vec<usize> = hunks[h]
+            let end =
+                if lines.end >= self.lines.line_count() { self.text.len() } else { self.lines.line_start(lines.end) };
+            hunk.bytes = start..end;
+            let mut requires: Vec<usize> = hunk
                 .findings
                 .iter()
                 .flat_map(|f| &self.findings[*f].requires)
@@ -163,26 +143,15 @@ impl FilePlan {
                 .collect();
             requires.sort_unstable();
             requires.dedup();
-            hunks[h].requires = requires;
-            let mut rules: Vec<&str> = hunks[h]
-                .findings
-                .iter()
-                .map(|&f| self.findings[f].rule)
-                .collect();
+            hunk.requires = requires;
+            let mut rules: Vec<&str> = hunk.findings.iter().map(|&f| self.findings[f].rule).collect();
             rules.dedup();
-            let (before, after) = self.hunk_texts_with(&hunks[h], &self.choices);
-            let digest = fnv1a(
-                format!(
-                    "{}\0{}\0{}",
-                    rules.join(","),
-                    normalise(&before),
-                    normalise(&after)
-                )
-                .as_bytes(),
-            );
+            let (before, after) = self.hunk_texts_with(hunk, &self.choices);
+            let digest =
+                fnv1a(format!("{}\0{}\0{}", rules.join(","), normalise(&before), normalise(&after)).as_bytes());
             let n = seen.entry(digest).or_insert(0);
             *n += 1;
-            hunks[h].key = format!("{digest:016x}-{n}");
+            hunk.key = format!("{digest:016x}-{n}");
         }
         hunks
     }
@@ -224,22 +193,12 @@ impl FilePlan {
                 Decision::Rejected => {}
             }
         }
-        if any_accepted {
-            Decision::Accepted
-        } else {
-            Decision::Rejected
-        }
+        if any_accepted { Decision::Accepted } else { Decision::Rejected }
     }
 
     /// The lowest safety of the hunk's chosen fixes.
     pub fn hunk_safety(&self, h: usize) -> Safety {
-        self.hunks[h]
-            .findings
-            .iter()
-            .filter_map(|&i| self.chosen(i))
-            .map(|f| f.safety)
-            .min()
-            .unwrap_or(Safety::Manual)
+        self.hunks[h].findings.iter().filter_map(|&i| self.chosen(i)).map(|f| f.safety).min().unwrap_or(Safety::Manual)
     }
 
     /// Decide a hunk. Accepting also accepts what it requires (transitively).
@@ -262,10 +221,7 @@ impl FilePlan {
     /// Decide every finding that `pick` selects; accepting pulls in what each requires.
     pub fn decide_where(&mut self, decision: Decision, pick: impl Fn(&Finding, &Fix) -> bool) {
         let picked: Vec<usize> = (0..self.findings.len())
-            .filter(|&i| {
-                self.chosen(i)
-                    .is_some_and(|fix| pick(&self.findings[i], fix))
-            })
+            .filter(|&i| self.chosen(i).is_some_and(|fix| pick(&self.findings[i], fix)))
             .collect();
         let mut stack = picked;
         let mut done = vec![false; self.findings.len()];
@@ -295,10 +251,7 @@ impl FilePlan {
     }
 
     pub fn has_accepted(&self) -> bool {
-        self.decisions
-            .iter()
-            .zip(&self.findings)
-            .any(|(d, f)| *d == Decision::Accepted && !f.fixes.is_empty())
+        self.decisions.iter().zip(&self.findings).any(|(d, f)| *d == Decision::Accepted && !f.fixes.is_empty())
     }
 
     /// Apply every accepted fix to the original text.
@@ -312,9 +265,7 @@ impl FilePlan {
 
     /// Apply every fix (the default alternative of each): what `diff` shows.
     pub fn apply_all(&self) -> Applied {
-        let fixes: Vec<&Fix> = (0..self.findings.len())
-            .filter_map(|i| self.chosen(i))
-            .collect();
+        let fixes: Vec<&Fix> = (0..self.findings.len()).filter_map(|i| self.chosen(i)).collect();
         apply::apply_fixes(&self.text, &fixes)
     }
 }
@@ -322,8 +273,7 @@ impl FilePlan {
 /// A copy of `fix` whose edits are relative to `start` (edits outside `start..end` are dropped).
 fn shifted(fix: &Fix, start: usize, end: usize) -> Fix {
     let mut out = fix.clone();
-    out.edits
-        .retain(|e| e.range.start >= start && e.range.end <= end);
+    out.edits.retain(|e| e.range.start >= start && e.range.end <= end);
     for e in &mut out.edits {
         e.range = e.range.start - start..e.range.end - start;
     }
@@ -336,14 +286,7 @@ mod tests {
     use crate::fix::{Edit, Severity};
 
     fn plan(text: &str, findings: Vec<Finding>) -> FilePlan {
-        FilePlan::new(
-            "t.py".into(),
-            ".".into(),
-            text.into(),
-            Encoding::Utf8 { bom: false },
-            true,
-            findings,
-        )
+        FilePlan::new("t.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, findings)
     }
 
     fn rename(range: Range<usize>, to: &str) -> Finding {
@@ -354,10 +297,7 @@ mod tests {
     #[test]
     fn adjacent_lines_form_one_hunk() {
         let text = "a\nb\n\n\nc\n";
-        let p = plan(
-            text,
-            vec![rename(0..1, "A"), rename(2..3, "B"), rename(6..7, "C")],
-        );
+        let p = plan(text, vec![rename(0..1, "A"), rename(2..3, "B"), rename(6..7, "C")]);
         assert_eq!(p.hunks.len(), 2);
         assert_eq!(p.hunks[0].findings, vec![0, 1]);
         assert_eq!(p.hunks[0].lines, 0..2);
@@ -371,10 +311,7 @@ mod tests {
         let b = plan("\n\nx\n", vec![rename(2..3, "y")]);
         assert_eq!(a.hunks[0].key, b.hunks[0].key);
         let c = plan("x\nq\n\nx\n", vec![rename(0..1, "y"), rename(5..6, "y")]);
-        assert_ne!(
-            c.hunks[0].key, c.hunks[1].key,
-            "repeated hunks get distinct keys"
-        );
+        assert_ne!(c.hunks[0].key, c.hunks[1].key, "repeated hunks get distinct keys");
     }
 
     #[test]

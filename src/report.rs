@@ -18,11 +18,7 @@ pub struct Paint(pub bool);
 
 impl Paint {
     fn wrap(self, code: &str, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        if self.0 { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
     }
     pub fn red(self, t: &str) -> String {
         self.wrap("31", t)
@@ -75,13 +71,8 @@ pub struct Located<'a> {
 pub fn locate<'a>(plan: &FilePlan, finding: &'a Finding) -> Located<'a> {
     let (line, column) = plan.lines.line_col(&plan.text, finding.range.start);
     let (end_line, end_column) = plan.lines.line_col(&plan.text, finding.range.end);
-    let replacement = finding.fixes.first().map(|f| {
-        f.edits
-            .iter()
-            .map(|e| e.content.as_str())
-            .collect::<Vec<_>>()
-            .join(" … ")
-    });
+    let replacement =
+        finding.fixes.first().map(|f| f.edits.iter().map(|e| e.content.as_str()).collect::<Vec<_>>().join(" … "));
     Located {
         rule: finding.rule,
         severity: finding.severity,
@@ -103,14 +94,11 @@ fn sorted_findings(plan: &FilePlan) -> Vec<&Finding> {
 
 /// Per-safety counts over all plans: (safe, review, manual).
 pub fn safety_counts(plans: &[FilePlan]) -> (usize, usize, usize) {
-    plans
-        .iter()
-        .flat_map(|p| &p.findings)
-        .fold((0, 0, 0), |(s, r, m), f| match f.safety() {
-            Safety::Safe => (s + 1, r, m),
-            Safety::Review => (s, r + 1, m),
-            Safety::Manual => (s, r, m + 1),
-        })
+    plans.iter().flat_map(|p| &p.findings).fold((0, 0, 0), |(s, r, m), f| match f.safety() {
+        Safety::Safe => (s + 1, r, m),
+        Safety::Review => (s, r + 1, m),
+        Safety::Manual => (s, r, m + 1),
+    })
 }
 
 /// `check --format text`.
@@ -164,13 +152,7 @@ struct JsonError {
 }
 
 fn json_errors(errors: &[Error]) -> Vec<JsonError> {
-    errors
-        .iter()
-        .map(|e| JsonError {
-            path: e.path().display().to_string(),
-            error: e.to_string(),
-        })
-        .collect()
+    errors.iter().map(|e| JsonError { path: e.path().display().to_string(), error: e.to_string() }).collect()
 }
 
 /// `check --format json`.
@@ -184,29 +166,17 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
         .iter()
         .map(|p| JsonFile {
             path: p.path.display().to_string(),
-            findings: sorted_findings(p)
-                .into_iter()
-                .map(|f| locate(p, f))
-                .collect(),
+            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
         })
         .collect();
-    serde_json::to_string_pretty(&Out {
-        files,
-        errors: json_errors(errors),
-    })
-    .unwrap_or_default()
-        + "\n"
+    serde_json::to_string_pretty(&Out { files, errors: json_errors(errors) }).unwrap_or_default() + "\n"
 }
 
 /// A unified diff of one file, coloured when `paint` is on.
 pub fn unified_diff(plan: &FilePlan, new_text: &str, paint: Paint) -> String {
     let path = printable(&plan.path.display().to_string());
     let diff = TextDiff::from_lines(plan.text.as_str(), new_text);
-    let body = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
+    let body = diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
     let body = printable(&body);
     if !paint.0 {
         return body;
@@ -260,11 +230,7 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
         let _ = writeln!(out, "\nPackages to install: {}", packages.join(", "));
     }
     for plan in plans {
-        let _ = writeln!(
-            out,
-            "\n## `{}`\n",
-            printable(&plan.path.display().to_string())
-        );
+        let _ = writeln!(out, "\n## `{}`\n", printable(&plan.path.display().to_string()));
         let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in sorted_findings(plan) {
             groups.entry(f.rule).or_default().push(f);
@@ -273,19 +239,9 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
             let _ = writeln!(out, "### {rule}\n");
             for f in findings {
                 let l = locate(plan, f);
-                let action = if f.fixes.is_empty() {
-                    "**manual**".to_owned()
-                } else {
-                    format!("{} fix", l.safety)
-                };
-                let _ = writeln!(
-                    out,
-                    "- {}:{} ({}, {action}): {}",
-                    l.line,
-                    l.column,
-                    f.severity,
-                    printable(&f.message)
-                );
+                let action = if f.fixes.is_empty() { "**manual**".to_owned() } else { format!("{} fix", l.safety) };
+                let _ =
+                    writeln!(out, "- {}:{} ({}, {action}): {}", l.line, l.column, f.severity, printable(&f.message));
             }
             out.push('\n');
         }
@@ -339,20 +295,11 @@ pub fn report_json(plans: &[FilePlan], errors: &[Error]) -> String {
         .iter()
         .map(|p| JsonFile {
             path: p.path.display().to_string(),
-            findings: sorted_findings(p)
-                .into_iter()
-                .map(|f| locate(p, f))
-                .collect(),
+            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
         })
         .collect();
     let out = Out {
-        summary: Summary {
-            files: plans.len(),
-            safe,
-            review,
-            manual,
-            by_rule,
-        },
+        summary: Summary { files: plans.len(), safe, review, manual, by_rule },
         files,
         errors: json_errors(errors),
         packages: packages_needed(plans),
@@ -377,18 +324,8 @@ pub fn rules_text(paint: Paint) -> String {
     }
     out.push_str("Data tables (src/rules/data):\n");
     for file in table::ALL {
-        let source = file
-            .provenance()
-            .into_iter()
-            .find(|(k, _)| *k == "source")
-            .map_or("", |(_, v)| v);
-        let _ = writeln!(
-            out,
-            "  {:<20} {:>6} entries  {}",
-            file.name,
-            file.len(),
-            source
-        );
+        let source = file.provenance().into_iter().find(|(k, _)| *k == "source").map_or("", |(_, v)| v);
+        let _ = writeln!(out, "  {:<20} {:>6} entries  {}", file.name, file.len(), source);
     }
     out
 }
@@ -405,20 +342,9 @@ pub fn rules_json() -> String {
         rules: &'static [rules::RuleInfo],
         tables: Vec<Table>,
     }
-    let tables = table::ALL
-        .iter()
-        .map(|f| Table {
-            name: f.name,
-            entries: f.len(),
-            provenance: f.provenance(),
-        })
-        .collect();
-    serde_json::to_string_pretty(&Out {
-        rules: rules::RULES,
-        tables,
-    })
-    .unwrap_or_default()
-        + "\n"
+    let tables =
+        table::ALL.iter().map(|f| Table { name: f.name, entries: f.len(), provenance: f.provenance() }).collect();
+    serde_json::to_string_pretty(&Out { rules: rules::RULES, tables }).unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]
@@ -427,9 +353,6 @@ mod tests {
 
     #[test]
     fn control_characters_never_pass() {
-        assert_eq!(
-            printable("a\x1b[31mb\u{202E}c\u{9b}d\te"),
-            "a\u{FFFD}[31mb\u{FFFD}c\u{FFFD}d\te"
-        );
+        assert_eq!(printable("a\x1b[31mb\u{202E}c\u{9b}d\te"), "a\u{FFFD}[31mb\u{FFFD}c\u{FFFD}d\te");
     }
 }

@@ -75,13 +75,8 @@ impl Imports {
             }
         }
         let mut module_shadowed = HashSet::new();
-        bound_names(src, src.tree.root_node(), &mut module_shadowed, true);
-        Self {
-            statements,
-            bindings,
-            module_shadowed,
-            function_locals: RefCell::new(HashMap::new()),
-        }
+        bound_names(src, src.tree.root_node(), &mut module_shadowed);
+        Self { statements, bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
     }
 
     /// The qualified name an import binds `local` to, ignoring shadowing.
@@ -91,16 +86,11 @@ impl Imports {
 
     /// Local names bound to exactly `qualified` (e.g. every alias of `tensorflow`).
     pub fn aliases_of<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.bindings
-            .iter()
-            .filter(move |(_, q)| q.as_str() == qualified)
-            .map(|(l, _)| l.as_str())
+        self.bindings.iter().filter(move |(_, q)| q.as_str() == qualified).map(|(l, _)| l.as_str())
     }
 
     pub fn imports_module(&self, prefix: &str) -> bool {
-        self.bindings
-            .values()
-            .any(|q| q == prefix || q.starts_with(&format!("{prefix}.")))
+        self.bindings.values().any(|q| q == prefix || q.starts_with(&format!("{prefix}.")))
     }
 
     /// Resolve the identifier `root` as used at `site`: its qualified name, if an import binds it
@@ -115,9 +105,7 @@ impl Imports {
         while let Some(node) = scope {
             if matches!(node.kind(), "function_definition" | "lambda") {
                 let mut cache = self.function_locals.borrow_mut();
-                let locals = cache
-                    .entry(node.id())
-                    .or_insert_with(|| function_locals(src, node));
+                let locals = cache.entry(node.id()).or_insert_with(|| function_locals(src, node));
                 if locals.contains(name) {
                     return None;
                 }
@@ -156,9 +144,7 @@ pub fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
 /// Whether `node` is the whole of a dotted expression (its parent does not extend it).
 pub fn is_maximal_dotted(node: Node<'_>) -> bool {
     match node.parent() {
-        Some(p) if p.kind() == "attribute" => {
-            p.child_by_field_name("object").map(|o| o.id()) != Some(node.id())
-        }
+        Some(p) if p.kind() == "attribute" => p.child_by_field_name("object").map(|o| o.id()) != Some(node.id()),
         _ => true,
     }
 }
@@ -184,10 +170,7 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
     let (from, from_range) = match node.kind() {
         "import_from_statement" => {
             let module = node.child_by_field_name("module_name")?;
-            (
-                Some(src.node_text(module).split_whitespace().collect::<String>()),
-                Some(module.byte_range()),
-            )
+            (Some(src.node_text(module).split_whitespace().collect::<String>()), Some(module.byte_range()))
         }
         "future_import_statement" => (Some("__future__".to_owned()), None),
         _ => (None, None),
@@ -195,10 +178,7 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
     let mut cursor = node.walk();
     for name in node.children_by_field_name("name", &mut cursor) {
         let (dotted, alias) = match name.kind() {
-            "aliased_import" => (
-                name.child_by_field_name("name")?,
-                name.child_by_field_name("alias"),
-            ),
+            "aliased_import" => (name.child_by_field_name("name")?, name.child_by_field_name("alias")),
             _ => (name, None),
         };
         names.push(ImportedName {
@@ -208,61 +188,37 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
         });
     }
     let mut cursor = node.walk();
-    if node
-        .children(&mut cursor)
-        .any(|c| c.kind() == "wildcard_import")
-    {
+    if node.children(&mut cursor).any(|c| c.kind() == "wildcard_import") {
         wildcard = true;
     }
-    Some(ImportStmt {
-        range: node.byte_range(),
-        from,
-        from_range,
-        names,
-        wildcard,
-        top_level,
-    })
+    Some(ImportStmt { range: node.byte_range(), from, from_range, names, wildcard, top_level })
 }
 
-/// Names bound by non-import statements directly in this scope (not descending into functions).
-fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>, module: bool) {
+/// Names bound by non-import statements directly in this scope. Function and class bodies are
+/// scopes of their own: only their names are bound here.
+fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
+        let target = match child.kind() {
             "function_definition" | "class_definition" => {
                 if let Some(name) = child.child_by_field_name("name") {
                     out.insert(src.node_text(name).to_owned());
                 }
-                if child.kind() == "class_definition" && !module {
-                    continue;
-                }
-                // Function bodies are their own scope; class bodies at module level are too.
+                continue;
             }
-            "lambda" => {}
-            "assignment" | "augmented_assignment" => {
-                if let Some(left) = child.child_by_field_name("left") {
-                    target_names(src, left, out);
-                }
-                bound_names(src, child, out, module);
-            }
-            "for_statement" | "for_in_clause" => {
-                if let Some(left) = child.child_by_field_name("left") {
-                    target_names(src, left, out);
-                }
-                bound_names(src, child, out, module);
+            "lambda" | "global_statement" | "nonlocal_statement" => continue,
+            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                child.child_by_field_name("left")
             }
             "as_pattern" | "named_expression" => {
-                if let Some(alias) = child
-                    .child_by_field_name("alias")
-                    .or_else(|| child.child_by_field_name("name"))
-                {
-                    target_names(src, alias, out);
-                }
-                bound_names(src, child, out, module);
+                child.child_by_field_name("alias").or_else(|| child.child_by_field_name("name"))
             }
-            "global_statement" | "nonlocal_statement" => {}
-            _ => bound_names(src, child, out, module),
+            _ => None,
+        };
+        if let Some(target) = target {
+            target_names(src, target, out);
         }
+        bound_names(src, child, out);
     }
 }
 
@@ -297,9 +253,7 @@ fn function_locals(src: &SourceFile, func: Node<'_>) -> HashSet<String> {
             let name = match p.kind() {
                 "identifier" => Some(p),
                 "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
-                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
-                    p.named_child(0)
-                }
+                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child(0),
                 _ => None,
             };
             if let Some(n) = name.filter(|n| n.kind() == "identifier") {
@@ -308,7 +262,7 @@ fn function_locals(src: &SourceFile, func: Node<'_>) -> HashSet<String> {
         }
     }
     if let Some(body) = func.child_by_field_name("body") {
-        bound_names(src, body, &mut out, false);
+        bound_names(src, body, &mut out);
         // `global tf` makes later assignments rebind the module name, which we treat as shadowing too.
     }
     out
@@ -334,10 +288,7 @@ mod tests {
             if matches!(n.kind(), "import_statement" | "import_from_statement") {
                 continue;
             }
-            if matches!(n.kind(), "attribute" | "identifier")
-                && is_maximal_dotted(n)
-                && dotted_parts(n).is_some()
-            {
+            if matches!(n.kind(), "attribute" | "identifier") && is_maximal_dotted(n) && dotted_parts(n).is_some() {
                 nodes.push(n);
                 continue;
             }
@@ -356,39 +307,15 @@ mod tests {
     #[test]
     fn common_import_forms() {
         let cases: &[(&str, &str)] = &[
-            (
-                "import tensorflow as tf\ntf.Session()\n",
-                "tensorflow.Session",
-            ),
-            (
-                "import tensorflow\ntensorflow.Session()\n",
-                "tensorflow.Session",
-            ),
-            (
-                "import tensorflow as tflow\ntflow.Session()\n",
-                "tensorflow.Session",
-            ),
-            (
-                "from tensorflow import contrib\ncontrib.layers.x()\n",
-                "tensorflow.contrib.layers.x",
-            ),
-            (
-                "import tensorflow.compat.v1 as tf\ntf.Session()\n",
-                "tensorflow.compat.v1.Session",
-            ),
-            (
-                "from tensorflow.compat import v1 as tf\ntf.Session()\n",
-                "tensorflow.compat.v1.Session",
-            ),
+            ("import tensorflow as tf\ntf.Session()\n", "tensorflow.Session"),
+            ("import tensorflow\ntensorflow.Session()\n", "tensorflow.Session"),
+            ("import tensorflow as tflow\ntflow.Session()\n", "tensorflow.Session"),
+            ("from tensorflow import contrib\ncontrib.layers.x()\n", "tensorflow.contrib.layers.x"),
+            ("import tensorflow.compat.v1 as tf\ntf.Session()\n", "tensorflow.compat.v1.Session"),
+            ("from tensorflow.compat import v1 as tf\ntf.Session()\n", "tensorflow.compat.v1.Session"),
             ("import keras\nkeras.layers.Dense\n", "keras.layers.Dense"),
-            (
-                "from keras import backend as K\nK.sum\n",
-                "keras.backend.sum",
-            ),
-            (
-                "from keras.layers import Dense\nDense(3)\n",
-                "keras.layers.Dense",
-            ),
+            ("from keras import backend as K\nK.sum\n", "keras.backend.sum"),
+            ("from keras.layers import Dense\nDense(3)\n", "keras.layers.Dense"),
             ("import keras.backend as K\nK.sum\n", "keras.backend.sum"),
         ];
         for (src, want) in cases {
@@ -398,18 +325,9 @@ mod tests {
 
     #[test]
     fn shadowing_is_respected() {
-        assert_eq!(
-            resolved("import tensorflow as tf\ndef f(tf):\n    tf.Session()\n"),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            resolved("import tensorflow as tf\ndef f():\n    tf = 1\n    tf.Session()\n"),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            resolved("import tensorflow as tf\ntf = None\ntf.Session()\n"),
-            Vec::<String>::new()
-        );
+        assert_eq!(resolved("import tensorflow as tf\ndef f(tf):\n    tf.Session()\n"), Vec::<String>::new());
+        assert_eq!(resolved("import tensorflow as tf\ndef f():\n    tf = 1\n    tf.Session()\n"), Vec::<String>::new());
+        assert_eq!(resolved("import tensorflow as tf\ntf = None\ntf.Session()\n"), Vec::<String>::new());
         assert_eq!(
             resolved("import tensorflow as tf\ndef f(x):\n    return tf.log(x)\n"),
             vec!["tensorflow.log".to_owned()]

@@ -44,15 +44,9 @@ pub struct TfVersion {
 
 impl TfVersion {
     /// The newest release the tables know about (the default target).
-    pub const NEWEST: Self = Self {
-        major: 2,
-        minor: 21,
-    };
+    pub const NEWEST: Self = Self { major: 2, minor: 21 };
     /// The first release whose `tf.keras` is Keras 3.
-    pub const KERAS3: Self = Self {
-        major: 2,
-        minor: 16,
-    };
+    pub const KERAS3: Self = Self { major: 2, minor: 16 };
 }
 
 impl FromStr for TfVersion {
@@ -62,9 +56,7 @@ impl FromStr for TfVersion {
         let num = |p: Option<&str>| p.and_then(|p| p.parse::<u32>().ok());
         match (num(parts.next()), num(parts.next())) {
             (Some(major @ 2), Some(minor)) => Ok(Self { major, minor }),
-            _ => Err(format!(
-                "expected a TensorFlow 2 version such as 2.15 or 2.21, got {s:?}"
-            )),
+            _ => Err(format!("expected a TensorFlow 2 version such as 2.15 or 2.21, got {s:?}")),
         }
     }
 }
@@ -84,10 +76,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self {
-            strategy: Strategy::Upgrade,
-            target: TfVersion::NEWEST,
-        }
+        Self { strategy: Strategy::Upgrade, target: TfVersion::NEWEST }
     }
 }
 
@@ -105,14 +94,7 @@ pub struct RuleInfo {
 
 macro_rules! rule {
     ($id:literal, $safety:literal, $summary:literal, $why:literal, $before:literal, $after:literal) => {
-        RuleInfo {
-            id: $id,
-            safety: $safety,
-            summary: $summary,
-            why: $why,
-            before: $before,
-            after: $after,
-        }
+        RuleInfo { id: $id, safety: $safety, summary: $summary, why: $why, before: $before, after: $after }
     };
 }
 
@@ -333,13 +315,7 @@ mod tests {
 
     #[test]
     fn target_versions_parse() {
-        assert_eq!(
-            "2.15".parse::<TfVersion>(),
-            Ok(TfVersion {
-                major: 2,
-                minor: 15
-            })
-        );
+        assert_eq!("2.15".parse::<TfVersion>(), Ok(TfVersion { major: 2, minor: 15 }));
         assert_eq!("2.21.0".parse::<TfVersion>(), Ok(TfVersion::NEWEST));
         assert!("1.15".parse::<TfVersion>().is_err());
     }

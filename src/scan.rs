@@ -27,11 +27,7 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        Self {
-            exclude: Vec::new(),
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-            respect_ignore: true,
-        }
+        Self { exclude: Vec::new(), max_file_size: DEFAULT_MAX_FILE_SIZE, respect_ignore: true }
     }
 }
 
@@ -59,10 +55,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
         let meta = match fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(source) => {
-                errors.push(Error::Read {
-                    path: path.clone(),
-                    source,
-                });
+                errors.push(Error::Read { path: path.clone(), source });
                 continue;
             }
         };
@@ -74,10 +67,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
             if is_notebook(path) {
                 errors.push(skip(path, "Jupyter notebooks are not supported yet"));
             } else {
-                files.push(Candidate {
-                    path: path.clone(),
-                    root,
-                });
+                files.push(Candidate { path: path.clone(), root });
             }
             continue;
         }
@@ -88,9 +78,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
             }
         }
         let mut walk = WalkBuilder::new(path);
-        walk.standard_filters(options.respect_ignore)
-            .follow_links(false)
-            .require_git(false);
+        walk.standard_filters(options.respect_ignore).follow_links(false).require_git(false);
         if let Ok(o) = overrides.build() {
             walk.overrides(o);
         }
@@ -98,22 +86,17 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
             match entry {
                 Ok(entry) => {
                     let p = entry.path();
-                    let is_file = entry
-                        .file_type()
-                        .is_some_and(|t| t.is_file() || (t.is_symlink() && p.is_file()));
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && p.is_file()));
                     if !is_file {
                         continue;
                     }
                     if p.extension().is_some_and(|e| e == "py") {
-                        files.push(Candidate {
-                            path: p.to_path_buf(),
-                            root: path.clone(),
-                        });
+                        files.push(Candidate { path: p.to_path_buf(), root: path.clone() });
                     } else if is_notebook(p) {
                         errors.push(skip(p, "Jupyter notebooks are not supported yet"));
                     }
                 }
-                Err(e) => errors.push(walk_error(path, e)),
+                Err(e) => errors.push(walk_error(path, &e)),
             }
         }
     }
@@ -127,32 +110,24 @@ fn is_notebook(p: &Path) -> bool {
 }
 
 fn skip(path: &Path, reason: &str) -> Error {
-    Error::Skipped {
-        path: path.to_path_buf(),
-        reason: reason.to_owned(),
-    }
+    Error::Skipped { path: path.to_path_buf(), reason: reason.to_owned() }
 }
 
-fn walk_error(root: &Path, e: ignore::Error) -> Error {
+fn walk_error(root: &Path, e: &ignore::Error) -> Error {
     let mut path = root.to_path_buf();
-    let mut cur = &e;
+    let mut cur = e;
     loop {
         match cur {
             ignore::Error::WithPath { path: p, err } => {
                 path.clone_from(p);
                 cur = err;
             }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                cur = err
-            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => cur = err,
             ignore::Error::Loop { child, .. } => {
                 return skip(child, "symbolic link loop");
             }
             ignore::Error::Io(io) => {
-                return Error::Read {
-                    path,
-                    source: std::io::Error::new(io.kind(), io.to_string()),
-                };
+                return Error::Read { path, source: std::io::Error::new(io.kind(), io.to_string()) };
             }
             other => return skip(&path, &other.to_string()),
         }
@@ -162,19 +137,13 @@ fn walk_error(root: &Path, e: ignore::Error) -> Error {
 /// Read and decode one file. `Ok(None)`: not a TensorFlow/Keras file (nothing to do).
 pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loaded>, Error> {
     let path = &candidate.path;
-    let read_err = |source| Error::Read {
-        path: path.clone(),
-        source,
-    };
+    let read_err = |source| Error::Read { path: path.clone(), source };
     let mut file = fs::File::open(path).map_err(read_err)?;
     let len = file.metadata().map_err(read_err)?.len();
     if len > options.max_file_size {
         return Err(skip(
             path,
-            &format!(
-                "{len} bytes is over the {} byte limit (--max-file-size)",
-                options.max_file_size
-            ),
+            &format!("{len} bytes is over the {} byte limit (--max-file-size)", options.max_file_size),
         ));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
@@ -186,12 +155,7 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
         return Ok(None);
     }
     let (text, encoding) = source::decode(path, &bytes)?;
-    Ok(Some(Loaded {
-        path: path.clone(),
-        root: candidate.root.clone(),
-        text,
-        encoding,
-    }))
+    Ok(Some(Loaded { path: path.clone(), root: candidate.root.clone(), text, encoding }))
 }
 
 /// Cheap pre-filter: only files that mention tensorflow or keras can have findings.
@@ -213,11 +177,7 @@ fn memfind(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Run `work` over every candidate in parallel, counting progress in `done`. Results keep input order.
-pub fn par_map<T: Send>(
-    candidates: &[Candidate],
-    done: &AtomicUsize,
-    work: impl Fn(&Candidate) -> T + Sync,
-) -> Vec<T> {
+pub fn par_map<T: Send>(candidates: &[Candidate], done: &AtomicUsize, work: impl Fn(&Candidate) -> T + Sync) -> Vec<T> {
     candidates
         .par_iter()
         .map(|c| {

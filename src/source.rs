@@ -39,10 +39,7 @@ impl Encoding {
                 out.extend_from_slice(text.as_bytes());
                 Some(out)
             }
-            Self::Latin1 => text
-                .chars()
-                .map(|c| u8::try_from(u32::from(c)).ok())
-                .collect(),
+            Self::Latin1 => text.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect(),
             Self::Other(enc) => {
                 let (bytes, _, unmappable) = enc.encode(text);
                 (!unmappable).then(|| bytes.into_owned())
@@ -53,13 +50,9 @@ impl Encoding {
 
 /// Decode a Python file's bytes: BOM, PEP 263 coding cookie, else UTF-8.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Error> {
-    let undecodable = |reason: String| Error::Undecodable {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let undecodable = |reason: String| Error::Undecodable { path: path.to_path_buf(), reason };
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let text = std::str::from_utf8(rest)
-            .map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {e}")))?;
+        let text = std::str::from_utf8(rest).map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {e}")))?;
         return Ok((text.to_owned(), Encoding::Utf8 { bom: true }));
     }
     let cookie = coding_cookie(bytes);
@@ -73,10 +66,9 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Error> {
             })?;
             Ok((text.to_owned(), Encoding::Utf8 { bom: false }))
         }
-        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso_8859_1" | "l1") => Ok((
-            bytes.iter().map(|&b| char::from(b)).collect(),
-            Encoding::Latin1,
-        )),
+        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso_8859_1" | "l1") => {
+            Ok((bytes.iter().map(|&b| char::from(b)).collect(), Encoding::Latin1))
+        }
         Some(other) => {
             let enc = encoding_rs::Encoding::for_label(other.as_bytes())
                 .ok_or_else(|| undecodable(format!("unknown coding cookie {other:?}")))?;
@@ -87,9 +79,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Error> {
             let text = text.into_owned();
             let encoding = Encoding::Other(enc);
             if encoding.encode(&text).as_deref() != Some(bytes) {
-                return Err(undecodable(format!(
-                    "{other} text does not round-trip; left alone"
-                )));
+                return Err(undecodable(format!("{other} text does not round-trip; left alone")));
             }
             Ok((text, encoding))
         }
@@ -133,12 +123,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
         Self { starts }
     }
 
@@ -159,9 +144,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 }
@@ -179,24 +162,16 @@ pub fn parse(text: &str) -> Tree {
     parser
         .set_language(&tree_sitter_python::LANGUAGE.into())
         .expect("the bundled Python grammar matches the tree-sitter ABI");
-    parser
-        .parse(text, None)
-        .expect("parsing without a timeout or cancellation always returns a tree")
+    parser.parse(text, None).expect("parsing without a timeout or cancellation always returns a tree")
 }
 
 /// Why a file, or part of it, is not rewritten.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Broken {
     /// Python 2 only syntax at this range (the whole file is left alone).
-    Python2 {
-        range: Range<usize>,
-        what: &'static str,
-    },
+    Python2 { range: Range<usize>, what: &'static str },
     /// A syntax error; edits inside `region` are dropped.
-    Syntax {
-        range: Range<usize>,
-        region: Range<usize>,
-    },
+    Syntax { range: Range<usize>, region: Range<usize> },
 }
 
 /// A parsed file ready for the rules.
@@ -214,14 +189,7 @@ impl SourceFile {
         let tree = parse(&text);
         let lines = LineIndex::new(&text);
         let broken = find_broken(&tree, &text);
-        Self {
-            path,
-            text,
-            encoding,
-            lines,
-            tree,
-            broken,
-        }
+        Self { path, text, encoding, lines, tree, broken }
     }
 
     pub fn node_text(&self, node: Node<'_>) -> &str {
@@ -229,9 +197,7 @@ impl SourceFile {
     }
 
     pub fn is_python2(&self) -> bool {
-        self.broken
-            .iter()
-            .any(|b| matches!(b, Broken::Python2 { .. }))
+        self.broken.iter().any(|b| matches!(b, Broken::Python2 { .. }))
     }
 
     /// Whether an edit over `range` would touch a region that does not parse.
@@ -260,17 +226,11 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if let Some(what) = python2_construct(node, text) {
-            out.push(Broken::Python2 {
-                range: node.byte_range(),
-                what,
-            });
+            out.push(Broken::Python2 { range: node.byte_range(), what });
             continue;
         }
         if node.is_error() || node.is_missing() {
-            out.push(Broken::Syntax {
-                range: node.byte_range(),
-                region: top_level_region(node),
-            });
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
             continue;
         }
         stack.extend(node.children(&mut cursor));
@@ -290,10 +250,7 @@ fn python2_construct(node: Node<'_>, text: &str) -> Option<&'static str> {
         "except_clause" => {
             // `except X, e:` parses as an except clause whose value is a tuple/expression list.
             let mut cursor = node.walk();
-            let has_comma = node
-                .children(&mut cursor)
-                .take_while(|c| c.kind() != ":")
-                .any(|c| c.kind() == ",");
+            let has_comma = node.children(&mut cursor).take_while(|c| c.kind() != ":").any(|c| c.kind() == ",");
             has_comma.then_some("`except X, e` clause")
         }
         "integer" => {
@@ -303,11 +260,7 @@ fn python2_construct(node: Node<'_>, text: &str) -> Option<&'static str> {
                 && t.starts_with('0')
                 && t.bytes().all(|b| b.is_ascii_digit())
                 && t.bytes().any(|b| b != b'0');
-            (long || octal).then_some(if long {
-                "long integer literal"
-            } else {
-                "old octal literal"
-            })
+            (long || octal).then_some(if long { "long integer literal" } else { "old octal literal" })
         }
         // tree-sitter-python reads a Python 2 backtick repr as a string delimited by backticks.
         "string" | "ERROR" if text[node.byte_range()].starts_with('`') => Some("backtick repr"),
@@ -347,10 +300,7 @@ mod tests {
             "x = `y`\n",
         ] {
             let b = broken(src);
-            assert!(
-                b.iter().any(|b| matches!(b, Broken::Python2 { .. })),
-                "{src:?}: {b:?}"
-            );
+            assert!(b.iter().any(|b| matches!(b, Broken::Python2 { .. })), "{src:?}: {b:?}");
         }
     }
 
@@ -370,17 +320,11 @@ mod tests {
     #[test]
     fn decode_bom_and_cookies() {
         let p = Path::new("x.py");
-        assert_eq!(
-            decode(p, b"\xEF\xBB\xBFx=1\n").unwrap().1,
-            Encoding::Utf8 { bom: true }
-        );
+        assert_eq!(decode(p, b"\xEF\xBB\xBFx=1\n").unwrap().1, Encoding::Utf8 { bom: true });
         let (text, enc) = decode(p, b"# -*- coding: latin-1 -*-\ns = '\xe9'\n").unwrap();
         assert_eq!(enc, Encoding::Latin1);
         assert!(text.contains('\u{e9}'));
-        assert_eq!(
-            enc.encode(&text).unwrap(),
-            b"# -*- coding: latin-1 -*-\ns = '\xe9'\n"
-        );
+        assert_eq!(enc.encode(&text).unwrap(), b"# -*- coding: latin-1 -*-\ns = '\xe9'\n");
         assert!(decode(p, b"s = '\xe9'\n").is_err());
         assert_eq!(Encoding::Latin1.encode("\u{20ac}"), None);
     }

@@ -19,29 +19,16 @@ pub struct WriteRequest<'a> {
 }
 
 fn refused(path: &Path, reason: impl Into<String>) -> Error {
-    Error::Refused {
-        path: path.to_path_buf(),
-        reason: reason.into(),
-    }
+    Error::Refused { path: path.to_path_buf(), reason: reason.into() }
 }
 
 /// The real file behind `path`, checked to lie inside `root`.
 pub fn target_inside_root(path: &Path, root: &Path) -> Result<PathBuf, Error> {
-    let read = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let real_root = fs::canonicalize(root).map_err(read)?;
-    let real = fs::canonicalize(path).map_err(read)?;
-    if !real.starts_with(&real_root) {
-        return Err(refused(
-            path,
-            format!(
-                "it resolves to {} outside the root {}",
-                real.display(),
-                root.display()
-            ),
-        ));
+    let read_error = |source| Error::Read { path: path.to_path_buf(), source };
+    let canonical_root = fs::canonicalize(root).map_err(read_error)?;
+    let real = fs::canonicalize(path).map_err(read_error)?;
+    if !real.starts_with(&canonical_root) {
+        return Err(refused(path, format!("it resolves to {} outside the root {}", real.display(), root.display())));
     }
     Ok(real)
 }
@@ -53,24 +40,16 @@ pub fn write(request: &WriteRequest<'_>) -> Result<bool, Error> {
     if request.new_text == request.original {
         return Ok(false);
     }
-    let new_bytes = request.encoding.encode(request.new_text).ok_or_else(|| {
-        refused(
-            path,
-            format!(
-                "the new text cannot be encoded as {}",
-                request.encoding.name()
-            ),
-        )
-    })?;
+    let new_bytes = request
+        .encoding
+        .encode(request.new_text)
+        .ok_or_else(|| refused(path, format!("the new text cannot be encoded as {}", request.encoding.name())))?;
     let original_bytes = request
         .encoding
         .encode(request.original)
         .ok_or_else(|| refused(path, "the original text no longer encodes"))?;
     let real = target_inside_root(path, request.root)?;
-    let write_err = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+    let write_err = |source| Error::Write { path: path.to_path_buf(), source };
     let meta = fs::metadata(&real).map_err(write_err)?;
     if meta.nlink() > 1 {
         return Err(refused(
@@ -82,22 +61,15 @@ pub fn write(request: &WriteRequest<'_>) -> Result<bool, Error> {
         ));
     }
     ensure_unchanged(path, &real, &original_bytes)?;
-    let dir = real
-        .parent()
-        .ok_or_else(|| refused(path, "it has no parent folder"))?;
-    let name = real
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let dir = real.parent().ok_or_else(|| refused(path, "it has no parent folder"))?;
+    let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tf2-migrate.tmp")
         .tempfile_in(dir)
         .map_err(write_err)?;
     tmp.write_all(&new_bytes).map_err(write_err)?;
-    tmp.as_file()
-        .set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
-        .map_err(write_err)?;
+    tmp.as_file().set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(write_err)?;
     // Best effort: keep the owner when we are allowed to (running as root).
     let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()));
     tmp.as_file().sync_all().map_err(write_err)?;
@@ -111,14 +83,9 @@ pub fn write(request: &WriteRequest<'_>) -> Result<bool, Error> {
 }
 
 fn ensure_unchanged(path: &Path, real: &Path, original: &[u8]) -> Result<(), Error> {
-    let current = fs::read(real).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let current = fs::read(real).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     if current != original {
-        return Err(Error::Conflict {
-            path: path.to_path_buf(),
-        });
+        return Err(Error::Conflict { path: path.to_path_buf() });
     }
     Ok(())
 }
@@ -127,19 +94,8 @@ fn ensure_unchanged(path: &Path, real: &Path, original: &[u8]) -> Result<(), Err
 mod tests {
     use super::*;
 
-    fn req<'a>(
-        path: &'a Path,
-        root: &'a Path,
-        original: &'a str,
-        new_text: &'a str,
-    ) -> WriteRequest<'a> {
-        WriteRequest {
-            path,
-            root,
-            original,
-            new_text,
-            encoding: Encoding::Utf8 { bom: false },
-        }
+    fn req<'a>(path: &'a Path, root: &'a Path, original: &'a str, new_text: &'a str) -> WriteRequest<'a> {
+        WriteRequest { path, root, original, new_text, encoding: Encoding::Utf8 { bom: false } }
     }
 
     #[test]
@@ -151,11 +107,7 @@ mod tests {
         assert!(write(&req(&p, dir.path(), "old\n", "new\n")).unwrap());
         assert_eq!(fs::read_to_string(&p).unwrap(), "new\n");
         assert_eq!(fs::metadata(&p).unwrap().mode() & 0o777, 0o751);
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left behind"
-        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left behind");
     }
 
     #[test]
@@ -176,18 +128,12 @@ mod tests {
         fs::write(&target, "old\n").unwrap();
         let link = root.path().join("l.py");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        assert!(matches!(
-            write(&req(&link, root.path(), "old\n", "new\n")),
-            Err(Error::Refused { .. })
-        ));
+        assert!(matches!(write(&req(&link, root.path(), "old\n", "new\n")), Err(Error::Refused { .. })));
         assert_eq!(fs::read_to_string(&target).unwrap(), "old\n");
         let a = root.path().join("a.py");
         fs::write(&a, "old\n").unwrap();
         fs::hard_link(&a, root.path().join("b.py")).unwrap();
-        assert!(matches!(
-            write(&req(&a, root.path(), "old\n", "new\n")),
-            Err(Error::Refused { .. })
-        ));
+        assert!(matches!(write(&req(&a, root.path(), "old\n", "new\n")), Err(Error::Refused { .. })));
     }
 
     #[test]
@@ -198,12 +144,7 @@ mod tests {
         let link = root.path().join("link.py");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         assert!(write(&req(&link, root.path(), "old\n", "new\n")).unwrap());
-        assert!(
-            fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "new\n");
     }
 }

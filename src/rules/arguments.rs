@@ -15,7 +15,7 @@ pub fn callee(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
 }
 
 /// Arguments of a call, in order (comments skipped).
-pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
+pub fn arguments(call: Node<'_>) -> Vec<Node<'_>> {
     let Some(args) = call.child_by_field_name("arguments") else {
         return Vec::new();
     };
@@ -23,16 +23,12 @@ pub fn arguments<'t>(call: Node<'t>) -> Vec<Node<'t>> {
         return Vec::new();
     }
     let mut cursor = args.walk();
-    args.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
-        .collect()
+    args.named_children(&mut cursor).filter(|c| c.kind() != "comment").collect()
 }
 
 /// The keyword name of a `keyword_argument` node.
-pub fn keyword_name<'t>(arg: Node<'t>) -> Option<Node<'t>> {
-    (arg.kind() == "keyword_argument")
-        .then(|| arg.child_by_field_name("name"))
-        .flatten()
+pub fn keyword_name(arg: Node<'_>) -> Option<Node<'_>> {
+    (arg.kind() == "keyword_argument").then(|| arg.child_by_field_name("name")).flatten()
 }
 
 /// The byte range that removes `arg` and one adjacent comma from the argument list.
@@ -55,19 +51,12 @@ pub fn removal_range(ctx: &Ctx<'_>, arg: Node<'_>) -> std::ops::Range<usize> {
     while let Some(p) = prev.filter(|n| n.kind() == "comment") {
         prev = p.prev_sibling();
     }
-    match prev.filter(|n| n.kind() == ",") {
-        Some(comma) => {
-            let end = next
-                .filter(|n| n.kind() == ",")
-                .map_or(arg.end_byte(), |c| c.end_byte());
-            comma.start_byte()..end
-        }
-        None => {
-            let end = next
-                .filter(|n| n.kind() == ",")
-                .map_or(arg.end_byte(), |c| c.end_byte());
-            arg.start_byte()..end
-        }
+    if let Some(comma) = prev.filter(|n| n.kind() == ",") {
+        let end = next.filter(|n| n.kind() == ",").map_or(arg.end_byte(), |c| c.end_byte());
+        comma.start_byte()..end
+    } else {
+        let end = next.filter(|n| n.kind() == ",").map_or(arg.end_byte(), |c| c.end_byte());
+        arg.start_byte()..end
     }
 }
 
@@ -96,46 +85,29 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
         if transforms::claims_keyword(&name, kw_text) {
             continue;
         }
-        match change.new {
-            Some(new) => {
-                let f = Finding::new(
-                    "keyword-rename",
-                    Severity::Error,
-                    kw.byte_range(),
-                    format!("`{name}` takes `{new}=` instead of `{kw_text}=` in TensorFlow 2"),
-                )
-                .with_fix(Fix::safe(vec![Edit::replacement(kw.byte_range(), new)]));
-                ctx.push(f);
-            }
-            None => {
-                let range = removal_range(ctx, *arg);
-                let f = Finding::new("keyword-removed", Severity::Error, arg.byte_range(), format!("`{name}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
-                    .with_fix(Fix::review(vec![Edit::deletion(range)]));
-                ctx.push(f);
-            }
+        if let Some(new) = change.new {
+            let f = Finding::new(
+                "keyword-rename",
+                Severity::Error,
+                kw.byte_range(),
+                format!("`{name}` takes `{new}=` instead of `{kw_text}=` in TensorFlow 2"),
+            )
+            .with_fix(Fix::safe(vec![Edit::replacement(kw.byte_range(), new)]));
+            ctx.push(f);
+        } else {
+            let range = removal_range(ctx, *arg);
+            let f = Finding::new("keyword-removed", Severity::Error, arg.byte_range(), format!("`{name}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
+                .with_fix(Fix::review(vec![Edit::deletion(range)]));
+            ctx.push(f);
         }
     }
 }
 
 /// Positional arguments from the first changed position on become keywords (with v2 spellings).
-fn reorder(
-    ctx: &mut Ctx<'_>,
-    name: &str,
-    args: &[Node<'_>],
-    v1: &[&str],
-    v2: &[&str],
-    changes: &[KeywordChange],
-) {
-    let first_changed = v1
-        .iter()
-        .zip(v2.iter())
-        .position(|(a, b)| a != b)
-        .unwrap_or(v1.len().min(v2.len()));
-    let positional: Vec<Node<'_>> = args
-        .iter()
-        .copied()
-        .take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat"))
-        .collect();
+fn reorder(ctx: &mut Ctx<'_>, name: &str, args: &[Node<'_>], v1: &[&str], v2: &[&str], changes: &[KeywordChange]) {
+    let first_changed = v1.iter().zip(v2.iter()).position(|(a, b)| a != b).unwrap_or(v1.len().min(v2.len()));
+    let positional: Vec<Node<'_>> =
+        args.iter().copied().take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat")).collect();
     if positional.len() <= first_changed {
         return;
     }
@@ -158,7 +130,14 @@ fn reorder(
         let kw = match changes.iter().find(|c| c.old == *param) {
             Some(KeywordChange { new: Some(new), .. }) => *new,
             Some(KeywordChange { new: None, .. }) => {
-                ctx.push(Finding::new("keyword-removed", Severity::Error, arg.byte_range(), format!("positional argument `{param}` of `{name}` was removed in TensorFlow 2; port this call by hand")));
+                ctx.push(Finding::new(
+                    "keyword-removed",
+                    Severity::Error,
+                    arg.byte_range(),
+                    format!(
+                        "positional argument `{param}` of `{name}` was removed in TensorFlow 2; port this call by hand"
+                    ),
+                ));
                 return;
             }
             None => param,
@@ -170,9 +149,7 @@ fn reorder(
         "argument-order",
         Severity::Error,
         range,
-        format!(
-            "the positional parameters of `{name}` changed order in TensorFlow 2: passed by keyword"
-        ),
+        format!("the positional parameters of `{name}` changed order in TensorFlow 2: passed by keyword"),
     )
     .with_fix(Fix::safe(edits));
     ctx.push(f);

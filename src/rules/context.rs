@@ -51,14 +51,7 @@ pub fn canonical(qualified: &str) -> String {
 
 impl<'a> Ctx<'a> {
     pub fn new(src: &'a SourceFile, imports: &'a Imports, options: &'a Options) -> Self {
-        Self {
-            src,
-            imports,
-            options,
-            findings: Vec::new(),
-            inserted: HashMap::new(),
-            graph_uses: Vec::new(),
-        }
+        Self { src, imports, options, findings: Vec::new(), inserted: HashMap::new(), graph_uses: Vec::new() }
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
@@ -67,16 +60,9 @@ impl<'a> Ctx<'a> {
 
     /// Record a finding; returns its index. Findings whose edits touch a broken region lose their fixes.
     pub fn push(&mut self, mut finding: Finding) -> usize {
-        if finding
-            .fixes
-            .iter()
-            .flat_map(|f| &f.edits)
-            .any(|e| self.src.in_broken_region(&e.range))
-        {
+        if finding.fixes.iter().flat_map(|f| &f.edits).any(|e| self.src.in_broken_region(&e.range)) {
             finding.fixes.clear();
-            finding
-                .message
-                .push_str(" (not rewritten: this part of the file does not parse)");
+            finding.message.push_str(" (not rewritten: this part of the file does not parse)");
         }
         self.findings.push(finding);
         self.findings.len() - 1
@@ -95,12 +81,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Insert `line` once at `at`; further requests reuse the same finding. Returns its index.
-    pub fn insert_once(
-        &mut self,
-        at: usize,
-        line: &str,
-        make: impl FnOnce(Edit) -> Finding,
-    ) -> usize {
+    pub fn insert_once(&mut self, at: usize, line: &str, make: impl FnOnce(Edit) -> Finding) -> usize {
         if let Some(&i) = self.inserted.get(line) {
             return i;
         }
@@ -116,16 +97,10 @@ impl<'a> Ctx<'a> {
         if target == root_canonical {
             return Some(root_local.to_owned());
         }
-        if let Some(rest) = target
-            .strip_prefix(root_canonical)
-            .filter(|r| r.starts_with('.'))
-        {
+        if let Some(rest) = target.strip_prefix(root_canonical).filter(|r| r.starts_with('.')) {
             return Some(format!("{root_local}{rest}"));
         }
-        if let Some(rest) = target
-            .strip_prefix("tf")
-            .filter(|r| r.is_empty() || r.starts_with('.'))
-        {
+        if let Some(rest) = target.strip_prefix("tf").filter(|r| r.is_empty() || r.starts_with('.')) {
             let mut aliases: Vec<&str> = self.imports.aliases_of("tensorflow").collect();
             aliases.sort_unstable();
             return aliases.first().map(|a| format!("{a}{rest}"));
@@ -143,12 +118,11 @@ impl<'a> Ctx<'a> {
         for child in root.named_children(&mut cursor) {
             match child.kind() {
                 "import_statement" | "import_from_statement" | "future_import_statement" => {
-                    end = Some(child.end_byte())
+                    end = Some(child.end_byte());
                 }
                 "comment" => {}
                 "expression_statement"
-                    if end.is_none()
-                        && child.named_child(0).is_some_and(|c| c.kind() == "string") =>
+                    if end.is_none() && child.named_child(0).is_some_and(|c| c.kind() == "string") =>
                 {
                     end = Some(child.end_byte());
                 }
@@ -163,9 +137,7 @@ impl<'a> Ctx<'a> {
 
     /// The offset of the start of the line after the one holding `offset` (or the text's end).
     pub fn line_end(&self, offset: usize) -> usize {
-        self.src.text[offset..]
-            .find('\n')
-            .map_or(self.src.text.len(), |i| offset + i + 1)
+        self.src.text[offset..].find('\n').map_or(self.src.text.len(), |i| offset + i + 1)
     }
 
     /// The leading whitespace of the line holding `offset`.
@@ -179,9 +151,7 @@ impl<'a> Ctx<'a> {
     /// a file that does not end with one.
     pub fn line(&self, at: usize, content: &str) -> String {
         let nl = self.src.newline();
-        let needs_leading = at == self.src.text.len()
-            && !self.src.text.is_empty()
-            && !self.src.text.ends_with('\n');
+        let needs_leading = at == self.src.text.len() && !self.src.text.is_empty() && !self.src.text.ends_with('\n');
         format!("{}{content}{nl}", if needs_leading { nl } else { "" })
     }
 

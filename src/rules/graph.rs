@@ -23,16 +23,17 @@ pub fn check(ctx: &mut Ctx<'_>) {
     } else {
         return;
     };
-    let module_level = ctx.graph_uses.iter().any(|u| u.module_level);
-    let at = if module_level {
+    // The switch goes at the top when graph code runs at import time outside the `__main__`
+    // block; else into that block, so the module stays importable by eager programs.
+    let main = main_block(ctx);
+    let in_main = |r: &std::ops::Range<usize>| {
+        main.is_some_and(|(block, _)| block.start_byte() <= r.start && r.end <= block.end_byte())
+    };
+    let at_import_time = ctx.graph_uses.iter().any(|u| u.module_level && !in_main(&u.range));
+    let at = if at_import_time {
         Some((ctx.after_imports(), String::new()))
     } else {
-        main_block(ctx).map(|stmt| {
-            (
-                line_start(ctx, stmt.start_byte()),
-                ctx.indent_at(stmt.start_byte()).to_owned(),
-            )
-        })
+        main.map(|(_, stmt)| (line_start(ctx, stmt.start_byte()), ctx.indent_at(stmt.start_byte()).to_owned()))
     };
     let Some((at, indent)) = at else {
         ctx.push(Finding::new(
@@ -66,8 +67,8 @@ fn line_start(ctx: &Ctx<'_>, offset: usize) -> usize {
     ctx.src.text[..offset].rfind('\n').map_or(0, |i| i + 1)
 }
 
-/// The first statement of an `if __name__ == "__main__":` block at module level.
-fn main_block<'t>(ctx: &Ctx<'t>) -> Option<Node<'t>> {
+/// An `if __name__ == "__main__":` block at module level, and its first statement.
+fn main_block<'t>(ctx: &Ctx<'t>) -> Option<(Node<'t>, Node<'t>)> {
     let root = ctx.src.tree.root_node();
     let mut cursor = root.walk();
     let found = root.named_children(&mut cursor).find(|n| {
@@ -79,5 +80,6 @@ fn main_block<'t>(ctx: &Ctx<'t>) -> Option<Node<'t>> {
     })?;
     let body = found.child_by_field_name("consequence")?;
     let mut c = body.walk();
-    body.named_children(&mut c).find(|n| n.kind() != "comment")
+    let first = body.named_children(&mut c).find(|n| n.kind() != "comment")?;
+    Some((found, first))
 }

@@ -9,12 +9,8 @@ use crate::rules::table::{Tables, tables};
 
 pub fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     match &stmt.from {
-        Some(module) if module == "keras" || module.starts_with("keras.") => {
-            keras_from(ctx, stmt, module)
-        }
-        Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => {
-            tf_from(ctx, stmt, module)
-        }
+        Some(module) if module == "keras" || module.starts_with("keras.") => keras_from(ctx, stmt, module),
+        Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => tf_from(ctx, stmt, module),
         Some(_) => {}
         None => plain_import(ctx, stmt),
     }
@@ -23,9 +19,7 @@ pub fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
 /// `import a.b as c` spelled for a new qualified module path and local name.
 fn render_import(new_qualified: &str, local: &str, alias_given: bool) -> String {
     match new_qualified.rsplit_once('.') {
-        Some((parent, last))
-            if alias_given || local != new_qualified.split('.').next().unwrap_or_default() =>
-        {
+        Some((parent, last)) if alias_given || local != new_qualified.split('.').next().unwrap_or_default() => {
             if last == local {
                 format!("from {parent} import {last}")
             } else {
@@ -85,9 +79,9 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
         }
         if stmt.names.len() > 1 && !is_tf {
             if i == 0
-                || !stmt.names[..i].iter().any(|n| {
-                    n.name.starts_with("keras") || n.name.starts_with("tensorflow.contrib")
-                })
+                || !stmt.names[..i]
+                    .iter()
+                    .any(|n| n.name.starts_with("keras") || n.name.starts_with("tensorflow.contrib"))
             {
                 ctx.push(Finding::new(
                     if is_keras { "keras-import" } else { "contrib" },
@@ -99,11 +93,8 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
             continue;
         }
         if is_keras {
-            let target = if name.alias.is_some() {
-                keras_target(full)
-            } else {
-                Some(Ok("tensorflow.keras".to_owned()))
-            };
+            let target =
+                if name.alias.is_some() { keras_target(full) } else { Some(Ok("tensorflow.keras".to_owned())) };
             match target {
                 Some(Ok(target)) => {
                     let new = render_import(&target, &local, name.alias.is_some());
@@ -163,29 +154,36 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             if stmt.names.len() == 1 {
                 contrib_import(ctx, stmt, &full, &local);
             } else {
-                ctx.push(Finding::new("contrib", Severity::Error, name.range.clone(), format!("`{full}` does not exist in TensorFlow 2; split this import to get a rewrite")));
+                ctx.push(Finding::new(
+                    "contrib",
+                    Severity::Error,
+                    name.range.clone(),
+                    format!("`{full}` does not exist in TensorFlow 2; split this import to get a rewrite"),
+                ));
             }
-        } else if ctx.options.strategy != Strategy::Compat && !full.starts_with("tf.compat") {
-            if let Some((key, target)) = Tables::longest_prefix(&tables().renames, &full) {
-                let new = qualified(&format!("{target}{}", &full[key.len()..]));
-                if stmt.names.len() == 1 {
-                    let text = render_import(&new, &local, true);
-                    let rule = if target.starts_with("tf.compat.v1") {
-                        "compat-v1"
-                    } else {
-                        "tf2-rename"
-                    };
-                    let f = Finding::new(
-                        rule,
-                        Severity::Error,
-                        stmt.range.clone(),
-                        format!("`{key}` is `{target}` in TensorFlow 2"),
-                    )
-                    .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), text)]));
-                    ctx.push(f);
-                } else {
-                    ctx.push(Finding::new("tf2-rename", Severity::Error, name.range.clone(), format!("`{key}` is `{target}` in TensorFlow 2; split this import to get a rewrite")));
-                }
+        } else if ctx.options.strategy != Strategy::Compat
+            && !full.starts_with("tf.compat")
+            && let Some((key, target)) = Tables::longest_prefix(&tables().renames, &full)
+        {
+            let new = qualified(&format!("{target}{}", &full[key.len()..]));
+            if stmt.names.len() == 1 {
+                let text = render_import(&new, &local, true);
+                let rule = if target.starts_with("tf.compat.v1") { "compat-v1" } else { "tf2-rename" };
+                let f = Finding::new(
+                    rule,
+                    Severity::Error,
+                    stmt.range.clone(),
+                    format!("`{key}` is `{target}` in TensorFlow 2"),
+                )
+                .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), text)]));
+                ctx.push(f);
+            } else {
+                ctx.push(Finding::new(
+                    "tf2-rename",
+                    Severity::Error,
+                    name.range.clone(),
+                    format!("`{key}` is `{target}` in TensorFlow 2; split this import to get a rewrite"),
+                ));
             }
         }
     }
@@ -196,10 +194,7 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
     let Some((key, entry)) = Tables::longest_prefix(&tables().contrib, full) else {
         return;
     };
-    let install = entry
-        .package
-        .map(|p| format!(" (pip install {p})"))
-        .unwrap_or_default();
+    let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
     match entry.replacement {
         Some(replacement) => {
             let new = qualified(&format!("{replacement}{}", &full[key.len()..]));
@@ -210,19 +205,11 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
                 stmt.range.clone(),
                 format!("`{key}` → `{replacement}`{install}: {}", entry.note),
             )
-            .with_fix(Fix::review(vec![Edit::replacement(
-                stmt.range.clone(),
-                text,
-            )]));
+            .with_fix(Fix::review(vec![Edit::replacement(stmt.range.clone(), text)]));
             ctx.push(f);
         }
         None => {
-            ctx.push(Finding::new(
-                "contrib",
-                Severity::Error,
-                stmt.range.clone(),
-                format!("`{key}`: {}", entry.note),
-            ));
+            ctx.push(Finding::new("contrib", Severity::Error, stmt.range.clone(), format!("`{key}`: {}", entry.note)));
         }
     }
 }
@@ -231,24 +218,15 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
 /// `tf.disable_v2_behavior()` after the imports.
 fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
     let new = format!("import tensorflow.compat.v1 as {local}");
-    let mut finding = Finding::new(
-        "compat-import",
-        Severity::Warning,
-        stmt.range.clone(),
-        "run the TF1 API through tf.compat.v1",
-    )
-    .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
+    let mut finding =
+        Finding::new("compat-import", Severity::Warning, stmt.range.clone(), "run the TF1 API through tf.compat.v1")
+            .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
     if !ctx.src.text.contains("disable_v2_behavior(") {
         let at = ctx.after_imports();
         let line = ctx.line(at, &format!("{local}.disable_v2_behavior()"));
         let idx = ctx.insert_once(at, &line, |edit| {
-            Finding::new(
-                "compat-import",
-                Severity::Warning,
-                at..at,
-                "turn TF2 behaviour off once, after the imports",
-            )
-            .with_fix(Fix::safe(vec![edit]))
+            Finding::new("compat-import", Severity::Warning, at..at, "turn TF2 behaviour off once, after the imports")
+                .with_fix(Fix::safe(vec![edit]))
         });
         finding.requires.push(idx);
     }
@@ -261,22 +239,10 @@ mod tests {
 
     #[test]
     fn import_spelling() {
-        assert_eq!(
-            render_import("tensorflow.keras", "keras", false),
-            "from tensorflow import keras"
-        );
-        assert_eq!(
-            render_import("tensorflow.keras.backend", "K", true),
-            "from tensorflow.keras import backend as K"
-        );
-        assert_eq!(
-            render_import("tf_slim", "slim", true),
-            "import tf_slim as slim"
-        );
+        assert_eq!(render_import("tensorflow.keras", "keras", false), "from tensorflow import keras");
+        assert_eq!(render_import("tensorflow.keras.backend", "K", true), "from tensorflow.keras import backend as K");
+        assert_eq!(render_import("tf_slim", "slim", true), "import tf_slim as slim");
         assert_eq!(render_import("tf_slim", "tf_slim", true), "import tf_slim");
-        assert_eq!(
-            render_import("tensorflow.keras", "k", true),
-            "from tensorflow import keras as k"
-        );
+        assert_eq!(render_import("tensorflow.keras", "k", true), "from tensorflow import keras as k");
     }
 }

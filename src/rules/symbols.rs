@@ -30,15 +30,11 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
     // The range covering the first `segments(key)` segments of `name`; `None` when the key is no
     // longer than the root binding (then the import statement itself is what changes).
     let prefix_range = |key: &str| {
-        let last = segments(key)
-            .checked_sub(segments(&root_c))
-            .filter(|&l| l > 0)?;
+        let last = segments(key).checked_sub(segments(&root_c)).filter(|&l| l > 0)?;
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
     let t = tables();
-    let in_call = node
-        .parent()
-        .is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
+    let in_call = node.parent().is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
     let module_level = is_module_level(node);
 
     if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
@@ -59,58 +55,40 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
     }
     let mut final_name = name.clone();
     let mut finding = None;
-    if !(in_call && transforms::claims(&name)) {
-        if let Some((key, target)) = Tables::longest_prefix(&t.renames, &name) {
-            if let Some(range) = prefix_range(key) {
-                let new_name = format!("{target}{}", &name[key.len()..]);
-                let (rule, message) = if target.starts_with("tf.compat.v1") {
-                    (
-                        "compat-v1",
-                        format!("`{key}` is only in tf.compat.v1 in TensorFlow 2: use `{target}`"),
-                    )
-                } else {
-                    (
-                        "tf2-rename",
-                        format!("`{key}` is `{target}` in TensorFlow 2"),
-                    )
-                };
-                match ctx.spell(target, root_local, &root_c) {
-                    Some(spelled) => {
-                        let f = Finding::new(rule, Severity::Error, range.clone(), message)
-                            .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
-                        finding = Some(ctx.push(f));
-                    }
-                    None => {
-                        ctx.push(Finding::new(
-                            rule,
-                            Severity::Error,
-                            range,
-                            format!("{message} (import tensorflow to spell it)"),
-                        ));
-                    }
-                }
-                final_name = new_name;
+    if !(in_call && transforms::claims(&name))
+        && let Some((key, target)) = Tables::longest_prefix(&t.renames, &name)
+        && let Some(range) = prefix_range(key)
+    {
+        let new_name = format!("{target}{}", &name[key.len()..]);
+        let (rule, message) = if target.starts_with("tf.compat.v1") {
+            ("compat-v1", format!("`{key}` is only in tf.compat.v1 in TensorFlow 2: use `{target}`"))
+        } else {
+            ("tf2-rename", format!("`{key}` is `{target}` in TensorFlow 2"))
+        };
+        match ctx.spell(target, root_local, &root_c) {
+            Some(spelled) => {
+                let f = Finding::new(rule, Severity::Error, range.clone(), message)
+                    .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
+                finding = Some(ctx.push(f));
+            }
+            None => {
+                ctx.push(Finding::new(
+                    rule,
+                    Severity::Error,
+                    range,
+                    format!("{message} (import tensorflow to spell it)"),
+                ));
             }
         }
+        final_name = new_name;
     }
     note_graph_use(ctx, &name, node, finding, module_level);
     check_removed_and_notes(ctx, &name, &final_name, node);
 }
 
-fn note_graph_use(
-    ctx: &mut Ctx<'_>,
-    name: &str,
-    node: Node<'_>,
-    finding: Option<usize>,
-    module_level: bool,
-) {
+fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option<usize>, module_level: bool) {
     if let Some(why) = tables().graph_mode.get(name) {
-        ctx.graph_uses.push(GraphUse {
-            range: node.byte_range(),
-            finding,
-            module_level,
-            why,
-        });
+        ctx.graph_uses.push(GraphUse { range: node.byte_range(), finding, module_level, why });
     }
 }
 
@@ -118,25 +96,20 @@ fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node
     let t = tables();
     let target = ctx.options.target;
     for candidate in [final_name, name] {
-        if let Some((key, version)) = Tables::longest_prefix(&t.removed, candidate) {
-            if version.parse::<TfVersion>().is_ok_and(|v| v <= target) {
-                ctx.push(Finding::new(
+        if let Some((key, version)) = Tables::longest_prefix(&t.removed, candidate)
+            && version.parse::<TfVersion>().is_ok_and(|v| v <= target)
+        {
+            ctx.push(Finding::new(
                     "removed-api",
                     Severity::Error,
                     node.byte_range(),
                     format!("`{key}` was removed in TensorFlow {version} (targeting {target}); port it, or target an older release with --target-tf"),
                 ));
-                break;
-            }
+            break;
         }
     }
     if let Some((_, note)) = Tables::longest_prefix(&t.notes, name) {
-        ctx.push(Finding::new(
-            "api-note",
-            note.severity,
-            node.byte_range(),
-            note.message,
-        ));
+        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), note.message));
     }
 }
 
@@ -154,17 +127,9 @@ fn check_contrib(
     let Some(range) = prefix_range(key) else {
         return;
     };
-    let install = entry
-        .package
-        .map(|p| format!(" (pip install {p})"))
-        .unwrap_or_default();
+    let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
     let Some(replacement) = entry.replacement else {
-        ctx.push(Finding::new(
-            "contrib",
-            Severity::Error,
-            range,
-            format!("`{key}`: {}", entry.note),
-        ));
+        ctx.push(Finding::new("contrib", Severity::Error, range, format!("`{key}`: {}", entry.note)));
         return;
     };
     let message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
@@ -232,13 +197,8 @@ fn check_keras_path(
     if spelled == ctx.range_text(range.clone()) {
         return;
     }
-    let f = Finding::new(
-        "keras-import",
-        Severity::Error,
-        range.clone(),
-        format!("`{key}` is `{target}` in tf.keras"),
-    )
-    .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
+    let f = Finding::new("keras-import", Severity::Error, range.clone(), format!("`{key}` is `{target}` in tf.keras"))
+        .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
     ctx.push(f);
 }
 

@@ -17,10 +17,7 @@ pub struct DataFile {
 
 macro_rules! data_file {
     ($name:literal) => {
-        DataFile {
-            name: $name,
-            text: include_str!(concat!("data/", $name)),
-        }
+        DataFile { name: $name, text: include_str!(concat!("data/", $name)) }
     };
 }
 
@@ -34,16 +31,8 @@ pub const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
 pub const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
-pub const ALL: &[&DataFile] = &[
-    &RENAMES,
-    &REORDERS,
-    &KEYWORDS,
-    &REMOVED,
-    &NOTES,
-    &CONTRIB,
-    &KERAS_MODULES,
-    &GRAPH_MODE,
-];
+pub const ALL: &[&DataFile] =
+    &[&RENAMES, &REORDERS, &KEYWORDS, &REMOVED, &NOTES, &CONTRIB, &KERAS_MODULES, &GRAPH_MODE];
 
 impl DataFile {
     /// Data rows: tab-separated fields, skipping blank lines and `#` comments.
@@ -120,10 +109,7 @@ fn opt(s: &'static str) -> Option<&'static str> {
 }
 
 fn list(s: &'static str) -> Vec<&'static str> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect()
+    s.split(',').map(str::trim).filter(|p| !p.is_empty()).collect()
 }
 
 pub fn severity(s: &str) -> Severity {
@@ -138,67 +124,32 @@ impl Tables {
     fn load() -> Self {
         let mut keywords: HashMap<&str, Vec<KeywordChange>> = HashMap::new();
         for r in KEYWORDS.rows() {
-            keywords
-                .entry(field(&r, 0))
-                .or_default()
-                .push(KeywordChange {
-                    old: field(&r, 1),
-                    new: opt(field(&r, 2)),
-                });
+            keywords.entry(field(&r, 0)).or_default().push(KeywordChange { old: field(&r, 1), new: opt(field(&r, 2)) });
         }
         Self {
-            renames: RENAMES
-                .rows()
-                .map(|r| (field(&r, 0), field(&r, 1)))
-                .collect(),
-            reorders: REORDERS
-                .rows()
-                .map(|r| (field(&r, 0), (list(field(&r, 1)), list(field(&r, 2)))))
-                .collect(),
+            renames: RENAMES.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
+            reorders: REORDERS.rows().map(|r| (field(&r, 0), (list(field(&r, 1)), list(field(&r, 2))))).collect(),
             keywords,
-            removed: REMOVED
-                .rows()
-                .map(|r| (field(&r, 0), field(&r, 1)))
-                .collect(),
+            removed: REMOVED.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
             notes: NOTES
                 .rows()
-                .map(|r| {
-                    (
-                        field(&r, 0),
-                        Note {
-                            severity: severity(field(&r, 1)),
-                            message: field(&r, 2),
-                        },
-                    )
-                })
+                .map(|r| (field(&r, 0), Note { severity: severity(field(&r, 1)), message: field(&r, 2) }))
                 .collect(),
             contrib: CONTRIB
                 .rows()
                 .map(|r| {
-                    let entry = ContribEntry {
-                        replacement: opt(field(&r, 1)),
-                        package: opt(field(&r, 2)),
-                        note: field(&r, 3),
-                    };
+                    let entry =
+                        ContribEntry { replacement: opt(field(&r, 1)), package: opt(field(&r, 2)), note: field(&r, 3) };
                     (field(&r, 0), entry)
                 })
                 .collect(),
-            keras_modules: KERAS_MODULES
-                .rows()
-                .map(|r| (field(&r, 0), field(&r, 1)))
-                .collect(),
-            graph_mode: GRAPH_MODE
-                .rows()
-                .map(|r| (field(&r, 0), field(&r, 1)))
-                .collect(),
+            keras_modules: KERAS_MODULES.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
+            graph_mode: GRAPH_MODE.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
         }
     }
 
     /// The longest prefix of `name` (at a dot boundary) present in `map`.
-    pub fn longest_prefix<'m, V>(
-        map: &'m HashMap<&'static str, V>,
-        name: &str,
-    ) -> Option<(&'static str, &'m V)> {
+    pub fn longest_prefix<'m, V>(map: &'m HashMap<&'static str, V>, name: &str) -> Option<(&'static str, &'m V)> {
         let mut end = name.len();
         loop {
             if let Some((k, v)) = map.get_key_value(&name[..end]) {
@@ -240,28 +191,12 @@ mod tests {
             }
             let keys: Vec<String> = rows
                 .iter()
-                .map(|r| {
-                    if *unique_key {
-                        r[0].to_owned()
-                    } else {
-                        format!("{}\t{}", r[0], r[1])
-                    }
-                })
+                .map(|r| if *unique_key { r[0].to_owned() } else { format!("{}\t{}", r[0], r[1]) })
                 .collect();
             for w in keys.windows(2) {
-                assert!(
-                    w[0] < w[1],
-                    "{}: not sorted or duplicate: {:?} then {:?}",
-                    file.name,
-                    w[0],
-                    w[1]
-                );
+                assert!(w[0] < w[1], "{}: not sorted or duplicate: {:?} then {:?}", file.name, w[0], w[1]);
             }
-            assert!(
-                !file.provenance().is_empty(),
-                "{}: no provenance header",
-                file.name
-            );
+            assert!(!file.provenance().is_empty(), "{}: no provenance header", file.name);
         }
     }
 

@@ -51,13 +51,9 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
 fn atom(ctx: &Ctx<'_>, node: Node<'_>) -> String {
     let text = ctx.text(node);
     match node.kind() {
-        "identifier"
-        | "attribute"
-        | "integer"
-        | "float"
-        | "call"
-        | "subscript"
-        | "parenthesized_expression" => text.to_owned(),
+        "identifier" | "attribute" | "integer" | "float" | "call" | "subscript" | "parenthesized_expression" => {
+            text.to_owned()
+        }
         _ => format!("({text})"),
     }
 }
@@ -67,12 +63,9 @@ fn cast(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str, dtype: &str) {
         return;
     };
     let args = arguments(call);
-    let Some(first) = args.first().filter(|a| {
-        !matches!(
-            a.kind(),
-            "keyword_argument" | "list_splat" | "dictionary_splat"
-        )
-    }) else {
+    let Some(first) =
+        args.first().filter(|a| !matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat"))
+    else {
         ctx.push(Finding::new(
             "cast-shorthand",
             Severity::Error,
@@ -103,43 +96,39 @@ fn cast(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str, dtype: &str) {
     ctx.push(f);
 }
 
+/// Parameters of TF1's `tf.nn.dropout` after `keep_prob`, in order (same names in TF2).
+const DROPOUT_TAIL: &[&str] = &["noise_shape", "seed", "name"];
+
 fn keep_prob(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let args = arguments(call);
-    let keyword = args
-        .iter()
-        .find(|a| keyword_name(**a).is_some_and(|k| ctx.text(k) == "keep_prob"));
-    let (value, edit_range, prefix) = match keyword {
-        Some(arg) => {
-            let Some(value) = arg.child_by_field_name("value") else {
-                return;
-            };
-            (value, arg.byte_range(), "rate=")
+    let keyword = args.iter().find(|a| keyword_name(**a).is_some_and(|k| ctx.text(k) == "keep_prob"));
+    let mut edits = Vec::new();
+    let range = if let Some(arg) = keyword {
+        let Some(value) = arg.child_by_field_name("value") else { return };
+        edits.push(Edit::replacement(arg.byte_range(), format!("rate=1 - {}", atom(ctx, value))));
+        arg.byte_range()
+    } else {
+        // TF1's second positional argument is keep_prob. It becomes the keyword `rate=`, so a
+        // second pass (which reads TF2 code) sees no positional keep_prob; later positional
+        // arguments must then become keywords too.
+        let positional: Vec<Node<'_>> =
+            args.iter().copied().take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat")).collect();
+        let Some(value) = positional.get(1) else { return };
+        if positional.iter().any(|a| a.kind() == "list_splat") {
+            return;
         }
-        None => {
-            let has_rate = args
-                .iter()
-                .any(|a| keyword_name(*a).is_some_and(|k| ctx.text(k) == "rate"));
-            match args.get(1) {
-                Some(a)
-                    if !has_rate
-                        && !matches!(
-                            a.kind(),
-                            "keyword_argument" | "list_splat" | "dictionary_splat"
-                        ) =>
-                {
-                    (*a, a.byte_range(), "")
-                }
-                _ => return,
-            }
+        edits.push(Edit::replacement(value.byte_range(), format!("rate=1 - {}", atom(ctx, *value))));
+        for (arg, param) in positional.iter().skip(2).zip(DROPOUT_TAIL) {
+            edits.push(Edit::insertion(arg.start_byte(), format!("{param}=")));
         }
+        value.byte_range()
     };
-    let new = format!("{prefix}1 - {}", atom(ctx, value));
     let f = Finding::new(
         "dropout-keep-prob",
         Severity::Error,
-        edit_range.clone(),
-        format!("`{name}` takes the drop rate in TensorFlow 2: keep_prob k becomes rate 1 - k"),
+        range,
+        format!("`{name}` takes the drop rate in TensorFlow 2: keep_prob k becomes rate=1 - k"),
     )
-    .with_fix(Fix::safe(vec![Edit::replacement(edit_range, new)]));
+    .with_fix(Fix::safe(edits));
     ctx.push(f);
 }

@@ -1,0 +1,235 @@
+//! The binary on temporary copies: exit codes, outputs, and files left exactly as they were
+//! unless a rewrite was asked for.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tf2-migrate"));
+    c.env_remove("NO_COLOR").env("CI", "true");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().current_dir(dir).args(args).output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the shipped example tree in a temp dir.
+fn example_tree() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/legacy_project");
+    let dst = tmp.path().join("project");
+    copy_dir(&src, &dst);
+    (tmp, dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for e in fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime, u32)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let meta = fs::symlink_metadata(&p).unwrap();
+            if meta.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), fs::read(&p).unwrap(), meta.modified().unwrap(), meta.permissions().mode()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn check_exit_codes_and_output() {
+    let (_tmp, dir) = example_tree();
+    let o = run(&dir, &["check", "."]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("train_softmax.py:7:5: error [compat-v1]"), "{out}");
+    assert!(out.contains("legacy_py2.py:4:1: error [python2-syntax]"), "{out}");
+    assert!(!out.contains("utils.py"), "a file with no TF code is not flagged:\n{out}");
+    assert!(!out.contains('\x1b'), "no colour when stdout is not a terminal");
+
+    let clean = tempfile::tempdir().unwrap();
+    fs::write(clean.path().join("a.py"), "import numpy as np\n").unwrap();
+    let o = run(clean.path(), &["check", "."]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("No TensorFlow 1"));
+
+    let o = run(clean.path(), &["check", "does-not-exist"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("does-not-exist"), "the error names the path: {}", stderr(&o));
+
+    let o = run(clean.path(), &["check", "--select", "no-such-rule", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown rule no-such-rule"));
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let (_tmp, dir) = example_tree();
+    let o = run(&dir, &["check", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert!(files.iter().any(|f| f["path"].as_str().unwrap().ends_with("train_softmax.py")));
+    let f = &files[0]["findings"][0];
+    for key in ["rule", "severity", "safety", "line", "column", "message"] {
+        assert!(!f[key].is_null(), "finding has {key}: {f}");
+    }
+}
+
+#[test]
+fn apply_then_diff_is_empty_and_untouched_files_keep_bytes_and_mtime() {
+    let (_tmp, dir) = example_tree();
+    let before = snapshot_tree(&dir);
+    let o = run(&dir, &["diff", "."]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("+tf.compat.v1.disable_eager_execution()")
+            || stdout(&o).contains("disable_eager_execution()")
+    );
+    assert_eq!(snapshot_tree(&dir), before, "diff writes nothing");
+
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = run(&dir, &["apply", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("files written"), "{}", stderr(&o));
+    let after = snapshot_tree(&dir);
+    let changed: Vec<String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b.1 != a.1)
+        .map(|(b, _)| b.0.strip_prefix(&dir).unwrap().display().to_string())
+        .collect();
+    assert!(
+        changed.contains(&"train_softmax.py".to_owned()) && changed.contains(&"keras_cnn.py".to_owned()),
+        "{changed:?}"
+    );
+    for (b, a) in before.iter().zip(&after) {
+        if b.1 == a.1 {
+            assert_eq!(b.2, a.2, "{}: unchanged file kept its mtime", b.0.display());
+        }
+        assert_eq!(b.3, a.3, "{}: mode kept", b.0.display());
+    }
+    let py2 = dir.join("legacy_py2.py");
+    assert_eq!(fs::read(&py2).unwrap(), before.iter().find(|e| e.0 == py2).unwrap().1, "Python 2 file untouched");
+
+    let o = run(&dir, &["diff", "."]);
+    assert_eq!(stdout(&o), "", "diff after apply is empty");
+    assert_eq!(code(&o), 0);
+}
+
+#[test]
+fn apply_keeps_crlf_bom_and_permissions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let crlf = tmp.path().join("crlf.py");
+    fs::write(&crlf, "import tensorflow as tf\r\nx = tf.log(y)\r\n").unwrap();
+    fs::set_permissions(&crlf, fs::Permissions::from_mode(0o755)).unwrap();
+    let bom = tmp.path().join("bom.py");
+    fs::write(&bom, "\u{feff}import tensorflow as tf\nx = tf.log(y)\n").unwrap();
+    let latin = tmp.path().join("latin.py");
+    fs::write(&latin, b"# -*- coding: latin-1 -*-\nimport tensorflow as tf\nx = tf.log(y)  # caf\xe9\n").unwrap();
+    let o = run(tmp.path(), &["apply", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fs::read(&crlf).unwrap(), b"import tensorflow as tf\r\nx = tf.math.log(y)\r\n");
+    assert_eq!(fs::metadata(&crlf).unwrap().permissions().mode() & 0o777, 0o755);
+    assert_eq!(fs::read(&bom).unwrap(), "\u{feff}import tensorflow as tf\nx = tf.math.log(y)\n".as_bytes());
+    assert_eq!(
+        fs::read(&latin).unwrap(),
+        b"# -*- coding: latin-1 -*-\nimport tensorflow as tf\nx = tf.math.log(y)  # caf\xe9\n"
+    );
+}
+
+#[test]
+fn select_ignore_and_strategy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("a.py");
+    let text = "import tensorflow as tf\nx = tf.log(y)\ns = tf.Session()\n";
+    fs::write(&f, text).unwrap();
+    let o = run(tmp.path(), &["diff", "--select", "tf2-rename", "."]);
+    assert!(stdout(&o).contains("+x = tf.math.log(y)") && !stdout(&o).contains("compat.v1"), "{}", stdout(&o));
+    let o = run(tmp.path(), &["diff", "--ignore", "tf2-rename", "."]);
+    assert!(!stdout(&o).contains("math.log") && stdout(&o).contains("tf.compat.v1.Session"), "{}", stdout(&o));
+    let o = run(tmp.path(), &["diff", "--strategy", "compat", "."]);
+    assert!(
+        stdout(&o).contains("+import tensorflow.compat.v1 as tf") && stdout(&o).contains("+tf.disable_v2_behavior()"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(fs::read_to_string(&f).unwrap(), text);
+}
+
+#[test]
+fn diff_colour_follows_flag_and_no_color() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.py"), "import tensorflow as tf\nx = tf.log(y)\n").unwrap();
+    let o = run(tmp.path(), &["diff", "--color", "always", "."]);
+    assert!(stdout(&o).contains("\x1b[32m+x = tf.math.log(y)"), "{:?}", stdout(&o));
+    let o = run(tmp.path(), &["diff", "--color", "never", "."]);
+    assert!(!stdout(&o).contains('\x1b'));
+}
+
+#[test]
+fn report_and_rules() {
+    let (_tmp, dir) = example_tree();
+    let o = run(&dir, &["report", "."]);
+    assert_eq!(code(&o), 0);
+    let md = stdout(&o);
+    assert!(md.starts_with("# TensorFlow 2 migration report"));
+    assert!(md.contains("## `models/slim_net.py`") || md.contains("slim_net.py"), "{md}");
+    assert!(md.contains("**manual**"), "manual actions are listed:\n{md}");
+    assert!(md.contains("tf-slim"), "packages to install are named:\n{md}");
+    let o = run(&dir, &["report", "--format", "json", "-o", "r.json", "."]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("r.json")).unwrap()).unwrap();
+    assert!(v["summary"]["by_rule"]["compat-v1"].as_u64().unwrap() > 0);
+
+    let o = bin().args(["rules"]).output().unwrap();
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    for id in ["tf2-rename", "compat-v1", "keras-import", "disable-eager", "contrib"] {
+        assert!(text.contains(id), "{id} listed");
+    }
+    assert!(text.contains("renames.tsv"), "tables listed with sizes");
+}
+
+#[test]
+fn help_and_version() {
+    let o = bin().arg("--help").output().unwrap();
+    assert_eq!(code(&o), 0);
+    let help = stdout(&o);
+    for word in ["review", "check", "diff", "apply", "report", "rules", "Exit codes"] {
+        assert!(help.contains(word), "--help mentions {word}");
+    }
+    let o = bin().arg("--version").output().unwrap();
+    assert!(stdout(&o).starts_with("tf2-migrate "));
+}
