@@ -7,6 +7,7 @@ pub mod arguments;
 pub mod context;
 pub mod graph;
 pub mod imports;
+pub mod keras3;
 pub mod symbols;
 pub mod table;
 pub mod transforms;
@@ -189,6 +190,14 @@ pub static RULES: &[RuleInfo] = &[
         "from tensorflow.keras.layers import Dense"
     ),
     rule!(
+        "keras3-api",
+        "review",
+        "Keras 2 APIs that Keras 3 (tf.keras from TensorFlow 2.16) removed or renamed.",
+        "fit_generator, predict_classes, lr= and friends raise AttributeError or TypeError on Keras 3.",
+        "model.fit_generator(gen, steps_per_epoch=10, workers=4)",
+        "model.fit(gen, steps_per_epoch=10)"
+    ),
+    rule!(
         "compat-import",
         "safe",
         "The compat strategy: run the TF1 API through tf.compat.v1 with v2 behaviour off.",
@@ -292,6 +301,7 @@ fn walk(ctx: &mut Ctx<'_>, root: Node<'_>) {
             "call" => {
                 arguments::check_call(ctx, node);
                 transforms::check_call(ctx, node);
+                keras3::check_call(ctx, node);
             }
             _ => {}
         }

@@ -29,10 +29,22 @@ pub const NOTES: DataFile = data_file!("notes.tsv");
 pub const CONTRIB: DataFile = data_file!("contrib.tsv");
 pub const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
 pub const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
+pub const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
+pub const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
-pub const ALL: &[&DataFile] =
-    &[&RENAMES, &REORDERS, &KEYWORDS, &REMOVED, &NOTES, &CONTRIB, &KERAS_MODULES, &GRAPH_MODE];
+pub const ALL: &[&DataFile] = &[
+    &RENAMES,
+    &REORDERS,
+    &KEYWORDS,
+    &REMOVED,
+    &NOTES,
+    &CONTRIB,
+    &KERAS_MODULES,
+    &GRAPH_MODE,
+    &KERAS3_METHODS,
+    &KERAS3_KEYWORDS,
+];
 
 impl DataFile {
     /// Data rows: tab-separated fields, skipping blank lines and `#` comments.
@@ -90,6 +102,22 @@ pub struct ContribEntry {
     pub note: &'static str,
 }
 
+/// A Keras 2 model method that Keras 3 renamed or whose keywords changed.
+#[derive(Debug, Clone)]
+pub struct MethodChange {
+    /// The method to call instead, if renamed.
+    pub rename: Option<&'static str>,
+    pub keywords: Vec<KeywordChange>,
+    pub note: &'static str,
+}
+
+/// A keyword change of a Keras callable (or of every callable under a module prefix).
+#[derive(Debug, Clone)]
+pub struct KerasKeyword {
+    pub change: KeywordChange,
+    pub note: &'static str,
+}
+
 /// All tables, parsed.
 pub struct Tables {
     pub renames: HashMap<&'static str, &'static str>,
@@ -102,6 +130,8 @@ pub struct Tables {
     pub contrib: HashMap<&'static str, ContribEntry>,
     pub keras_modules: HashMap<&'static str, &'static str>,
     pub graph_mode: HashMap<&'static str, &'static str>,
+    pub keras3_methods: HashMap<&'static str, MethodChange>,
+    pub keras3_keywords: HashMap<&'static str, Vec<KerasKeyword>>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -126,7 +156,25 @@ impl Tables {
         for r in KEYWORDS.rows() {
             keywords.entry(field(&r, 0)).or_default().push(KeywordChange { old: field(&r, 1), new: opt(field(&r, 2)) });
         }
+        let mut keras3_keywords: HashMap<&str, Vec<KerasKeyword>> = HashMap::new();
+        for r in KERAS3_KEYWORDS.rows() {
+            let change = KeywordChange { old: field(&r, 1), new: opt(field(&r, 2)) };
+            keras3_keywords.entry(field(&r, 0)).or_default().push(KerasKeyword { change, note: field(&r, 3) });
+        }
+        let keras3_methods = KERAS3_METHODS
+            .rows()
+            .map(|r| {
+                let keywords = list(field(&r, 2))
+                    .into_iter()
+                    .filter_map(|pair| pair.split_once('>'))
+                    .map(|(old, new)| KeywordChange { old, new: opt(new) })
+                    .collect();
+                (field(&r, 0), MethodChange { rename: opt(field(&r, 1)), keywords, note: field(&r, 3) })
+            })
+            .collect();
         Self {
+            keras3_methods,
+            keras3_keywords,
             renames: RENAMES.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
             reorders: REORDERS.rows().map(|r| (field(&r, 0), (list(field(&r, 1)), list(field(&r, 2))))).collect(),
             keywords,
@@ -181,6 +229,8 @@ mod tests {
             (&CONTRIB, 4, true),
             (&KERAS_MODULES, 2, true),
             (&GRAPH_MODE, 2, true),
+            (&KERAS3_METHODS, 4, true),
+            (&KERAS3_KEYWORDS, 4, false),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();
