@@ -174,6 +174,14 @@ pub static RULES: &[RuleInfo] = &[
         "tf.cast(x, tf.float32)"
     ),
     rule!(
+        "function-rewrite",
+        "safe",
+        "Calls whose TF2 form differs beyond a rename: softmax_cross_entropy_with_logits, image.resize_*, Dataset iterators.",
+        "The TF2 function of the same name behaves differently, or the TF1 method is gone.",
+        "tf.image.resize_bilinear(img, [64, 64])",
+        "tf.image.resize(img, [64, 64], method=tf.image.ResizeMethod.BILINEAR)"
+    ),
+    rule!(
         "contrib",
         "manual",
         "tf.contrib was removed in TF2: moved to its successor where one exists, else guidance.",

@@ -41,7 +41,7 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
         note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
         return;
     }
-    if name.starts_with("tf.contrib") {
+    if name.starts_with("tf.contrib") && !(in_call && transforms::claims(&name)) {
         check_contrib(ctx, &name, root_local, &root_c, prefix_range);
         return;
     }
