@@ -8,6 +8,7 @@ pub mod context;
 pub mod graph;
 pub mod imports;
 pub mod keras3;
+pub mod native;
 pub mod symbols;
 pub mod table;
 pub mod transforms;
@@ -204,6 +205,14 @@ pub static RULES: &[RuleInfo] = &[
         "fit_generator, predict_classes, lr= and friends raise AttributeError or TypeError on Keras 3.",
         "model.fit_generator(gen, steps_per_epoch=10, workers=4)",
         "model.fit(gen, steps_per_epoch=10)"
+    ),
+    rule!(
+        "legacy-keras",
+        "review",
+        "tf.compat.v1 layers and RNN cells need Keras 2 on TensorFlow 2.16+: TF_USE_LEGACY_KERAS=1 before TensorFlow loads.",
+        "Since 2.16 tf.keras is Keras 3, and tf.compat.v1.layers says \"not available with Keras 3\".",
+        "import tensorflow as tf",
+        "import os\nos.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"\nimport tensorflow as tf  (pip install tf-keras)"
     ),
     rule!(
         "compat-import",
