@@ -102,6 +102,8 @@ def is_api_module(mod):
     top = name.split(".")[0]
     if top not in ("tensorflow", "keras", "tensorflow_estimator", "tensorboard", "tf_keras"):
         return False
+    if top in ("keras", "tf_keras") and ".src" not in name:  # Keras 3 ships its API as keras.<module>
+        return True
     return (any(m in name for m in API_MODULE_MARKERS)
             or name.startswith(("tensorflow.compat.", "tensorboard.summary._tf")))
 
