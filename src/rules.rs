@@ -303,15 +303,38 @@ fn report_broken(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// One walk over the tree: imports are handled from the import table, dotted names and calls here.
-fn walk(ctx: &mut Ctx<'_>, root: Node<'_>) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+/// What a node is to its parent, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Other,
+    /// The callee of a call.
+    Callee,
+    /// A name that is not a variable reference: `x.NAME`, `f(NAME=...)`.
+    NotAName,
+}
+
+enum Visit<'t> {
+    Enter(Node<'t>, Role, Option<Node<'t>>),
+    /// Leaving a function body: pop its scope.
+    Exit,
+}
+
+/// One walk over the tree: imports are handled from the import table, dotted names and calls
+/// here. The walk tracks each node's role and the enclosing functions on the way down, because
+/// asking tree-sitter for a node's parent costs a walk from the root.
+fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
+    let mut stack = vec![Visit::Enter(root, Role::Other, None)];
+    while let Some(visit) = stack.pop() {
+        let Visit::Enter(node, role, parent) = visit else {
+            ctx.scopes.pop();
+            continue;
+        };
         match node.kind() {
             "import_statement" | "import_from_statement" | "future_import_statement" => continue,
-            "attribute" | "identifier" if resolve::is_maximal_dotted(node) => {
+            "identifier" | "attribute" if role != Role::NotAName => {
                 if let Some(parts) = resolve::dotted_parts(node) {
-                    symbols::check_dotted(ctx, node, &parts);
+                    let call = parent.filter(|_| role == Role::Callee);
+                    symbols::check_dotted(ctx, node, &parts, call);
                     continue;
                 }
             }
@@ -320,11 +343,30 @@ fn walk(ctx: &mut Ctx<'_>, root: Node<'_>) {
                 transforms::check_call(ctx, node);
                 keras3::check_call(ctx, node);
             }
+            "function_definition" | "lambda" => {
+                ctx.scopes.push(node);
+                stack.push(Visit::Exit);
+            }
             _ => {}
         }
         let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        if !cursor.goto_first_child() {
+            continue;
+        }
+        let mark = stack.len();
+        loop {
+            let child = cursor.node();
+            let role = match (node.kind(), cursor.field_name()) {
+                ("call", Some("function")) => Role::Callee,
+                ("attribute", Some("attribute")) | ("keyword_argument", Some("name")) => Role::NotAName,
+                _ => Role::Other,
+            };
+            stack.push(Visit::Enter(child, role, Some(node)));
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        stack[mark..].reverse();
     }
 }
 

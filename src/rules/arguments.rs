@@ -10,7 +10,7 @@ use crate::rules::{Strategy, transforms};
 /// The canonical name of a call's callee, if it resolves to TensorFlow outside tf.compat.
 pub fn callee(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
     let func = call.child_by_field_name("function")?;
-    let name = canonical(&ctx.imports.resolve(ctx.src, func)?);
+    let name = canonical(&ctx.resolve(func)?);
     (name.starts_with("tf.") && !name.starts_with("tf.compat.")).then_some(name)
 }
 

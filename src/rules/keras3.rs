@@ -14,7 +14,7 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
         return;
     }
     let Some(func) = call.child_by_field_name("function") else { return };
-    match ctx.imports.resolve(ctx.src, func) {
+    match ctx.resolve(func) {
         Some(q) => keras_keywords(ctx, call, &canonical(&q)),
         None if func.kind() == "attribute" => method(ctx, call, func),
         None => {}

@@ -13,8 +13,8 @@ fn segments(name: &str) -> usize {
 }
 
 /// A dotted expression `parts[0].parts[1]...` whose root an import binds.
-pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
-    let Some(root_q) = ctx.imports.resolve_root(ctx.src, parts[0]) else {
+pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
+    let Some(root_q) = ctx.resolve_root(parts[0]) else {
         return;
     };
     let root_c = canonical(root_q);
@@ -34,8 +34,8 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
     let t = tables();
-    let in_call = node.parent().is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
-    let module_level = is_module_level(node);
+    let in_call = call.is_some();
+    let module_level = ctx.module_level();
 
     if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
         note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
@@ -68,8 +68,7 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
         // A tf.compat.v1 target that the targeted release removed is no rewrite at all.
         let removed_in = removed_at(&new_name, ctx.options.target);
         let native_alt = if in_call && (ctx.options.strategy == Strategy::Native || removed_in.is_some()) {
-            let call = node.parent().expect("in_call implies a parent");
-            native::alternative(ctx, call, &name, root_local, &root_c)
+            call.and_then(|call| native::alternative(ctx, call, &name, root_local, &root_c))
         } else {
             None
         };
@@ -255,16 +254,4 @@ fn check_keras_path(
     let f = Finding::new("keras-import", Severity::Error, range.clone(), format!("`{key}` is `{target}` in tf.keras"))
         .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
     ctx.push(f);
-}
-
-/// Whether `node` runs at import time: not inside a function body.
-pub fn is_module_level(node: Node<'_>) -> bool {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if matches!(n.kind(), "function_definition" | "lambda") {
-            return false;
-        }
-        cur = n.parent();
-    }
-    true
 }

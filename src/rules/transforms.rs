@@ -88,7 +88,7 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
 fn respell(ctx: &Ctx<'_>, call: Node<'_>, target: &str) -> Option<String> {
     let func = call.child_by_field_name("function")?;
     let parts = crate::resolve::dotted_parts(func)?;
-    let root = ctx.imports.resolve_root(ctx.src, parts[0])?;
+    let root = ctx.resolve_root(parts[0])?;
     ctx.spell(target, ctx.text(parts[0]), &crate::rules::context::canonical(root))
 }
 
@@ -308,7 +308,7 @@ fn method_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
     };
     let method = ctx.text(attr);
     let Some((_, target)) = METHODS.iter().find(|(m, _)| *m == method) else { return };
-    if !arguments(call).is_empty() || ctx.imports.resolve(ctx.src, object).is_some() {
+    if !arguments(call).is_empty() || ctx.resolve(object).is_some() {
         return;
     }
     let Some(tf) = ctx.imports.aliases_of("tensorflow").min() else { return };
