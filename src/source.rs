@@ -243,7 +243,7 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
                 out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
                 continue;
             }
-            stack.extend(node.children(&mut cursor).filter(|c| c.has_error()));
+            stack.extend(node.children(&mut cursor).filter(Node::has_error));
         }
     }
     out.sort_by_key(|b| match b {

@@ -619,9 +619,30 @@ def write_table(out_dir, name, header, rows, key_width=1):
         f.write("\n".join(lines) + "\n")
 
 
-def dump_api(path):
+def importable(path):
+    """`import path` or `from parent import last` works in this interpreter."""
+    import importlib
+    try:
+        importlib.import_module(path)
+        return True
+    except Exception:
+        pass
+    parent, _, last = path.rpartition(".")
+    try:
+        return hasattr(importlib.import_module(parent), last) if parent else False
+    except Exception:
+        return False
+
+
+def keras_targets(table):
+    return sorted({r[1] for r in read_tsv(table) if len(r) > 1 and r[1] != "-"})
+
+
+def dump_api(path, keras_table=None):
     tf = import_tf()
     data = {"tensorflow": tf.__version__, "names": api_listing(tf)}
+    if keras_table:
+        data["keras_importable"] = {t: importable(t) for t in keras_targets(keras_table)}
     text = json.dumps(data, indent=0, sort_keys=True)
     if path == "-":
         sys.stdout.write(text)
@@ -630,8 +651,8 @@ def dump_api(path):
             f.write(text)
 
 
-def load_other_api(python):
-    res = subprocess.run([python, os.path.abspath(__file__), "--dump-api", "-"],
+def load_other_api(python, keras_table):
+    res = subprocess.run([python, os.path.abspath(__file__), "--dump-api", "-", "--keras-table", keras_table],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
     return json.loads(res.stdout.decode("utf-8"))
 
@@ -704,6 +725,55 @@ def removal_version(tf, name, newer, history):
     return newer
 
 
+def verify_curated(tf, out_dir, log):
+    """Check the curated tables against this TensorFlow; returns problems (fatal)."""
+    import importlib
+    problems = []
+    v1 = tf.compat.v1
+
+    def resolves(root, dotted):
+        try:
+            resolve(root, dotted)
+            return True
+        except AttributeError:
+            return False
+
+    skipped = set()
+    for r in read_tsv(os.path.join(out_dir, "contrib.tsv")):
+        repl = r[1]
+        if repl == "-":
+            continue
+        if repl.startswith("tf."):
+            if not resolves(tf, repl):
+                problems.append("contrib.tsv: %s -> %s does not resolve" % (r[0], repl))
+            continue
+        top, _, rest = repl.partition(".")
+        try:
+            obj = importlib.import_module(top)
+        except ImportError:
+            skipped.add(top)
+            continue
+        try:
+            for part in rest.split(".") if rest else []:
+                obj = getattr(obj, part)
+        except AttributeError:
+            problems.append("contrib.tsv: %s -> %s does not resolve" % (r[0], repl))
+    if skipped:
+        log("contrib.tsv: not installed here, not checked: %s" % ", ".join(sorted(skipped)))
+    for t in keras_targets(os.path.join(out_dir, "keras_modules.tsv")):
+        if not importable(t):
+            problems.append("keras_modules.tsv: %s is not importable on tensorflow %s" % (t, tf.__version__))
+    for r in read_tsv(os.path.join(out_dir, "graph_mode.tsv")):
+        if not resolves(v1, r[0]):
+            problems.append("graph_mode.tsv: %s is not a TF1 symbol" % r[0])
+    for r in read_tsv(os.path.join(out_dir, "notes.tsv")):
+        k = r[0]
+        if k.startswith("tf.") and not k.startswith("tf.contrib") \
+                and not resolves(v1, k) and not resolves(tf.compat.v2, k):
+            problems.append("notes.tsv: %s is neither a TF1 nor a TF2 name" % k)
+    return problems
+
+
 TABLE_SHAPES = {  # file: (fields, key width) -- mirrors the checks of src/rules/table.rs
     "renames.tsv": (3, 1), "reorders.tsv": (3, 1), "keywords.tsv": (3, 2), "removed.tsv": (2, 1),
     "notes.tsv": (3, 1), "contrib.tsv": (4, 1), "keras_modules.tsv": (2, 1), "graph_mode.tsv": (2, 1),
@@ -753,6 +823,7 @@ def main():
                     help="interpreter of a newer TensorFlow; writes removed.tsv")
     ap.add_argument("--history", metavar="WHEEL", nargs="*",
                     help="tensorflow(-cpu) wheels of releases in between, to date removals")
+    ap.add_argument("--keras-table", metavar="TSV", help=argparse.SUPPRESS)
     ap.add_argument("--dump-api", metavar="FILE", help="write this TensorFlow's API listing as JSON and exit")
     ap.add_argument("--decisions", metavar="FILE", help="write the same-name/different-object decisions")
     ap.add_argument("--check", action="store_true",
@@ -761,7 +832,7 @@ def main():
                     help="print agreement with tf_upgrade_v2's tables (stderr)")
     args = ap.parse_args()
     if args.dump_api:
-        dump_api(args.dump_api)
+        dump_api(args.dump_api, args.keras_table)
         return
     if not args.out:
         ap.error("--out is required")
@@ -781,8 +852,11 @@ def main():
 
     other = None
     if args.removed_from:
-        other = load_other_api(args.removed_from)
+        other = load_other_api(args.removed_from, os.path.join(args.out, "keras_modules.tsv"))
         log("other API: tensorflow %s, %d names" % (other["tensorflow"], len(other["names"])))
+        bad = sorted(t for t, ok in other.get("keras_importable", {}).items() if not ok)
+        log("keras_modules.tsv targets not importable on tensorflow %s: %s"
+            % (other["tensorflow"], ", ".join(bad) or "none"))
     missing_later = []
     if other:
         theirs = set(other["names"])
@@ -843,7 +917,7 @@ def main():
     log("renames %d, reorders %d, keywords %d" % (len(renames), len(reorders), len(keywords)))
     if args.compare_upgrade_v2:
         compare_upgrade_v2(renames, reorders, keywords, log)
-    problems = check_tables(args.out)
+    problems = check_tables(args.out) + verify_curated(tf, args.out, log)
     if problems:
         raise SystemExit("table check failed:\n" + "\n".join(problems))
 
