@@ -47,6 +47,7 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call:
     }
     if name.starts_with("keras") {
         check_keras_path(ctx, &name, root_local, &root_c, prefix_range);
+        note(ctx, &name, node);
         return;
     }
     if ctx.options.strategy == Strategy::Compat {
@@ -146,6 +147,17 @@ fn removed_at(name: &str, target: TfVersion) -> Option<&'static str> {
         .filter(|v| v.parse::<TfVersion>().is_ok_and(|v| v <= target))
 }
 
+/// Guidance for `name` (tf.keras names also match the notes on standalone Keras names).
+fn note(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>) {
+    let t = tables();
+    let keras_name = name.strip_prefix("tf.").filter(|n| n.starts_with("keras."));
+    let found =
+        Tables::longest_prefix(&t.notes, name).or_else(|| keras_name.and_then(|n| Tables::longest_prefix(&t.notes, n)));
+    if let Some((_, note)) = found {
+        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), note.message));
+    }
+}
+
 fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
     let t = tables();
     let target = ctx.options.target;
@@ -162,9 +174,7 @@ fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node
             break;
         }
     }
-    if let Some((_, note)) = Tables::longest_prefix(&t.notes, name) {
-        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), note.message));
-    }
+    note(ctx, name, node);
 }
 
 fn check_contrib(
