@@ -725,6 +725,64 @@ def removal_version(tf, name, newer, history):
     return newer
 
 
+def compare_upgrade_v2(renames, reorders, keywords, log):
+    """Agreement with the tables of TensorFlow's own tf_upgrade_v2 (for tools/README.md).
+    Reads them from the installed tensorflow; nothing of theirs is written to our tables."""
+    from tensorflow.tools.compatibility import tf_upgrade_v2
+    spec = tf_upgrade_v2.TFAPIChangeSpec()
+    theirs = {k: v for k, v in spec.symbol_renames.items()
+              if k.startswith("tf.") and not k.startswith("tf.contrib")}
+    ours = {k: v[0] for k, v in renames.items()}
+
+    def effective(name):  # what the engine's longest-prefix match does with `name`
+        parts = name.split(".")
+        for i in range(len(parts), 1, -1):
+            p = ".".join(parts[:i])
+            if p in ours:
+                return ours[p] + name[len(p):]
+        return name
+
+    same = sum(1 for k, v in theirs.items() if effective(k) == v)
+    kept = sorted(k for k, v in theirs.items() if effective(k) == k)
+    other = sorted(k for k, v in theirs.items() if effective(k) not in (v, k))
+    extra = sorted(k for k in ours if k not in theirs)
+    n_compat = sum(1 for v in theirs.values() if v.startswith("tf.compat.v1."))
+    log("tf_upgrade_v2 renames (tf.*, no contrib): %d (%d to compat.v1); ours resolve %d identically, "
+        "%d differently, leave %d unchanged; %d of our rows are names they lack"
+        % (len(theirs), n_compat, same, len(other), len(kept), len(extra)))
+    for k in other:
+        log("  differ: %s -> ours %s, theirs %s" % (k, effective(k), theirs[k]))
+    for k in kept:
+        log("  unchanged by us: %s (theirs %s)" % (k, theirs[k]))
+    for k in extra:
+        log("  only ours: %s -> %s" % (k, ours[k]))
+    kw_theirs = {(f, o): n for f, d in spec.function_keyword_renames.items()
+                 for o, n in d.items() if f.startswith("tf.") and not f.startswith("tf.contrib")}
+    kw_same = sum(1 for k, n in kw_theirs.items() if k in keywords and keywords[k] == n)
+    kw_missing = sorted(k for k in kw_theirs if k not in keywords)
+    log("tf_upgrade_v2 keyword changes: %d over %d functions; ours: %d over %d functions; "
+        "identical %d, theirs not in ours %d"
+        % (len(kw_theirs), len({f for f, _ in kw_theirs}), len(keywords),
+           len({f for f, _ in keywords}), kw_same, len(kw_missing)))
+    for f, o in kw_missing:
+        log("  keyword only theirs: %s %s -> %s (ours renames %s to %s)"
+            % (f, o, kw_theirs[(f, o)], f, effective(f)))
+    ro_theirs = {k: v for k, v in spec.function_reorders.items()
+                 if k.startswith("tf.") and not k.startswith("tf.contrib")}
+    def same_order(theirs_v1, ours_v1):  # they write None for leading, unchanged parameters
+        return len(theirs_v1) == len(ours_v1) and all(a is None or a == b for a, b in zip(theirs_v1, ours_v1))
+
+    ro_same = sum(1 for k, v in ro_theirs.items() if k in reorders and same_order(list(v), reorders[k][0]))
+    ro_compat = sum(1 for k in ro_theirs if k not in reorders and effective(k).startswith("tf.compat.v1."))
+    log("tf_upgrade_v2 reorders: %d; ours %d; same function with the same v1 order %d; "
+        "theirs not in ours %d (of which %d because we map the name to tf.compat.v1)"
+        % (len(ro_theirs), len(reorders), ro_same,
+           len([k for k in ro_theirs if k not in reorders]), ro_compat))
+    for k in sorted(ro_theirs):
+        if k not in reorders:
+            log("  reorder only theirs: %s (ours renames to %s)" % (k, effective(k)))
+
+
 def verify_curated(tf, out_dir, log):
     """Check the curated tables against this TensorFlow; returns problems (fatal)."""
     import importlib
