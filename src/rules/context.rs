@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub graph_uses: Vec<GraphUse>,
     /// The functions enclosing the node the walk is at, innermost last.
     pub scopes: Vec<Node<'a>>,
+    /// Notes already given in this file (each is given once).
+    notes_given: std::collections::HashSet<&'static str>,
 }
 
 /// A use of an API that needs graph mode under TF2.
@@ -61,7 +63,13 @@ impl<'a> Ctx<'a> {
             inserted: HashMap::new(),
             graph_uses: Vec::new(),
             scopes: Vec::new(),
+            notes_given: std::collections::HashSet::new(),
         }
+    }
+
+    /// Whether the note keyed `key` is given here for the first time in this file.
+    pub fn first_note(&mut self, key: &'static str) -> bool {
+        self.notes_given.insert(key)
     }
 
     /// The qualified name of a dotted expression at the walk's current scope.

@@ -110,7 +110,12 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call:
         final_name = new_name;
     }
     note_graph_use(ctx, &name, node, finding, module_level);
-    check_removed_and_notes(ctx, &name, &final_name, node);
+    // Guidance is for what no rewrite handles (or, under `native`, for what the port involves).
+    let handled = finding.is_some() || (in_call && transforms::claims(&name));
+    check_removed(ctx, &name, &final_name, node);
+    if !handled || ctx.options.strategy == Strategy::Native {
+        note(ctx, &name, node);
+    }
 }
 
 fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option<usize>, module_level: bool) {
@@ -153,12 +158,16 @@ fn note(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>) {
     let keras_name = name.strip_prefix("tf.").filter(|n| n.starts_with("keras."));
     let found =
         Tables::longest_prefix(&t.notes, name).or_else(|| keras_name.and_then(|n| Tables::longest_prefix(&t.notes, n)));
-    if let Some((_, note)) = found {
-        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), note.message));
+    // Once per file and note: the guidance is about the API, not about each use.
+    if let Some((key, note)) = found
+        && ctx.first_note(key)
+    {
+        let message = format!("`{key}`: {}", note.message);
+        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), message));
     }
 }
 
-fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
+fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
     let t = tables();
     let target = ctx.options.target;
     for candidate in [final_name, name] {
@@ -174,7 +183,6 @@ fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node
             break;
         }
     }
-    note(ctx, name, node);
 }
 
 fn check_contrib(
