@@ -2,7 +2,7 @@
 //! Python named by `TF2_MIGRATE_PYTHON` (one with TensorFlow 2 installed); without it they print a
 //! note and pass, because CI has no TensorFlow.
 //!
-//!   TF2_MIGRATE_PYTHON=/path/to/venv/bin/python cargo test --test runnable
+//! `TF2_MIGRATE_PYTHON=/path/to/venv/bin/python cargo test --test runnable`
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
