@@ -202,3 +202,6 @@ fn record(app: &mut App, journal: Option<&mut Journal>, entries: &[session::Entr
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -16,7 +16,7 @@ use crate::apply;
 use crate::error::Error;
 use crate::pipeline::{self, Settings};
 use crate::plan::{Decision, FilePlan};
-use crate::session::{self, Entry};
+use crate::session::Entry;
 
 /// Rows kept above a hunk when scrolling to it.
 pub const CONTEXT_ROWS: usize = 3;
