@@ -274,7 +274,13 @@ mod tests {
         assert_eq!(entries[0].path, "a.py");
         let mut plans = vec![p];
         let r = restore(&mut plans, &entries);
-        assert_eq!(r, Restored { restored: 1, stale: 0 });
+        assert_eq!(
+            r,
+            Restored {
+                restored: 1,
+                stale: 0
+            }
+        );
         assert_eq!(plans[0].hunk_decision(0), Decision::Rejected);
         assert_eq!(plans[0].hunk_decision(1), Decision::Pending);
     }
@@ -319,7 +325,13 @@ mod tests {
             },
         ];
         let r = restore(&mut plans, &entries);
-        assert_eq!(r, Restored { restored: 0, stale: 2 });
+        assert_eq!(
+            r,
+            Restored {
+                restored: 0,
+                stale: 2
+            }
+        );
     }
 
     #[test]

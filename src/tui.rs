@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod bench;
 pub mod highlight;
 pub mod keymap;
 pub mod rows;
@@ -120,7 +121,10 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
     }
 
     let mut terminal = ratatui::init();
-    let size = terminal.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
+    let size = terminal
+        .size()
+        .map(|s| (s.width, s.height))
+        .unwrap_or((80, 24));
     let result = build_app(plans, settings, theme, depth, size).and_then(|mut app| {
         app.message = message;
         event_loop(&mut terminal, &mut app, journal.as_mut(), &stop)

@@ -242,8 +242,14 @@ fn hostile_bytes_never_reach_the_terminal() {
     let bytes = std::fs::read(&raw).unwrap();
     let find = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     assert!(bytes.len() > 1000, "the UI drew something");
-    assert!(!find(b"\x1b]0;pwned"), "OSC from the file reached the terminal");
-    assert!(!find("\u{202e}".as_bytes()), "a bidi override reached the terminal");
+    assert!(
+        !find(b"\x1b]0;pwned"),
+        "OSC from the file reached the terminal"
+    );
+    assert!(
+        !find("\u{202e}".as_bytes()),
+        "a bidi override reached the terminal"
+    );
     assert!(!find(b"\x07"), "BEL reached the terminal");
     assert!(!find("\u{9b}".as_bytes()), "C1 CSI reached the terminal");
 }

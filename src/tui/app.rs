@@ -402,8 +402,8 @@ impl App {
             let plan = self.plans.get(f)?;
             let start = if k == 0 { hunk } else { 0 };
             let end = if k == n { hunk } else { plan.hunks.len() };
-            if let Some(h) =
-                (start..end.min(plan.hunks.len())).find(|&h| plan.hunk_decision(h) == Decision::Pending)
+            if let Some(h) = (start..end.min(plan.hunks.len()))
+                .find(|&h| plan.hunk_decision(h) == Decision::Pending)
             {
                 return Some((f, h));
             }
@@ -443,11 +443,14 @@ impl App {
                 self.goto(f, 0);
                 return;
             }
-            let last = if k == n { self.hunk + 1 } else { plan.hunks.len() };
+            let last = if k == n {
+                self.hunk + 1
+            } else {
+                plan.hunks.len()
+            };
             for h in first_hunk..last.min(plan.hunks.len()) {
                 let (before, after) = plan.hunk_texts(h);
-                if before.to_lowercase().contains(&query) || after.to_lowercase().contains(&query)
-                {
+                if before.to_lowercase().contains(&query) || after.to_lowercase().contains(&query) {
                     self.goto(f, h);
                     return;
                 }
@@ -610,7 +613,14 @@ impl App {
             (&mut self.redo, &mut self.undo)
         };
         let Some(change) = from.pop() else {
-            self.message = Some(if undo { "nothing to undo" } else { "nothing to redo" }.into());
+            self.message = Some(
+                if undo {
+                    "nothing to undo"
+                } else {
+                    "nothing to redo"
+                }
+                .into(),
+            );
             return None;
         };
         to.push(change.clone());
@@ -666,7 +676,9 @@ impl App {
                 Err(e) => {
                     failed += 1;
                     let why = match e {
-                        Error::Conflict { .. } => "changed on disk since the scan: not written".into(),
+                        Error::Conflict { .. } => {
+                            "changed on disk since the scan: not written".into()
+                        }
                         other => rows::display(&other.to_string()),
                     };
                     self.outcome[f] = Some((false, why));
@@ -677,7 +689,9 @@ impl App {
         self.redo.clear();
         let mut msg = format!("wrote {written} files ({hunks} hunks)");
         if failed > 0 {
-            msg.push_str(&format!("; {failed} not written (marked ! in the file list)"));
+            msg.push_str(&format!(
+                "; {failed} not written (marked ! in the file list)"
+            ));
         }
         self.message = Some(msg);
         let (f, h) = (self.file, self.hunk);

@@ -207,7 +207,8 @@ impl Keymap {
                     key
                 })
                 .collect();
-            map.bindings.retain(|&(k, a)| a != action && !keys.contains(&k));
+            map.bindings
+                .retain(|&(k, a)| a != action && !keys.contains(&k));
             map.bindings.extend(keys.into_iter().map(|k| (k, action)));
         }
         (map, problems)
@@ -232,12 +233,7 @@ impl Keymap {
     /// The hint for `action`: its keys joined with `/` (`j/↓`).
     pub fn hint(&self, action: Action) -> Option<String> {
         let keys = self.keys(action);
-        (!keys.is_empty()).then(|| {
-            keys.iter()
-                .map(|k| k.label())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
+        (!keys.is_empty()).then(|| keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/"))
     }
 }
 

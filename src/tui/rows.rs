@@ -250,15 +250,20 @@ mod tests {
     #[test]
     fn display_neutralises_controls() {
         assert_eq!(display("a\tb"), "a   b");
-        assert_eq!(display("\x1b]0;x\x07\u{202e}\u{9b}z\r\n"), "\u{FFFD}]0;x\u{FFFD}\u{FFFD}\u{FFFD}z");
+        assert_eq!(
+            display("\x1b]0;x\x07\u{202e}\u{9b}z\r\n"),
+            "\u{FFFD}]0;x\u{FFFD}\u{FFFD}\u{FFFD}z"
+        );
     }
 
     #[test]
     fn hunks_align_and_mark_words() {
         let text = "a = 1\nx = tf.log(y)\nb = 2\n";
         let at = text.find("tf.log").unwrap();
-        let f = Finding::new("tf2-rename", Severity::Error, at..at + 6, "m")
-            .with_fix(Fix::safe(vec![Edit::replacement(at..at + 6, "tf.math.log")]));
+        let f =
+            Finding::new("tf2-rename", Severity::Error, at..at + 6, "m").with_fix(Fix::safe(vec![
+                Edit::replacement(at..at + 6, "tf.math.log"),
+            ]));
         let manual = Finding::new("contrib", Severity::Error, 0..1, "by hand");
         let plan = FilePlan::new(
             "t.py".into(),

@@ -99,7 +99,9 @@ fn undo_and_redo_restore_decisions_and_cursor() {
     a.update(Action::Accept);
     assert_eq!(a.plans[1].hunk_decision(1), Decision::Accepted);
     let e = a.update(Action::Undo);
-    assert!(matches!(e, Some(Effect::Journal(ref v)) if v.len() == 1 && v[0].decision == Decision::Pending));
+    assert!(
+        matches!(e, Some(Effect::Journal(ref v)) if v.len() == 1 && v[0].decision == Decision::Pending)
+    );
     assert_eq!(a.plans[1].hunk_decision(1), Decision::Pending);
     assert_eq!((a.file, a.hunk), (1, 1));
     a.update(Action::Redo);
@@ -119,7 +121,11 @@ fn file_and_rule_wide_decisions() {
     a.update(Action::AcceptRule);
     for p in &a.plans {
         for h in 0..p.hunks.len() {
-            if p.hunks[h].findings.iter().any(|&i| p.findings[i].rule == rule) {
+            if p.hunks[h]
+                .findings
+                .iter()
+                .any(|&i| p.findings[i].rule == rule)
+            {
                 assert_eq!(p.hunk_decision(h), Decision::Accepted);
             }
         }
@@ -140,7 +146,11 @@ fn navigation_and_focus() {
     a.update(Action::SwitchFocus);
     assert_eq!(a.focus, Focus::Files);
     a.update(Action::NextHunk);
-    assert_eq!((a.file, a.hunk), (1, 0), "j moves between files in the list");
+    assert_eq!(
+        (a.file, a.hunk),
+        (1, 0),
+        "j moves between files in the list"
+    );
     a.on_key(key('/'));
     for c in "tf.log".chars() {
         a.on_key(key(c));
@@ -191,7 +201,10 @@ fn write_asks_then_writes_and_reports_conflicts() {
     std::fs::write(&changed, "# edited meanwhile\n").unwrap();
     let forget = a.write_accepted();
     assert_eq!(forget.len(), 1);
-    assert_eq!(std::fs::read_to_string(&changed).unwrap(), "# edited meanwhile\n");
+    assert_eq!(
+        std::fs::read_to_string(&changed).unwrap(),
+        "# edited meanwhile\n"
+    );
     let written = std::fs::read_to_string(&good).unwrap();
     assert_ne!(written, TRAIN);
     assert!(matches!(&a.outcome[0], Some((false, why)) if why.contains("changed on disk")));
@@ -233,8 +246,16 @@ fn snapshot_no_color() {
     a.update(Action::Accept);
     let t = render(&a);
     for cell in t.backend().buffer().content() {
-        assert_eq!(cell.fg, ratatui::style::Color::Reset, "no colours with NO_COLOR");
-        assert_eq!(cell.bg, ratatui::style::Color::Reset, "no colours with NO_COLOR");
+        assert_eq!(
+            cell.fg,
+            ratatui::style::Color::Reset,
+            "no colours with NO_COLOR"
+        );
+        assert_eq!(
+            cell.bg,
+            ratatui::style::Color::Reset,
+            "no colours with NO_COLOR"
+        );
     }
     insta::assert_snapshot!(t.backend());
 }
@@ -246,12 +267,21 @@ fn every_size_renders_without_panic() {
     for w in (20..=200).step_by(7) {
         for h in (5..=60).step_by(5) {
             a.size = (w, h);
-            for mode in [Mode::Normal, Mode::Help, Mode::ConfirmWrite, Mode::ConfirmQuit] {
+            for mode in [
+                Mode::Normal,
+                Mode::Help,
+                Mode::ConfirmWrite,
+                Mode::ConfirmQuit,
+            ] {
                 a.mode = mode;
                 render(&a);
             }
             a.mode = Mode::Normal;
-            a.focus = if a.focus == Focus::Diff { Focus::Files } else { Focus::Diff };
+            a.focus = if a.focus == Focus::Diff {
+                Focus::Files
+            } else {
+                Focus::Diff
+            };
             a.update(Action::NextHunk);
             a.update(Action::PageDown);
         }

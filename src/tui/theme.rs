@@ -341,7 +341,10 @@ mod tests {
             Depth::detect(auto, env(&[("TERM", "xterm-256color")])),
             Depth::Ansi256
         );
-        assert_eq!(Depth::detect(auto, env(&[("TERM", "linux")])), Depth::Ansi16);
+        assert_eq!(
+            Depth::detect(auto, env(&[("TERM", "linux")])),
+            Depth::Ansi16
+        );
         assert_eq!(
             Depth::detect(ColorChoice::Never, env(&[("COLORTERM", "24bit")])),
             Depth::Mono

@@ -38,8 +38,7 @@ pub fn layout(area: Rect, focus: Focus) -> Areas {
     .areas(area);
     let (list, diff) = if area.width >= WIDE {
         let w = (area.width / 4).clamp(24, 40);
-        let [l, d] =
-            Layout::horizontal([Constraint::Length(w), Constraint::Fill(1)]).areas(body);
+        let [l, d] = Layout::horizontal([Constraint::Length(w), Constraint::Fill(1)]).areas(body);
         (Some(l), Some(d))
     } else if focus == Focus::Files {
         (Some(body), None)

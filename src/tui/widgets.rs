@@ -245,11 +245,7 @@ pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
                 }
                 Row::Note { finding } => {
                     let f = &plan.findings[finding];
-                    let text = format!(
-                        "  ⚠ manual [{}]: {}",
-                        f.rule,
-                        rows::display(&f.message)
-                    );
+                    let text = format!("  ⚠ manual [{}]: {}", f.rule, rows::display(&f.message));
                     let line = Line::from(Span::styled(text, app.theme.manual));
                     if stacked {
                         buf.set_line(left.x, left.y + dy, &line, left.width);
@@ -367,7 +363,11 @@ fn side_line<'a>(
         (true, true) => (theme.added, theme.added_emph),
     };
     let sign_style = if line.changed {
-        let s = if after { theme.accepted } else { theme.rejected };
+        let s = if after {
+            theme.accepted
+        } else {
+            theme.rejected
+        };
         s.add_modifier(Modifier::BOLD)
     } else {
         theme.gutter
@@ -577,7 +577,10 @@ pub fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
             lines.push(Line::from(vec![
                 Span::styled(format!("{a:>4} ✓ "), app.theme.accepted),
                 Span::raw(app.names[f].clone()),
-                Span::styled(format!("  ({p} pending, {r} rejected: left as they are)"), app.theme.dim),
+                Span::styled(
+                    format!("  ({p} pending, {r} rejected: left as they are)"),
+                    app.theme.dim,
+                ),
             ]));
         }
     }
