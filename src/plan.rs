@@ -247,22 +247,12 @@ impl FilePlan {
 
     /// How many alternatives the hunk offers (the most of any of its findings; 1 or more).
     pub fn alternatives(&self, h: usize) -> usize {
-        self.hunks[h]
-            .findings
-            .iter()
-            .map(|&i| self.findings[i].fixes.len())
-            .max()
-            .unwrap_or(1)
-            .max(1)
+        self.hunks[h].findings.iter().map(|&i| self.findings[i].fixes.len()).max().unwrap_or(1).max(1)
     }
 
     /// The alternative chosen for a hunk: that of its first finding with several.
     pub fn hunk_choice(&self, h: usize) -> usize {
-        self.hunks[h]
-            .findings
-            .iter()
-            .find(|&&i| self.findings[i].fixes.len() > 1)
-            .map_or(0, |&i| self.choices[i])
+        self.hunks[h].findings.iter().find(|&&i| self.findings[i].fixes.len() > 1).map_or(0, |&i| self.choices[i])
     }
 
     /// Choose alternative `c` for every finding of the hunk that has several (clamped).

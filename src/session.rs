@@ -77,9 +77,7 @@ pub fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
         .iter()
         .map(|p| {
             let root = if p.is_file() {
-                p.parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+                p.parent().filter(|d| !d.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             } else {
                 p.clone()
             };
@@ -99,20 +97,10 @@ pub fn default_path(roots: &[PathBuf]) -> Option<PathBuf> {
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/state"))
+            std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".local/state"))
         })?;
-    let joined = roots
-        .iter()
-        .map(|r| r.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("\0");
-    Some(
-        state
-            .join("tf2-migrate")
-            .join(format!("{:016x}.jsonl", fnv1a(joined.as_bytes()))),
-    )
+    let joined = roots.iter().map(|r| r.to_string_lossy().into_owned()).collect::<Vec<_>>().join("\0");
+    Some(state.join("tf2-migrate").join(format!("{:016x}.jsonl", fnv1a(joined.as_bytes()))))
 }
 
 /// An open journal, appended to as decisions are made.
@@ -137,19 +125,8 @@ impl Journal {
                 Err(e) => return Err(e),
             }
         };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(!fresh)
-            .write(true)
-            .truncate(fresh)
-            .open(path)?;
-        Ok((
-            Self {
-                file,
-                path: path.to_path_buf(),
-            },
-            entries,
-        ))
+        let file = OpenOptions::new().create(true).append(!fresh).write(true).truncate(fresh).open(path)?;
+        Ok((Self { file, path: path.to_path_buf() }, entries))
     }
 
     pub fn path(&self) -> &Path {
@@ -163,12 +140,8 @@ impl Journal {
         }
         let mut buf = Vec::new();
         for e in entries {
-            let record = Record {
-                p: e.path.clone(),
-                k: e.key.clone(),
-                d: decision_code(e.decision).to_owned(),
-                c: e.choice,
-            };
+            let record =
+                Record { p: e.path.clone(), k: e.key.clone(), d: decision_code(e.decision).to_owned(), c: e.choice };
             serde_json::to_writer(&mut buf, &record).map_err(io::Error::other)?;
             buf.push(b'\n');
         }
@@ -182,14 +155,7 @@ fn read_entries(reader: impl BufRead) -> Vec<Entry> {
         .lines()
         .map_while(Result::ok)
         .filter_map(|line| serde_json::from_str::<Record>(&line).ok())
-        .filter_map(|r| {
-            Some(Entry {
-                path: r.p,
-                key: r.k,
-                decision: parse_decision(&r.d)?,
-                choice: r.c,
-            })
-        })
+        .filter_map(|r| Some(Entry { path: r.p, key: r.k, decision: parse_decision(&r.d)?, choice: r.c }))
         .collect()
 }
 
@@ -225,10 +191,7 @@ pub fn restore(plans: &mut [FilePlan], entries: &[Entry]) -> Restored {
             matched.insert(id);
         }
     }
-    out.stale = latest
-        .iter()
-        .filter(|(id, e)| e.decision != Decision::Pending && !matched.contains(*id))
-        .count();
+    out.stale = latest.iter().filter(|(id, e)| e.decision != Decision::Pending && !matched.contains(*id)).count();
     out
 }
 
@@ -246,14 +209,7 @@ mod tests {
                     .with_fix(Fix::safe(vec![Edit::replacement(at..at + 1, "y")]))
             })
             .collect();
-        FilePlan::new(
-            path.into(),
-            "root".into(),
-            text.into(),
-            Encoding::Utf8 { bom: false },
-            true,
-            findings,
-        )
+        FilePlan::new(path.into(), "root".into(), text.into(), Encoding::Utf8 { bom: false }, true, findings)
     }
 
     #[test]
@@ -274,13 +230,7 @@ mod tests {
         assert_eq!(entries[0].path, "a.py");
         let mut plans = vec![p];
         let r = restore(&mut plans, &entries);
-        assert_eq!(
-            r,
-            Restored {
-                restored: 1,
-                stale: 0
-            }
-        );
+        assert_eq!(r, Restored { restored: 1, stale: 0 });
         assert_eq!(plans[0].hunk_decision(0), Decision::Rejected);
         assert_eq!(plans[0].hunk_decision(1), Decision::Pending);
     }
@@ -289,11 +239,7 @@ mod tests {
     fn fresh_discards_and_torn_lines_are_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j.jsonl");
-        fs::write(
-            &path,
-            "{\"p\":\"a.py\",\"k\":\"k-1\",\"d\":\"a\",\"c\":0}\n{\"p\":\"a.p",
-        )
-        .unwrap();
+        fs::write(&path, "{\"p\":\"a.py\",\"k\":\"k-1\",\"d\":\"a\",\"c\":0}\n{\"p\":\"a.p").unwrap();
         let (_, entries) = Journal::open(&path, false).unwrap();
         assert_eq!(entries.len(), 1);
         let (_, entries) = Journal::open(&path, true).unwrap();
@@ -305,33 +251,12 @@ mod tests {
     fn unknown_keys_are_stale() {
         let mut plans = vec![plan("root/a.py", "x\n")];
         let entries = vec![
-            Entry {
-                path: "a.py".into(),
-                key: "gone-1".into(),
-                decision: Decision::Accepted,
-                choice: 0,
-            },
-            Entry {
-                path: "b.py".into(),
-                key: plans[0].hunks[0].key.clone(),
-                decision: Decision::Rejected,
-                choice: 0,
-            },
-            Entry {
-                path: "a.py".into(),
-                key: "forgotten-1".into(),
-                decision: Decision::Pending,
-                choice: 0,
-            },
+            Entry { path: "a.py".into(), key: "gone-1".into(), decision: Decision::Accepted, choice: 0 },
+            Entry { path: "b.py".into(), key: plans[0].hunks[0].key.clone(), decision: Decision::Rejected, choice: 0 },
+            Entry { path: "a.py".into(), key: "forgotten-1".into(), decision: Decision::Pending, choice: 0 },
         ];
         let r = restore(&mut plans, &entries);
-        assert_eq!(
-            r,
-            Restored {
-                restored: 0,
-                stale: 2
-            }
-        );
+        assert_eq!(r, Restored { restored: 0, stale: 2 });
     }
 
     #[test]

@@ -40,23 +40,10 @@ use theme::{Depth, Palette, Theme};
 const POLL: Duration = Duration::from_millis(250);
 
 /// Build the app over `plans` with a named theme (used by `review`, tests and benchmarks).
-pub fn build_app(
-    plans: Vec<FilePlan>,
-    settings: Settings,
-    theme: &str,
-    depth: Depth,
-    size: (u16, u16),
-) -> Result<App> {
+pub fn build_app(plans: Vec<FilePlan>, settings: Settings, theme: &str, depth: Depth, size: (u16, u16)) -> Result<App> {
     let palette = Palette::load(theme)?;
     let highlighter = Highlighter::new(theme::syntax_theme(&palette.syntax)?);
-    Ok(App::new(
-        plans,
-        settings,
-        load_keymap(),
-        Theme::new(&palette, depth),
-        highlighter,
-        size,
-    ))
+    Ok(App::new(plans, settings, load_keymap(), Theme::new(&palette, depth), highlighter, size))
 }
 
 /// The keymap, patched by `$XDG_CONFIG_HOME/tf2-migrate/keys.toml` when it exists.
@@ -87,15 +74,12 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
     let analysis = commands::analyse(&args.common, &settings);
     let mut plans = analysis.plans;
 
-    let journal_path = args
-        .session
-        .clone()
-        .or_else(|| session::default_path(&session::roots(&args.common.paths)));
+    let journal_path = args.session.clone().or_else(|| session::default_path(&session::roots(&args.common.paths)));
     let mut message = None;
     let mut journal = match &journal_path {
         Some(path) => {
-            let (journal, entries) = Journal::open(path, args.fresh)
-                .with_context(|| format!("session journal {}", path.display()))?;
+            let (journal, entries) =
+                Journal::open(path, args.fresh).with_context(|| format!("session journal {}", path.display()))?;
             let r = session::restore(&mut plans, &entries);
             if r.restored > 0 || r.stale > 0 {
                 message = Some(format!(
@@ -109,10 +93,7 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
     };
     let errors = analysis.errors;
     if message.is_none() && !errors.is_empty() {
-        message = Some(format!(
-            "{} files could not be read or were skipped (listed on exit)",
-            errors.len()
-        ));
+        message = Some(format!("{} files could not be read or were skipped (listed on exit)", errors.len()));
     }
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -121,10 +102,7 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
     }
 
     let mut terminal = ratatui::init();
-    let size = terminal
-        .size()
-        .map(|s| (s.width, s.height))
-        .unwrap_or((80, 24));
+    let size = terminal.size().map_or((80, 24), |s| (s.width, s.height));
     let result = build_app(plans, settings, theme, depth, size).and_then(|mut app| {
         app.message = message;
         event_loop(&mut terminal, &mut app, journal.as_mut(), &stop)
@@ -132,19 +110,13 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
     ratatui::restore();
     let failed = commands::print_errors(&errors);
     result?;
-    Ok(if failed {
-        ExitStatus::Error
-    } else {
-        ExitStatus::Clean
-    })
+    Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
 /// Draw one frame inside a synchronized update (no tearing, one burst of bytes).
 pub fn draw<B: Backend + Write>(terminal: &mut Terminal<B>, app: &App) -> Result<()> {
     execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal
-        .draw(|frame| frame.render_widget(app, frame.area()))
-        .map_err(|e| anyhow::anyhow!("draw: {e}"))?;
+    terminal.draw(|frame| frame.render_widget(app, frame.area())).map_err(|e| anyhow::anyhow!("draw: {e}"))?;
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }
@@ -197,13 +169,11 @@ fn event_loop<B: Backend + Write>(
 }
 
 fn record(app: &mut App, journal: Option<&mut Journal>, entries: &[session::Entry]) {
-    if let Some(j) = journal {
-        if let Err(e) = j.append(entries) {
-            app.message = Some(format!(
-                "cannot save the session to {}: {e}",
-                rows::display(&j.path().display().to_string())
-            ));
-        }
+    if let Some(j) = journal
+        && let Err(e) = j.append(entries)
+    {
+        app.message =
+            Some(format!("cannot save the session to {}: {e}", rows::display(&j.path().display().to_string())));
     }
 }
 

@@ -38,14 +38,16 @@ s = tf.compat.v1.Session()
 ";
 
 fn have_tmux() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
     if !ok {
         eprintln!("note: tmux is not installed; skipping the end-to-end UI test");
     }
     ok
+}
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 struct Session {
@@ -65,18 +67,13 @@ impl Session {
         Self { name }
     }
 
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(args).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
     fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", &self.name])
+        tmux(&["capture-pane", "-p", "-t", &self.name])
     }
 
     fn keys(&self, keys: &[&str]) {
         for k in keys {
-            self.tmux(&["send-keys", "-t", &self.name, k]);
+            tmux(&["send-keys", "-t", &self.name, k]);
         }
     }
 
@@ -88,27 +85,19 @@ impl Session {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "timed out waiting for {text:?}; screen:\n{screen}"
-            );
+            assert!(start.elapsed() < TIMEOUT, "timed out waiting for {text:?}; screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     fn pane_pid(&self) -> u32 {
-        self.tmux(&["display-message", "-p", "-t", &self.name, "#{pane_pid}"])
-            .trim()
-            .parse()
-            .unwrap()
+        tmux(&["display-message", "-p", "-t", &self.name, "#{pane_pid}"]).trim().parse().unwrap()
     }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .status();
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.name]).status();
     }
 }
 
@@ -148,10 +137,7 @@ fn review_accept_reject_write_quit() {
     s.wait_for("wrote 1 files (2 hunks)");
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
-    assert_eq!(
-        std::fs::read_to_string(root.join("train.py")).unwrap(),
-        EXPECTED
-    );
+    assert_eq!(std::fs::read_to_string(root.join("train.py")).unwrap(), EXPECTED);
 }
 
 #[test]
@@ -162,37 +148,22 @@ fn decisions_survive_sighup() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());
     let journal = dir.path().join("session.jsonl");
-    let cmd = format!(
-        "cd '{}' && exec '{BIN}' review --session '{}' proj",
-        dir.path().display(),
-        journal.display()
-    );
+    let cmd = format!("cd '{}' && exec '{BIN}' review --session '{}' proj", dir.path().display(), journal.display());
     let s = Session::start("hup", &cmd);
     s.wait_for("hunk 1/3");
     s.keys(&["y", "n"]);
     s.wait_for("2/3 hunks decided");
     let pid = s.pane_pid();
-    Command::new("kill")
-        .args(["-HUP", &pid.to_string()])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-HUP", &pid.to_string()]).status().unwrap();
     let start = Instant::now();
-    while Command::new("kill")
-        .args(["-0", &pid.to_string()])
-        .status()
-        .is_ok_and(|st| st.success())
-    {
+    while Command::new("kill").args(["-0", &pid.to_string()]).status().is_ok_and(|st| st.success()) {
         assert!(start.elapsed() < TIMEOUT, "still running after SIGHUP");
         std::thread::sleep(Duration::from_millis(50));
     }
     drop(s);
     let s = Session::start(
         "hup2",
-        &format!(
-            "cd '{}' && '{BIN}' review --session '{}' proj; sleep 60",
-            dir.path().display(),
-            journal.display()
-        ),
+        &format!("cd '{}' && '{BIN}' review --session '{}' proj; sleep 60", dir.path().display(), journal.display()),
     );
     s.wait_for("restored 2 decisions from the last session (0 stale)");
     s.keys(&["j"]);
@@ -223,13 +194,7 @@ fn hostile_bytes_never_reach_the_terminal() {
             dir.path().join("state").display()
         ),
     );
-    s.tmux(&[
-        "pipe-pane",
-        "-o",
-        "-t",
-        &s.name,
-        &format!("cat >> '{}'", raw.display()),
-    ]);
+    tmux(&["pipe-pane", "-o", "-t", &s.name, &format!("cat >> '{}'", raw.display())]);
     s.keys(&["Enter"]);
     s.wait_for("hunk 1/1");
     s.keys(&["?"]);
@@ -242,14 +207,8 @@ fn hostile_bytes_never_reach_the_terminal() {
     let bytes = std::fs::read(&raw).unwrap();
     let find = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     assert!(bytes.len() > 1000, "the UI drew something");
-    assert!(
-        !find(b"\x1b]0;pwned"),
-        "OSC from the file reached the terminal"
-    );
-    assert!(
-        !find("\u{202e}".as_bytes()),
-        "a bidi override reached the terminal"
-    );
+    assert!(!find(b"\x1b]0;pwned"), "OSC from the file reached the terminal");
+    assert!(!find("\u{202e}".as_bytes()), "a bidi override reached the terminal");
     assert!(!find(b"\x07"), "BEL reached the terminal");
     assert!(!find("\u{9b}".as_bytes()), "C1 CSI reached the terminal");
 }

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
@@ -111,10 +112,7 @@ impl App {
         highlighter: Highlighter,
         size: (u16, u16),
     ) -> Self {
-        let names = plans
-            .iter()
-            .map(|p| rows::display(&p.path.to_string_lossy()))
-            .collect();
+        let names = plans.iter().map(|p| rows::display(&p.path.to_string_lossy())).collect();
         let n = plans.len();
         let mut app = Self {
             plans,
@@ -158,10 +156,7 @@ impl App {
 
     /// Accepted hunks not yet written, and the files they are in.
     pub fn unwritten(&self) -> (usize, usize) {
-        self.plans
-            .iter()
-            .filter(|p| p.has_accepted())
-            .fold((0, 0), |(h, f), p| (h + p.counts().1, f + 1))
+        self.plans.iter().filter(|p| p.has_accepted()).fold((0, 0), |(h, f), p| (h + p.counts().1, f + 1))
     }
 
     /// Run `f` over the cached rows and highlighting of `file` (built on first use).
@@ -247,11 +242,7 @@ impl App {
             }
             Mode::ConfirmQuit => {
                 self.mode = Mode::Normal;
-                if key.code == KeyCode::Char('y') && !key.ctrl {
-                    Some(Effect::Quit)
-                } else {
-                    None
-                }
+                if key.code == KeyCode::Char('y') && !key.ctrl { Some(Effect::Quit) } else { None }
             }
         }
     }
@@ -375,21 +366,20 @@ impl App {
     }
 
     fn step_hunk(&mut self, delta: isize) -> Option<Effect> {
-        let h = self.hunk as isize + delta;
-        if h >= 0 && (h as usize) < self.hunk_count() {
-            self.goto(self.file, h as usize);
+        if let Some(h) = self.hunk.checked_add_signed(delta).filter(|&h| h < self.hunk_count()) {
+            self.goto(self.file, h);
             return None;
         }
         // Cross into the neighbouring file that has hunks.
-        let mut f = self.file as isize + delta.signum();
-        while f >= 0 && (f as usize) < self.plans.len() {
-            let n = self.plans[f as usize].hunks.len();
+        let mut f = self.file.checked_add_signed(delta.signum());
+        while let Some(i) = f.filter(|&i| i < self.plans.len()) {
+            let n = self.plans[i].hunks.len();
             if n > 0 {
                 let h = if delta > 0 { 0 } else { n - 1 };
-                self.goto(f as usize, h);
+                self.goto(i, h);
                 return None;
             }
-            f += delta.signum();
+            f = i.checked_add_signed(delta.signum());
         }
         None
     }
@@ -402,9 +392,7 @@ impl App {
             let plan = self.plans.get(f)?;
             let start = if k == 0 { hunk } else { 0 };
             let end = if k == n { hunk } else { plan.hunks.len() };
-            if let Some(h) = (start..end.min(plan.hunks.len()))
-                .find(|&h| plan.hunk_decision(h) == Decision::Pending)
-            {
+            if let Some(h) = (start..end.min(plan.hunks.len())).find(|&h| plan.hunk_decision(h) == Decision::Pending) {
                 return Some((f, h));
             }
         }
@@ -443,11 +431,7 @@ impl App {
                 self.goto(f, 0);
                 return;
             }
-            let last = if k == n {
-                self.hunk + 1
-            } else {
-                plan.hunks.len()
-            };
+            let last = if k == n { self.hunk + 1 } else { plan.hunks.len() };
             for h in first_hunk..last.min(plan.hunks.len()) {
                 let (before, after) = plan.hunk_texts(h);
                 if before.to_lowercase().contains(&query) || after.to_lowercase().contains(&query) {
@@ -462,19 +446,13 @@ impl App {
     // ----- decisions -----
 
     fn snapshot(&self, file: usize) -> Snapshot {
-        Snapshot {
-            file,
-            decisions: self.plans[file].decisions.clone(),
-            choices: self.plans[file].choices.clone(),
-        }
+        Snapshot { file, decisions: self.plans[file].decisions.clone(), choices: self.plans[file].choices.clone() }
     }
 
     /// Hunk states (decision, choice) of a file, for journalling what changed.
     fn states(&self, file: usize) -> Vec<(Decision, usize)> {
         let p = &self.plans[file];
-        (0..p.hunks.len())
-            .map(|h| (p.hunk_decision(h), p.hunk_choice(h)))
-            .collect()
+        (0..p.hunks.len()).map(|h| (p.hunk_decision(h), p.hunk_choice(h))).collect()
     }
 
     /// Run `f` (which changes decisions of `files`), record it for undo, and journal it.
@@ -487,11 +465,7 @@ impl App {
             return None;
         }
         let entries = self.journal_diff(&before);
-        self.undo.push(Change {
-            before,
-            after,
-            cursor,
-        });
+        self.undo.push(Change { before, after, cursor });
         self.redo.clear();
         Some(Effect::Journal(entries))
     }
@@ -544,57 +518,40 @@ impl App {
                 }
             }
         });
-        if let Some((f, h)) = self.next_pending_from(self.file, 0) {
-            if f != file {
-                self.goto(f, h);
-            }
+        if let Some((f, h)) = self.next_pending_from(self.file, 0)
+            && f != file
+        {
+            self.goto(f, h);
         }
         effect
     }
 
     fn decide_rule(&mut self, d: Decision) -> Option<Effect> {
         let plan = &self.plans[self.file];
-        let Some(hunk) = plan.hunks.get(self.hunk) else {
-            return None;
-        };
+        let hunk = plan.hunks.get(self.hunk)?;
         let rule = plan.findings[hunk.findings[0]].rule;
-        let files: Vec<usize> = (0..self.plans.len())
-            .filter(|&f| self.plans[f].findings.iter().any(|x| x.rule == rule))
-            .collect();
+        let files: Vec<usize> =
+            (0..self.plans.len()).filter(|&f| self.plans[f].findings.iter().any(|x| x.rule == rule)).collect();
         let mut count = 0;
         let effect = self.change(&files, |app| {
             for &f in &files {
                 let plan = &mut app.plans[f];
                 for h in 0..plan.hunks.len() {
-                    if plan.hunks[h]
-                        .findings
-                        .iter()
-                        .any(|&i| plan.findings[i].rule == rule)
-                    {
+                    if plan.hunks[h].findings.iter().any(|&i| plan.findings[i].rule == rule) {
                         plan.decide_hunk(h, d);
                         count += 1;
                     }
                 }
             }
         });
-        let verb = if d == Decision::Accepted {
-            "accepted"
-        } else {
-            "rejected"
-        };
-        self.message = Some(format!(
-            "{verb} {count} hunks of {rule} in {} files",
-            files.len()
-        ));
+        let verb = if d == Decision::Accepted { "accepted" } else { "rejected" };
+        self.message = Some(format!("{verb} {count} hunks of {rule} in {} files", files.len()));
         effect
     }
 
     fn switch_alternative(&mut self) -> Option<Effect> {
         let (file, hunk) = (self.file, self.hunk);
-        let Some(n) = (hunk < self.hunk_count()).then(|| self.plans[file].alternatives(hunk))
-        else {
-            return None;
-        };
+        let n = (hunk < self.hunk_count()).then(|| self.plans[file].alternatives(hunk))?;
         if n < 2 {
             self.message = Some("this hunk has no alternative".into());
             return None;
@@ -607,28 +564,13 @@ impl App {
     }
 
     fn undo_redo(&mut self, undo: bool) -> Option<Effect> {
-        let (from, to) = if undo {
-            (&mut self.undo, &mut self.redo)
-        } else {
-            (&mut self.redo, &mut self.undo)
-        };
+        let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
         let Some(change) = from.pop() else {
-            self.message = Some(
-                if undo {
-                    "nothing to undo"
-                } else {
-                    "nothing to redo"
-                }
-                .into(),
-            );
+            self.message = Some(if undo { "nothing to undo" } else { "nothing to redo" }.into());
             return None;
         };
         to.push(change.clone());
-        let (target, current) = if undo {
-            (&change.before, &change.after)
-        } else {
-            (&change.after, &change.before)
-        };
+        let (target, current) = if undo { (&change.before, &change.after) } else { (&change.after, &change.before) };
         for s in target {
             self.apply_snapshot(s);
         }
@@ -676,9 +618,7 @@ impl App {
                 Err(e) => {
                     failed += 1;
                     let why = match e {
-                        Error::Conflict { .. } => {
-                            "changed on disk since the scan: not written".into()
-                        }
+                        Error::Conflict { .. } => "changed on disk since the scan: not written".into(),
                         other => rows::display(&other.to_string()),
                     };
                     self.outcome[f] = Some((false, why));
@@ -689,9 +629,7 @@ impl App {
         self.redo.clear();
         let mut msg = format!("wrote {written} files ({hunks} hunks)");
         if failed > 0 {
-            msg.push_str(&format!(
-                "; {failed} not written (marked ! in the file list)"
-            ));
+            let _ = write!(msg, "; {failed} not written (marked ! in the file list)");
         }
         self.message = Some(msg);
         let (f, h) = (self.file, self.hunk);
@@ -705,20 +643,10 @@ impl App {
         let old = &self.plans[f];
         let kept: HashMap<String, (Decision, usize)> = (0..old.hunks.len())
             .filter(|&h| old.hunk_decision(h) != Decision::Accepted)
-            .map(|h| {
-                (
-                    old.hunks[h].key.clone(),
-                    (old.hunk_decision(h), old.hunk_choice(h)),
-                )
-            })
+            .map(|h| (old.hunks[h].key.clone(), (old.hunk_decision(h), old.hunk_choice(h))))
             .collect();
-        let (mut plan, _) = pipeline::check_text(
-            old.path.clone(),
-            old.root.clone(),
-            text,
-            old.encoding,
-            &self.settings,
-        );
+        let (mut plan, _) =
+            pipeline::check_text(old.path.clone(), old.root.clone(), text, old.encoding, &self.settings);
         for h in 0..plan.hunks.len() {
             if let Some(&(d, c)) = kept.get(&plan.hunks[h].key) {
                 plan.set_hunk_choice(h, c);

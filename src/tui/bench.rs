@@ -46,9 +46,7 @@ impl std::io::Write for Sink {
 fn terminal(sink: Sink) -> Result<Terminal<CrosstermBackend<Sink>>> {
     Ok(Terminal::with_options(
         CrosstermBackend::new(sink),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, SIZE.0, SIZE.1)),
-        },
+        TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, SIZE.0, SIZE.1)) },
     )?)
 }
 
@@ -66,23 +64,14 @@ pub fn run() -> Result<String> {
     for i in 0..1000 {
         let sub = dir.path().join(format!("pkg{}", i / 100));
         std::fs::create_dir_all(&sub)?;
-        std::fs::write(
-            sub.join(format!("m{i}.py")),
-            format!("import tensorflow as tf\n\n{}", CHUNK.repeat(5)),
-        )?;
+        std::fs::write(sub.join(format!("m{i}.py")), format!("import tensorflow as tf\n\n{}", CHUNK.repeat(5)))?;
     }
     let start = Instant::now();
     let (candidates, errors) = pipeline::candidates(&[dir.path().to_path_buf()], &settings);
     let analysis = pipeline::analyse(&candidates, errors, &settings, &AtomicUsize::new(0));
     let scanned = start.elapsed();
     let files = analysis.plans.len();
-    let app = build_app(
-        analysis.plans,
-        settings.clone(),
-        "dark",
-        Depth::TrueColor,
-        SIZE,
-    )?;
+    let app = build_app(analysis.plans, settings.clone(), "dark", Depth::TrueColor, SIZE)?;
     let mut term = terminal(Sink::default())?;
     draw(&mut term, &app)?;
     let total = start.elapsed();
@@ -91,7 +80,7 @@ pub fn run() -> Result<String> {
         "first frame, {files} flagged files: {:.1} ms total ({:.1} ms scan+analyse, {:.1} ms UI build + frame)",
         ms(total),
         ms(scanned),
-        ms(total - scanned)
+        ms(total.saturating_sub(scanned))
     )?;
 
     // 2. Key press → frame on a 10,000-line file.

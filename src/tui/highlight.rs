@@ -4,8 +4,7 @@
 use std::ops::Range;
 
 use syntect::highlighting::{
-    FontStyle, HighlightState, Highlighter as SynHighlighter, RangedHighlightIterator,
-    Theme as SyntaxTheme,
+    FontStyle, HighlightState, Highlighter as SynHighlighter, RangedHighlightIterator, Theme as SyntaxTheme,
 };
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 
@@ -35,16 +34,11 @@ impl std::fmt::Debug for Highlighter {
 
 impl Highlighter {
     pub fn new(theme: SyntaxTheme) -> Self {
-        Self {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
-            theme,
-        }
+        Self { syntaxes: SyntaxSet::load_defaults_newlines(), theme }
     }
 
     fn python(&self) -> &SyntaxReference {
-        self.syntaxes
-            .find_syntax_by_extension("py")
-            .unwrap_or_else(|| self.syntaxes.find_syntax_plain_text())
+        self.syntaxes.find_syntax_by_extension("py").unwrap_or_else(|| self.syntaxes.find_syntax_plain_text())
     }
 }
 
@@ -70,10 +64,7 @@ impl SideHighlight {
         }
         let highlighter = SynHighlighter::new(&hl.theme);
         let (parse, state) = self.state.get_or_insert_with(|| {
-            (
-                ParseState::new(hl.python()),
-                HighlightState::new(&highlighter, ScopeStack::new()),
-            )
+            (ParseState::new(hl.python()), HighlightState::new(&highlighter, ScopeStack::new()))
         });
         let mut buf = String::new();
         for line in &lines[self.spans.len()..upto] {
@@ -108,20 +99,14 @@ mod tests {
         let lines: Vec<Line> = ["import tensorflow as tf", "# comment", "x = 'a'"]
             .iter()
             .enumerate()
-            .map(|(i, t)| Line {
-                no: i + 1,
-                text: (*t).to_owned(),
-                changed: false,
-                emph: Vec::new(),
-            })
+            .map(|(i, t)| Line { no: i + 1, text: (*t).to_owned(), changed: false, emph: Vec::new() })
             .collect();
         let mut side = SideHighlight::default();
         side.ensure(&hl, &lines, 1);
         assert_eq!(side.spans.len(), 1);
         side.ensure(&hl, &lines, 10);
         assert_eq!(side.spans.len(), 3);
-        let colours: std::collections::HashSet<Rgb> =
-            side.spans.iter().flatten().map(|s| s.fg).collect();
+        let colours: std::collections::HashSet<Rgb> = side.spans.iter().flatten().map(|s| s.fg).collect();
         assert!(colours.len() >= 3, "keyword, comment and string differ");
     }
 }

@@ -15,11 +15,7 @@ pub struct Key {
 
 impl Key {
     pub const fn plain(code: KeyCode) -> Self {
-        Self {
-            code,
-            ctrl: false,
-            alt: false,
-        }
+        Self { code, ctrl: false, alt: false }
     }
 
     pub const fn char(c: char) -> Self {
@@ -27,34 +23,22 @@ impl Key {
     }
 
     pub const fn ctrl(c: char) -> Self {
-        Self {
-            code: KeyCode::Char(c),
-            ctrl: true,
-            alt: false,
-        }
+        Self { code: KeyCode::Char(c), ctrl: true, alt: false }
     }
 
-    /// Normalise a terminal key event (legacy encoding: Shift is in the character; BackTab is Tab).
+    /// Normalise a terminal key event (legacy encoding: Shift is in the character).
     pub fn from_event(ev: KeyEvent) -> Self {
         let code = match ev.code {
-            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::CONTROL) => {
-                KeyCode::Char(c.to_ascii_lowercase())
-            }
+            KeyCode::Char(c) if ev.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
             c => c,
         };
-        Self {
-            code,
-            ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
-            alt: ev.modifiers.contains(KeyModifiers::ALT),
-        }
+        Self { code, ctrl: ev.modifiers.contains(KeyModifiers::CONTROL), alt: ev.modifiers.contains(KeyModifiers::ALT) }
     }
 
     /// Parse `y`, `Y`, `C-r`, `Tab`, `Up`, `PageDown`, `Enter`, `Esc`, `Space`.
     pub fn parse(text: &str) -> Option<Self> {
-        let (ctrl, rest) = text
-            .strip_prefix("C-")
-            .or_else(|| text.strip_prefix("Ctrl-"))
-            .map_or((false, text), |r| (true, r));
+        let (ctrl, rest) =
+            text.strip_prefix("C-").or_else(|| text.strip_prefix("Ctrl-")).map_or((false, text), |r| (true, r));
         let code = match rest {
             "Tab" => KeyCode::Tab,
             "BackTab" => KeyCode::BackTab,
@@ -78,11 +62,7 @@ impl Key {
                 KeyCode::Char(c)
             }
         };
-        Some(Self {
-            code,
-            ctrl,
-            alt: false,
-        })
+        Some(Self { code, ctrl, alt: false })
     }
 
     /// How the key is written in hints.
@@ -167,12 +147,7 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
-        Self {
-            bindings: DEFAULT_BINDINGS
-                .iter()
-                .filter_map(|&(k, a)| Some((Key::parse(k)?, a)))
-                .collect(),
-        }
+        Self { bindings: DEFAULT_BINDINGS.iter().filter_map(|&(k, a)| Some((Key::parse(k)?, a))).collect() }
     }
 }
 
@@ -207,27 +182,19 @@ impl Keymap {
                     key
                 })
                 .collect();
-            map.bindings
-                .retain(|&(k, a)| a != action && !keys.contains(&k));
+            map.bindings.retain(|&(k, a)| a != action && !keys.contains(&k));
             map.bindings.extend(keys.into_iter().map(|k| (k, action)));
         }
         (map, problems)
     }
 
     pub fn action(&self, key: Key) -> Option<Action> {
-        self.bindings
-            .iter()
-            .find(|&&(k, _)| k == key)
-            .map(|&(_, a)| a)
+        self.bindings.iter().find(|&&(k, _)| k == key).map(|&(_, a)| a)
     }
 
     /// Every key bound to `action`, in table order.
     pub fn keys(&self, action: Action) -> Vec<Key> {
-        self.bindings
-            .iter()
-            .filter(|&&(_, a)| a == action)
-            .map(|&(k, _)| k)
-            .collect()
+        self.bindings.iter().filter(|&&(_, a)| a == action).map(|&(k, _)| k).collect()
     }
 
     /// The hint for `action`: its keys joined with `/` (`j/↓`).

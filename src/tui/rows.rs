@@ -68,11 +68,7 @@ pub struct Line {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
     /// A before line and an after line side by side (`None` pads the shorter side).
-    Pair {
-        before: Option<usize>,
-        after: Option<usize>,
-        hunk: Option<usize>,
-    },
+    Pair { before: Option<usize>, after: Option<usize>, hunk: Option<usize> },
     /// A manual finding's guidance, under the line it is about.
     Note { finding: usize },
     /// The line above a hunk: its state, rule and safety.
@@ -99,18 +95,8 @@ struct Builder {
 impl Builder {
     fn context(&mut self, no: usize, raw: &str) {
         let text = display(raw);
-        self.out.before.push(Line {
-            no,
-            text: text.clone(),
-            changed: false,
-            emph: Vec::new(),
-        });
-        self.out.after.push(Line {
-            no: self.after_no,
-            text,
-            changed: false,
-            emph: Vec::new(),
-        });
+        self.out.before.push(Line { no, text: text.clone(), changed: false, emph: Vec::new() });
+        self.out.after.push(Line { no: self.after_no, text, changed: false, emph: Vec::new() });
         self.after_no += 1;
         self.out.rows.push(Row::Pair {
             before: Some(self.out.before.len() - 1),
@@ -135,12 +121,7 @@ fn changed_line<'a>(no: usize, parts: impl Iterator<Item = (bool, &'a str)>) -> 
             }
         }
     }
-    Line {
-        no,
-        text,
-        changed: true,
-        emph,
-    }
+    Line { no, text, changed: true, emph }
 }
 
 /// Build the rows of `plan`, showing each hunk with its chosen alternative.
@@ -153,10 +134,7 @@ pub fn build(plan: &FilePlan) -> FileRows {
             notes.entry(line).or_default().push(i);
         }
     }
-    let mut b = Builder {
-        out: FileRows::default(),
-        after_no: 1,
-    };
+    let mut b = Builder { out: FileRows::default(), after_no: 1 };
     let mut next = 0;
     let flush_notes = |b: &mut Builder, upto: usize, notes: &mut BTreeMap<usize, Vec<usize>>| {
         let keys: Vec<usize> = notes.range(..upto).map(|(&k, _)| k).collect();
@@ -182,10 +160,8 @@ pub fn build(plan: &FilePlan) -> FileRows {
             let mut dels = Vec::new();
             let mut ins = Vec::new();
             for change in diff.iter_inline_changes(op) {
-                let parts: Vec<(bool, String)> = change
-                    .iter_strings_lossy()
-                    .map(|(e, s)| (e, s.into_owned()))
-                    .collect();
+                let parts: Vec<(bool, String)> =
+                    change.iter_strings_lossy().map(|(e, s)| (e, s.into_owned())).collect();
                 let iter = parts.iter().map(|(e, s)| (*e, s.as_str()));
                 match change.tag() {
                     ChangeTag::Equal => {
@@ -219,11 +195,7 @@ pub fn build(plan: &FilePlan) -> FileRows {
                     b.out.after.push(l);
                     b.out.after.len() - 1
                 });
-                b.out.rows.push(Row::Pair {
-                    before,
-                    after,
-                    hunk: Some(h),
-                });
+                b.out.rows.push(Row::Pair { before, after, hunk: Some(h) });
             }
         }
         b.out.hunk_rows.push(start_row..b.out.rows.len());
@@ -250,40 +222,24 @@ mod tests {
     #[test]
     fn display_neutralises_controls() {
         assert_eq!(display("a\tb"), "a   b");
-        assert_eq!(
-            display("\x1b]0;x\x07\u{202e}\u{9b}z\r\n"),
-            "\u{FFFD}]0;x\u{FFFD}\u{FFFD}\u{FFFD}z"
-        );
+        assert_eq!(display("\x1b]0;x\x07\u{202e}\u{9b}z\r\n"), "\u{FFFD}]0;x\u{FFFD}\u{FFFD}\u{FFFD}z");
     }
 
     #[test]
     fn hunks_align_and_mark_words() {
         let text = "a = 1\nx = tf.log(y)\nb = 2\n";
         let at = text.find("tf.log").unwrap();
-        let f =
-            Finding::new("tf2-rename", Severity::Error, at..at + 6, "m").with_fix(Fix::safe(vec![
-                Edit::replacement(at..at + 6, "tf.math.log"),
-            ]));
+        let f = Finding::new("tf2-rename", Severity::Error, at..at + 6, "m")
+            .with_fix(Fix::safe(vec![Edit::replacement(at..at + 6, "tf.math.log")]));
         let manual = Finding::new("contrib", Severity::Error, 0..1, "by hand");
-        let plan = FilePlan::new(
-            "t.py".into(),
-            ".".into(),
-            text.into(),
-            Encoding::Utf8 { bom: false },
-            true,
-            vec![f, manual],
-        );
+        let plan =
+            FilePlan::new("t.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, vec![f, manual]);
         let rows = build(&plan);
         assert_eq!(rows.rows.len(), 5);
         assert_eq!(rows.rows[1], Row::Note { finding: 1 });
         assert_eq!(rows.rows[2], Row::Header { hunk: 0 });
         assert_eq!(rows.hunk_rows, vec![2..4]);
-        let Row::Pair {
-            before: Some(b),
-            after: Some(a),
-            hunk: Some(0),
-        } = rows.rows[3]
-        else {
+        let Row::Pair { before: Some(b), after: Some(a), hunk: Some(0) } = rows.rows[3] else {
             panic!("{:?}", rows.rows[3]);
         };
         assert_eq!(rows.before[b].text, "x = tf.log(y)");

@@ -32,17 +32,11 @@ from tensorflow.contrib import slim
 
 h = tf.contrib.layers.fully_connected(x, 3)
 v = tf.get_variable('v', [3])
+w = tf.Variable(1.0)
 ";
 
 fn plan(path: &str, text: &str) -> FilePlan {
-    pipeline::check_text(
-        path.into(),
-        ".".into(),
-        text.into(),
-        Encoding::Utf8 { bom: false },
-        &Settings::default(),
-    )
-    .0
+    pipeline::check_text(path.into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, &Settings::default()).0
 }
 
 fn app_with(plans: Vec<FilePlan>, depth: Depth, size: (u16, u16)) -> App {
@@ -50,11 +44,7 @@ fn app_with(plans: Vec<FilePlan>, depth: Depth, size: (u16, u16)) -> App {
 }
 
 fn app(size: (u16, u16)) -> App {
-    app_with(
-        vec![plan("proj/lib.py", LIB), plan("proj/train.py", TRAIN)],
-        Depth::TrueColor,
-        size,
-    )
+    app_with(vec![plan("proj/lib.py", LIB), plan("proj/train.py", TRAIN)], Depth::TrueColor, size)
 }
 
 fn key(c: char) -> KeyEvent {
@@ -71,7 +61,7 @@ fn render(app: &App) -> Terminal<TestBackend> {
 #[test]
 fn fixture_has_hunks_in_both_files() {
     let a = app((120, 40));
-    assert!(a.plans[0].hunks.len() >= 1, "{:?}", a.plans[0].findings);
+    assert!(!a.plans[0].hunks.is_empty(), "{:?}", a.plans[0].findings);
     assert!(a.plans[1].hunks.len() >= 3, "{:?}", a.plans[1].findings);
 }
 
@@ -99,9 +89,7 @@ fn undo_and_redo_restore_decisions_and_cursor() {
     a.update(Action::Accept);
     assert_eq!(a.plans[1].hunk_decision(1), Decision::Accepted);
     let e = a.update(Action::Undo);
-    assert!(
-        matches!(e, Some(Effect::Journal(ref v)) if v.len() == 1 && v[0].decision == Decision::Pending)
-    );
+    assert!(matches!(e, Some(Effect::Journal(ref v)) if v.len() == 1 && v[0].decision == Decision::Pending));
     assert_eq!(a.plans[1].hunk_decision(1), Decision::Pending);
     assert_eq!((a.file, a.hunk), (1, 1));
     a.update(Action::Redo);
@@ -121,11 +109,7 @@ fn file_and_rule_wide_decisions() {
     a.update(Action::AcceptRule);
     for p in &a.plans {
         for h in 0..p.hunks.len() {
-            if p.hunks[h]
-                .findings
-                .iter()
-                .any(|&i| p.findings[i].rule == rule)
-            {
+            if p.hunks[h].findings.iter().any(|&i| p.findings[i].rule == rule) {
                 assert_eq!(p.hunk_decision(h), Decision::Accepted);
             }
         }
@@ -146,11 +130,7 @@ fn navigation_and_focus() {
     a.update(Action::SwitchFocus);
     assert_eq!(a.focus, Focus::Files);
     a.update(Action::NextHunk);
-    assert_eq!(
-        (a.file, a.hunk),
-        (1, 0),
-        "j moves between files in the list"
-    );
+    assert_eq!((a.file, a.hunk), (1, 0), "j moves between files in the list");
     a.on_key(key('/'));
     for c in "tf.log".chars() {
         a.on_key(key(c));
@@ -201,10 +181,7 @@ fn write_asks_then_writes_and_reports_conflicts() {
     std::fs::write(&changed, "# edited meanwhile\n").unwrap();
     let forget = a.write_accepted();
     assert_eq!(forget.len(), 1);
-    assert_eq!(
-        std::fs::read_to_string(&changed).unwrap(),
-        "# edited meanwhile\n"
-    );
+    assert_eq!(std::fs::read_to_string(&changed).unwrap(), "# edited meanwhile\n");
     let written = std::fs::read_to_string(&good).unwrap();
     assert_ne!(written, TRAIN);
     assert!(matches!(&a.outcome[0], Some((false, why)) if why.contains("changed on disk")));
@@ -237,25 +214,13 @@ fn snapshot_help_overlay() {
 
 #[test]
 fn snapshot_no_color() {
-    let mut a = app_with(
-        vec![plan("proj/lib.py", LIB), plan("proj/train.py", TRAIN)],
-        Depth::Mono,
-        (100, 30),
-    );
+    let mut a = app_with(vec![plan("proj/lib.py", LIB), plan("proj/train.py", TRAIN)], Depth::Mono, (100, 30));
     a.goto(1, 0);
     a.update(Action::Accept);
     let t = render(&a);
     for cell in t.backend().buffer().content() {
-        assert_eq!(
-            cell.fg,
-            ratatui::style::Color::Reset,
-            "no colours with NO_COLOR"
-        );
-        assert_eq!(
-            cell.bg,
-            ratatui::style::Color::Reset,
-            "no colours with NO_COLOR"
-        );
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "no colours with NO_COLOR");
+        assert_eq!(cell.bg, ratatui::style::Color::Reset, "no colours with NO_COLOR");
     }
     insta::assert_snapshot!(t.backend());
 }
@@ -267,21 +232,12 @@ fn every_size_renders_without_panic() {
     for w in (20..=200).step_by(7) {
         for h in (5..=60).step_by(5) {
             a.size = (w, h);
-            for mode in [
-                Mode::Normal,
-                Mode::Help,
-                Mode::ConfirmWrite,
-                Mode::ConfirmQuit,
-            ] {
+            for mode in [Mode::Normal, Mode::Help, Mode::ConfirmWrite, Mode::ConfirmQuit] {
                 a.mode = mode;
                 render(&a);
             }
             a.mode = Mode::Normal;
-            a.focus = if a.focus == Focus::Diff {
-                Focus::Files
-            } else {
-                Focus::Diff
-            };
+            a.focus = if a.focus == Focus::Diff { Focus::Files } else { Focus::Diff };
             a.update(Action::NextHunk);
             a.update(Action::PageDown);
         }
@@ -304,10 +260,7 @@ fn hostile_contents_and_names_never_reach_the_terminal() {
         }] {
             for cell in t.backend().buffer().content() {
                 for c in cell.symbol().chars() {
-                    assert!(
-                        !c.is_control() && !crate::report::is_bidi_control(c),
-                        "{c:?} reached the screen"
-                    );
+                    assert!(!c.is_control() && !crate::report::is_bidi_control(c), "{c:?} reached the screen");
                 }
             }
             let screen = t.backend().to_string();

@@ -11,16 +11,12 @@ use syntect::highlighting::{Theme as SyntaxTheme, ThemeSet};
 use crate::cli::ColorChoice;
 
 /// The built-in UI palettes, by name.
-const BUILTIN: &[(&str, &str)] = &[
-    ("dark", include_str!("../../themes/dark.toml")),
-    ("light", include_str!("../../themes/light.toml")),
-];
+const BUILTIN: &[(&str, &str)] =
+    &[("dark", include_str!("../../themes/dark.toml")), ("light", include_str!("../../themes/light.toml"))];
 
 /// The built-in syntax themes, by name.
-const SYNTAX: &[(&str, &str)] = &[
-    ("dark", include_str!("../../themes/dark.tmTheme")),
-    ("light", include_str!("../../themes/light.tmTheme")),
-];
+const SYNTAX: &[(&str, &str)] =
+    &[("dark", include_str!("../../themes/dark.tmTheme")), ("light", include_str!("../../themes/light.tmTheme"))];
 
 /// The theme used without `--theme`.
 pub const DEFAULT_THEME: &str = "dark";
@@ -51,10 +47,7 @@ impl Depth {
             return Self::Mono;
         }
         let sixteen = ["linux", "vt100", "vt220", "ansi", "cons25", "xterm-color"];
-        if sixteen.contains(&term.as_str())
-            || term.ends_with("-16color")
-            || term.ends_with("-8color")
-        {
+        if sixteen.contains(&term.as_str()) || term.ends_with("-16color") || term.ends_with("-8color") {
             return Self::Ansi16;
         }
         Self::Ansi256
@@ -81,11 +74,7 @@ fn dist((r1, g1, b1): Rgb, (r2, g2, b2): Rgb) -> u32 {
 /// The nearest colour of the xterm 256-colour palette (the 6x6x6 cube or the grey ramp).
 pub fn xterm256(r: u8, g: u8, b: u8) -> u8 {
     const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
-    let nearest = |v: u8| {
-        (0..6)
-            .min_by_key(|&i| (i32::from(LEVELS[i]) - i32::from(v)).abs())
-            .unwrap_or(0)
-    };
+    let nearest = |v: u8| (0..6).min_by_key(|&i| (i32::from(LEVELS[i]) - i32::from(v)).abs()).unwrap_or(0);
     let (ri, gi, bi) = (nearest(r), nearest(g), nearest(b));
     let cube = (LEVELS[ri], LEVELS[gi], LEVELS[bi]);
     let cube_index = 16 + 36 * ri + 6 * gi + bi;
@@ -119,10 +108,7 @@ pub fn ansi16(r: u8, g: u8, b: u8) -> Color {
         ((0, 255, 255), Color::LightCyan),
         ((255, 255, 255), Color::White),
     ];
-    TABLE
-        .iter()
-        .min_by_key(|(rgb, _)| dist(*rgb, (r, g, b)))
-        .map_or(Color::Reset, |&(_, c)| c)
+    TABLE.iter().min_by_key(|(rgb, _)| dist(*rgb, (r, g, b))).map_or(Color::Reset, |&(_, c)| c)
 }
 
 fn parse_rgb(text: &str) -> Option<Rgb> {
@@ -188,10 +174,7 @@ impl Palette {
         let pairs = parse_pairs(text)?;
         let mut palette = match pairs.get("base") {
             Some(base) => Self::builtin(base)?,
-            None => Self {
-                syntax: DEFAULT_THEME.to_owned(),
-                colors: HashMap::new(),
-            },
+            None => Self { syntax: DEFAULT_THEME.to_owned(), colors: HashMap::new() },
         };
         for (k, v) in &pairs {
             match k.as_str() {
@@ -234,10 +217,7 @@ impl Palette {
 
 /// The syntax theme of a palette (its `syntax` names a built-in `.tmTheme`).
 pub fn syntax_theme(name: &str) -> Result<SyntaxTheme> {
-    let (_, text) = SYNTAX
-        .iter()
-        .find(|(n, _)| *n == name)
-        .with_context(|| format!("no syntax theme {name:?}"))?;
+    let (_, text) = SYNTAX.iter().find(|(n, _)| *n == name).with_context(|| format!("no syntax theme {name:?}"))?;
     ThemeSet::load_from_reader(&mut Cursor::new(text.as_bytes()))
         .map_err(|e| anyhow::anyhow!("syntax theme {name}: {e}"))
 }
@@ -283,23 +263,18 @@ impl Theme {
             border: fg("border"),
             border_focus: fg("border_focus").add_modifier(Modifier::BOLD),
             title: fg("title").add_modifier(Modifier::BOLD),
-            selected: bg("selected_bg")
-                .add_modifier(Modifier::BOLD | only_mono(Modifier::REVERSED)),
+            selected: bg("selected_bg").add_modifier(Modifier::BOLD | only_mono(Modifier::REVERSED)),
             gutter: fg("gutter"),
             added: bg("added_bg"),
             removed: bg("removed_bg"),
-            added_emph: bg("added_emph_bg")
-                .add_modifier(Modifier::BOLD | only_mono(Modifier::UNDERLINED)),
-            removed_emph: bg("removed_emph_bg")
-                .add_modifier(only_mono(Modifier::UNDERLINED | Modifier::CROSSED_OUT)),
+            added_emph: bg("added_emph_bg").add_modifier(Modifier::BOLD | only_mono(Modifier::UNDERLINED)),
+            removed_emph: bg("removed_emph_bg").add_modifier(only_mono(Modifier::UNDERLINED | Modifier::CROSSED_OUT)),
             current: fg("current").add_modifier(Modifier::BOLD),
             accepted: fg("accepted").add_modifier(Modifier::BOLD),
             rejected: fg("rejected"),
             pending: fg("pending"),
             manual: fg("manual").add_modifier(Modifier::ITALIC),
-            status: bg("status_bg")
-                .patch(fg("fg"))
-                .add_modifier(only_mono(Modifier::REVERSED)),
+            status: bg("status_bg").patch(fg("fg")).add_modifier(only_mono(Modifier::REVERSED)),
             key: fg("key").add_modifier(Modifier::BOLD),
             error: fg("error").add_modifier(Modifier::BOLD),
         }
@@ -324,31 +299,14 @@ mod tests {
     #[test]
     fn depth_follows_the_environment() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == k)
-                    .map(|(_, v)| (*v).to_owned())
-            }
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
         };
         let auto = ColorChoice::Auto;
         assert_eq!(Depth::detect(auto, env(&[("NO_COLOR", "1")])), Depth::Mono);
-        assert_eq!(
-            Depth::detect(auto, env(&[("NO_COLOR", ""), ("COLORTERM", "truecolor")])),
-            Depth::TrueColor
-        );
-        assert_eq!(
-            Depth::detect(auto, env(&[("TERM", "xterm-256color")])),
-            Depth::Ansi256
-        );
-        assert_eq!(
-            Depth::detect(auto, env(&[("TERM", "linux")])),
-            Depth::Ansi16
-        );
-        assert_eq!(
-            Depth::detect(ColorChoice::Never, env(&[("COLORTERM", "24bit")])),
-            Depth::Mono
-        );
+        assert_eq!(Depth::detect(auto, env(&[("NO_COLOR", ""), ("COLORTERM", "truecolor")])), Depth::TrueColor);
+        assert_eq!(Depth::detect(auto, env(&[("TERM", "xterm-256color")])), Depth::Ansi256);
+        assert_eq!(Depth::detect(auto, env(&[("TERM", "linux")])), Depth::Ansi16);
+        assert_eq!(Depth::detect(ColorChoice::Never, env(&[("COLORTERM", "24bit")])), Depth::Mono);
     }
 
     #[test]

@@ -45,40 +45,22 @@ pub fn layout(area: Rect, focus: Focus) -> Areas {
     } else {
         (None, Some(body))
     };
-    Areas {
-        title: (title_h > 0).then_some(title),
-        list,
-        diff,
-        info,
-        keys,
-    }
+    Areas { title: (title_h > 0).then_some(title), list, diff, info, keys }
 }
 
 /// The before and after panes inside the diff area (below its header row), and whether they
 /// are stacked.
 pub fn panes(diff: Rect) -> (Rect, Rect, bool) {
-    let body = Rect {
-        y: diff.y + 1.min(diff.height),
-        height: diff.height.saturating_sub(1),
-        ..diff
-    };
+    let body = Rect { y: diff.y + 1.min(diff.height), height: diff.height.saturating_sub(1), ..diff };
     if diff.width >= SIDE_BY_SIDE {
         let left = (body.width.saturating_sub(1)) / 2;
-        let [l, _, r] = Layout::horizontal([
-            Constraint::Length(left),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-        ])
-        .areas(body);
+        let [l, _, r] =
+            Layout::horizontal([Constraint::Length(left), Constraint::Length(1), Constraint::Fill(1)]).areas(body);
         (l, r, false)
     } else {
         let top = body.height.saturating_sub(1) / 2;
-        let [t, _, b] = Layout::vertical([
-            Constraint::Length(top),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-        ])
-        .areas(body);
+        let [t, _, b] =
+            Layout::vertical([Constraint::Length(top), Constraint::Length(1), Constraint::Fill(1)]).areas(body);
         (t, b, true)
     }
 }
@@ -101,12 +83,7 @@ impl Widget for &App {
         let areas = layout(area, self.focus);
         match (areas.title, &self.message) {
             (Some(title), Some(msg)) => {
-                buf.set_line(
-                    title.x,
-                    title.y,
-                    &Line::from(Span::styled(msg.as_str(), self.theme.key)),
-                    title.width,
-                );
+                buf.set_line(title.x, title.y, &Line::from(Span::styled(msg.as_str(), self.theme.key)), title.width);
             }
             (Some(title), None) => widgets::title(self, title, buf),
             (None, _) => {}

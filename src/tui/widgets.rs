@@ -1,5 +1,7 @@
 //! The parts of the screen: title, file list, diff panes, status line, key bar, overlays.
 
+use std::fmt::Write as _;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -26,10 +28,8 @@ pub fn hunk_mark(d: Decision) -> &'static str {
 
 /// The state symbol of a file in the list.
 fn file_mark(app: &App, f: usize) -> &'static str {
-    if let Some((ok, _)) = &app.outcome[f] {
-        if !ok {
-            return "[!]";
-        }
+    if let Some((false, _)) = &app.outcome[f] {
+        return "[!]";
     }
     let plan = &app.plans[f];
     let (p, a, r) = plan.counts();
@@ -69,40 +69,24 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
         " tf2-migrate review · {} files · {decided}/{total} hunks decided ({a} accepted, {r} rejected) · {m} manual",
         app.plans.len()
     );
-    buf.set_line(
-        area.x,
-        area.y,
-        &Line::from(Span::styled(text, app.theme.title)),
-        area.width,
-    );
+    buf.set_line(area.x, area.y, &Line::from(Span::styled(text, app.theme.title)), area.width);
 }
 
 pub fn file_list(app: &App, area: Rect, buf: &mut Buffer) {
     let focused = app.focus == Focus::Files;
-    let block = Block::default()
-        .borders(Borders::RIGHT)
-        .border_style(if focused {
-            app.theme.border_focus
-        } else {
-            app.theme.border
-        });
+    let block = Block::default().borders(Borders::RIGHT).border_style(if focused {
+        app.theme.border_focus
+    } else {
+        app.theme.border
+    });
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
     let head = format!("Files {}/{}", app.file + 1, app.plans.len());
-    let head_style = if focused {
-        app.theme.border_focus
-    } else {
-        app.theme.dim
-    };
-    buf.set_line(
-        inner.x,
-        inner.y,
-        &Line::from(Span::styled(head, head_style)),
-        inner.width,
-    );
+    let head_style = if focused { app.theme.border_focus } else { app.theme.dim };
+    buf.set_line(inner.x, inner.y, &Line::from(Span::styled(head, head_style)), inner.width);
     let height = usize::from(inner.height.saturating_sub(1));
     if height == 0 {
         return;
@@ -115,9 +99,7 @@ pub fn file_list(app: &App, area: Rect, buf: &mut Buffer) {
         let mark = file_mark(app, f);
         let name_w = width.saturating_sub(counts.chars().count() + 6);
         let name = tail(&app.names[f], name_w.max(1));
-        let pad = width
-            .saturating_sub(4 + name.chars().count() + counts.chars().count() + 1)
-            .max(1);
+        let pad = width.saturating_sub(4 + name.chars().count() + counts.chars().count() + 1).max(1);
         let mark_style = match mark {
             "[✓]" => app.theme.accepted,
             "[✗]" => app.theme.rejected,
@@ -163,14 +145,7 @@ fn diff_header(app: &App, area: Rect, buf: &mut Buffer) {
         ),
     ];
     if let Some((ok, why)) = &app.outcome[app.file] {
-        spans.push(Span::styled(
-            format!("  {why}"),
-            if *ok {
-                app.theme.accepted
-            } else {
-                app.theme.error
-            },
-        ));
+        spans.push(Span::styled(format!("  {why}"), if *ok { app.theme.accepted } else { app.theme.error }));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
@@ -180,10 +155,7 @@ pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
         buf.set_line(
             area.x,
             area.y,
-            &Line::from(Span::styled(
-                "Nothing to migrate: no file needs a change.",
-                app.theme.title,
-            )),
+            &Line::from(Span::styled("Nothing to migrate: no file needs a change.", app.theme.title)),
             area.width,
         );
         return;
@@ -197,21 +169,13 @@ pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
             buf.set_line(
                 area.x,
                 sep_y,
-                &Line::from(Span::styled(
-                    "─".repeat(usize::from(area.width)),
-                    app.theme.border,
-                )),
+                &Line::from(Span::styled("─".repeat(usize::from(area.width)), app.theme.border)),
                 area.width,
             );
         }
     } else {
         for y in left.y..left.y + left.height {
-            buf.set_line(
-                left.x + left.width,
-                y,
-                &Line::from(Span::styled("│", app.theme.border)),
-                1,
-            );
+            buf.set_line(left.x + left.width, y, &Line::from(Span::styled("│", app.theme.border)), 1);
         }
     }
     let plan = &app.plans[app.file];
@@ -255,30 +219,10 @@ pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
                         buf.set_line(left.x, left.y + dy, &line, full);
                     }
                 }
-                Row::Pair {
-                    before,
-                    after,
-                    hunk,
-                } => {
+                Row::Pair { before, after, hunk } => {
                     let current = hunk == Some(app.hunk);
-                    let l = side_line(
-                        app,
-                        &cached.rows.before,
-                        &cached.before,
-                        before,
-                        width,
-                        false,
-                        current,
-                    );
-                    let r = side_line(
-                        app,
-                        &cached.rows.after,
-                        &cached.after,
-                        after,
-                        width,
-                        true,
-                        current,
-                    );
+                    let l = side_line(app, &cached.rows.before, &cached.before, before, width, false, current);
+                    let r = side_line(app, &cached.rows.after, &cached.after, after, width, true, current);
                     buf.set_line(left.x, left.y + dy, &l, left.width);
                     buf.set_line(right.x, right.y + dy, &r, right.width);
                 }
@@ -290,19 +234,10 @@ pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
 fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize) -> Line<'a> {
     let current = hunk == app.hunk;
     let decision = plan.hunk_decision(hunk);
-    let mut rules: Vec<&str> = plan.hunks[hunk]
-        .findings
-        .iter()
-        .map(|&i| plan.findings[i].rule)
-        .collect();
+    let mut rules: Vec<&str> = plan.hunks[hunk].findings.iter().map(|&i| plan.findings[i].rule).collect();
     rules.dedup();
-    let mut text = format!(
-        " hunk {}/{} · {} · {}",
-        hunk + 1,
-        plan.hunks.len(),
-        rules.join(", "),
-        plan.hunk_safety(hunk)
-    );
+    let mut text =
+        format!(" hunk {}/{} · {} · {}", hunk + 1, plan.hunks.len(), rules.join(", "), plan.hunk_safety(hunk));
     let n = plan.alternatives(hunk);
     if n > 1 {
         let c = plan.hunk_choice(hunk);
@@ -312,23 +247,15 @@ fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize) -> Line<'a> {
             .find(|&&i| plan.findings[i].fixes.len() > 1)
             .and_then(|&i| plan.chosen(i))
             .map_or("", |f| f.label);
-        text.push_str(&format!(" · alternative {}/{n}: {label}", c + 1));
+        let _ = write!(text, " · alternative {}/{n}: {label}", c + 1);
     }
-    let (pointer, style) = if current {
-        ("▶ ", app.theme.current)
-    } else {
-        ("  ", app.theme.dim)
-    };
+    let (pointer, style) = if current { ("▶ ", app.theme.current) } else { ("  ", app.theme.dim) };
     let mark_style = match decision {
         Decision::Accepted => app.theme.accepted,
         Decision::Rejected => app.theme.rejected,
         Decision::Pending => app.theme.pending,
     };
-    let mark_style = if current {
-        mark_style.add_modifier(Modifier::BOLD)
-    } else {
-        mark_style
-    };
+    let mark_style = if current { mark_style.add_modifier(Modifier::BOLD) } else { mark_style };
     Line::from(vec![
         Span::styled(pointer, style),
         Span::styled(hunk_mark(decision), mark_style),
@@ -363,11 +290,7 @@ fn side_line<'a>(
         (true, true) => (theme.added, theme.added_emph),
     };
     let sign_style = if line.changed {
-        let s = if after {
-            theme.accepted
-        } else {
-            theme.rejected
-        };
+        let s = if after { theme.accepted } else { theme.rejected };
         s.add_modifier(Modifier::BOLD)
     } else {
         theme.gutter
@@ -429,17 +352,13 @@ pub fn info(app: &App, area: Rect, buf: &mut Buffer) {
         ])
     } else if let Some(plan) = app.plans.get(app.file) {
         if let Some(hunk) = plan.hunks.get(app.hunk) {
-            let mut rules: Vec<&str> = hunk
-                .findings
-                .iter()
-                .map(|&i| plan.findings[i].rule)
-                .collect();
+            let mut rules: Vec<&str> = hunk.findings.iter().map(|&i| plan.findings[i].rule).collect();
             rules.dedup();
             let first = &plan.findings[hunk.findings[0]];
             let more = hunk.findings.len() - 1;
             let mut reason = rows::display(&first.message);
             if more > 0 {
-                reason.push_str(&format!(" (+{more} more)"));
+                let _ = write!(reason, " (+{more} more)");
             }
             let decision = plan.hunk_decision(app.hunk);
             Line::from(vec![
@@ -459,15 +378,9 @@ pub fn info(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::raw(reason),
             ])
         } else {
-            let msg = plan
-                .manual()
-                .next()
-                .map(|f| format!("{}: {}", f.rule, rows::display(&f.message)))
-                .unwrap_or_default();
-            Line::from(vec![
-                Span::styled("manual only · ", theme.manual),
-                Span::raw(msg),
-            ])
+            let msg =
+                plan.manual().next().map(|f| format!("{}: {}", f.rule, rows::display(&f.message))).unwrap_or_default();
+            Line::from(vec![Span::styled("manual only · ", theme.manual), Span::raw(msg)])
         }
     } else {
         Line::raw("")
@@ -486,14 +399,8 @@ pub fn key_bar(app: &App, area: Rect, buf: &mut Buffer) {
         Mode::Normal => None,
     };
     let pairs: Vec<(String, String)> = match fixed {
-        Some(f) => f
-            .iter()
-            .map(|(k, d)| ((*k).to_owned(), (*d).to_owned()))
-            .collect(),
-        None => KEY_BAR
-            .iter()
-            .filter_map(|&a| Some((app.keymap.hint(a)?, a.short().to_owned())))
-            .collect(),
+        Some(f) => f.iter().map(|(k, d)| ((*k).to_owned(), (*d).to_owned())).collect(),
+        None => KEY_BAR.iter().filter_map(|&a| Some((app.keymap.hint(a)?, a.short().to_owned()))).collect(),
     };
     let mut spans = Vec::new();
     let mut used = 0;
@@ -514,12 +421,7 @@ pub fn key_bar(app: &App, area: Rect, buf: &mut Buffer) {
 fn dialog(app: &App, area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
     Clear.render(rect, buf);
     buf.set_style(rect, app.theme.base);
     let block = Block::default()
@@ -543,10 +445,7 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
         .iter()
         .map(|&a| {
             let keys = app.keymap.hint(a).unwrap_or_else(|| "—".into());
-            Line::from(vec![
-                Span::styled(format!("{keys:>12}  "), app.theme.key),
-                Span::raw(a.describe()),
-            ])
+            Line::from(vec![Span::styled(format!("{keys:>12}  "), app.theme.key), Span::raw(a.describe())])
         })
         .collect();
     lines.push(Line::raw(""));
@@ -554,10 +453,7 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
         "[✓] accepted  [✗] rejected  [ ] pending  [~] partly  [⚠] manual only  [!] not written",
         app.theme.dim,
     )));
-    lines.push(Line::from(Span::styled(
-        "file list counts: pending, accepted ✓, rejected ✗, manual ⚠",
-        app.theme.dim,
-    )));
+    lines.push(Line::from(Span::styled("file list counts: pending, accepted ✓, rejected ✗, manual ⚠", app.theme.dim)));
     let inner = dialog(app, area, 74, lines.len() as u16 + 2, "Keys", buf);
     lines_into(&lines, inner, buf);
 }
@@ -565,10 +461,7 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
     let (hunks, files) = app.unwritten();
     let mut lines = vec![
-        Line::from(Span::styled(
-            format!("Write {hunks} accepted hunks to {files} files?"),
-            app.theme.title,
-        )),
+        Line::from(Span::styled(format!("Write {hunks} accepted hunks to {files} files?"), app.theme.title)),
         Line::raw(""),
     ];
     for (f, plan) in app.plans.iter().enumerate() {
@@ -577,10 +470,7 @@ pub fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
             lines.push(Line::from(vec![
                 Span::styled(format!("{a:>4} ✓ "), app.theme.accepted),
                 Span::raw(app.names[f].clone()),
-                Span::styled(
-                    format!("  ({p} pending, {r} rejected: left as they are)"),
-                    app.theme.dim,
-                ),
+                Span::styled(format!("  ({p} pending, {r} rejected: left as they are)"), app.theme.dim),
             ]));
         }
     }
@@ -604,10 +494,7 @@ pub fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer) {
     let (hunks, files) = app.unwritten();
     let lines = vec![
-        Line::from(Span::styled(
-            format!("{hunks} accepted hunks in {files} files are not written."),
-            app.theme.title,
-        )),
+        Line::from(Span::styled(format!("{hunks} accepted hunks in {files} files are not written."), app.theme.title)),
         Line::raw("Decisions are saved in the session; quit anyway?"),
         Line::from(vec![
             Span::styled("y", app.theme.key),
