@@ -162,6 +162,17 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     Ok(Some(text))
 }
 
+/// The text with exactly the accepted fixes applied (decisions made elsewhere, e.g. in a review),
+/// verified; `None` when nothing changes.
+pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
+    let text = plan.apply_accepted().text;
+    if text == plan.text {
+        return Ok(None);
+    }
+    verify(plan, &text)?;
+    Ok(Some(text))
+}
+
 fn verify(plan: &FilePlan, text: &str) -> Result<(), Error> {
     apply::verify(plan.parsed_cleanly, text).map_err(|_| Error::Refused {
         path: plan.path.clone(),

@@ -150,6 +150,11 @@ impl Journal {
     }
 }
 
+/// Read a journal without opening it for writing (for `apply --decisions`).
+pub fn load(path: &Path) -> io::Result<Vec<Entry>> {
+    Ok(read_entries(BufReader::new(File::open(path)?)))
+}
+
 fn read_entries(reader: impl BufRead) -> Vec<Entry> {
     reader
         .lines()

@@ -13,7 +13,6 @@ use super::keymap::{Key, Keymap};
 use super::rows::{self, FileRows};
 use super::theme::Theme;
 use super::view;
-use crate::apply;
 use crate::error::Error;
 use crate::pipeline::{self, Settings};
 use crate::plan::{Decision, FilePlan};
@@ -593,15 +592,12 @@ impl App {
             if !plan.has_accepted() {
                 continue;
             }
-            let text = plan.apply_accepted().text;
-            let result = apply::verify(plan.parsed_cleanly, &text)
-                .map_err(|_| Error::Refused {
-                    path: plan.path.clone(),
-                    reason: "the rewrite would introduce a syntax error".into(),
-                })
-                .and_then(|()| pipeline::write_plan(plan, &text));
+            let result = pipeline::accepted_text(plan).and_then(|new| match new {
+                Some(text) => pipeline::write_plan(plan, &text).map(|_| text),
+                None => Ok(plan.text.clone()),
+            });
             match result {
-                Ok(_) => {
+                Ok(text) => {
                     written += 1;
                     let accepted = plan.counts().1;
                     hunks += accepted;
