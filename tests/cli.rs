@@ -259,7 +259,7 @@ fn apply_decisions_applies_exactly_the_saved_review_decisions() {
     assert!(stderr(&o).contains("from 1 saved review decisions (0 stale)"), "{}", stderr(&o));
     assert_eq!(
         fs::read_to_string(&f).unwrap(),
-        "import tensorflow as tf\nx = tf.math.log(y)\n\n\ns = tf.Session()\n",
+        "import tensorflow as tf\n\n\nx = tf.math.log(y)\n\n\ns = tf.Session()\n",
         "only the accepted hunk"
     );
     let o = run(tmp.path(), &["apply", "--decisions", "missing.jsonl", "."]);
