@@ -151,6 +151,16 @@ struct JsonError {
     error: String,
 }
 
+fn json_files(plans: &[FilePlan]) -> Vec<JsonFile<'_>> {
+    plans
+        .iter()
+        .map(|p| JsonFile {
+            path: p.path.display().to_string(),
+            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
+        })
+        .collect()
+}
+
 fn json_errors(errors: &[Error]) -> Vec<JsonError> {
     errors.iter().map(|e| JsonError { path: e.path().display().to_string(), error: e.to_string() }).collect()
 }
@@ -162,14 +172,8 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
         files: Vec<JsonFile<'a>>,
         errors: Vec<JsonError>,
     }
-    let files = plans
-        .iter()
-        .map(|p| JsonFile {
-            path: p.path.display().to_string(),
-            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
-        })
-        .collect();
-    serde_json::to_string_pretty(&Out { files, errors: json_errors(errors) }).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&Out { files: json_files(plans), errors: json_errors(errors) }).unwrap_or_default()
+        + "\n"
 }
 
 /// A unified diff of one file, coloured when `paint` is on.
@@ -291,13 +295,7 @@ pub fn report_json(plans: &[FilePlan], errors: &[Error]) -> String {
     for f in plans.iter().flat_map(|p| &p.findings) {
         *by_rule.entry(f.rule).or_default() += 1;
     }
-    let files = plans
-        .iter()
-        .map(|p| JsonFile {
-            path: p.path.display().to_string(),
-            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
-        })
-        .collect();
+    let files = json_files(plans);
     let out = Out {
         summary: Summary { files: plans.len(), safe, review, manual, by_rule },
         files,
