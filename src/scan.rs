@@ -102,7 +102,35 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    (files, errors)
+    (same_file_once(files), errors)
+}
+
+/// Keep one name per real file: a symlink to another candidate is the same file, and migrating
+/// it twice would make the second write a conflict. The name that is not a symlink wins.
+fn same_file_once(files: Vec<Candidate>) -> Vec<Candidate> {
+    let is_link = |c: &Candidate| {
+        fs::symlink_metadata(&c.path).is_ok_and(|m| m.file_type().is_symlink())
+    };
+    let mut seen: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut keep: Vec<Candidate> = Vec::with_capacity(files.len());
+    for c in files {
+        let Ok(real) = fs::canonicalize(&c.path) else {
+            keep.push(c);
+            continue;
+        };
+        match seen.get(&real) {
+            Some(&i) => {
+                if is_link(&keep[i]) && !is_link(&c) {
+                    keep[i] = c;
+                }
+            }
+            None => {
+                seen.insert(real, keep.len());
+                keep.push(c);
+            }
+        }
+    }
+    keep
 }
 
 fn is_notebook(p: &Path) -> bool {
