@@ -179,12 +179,12 @@ fn not_rewritable(plan: &FilePlan) -> Option<String> {
             at(f)
         ));
     }
-    if !plan.parsed_cleanly {
-        let place = plan
-            .findings
-            .iter()
-            .find(|f| f.rule == "syntax-error")
-            .map_or_else(String::new, |f| format!(" at {}", at(f)));
+    let syntax = plan.findings.iter().find(|f| f.rule == "syntax-error");
+    if let Some(f) = syntax.filter(|f| f.message.starts_with("nested")) {
+        return Some(format!("{} (at {})", f.message, at(f)));
+    }
+    if !plan.parsed_cleanly || syntax.is_some() {
+        let place = syntax.map_or_else(String::new, |f| format!(" at {}", at(f)));
         return Some(format!(
             "it does not parse (syntax error{place}); fix that first, then run again"
         ));

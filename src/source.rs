@@ -172,7 +172,14 @@ pub enum Broken {
     Python2 { range: Range<usize>, what: &'static str },
     /// A syntax error; edits inside `region` are dropped.
     Syntax { range: Range<usize>, region: Range<usize> },
+    /// Nested deeper than [`MAX_DEPTH`] at this range: the whole file is left alone (CPython
+    /// rejects such nesting too, and walking it recursively could overflow the stack).
+    TooDeep { range: Range<usize> },
 }
+
+/// The deepest syntax tree the rules look at. Real code stays far below (CPython itself stops at
+/// 200 nested brackets); the rules' recursive walks stay well inside a 2 MiB thread stack.
+pub const MAX_DEPTH: usize = 1000;
 
 /// A parsed file ready for the rules.
 pub struct SourceFile {
@@ -200,10 +207,17 @@ impl SourceFile {
         self.broken.iter().any(|b| matches!(b, Broken::Python2 { .. }))
     }
 
+    /// Whether the tree is nested deeper than [`MAX_DEPTH`] (the rules must not walk it).
+    pub fn is_too_deep(&self) -> bool {
+        self.broken
+            .iter()
+            .any(|b| matches!(b, Broken::TooDeep { .. }))
+    }
+
     /// Whether an edit over `range` would touch a region that does not parse.
     pub fn in_broken_region(&self, range: &Range<usize>) -> bool {
         self.broken.iter().any(|b| match b {
-            Broken::Python2 { .. } => true,
+            Broken::Python2 { .. } | Broken::TooDeep { .. } => true,
             Broken::Syntax { region, .. } => range.start < region.end && region.start <= range.end,
         })
     }
@@ -221,6 +235,11 @@ pub fn has_syntax_error(tree: &Tree) -> bool {
 /// Python 2 constructs and syntax errors, in source order.
 fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
     let mut out = Vec::new();
+    if let Some(range) = too_deep(tree) {
+        // The whole file is left alone: nothing else needs looking at.
+        out.push(Broken::TooDeep { range });
+        return out;
+    }
     let root = tree.root_node();
     // Python 2 statements and clauses sit among statements; expression-level forms (`<>`,
     // backticks, `0777`, `10L`) only where a cheap text scan says they may be.
@@ -247,7 +266,9 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
         }
     }
     out.sort_by_key(|b| match b {
-        Broken::Python2 { range, .. } | Broken::Syntax { range, .. } => range.start,
+        Broken::Python2 { range, .. }
+        | Broken::Syntax { range, .. }
+        | Broken::TooDeep { range } => range.start,
     });
     out
 }
@@ -277,6 +298,28 @@ fn has_python2_number(text: &str) -> bool {
             && !b.get(end + 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
         octal || long
     })
+}
+
+/// The range of the first node nested deeper than [`MAX_DEPTH`], found with a cursor (no recursion,
+/// no `parent()` calls).
+fn too_deep(tree: &Tree) -> Option<Range<usize>> {
+    let mut cursor = tree.walk();
+    let mut depth = 0;
+    loop {
+        if depth > MAX_DEPTH {
+            return Some(cursor.node().byte_range());
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+            depth -= 1;
+        }
+    }
 }
 
 /// tree-sitter-python accepts several Python 2 forms without an error node.
