@@ -88,6 +88,19 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                     let p = entry.path();
                     let is_file = entry.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && p.is_file()));
                     if !is_file {
+                        // A symlink loop named like a source file is worth a reason; a dangling
+                        // link, a folder or a pipe named `x.py` is not a file to migrate.
+                        let is_link = entry.file_type().is_some_and(|t| t.is_symlink());
+                        if is_link && p.extension().is_some_and(|e| e == "py") {
+                            if let Err(source) = fs::metadata(p) {
+                                if source.kind() != std::io::ErrorKind::NotFound {
+                                    errors.push(Error::Read {
+                                        path: p.to_path_buf(),
+                                        source,
+                                    });
+                                }
+                            }
+                        }
                         continue;
                     }
                     if p.extension().is_some_and(|e| e == "py") {

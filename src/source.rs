@@ -251,6 +251,15 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
             out.push(Broken::Python2 { range: node.byte_range(), what });
             continue;
         }
+        if node.kind() == "block" && node.child_count() == 0 {
+            // A block with no statement: a file cut off after `with x:` (CPython: "expected an
+            // indented block"); tree-sitter-python accepts it.
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+            continue;
+        }
+        if let Some(bad) = indentation_error(node, text) {
+            out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
+        }
         if expressions || is_statement_container(node.kind()) {
             stack.extend(node.children(&mut cursor));
         }
@@ -322,11 +331,58 @@ fn too_deep(tree: &Tree) -> Option<Range<usize>> {
     }
 }
 
+/// The whitespace before `node` on its line, if only whitespace precedes it there.
+fn leading_indent<'s>(node: Node<'_>, text: &'s str) -> Option<&'s str> {
+    let start = node.start_byte();
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    indent.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\x0c')).then_some(indent)
+}
+
+/// Indentation CPython rejects and tree-sitter-python accepts, among the statements of a module
+/// (an indented statement: "unexpected indent") or a block (statements indented with different
+/// whitespace: "inconsistent use of tabs and spaces", or an unindent matching no outer level).
+fn indentation_error<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
+    if !matches!(node.kind(), "module" | "block") {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut first = None;
+    for child in node.named_children(&mut cursor) {
+        if child.kind() == "comment" {
+            continue;
+        }
+        let Some(indent) = leading_indent(child, text) else {
+            continue;
+        };
+        if node.kind() == "module" && !indent.is_empty() {
+            return Some(child);
+        }
+        match first {
+            None => first = Some(indent),
+            Some(f) if f != indent => return Some(child),
+            Some(_) => {}
+        }
+    }
+    None
+}
+        }
+    }
+}
+
 /// tree-sitter-python accepts several Python 2 forms without an error node.
 fn python2_construct(node: Node<'_>, text: &str) -> Option<&'static str> {
     match node.kind() {
         "print_statement" => Some("print statement"),
         "exec_statement" => Some("exec statement"),
+        "raise_statement" if node.named_child(0).is_some_and(|c| c.kind() == "expression_list") => {
+            Some("`raise E, message` statement")
+        }
+        "parameters" | "lambda_parameters" => {
+            let mut cursor = node.walk();
+            let tuple = node.named_children(&mut cursor).any(|p| p.kind() == "tuple_pattern");
+            tuple.then_some("tuple parameter")
+        }
         "<>" => Some("`<>` operator"),
         "except_clause" => {
             // `except X, e:` parses as an except clause whose value is a tuple/expression list.
@@ -379,6 +435,8 @@ mod tests {
             "x = 0777\n",
             "x = 10L\n",
             "x = `y`\n",
+            "raise ValueError, 'bad'\n",
+            "def f((a, b)):\n    return a\n",
         ] {
             let b = broken(src);
             assert!(b.iter().any(|b| matches!(b, Broken::Python2 { .. })), "{src:?}: {b:?}");
@@ -389,6 +447,22 @@ mod tests {
     fn python3_is_clean() {
         let src = "import tensorflow as tf\nprint('hi')\ntry:\n    x = 0o777 + 0 + 10\nexcept (ValueError, KeyError) as e:\n    pass\n";
         assert_eq!(broken(src), vec![]);
+    }
+
+    #[test]
+    fn indentation_errors_tree_sitter_accepts() {
+        for src in [
+            "y = 1\n    z = 2\n",
+            "with a as b:\n",
+            "if x:\n        y = 1\n\tz = 2\n",
+        ] {
+            let b = broken(src);
+            assert!(
+                b.iter().any(|b| matches!(b, Broken::Syntax { .. })),
+                "{src:?}: {b:?}"
+            );
+        }
+        assert_eq!(broken("if x:\n\ty = 1\n\tz = 2\nw = 3; v = 4\n  # c\n"), vec![]);
     }
 
     #[test]
