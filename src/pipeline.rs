@@ -174,10 +174,7 @@ fn not_rewritable(plan: &FilePlan) -> Option<String> {
         format!("{line}:{col}")
     };
     if let Some(f) = plan.findings.iter().find(|f| f.rule == "python2-syntax") {
-        return Some(format!(
-            "Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)",
-            at(f)
-        ));
+        return Some(format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(f)));
     }
     let syntax = plan.findings.iter().find(|f| f.rule == "syntax-error");
     if let Some(f) = syntax.filter(|f| f.message.starts_with("nested")) {
@@ -185,9 +182,7 @@ fn not_rewritable(plan: &FilePlan) -> Option<String> {
     }
     if !plan.parsed_cleanly || syntax.is_some() {
         let place = syntax.map_or_else(String::new, |f| format!(" at {}", at(f)));
-        return Some(format!(
-            "it does not parse (syntax error{place}); fix that first, then run again"
-        ));
+        return Some(format!("it does not parse (syntax error{place}); fix that first, then run again"));
     }
     None
 }

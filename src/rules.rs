@@ -273,10 +273,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
             "syntax-error",
             Severity::Error,
             range.unwrap_or(0..0),
-            format!(
-                "nested more than {} levels deep; the file is left alone",
-                crate::source::MAX_DEPTH
-            ),
+            format!("nested more than {} levels deep; the file is left alone", crate::source::MAX_DEPTH),
         )];
     }
     let imports = Imports::new(src);

@@ -91,15 +91,12 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                         // A symlink loop named like a source file is worth a reason; a dangling
                         // link, a folder or a pipe named `x.py` is not a file to migrate.
                         let is_link = entry.file_type().is_some_and(|t| t.is_symlink());
-                        if is_link && p.extension().is_some_and(|e| e == "py") {
-                            if let Err(source) = fs::metadata(p) {
-                                if source.kind() != std::io::ErrorKind::NotFound {
-                                    errors.push(Error::Read {
-                                        path: p.to_path_buf(),
-                                        source,
-                                    });
-                                }
-                            }
+                        if is_link
+                            && p.extension().is_some_and(|e| e == "py")
+                            && let Err(source) = fs::metadata(p)
+                            && source.kind() != std::io::ErrorKind::NotFound
+                        {
+                            errors.push(Error::Read { path: p.to_path_buf(), source });
                         }
                         continue;
                     }
@@ -121,9 +118,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
 /// Keep one name per real file: a symlink to another candidate is the same file, and migrating
 /// it twice would make the second write a conflict. The name that is not a symlink wins.
 fn same_file_once(files: Vec<Candidate>) -> Vec<Candidate> {
-    let is_link = |c: &Candidate| {
-        fs::symlink_metadata(&c.path).is_ok_and(|m| m.file_type().is_symlink())
-    };
+    let is_link = |c: &Candidate| fs::symlink_metadata(&c.path).is_ok_and(|m| m.file_type().is_symlink());
     let mut seen: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     let mut keep: Vec<Candidate> = Vec::with_capacity(files.len());
     for c in files {

@@ -172,12 +172,12 @@ pub enum Broken {
     Python2 { range: Range<usize>, what: &'static str },
     /// A syntax error; edits inside `region` are dropped.
     Syntax { range: Range<usize>, region: Range<usize> },
-    /// Nested deeper than [`MAX_DEPTH`] at this range: the whole file is left alone (CPython
+    /// Nested deeper than [`MAX_DEPTH`] at this range: the whole file is left alone (the Python
     /// rejects such nesting too, and walking it recursively could overflow the stack).
     TooDeep { range: Range<usize> },
 }
 
-/// The deepest syntax tree the rules look at. Real code stays far below (CPython itself stops at
+/// The deepest syntax tree the rules look at. Real code stays far below (the Python parser stops at
 /// 200 nested brackets); the rules' recursive walks stay well inside a 2 MiB thread stack.
 pub const MAX_DEPTH: usize = 1000;
 
@@ -209,9 +209,7 @@ impl SourceFile {
 
     /// Whether the tree is nested deeper than [`MAX_DEPTH`] (the rules must not walk it).
     pub fn is_too_deep(&self) -> bool {
-        self.broken
-            .iter()
-            .any(|b| matches!(b, Broken::TooDeep { .. }))
+        self.broken.iter().any(|b| matches!(b, Broken::TooDeep { .. }))
     }
 
     /// Whether an edit over `range` would touch a region that does not parse.
@@ -275,9 +273,7 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
         }
     }
     out.sort_by_key(|b| match b {
-        Broken::Python2 { range, .. }
-        | Broken::Syntax { range, .. }
-        | Broken::TooDeep { range } => range.start,
+        Broken::Python2 { range, .. } | Broken::Syntax { range, .. } | Broken::TooDeep { range } => range.start,
     });
     out
 }
@@ -339,7 +335,7 @@ fn leading_indent<'s>(node: Node<'_>, text: &'s str) -> Option<&'s str> {
     indent.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\x0c')).then_some(indent)
 }
 
-/// Indentation CPython rejects and tree-sitter-python accepts, among the statements of a module
+/// Indentation the Python parser rejects and tree-sitter-python accepts, among the statements of a module
 /// (an indented statement: "unexpected indent") or a block (statements indented with different
 /// whitespace: "inconsistent use of tabs and spaces", or an unindent matching no outer level).
 fn indentation_error<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
@@ -365,9 +361,6 @@ fn indentation_error<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
         }
     }
     None
-}
-        }
-    }
 }
 
 /// tree-sitter-python accepts several Python 2 forms without an error node.
@@ -451,16 +444,9 @@ mod tests {
 
     #[test]
     fn indentation_errors_tree_sitter_accepts() {
-        for src in [
-            "y = 1\n    z = 2\n",
-            "with a as b:\n",
-            "if x:\n        y = 1\n\tz = 2\n",
-        ] {
+        for src in ["y = 1\n    z = 2\n", "with a as b:\n", "if x:\n        y = 1\n\tz = 2\n"] {
             let b = broken(src);
-            assert!(
-                b.iter().any(|b| matches!(b, Broken::Syntax { .. })),
-                "{src:?}: {b:?}"
-            );
+            assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
         }
         assert_eq!(broken("if x:\n\ty = 1\n\tz = 2\nw = 3; v = 4\n  # c\n"), vec![]);
     }

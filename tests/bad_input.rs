@@ -1,6 +1,6 @@
 //! Bad input: whatever a real repository holds, the run goes on. Every fixture is a file the tool
 //! must either leave alone with a one-line reason naming it on stderr, leave alone silently
-//! (nothing to migrate: empty, comments only, not a regular file), or migrate into code CPython
+//! (nothing to migrate: empty, comments only, not a regular file), or migrate into code `CPython`
 //! still parses. No panic, no crash, and a good file in the same tree is still migrated.
 //!
 //! Fixtures are the small files under `tests/fixtures/bad_input/` (Python 2 forms and syntax
@@ -28,7 +28,7 @@ enum Expect {
     Refused(&'static str),
     /// Unchanged, nothing said (there is nothing to migrate).
     Untouched,
-    /// Rewritten; CPython still parses it, and a second `check` proposes no fix.
+    /// Rewritten; `CPython` still parses it, and a second `check` proposes no fix.
     Migrated,
     /// Valid but odd: changed or not, the result parses and keeps this text.
     Keeps(&'static str),
@@ -43,10 +43,7 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
     let mut out = Vec::new();
     let mut add = |name: &str, bytes: &[u8], expect: Expect| {
         put(root, name, bytes);
-        out.push(Fixture {
-            name: name.to_owned(),
-            expect,
-        });
+        out.push(Fixture { name: name.to_owned(), expect });
     };
     // The committed fixtures: Python 2 forms and syntax errors.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad_input");
@@ -54,21 +51,15 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
     committed.sort_by_key(fs::DirEntry::file_name);
     for entry in committed {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let expect = if name.starts_with("py2_") {
-            Expect::Refused("Python 2 code")
-        } else {
-            Expect::Refused("does not parse")
-        };
+        let expect =
+            if name.starts_with("py2_") { Expect::Refused("Python 2 code") } else { Expect::Refused("does not parse") };
         add(&name, &fs::read(entry.path()).unwrap(), expect);
     }
 
     // Encodings and binary content.
     let binary = [TF.as_bytes(), b"\x00\x01\x02\xff\xfe"].concat();
     add("binary.py", &binary, Expect::Refused("binary file"));
-    let utf16: Vec<u8> = [0xFF, 0xFE]
-        .into_iter()
-        .chain(GOOD.encode_utf16().flat_map(u16::to_le_bytes))
-        .collect();
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(GOOD.encode_utf16().flat_map(u16::to_le_bytes)).collect();
     add("utf16.py", &utf16, Expect::Refused("binary file"));
     add(
         "latin1_no_cookie.py",
@@ -85,11 +76,7 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
         b"# -*- coding: klingon -*-\nimport tensorflow as tf\ny = tf.log(x)\n",
         Expect::Refused("unknown coding cookie"),
     );
-    add(
-        "cookie_lies.py",
-        b"# coding: utf-8\nimport tensorflow as tf\ns = '\xe9'\n",
-        Expect::Refused("declares utf-8"),
-    );
+    add("cookie_lies.py", b"# coding: utf-8\nimport tensorflow as tf\ns = '\xe9'\n", Expect::Refused("declares utf-8"));
 
     // Sizes and shapes.
     let mut huge = GOOD.as_bytes().to_vec();
@@ -98,44 +85,18 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
     let long = format!("{GOOD}s = \"{}\"\nz = tf.log(y)\n", "x".repeat(100_000));
     add("long_line.py", long.as_bytes(), Expect::Migrated);
     add("empty.py", b"", Expect::Untouched);
-    add(
-        "only_comments.py",
-        b"# import tensorflow as tf\n# y = tf.log(x)\n",
-        Expect::Untouched,
-    );
-    add(
-        "crlf_blank.py",
-        b"\r\n\r\n# uses tensorflow\r\n\r\n",
-        Expect::Untouched,
-    );
-    add(
-        "crlf_only.py",
-        b"import tensorflow as tf\r\n\r\ny = tf.log(x)\r\n",
-        Expect::Migrated,
-    );
+    add("only_comments.py", b"# import tensorflow as tf\n# y = tf.log(x)\n", Expect::Untouched);
+    add("crlf_blank.py", b"\r\n\r\n# uses tensorflow\r\n\r\n", Expect::Untouched);
+    add("crlf_only.py", b"import tensorflow as tf\r\n\r\ny = tf.log(x)\r\n", Expect::Migrated);
     add(
         "tabs_mixed.py",
         b"import tensorflow as tf\nif x:\n        y = 1\n\tz = tf.log(x)\n",
         Expect::Refused("does not parse"),
     );
-    add(
-        "tabs_only.py",
-        b"import tensorflow as tf\nif x:\n\ty = 1\n\tz = tf.log(x)\n",
-        Expect::Migrated,
-    );
-    let nested = |open: &str, close: &str, n: usize| {
-        format!("{TF}x = {}y{}\n", open.repeat(n), close.repeat(n))
-    };
-    add(
-        "deep_calls.py",
-        nested("tf.log(", ")", 1_500).as_bytes(),
-        Expect::Refused("nested more than"),
-    );
-    add(
-        "deep_lists.py",
-        nested("[", "]", 3_000).as_bytes(),
-        Expect::Refused("nested more than"),
-    );
+    add("tabs_only.py", b"import tensorflow as tf\nif x:\n\ty = 1\n\tz = tf.log(x)\n", Expect::Migrated);
+    let nested = |open: &str, close: &str, n: usize| format!("{TF}x = {}y{}\n", open.repeat(n), close.repeat(n));
+    add("deep_calls.py", nested("tf.log(", ")", 1_500).as_bytes(), Expect::Refused("nested more than"));
+    add("deep_lists.py", nested("[", "]", 3_000).as_bytes(), Expect::Refused("nested more than"));
     add(
         "deep_sum.py",
         format!("{TF}x = tf.log({}1)\n", "1 + ".repeat(5_000)).as_bytes(),
@@ -146,53 +107,25 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
         format!("{TF}x = tf{}\n", ".a".repeat(3_000)).as_bytes(),
         Expect::Refused("nested more than"),
     );
-    add(
-        "nested_ok.py",
-        nested("tf.log(", ")", 50).as_bytes(),
-        Expect::Migrated,
-    );
-    add(
-        "many_findings.py",
-        format!("{TF}{}", "y = tf.log(x)\n".repeat(1_000)).as_bytes(),
-        Expect::Migrated,
-    );
+    add("nested_ok.py", nested("tf.log(", ")", 50).as_bytes(), Expect::Migrated);
+    add("many_findings.py", format!("{TF}{}", "y = tf.log(x)\n".repeat(1_000)).as_bytes(), Expect::Migrated);
 
     // Odd but valid import forms and shadowing.
-    add(
-        "import_star.py",
-        b"from tensorflow import *\ny = log(x)\n",
-        Expect::Keeps("y = log(x)"),
-    );
-    add(
-        "import_multi.py",
-        b"import numpy as np, tensorflow as tf\ny = tf.log(x)\n",
-        Expect::Migrated,
-    );
-    add(
-        "import_dunder.py",
-        b"tf = __import__('tensorflow')\ny = tf.log(x)\n",
-        Expect::Keeps("tf.log(x)"),
-    );
+    add("import_star.py", b"from tensorflow import *\ny = log(x)\n", Expect::Keeps("y = log(x)"));
+    add("import_multi.py", b"import numpy as np, tensorflow as tf\ny = tf.log(x)\n", Expect::Migrated);
+    add("import_dunder.py", b"tf = __import__('tensorflow')\ny = tf.log(x)\n", Expect::Keeps("tf.log(x)"));
     add(
         "import_in_function.py",
         b"def f(x):\n    import tensorflow as tf\n    return tf.log(x)\n",
         Expect::Keeps("def f(x):"),
     );
-    add(
-        "import_relative.py",
-        b"from . import tensorflow\ny = tensorflow.log(x)\n",
-        Expect::Keeps("tensorflow.log(x)"),
-    );
+    add("import_relative.py", b"from . import tensorflow\ny = tensorflow.log(x)\n", Expect::Keeps("tensorflow.log(x)"));
     add(
         "import_parenthesized.py",
         b"from keras.layers import (  # layers\n    Dense,\n    Dropout,  # reg\n)\nimport tensorflow as tf\n",
         Expect::Migrated,
     );
-    add(
-        "import_backslash.py",
-        b"import tensorflow \\\n    as tf\ny = tf.log(x)\n",
-        Expect::Keeps("y = tf"),
-    );
+    add("import_backslash.py", b"import tensorflow \\\n    as tf\ny = tf.log(x)\n", Expect::Keeps("y = tf"));
     add(
         "import_try_except.py",
         b"try:\n    import tensorflow.compat.v1 as tf\nexcept ImportError:\n    import tensorflow as tf\ny = tf.log(x)\n",
@@ -203,11 +136,7 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
         b"import tensorflow as tf\ndef f(tf):\n    return tf.log(1)\n",
         Expect::Keeps("    return tf.log(1)\n"),
     );
-    add(
-        "shadow_assign.py",
-        b"import tensorflow as tf\ntf = object()\ny = tf.log(x)\n",
-        Expect::Keeps("y = tf.log(x)"),
-    );
+    add("shadow_assign.py", b"import tensorflow as tf\ntf = object()\ny = tf.log(x)\n", Expect::Keeps("y = tf.log(x)"));
     add(
         "shadow_lambda.py",
         b"import tensorflow as tf\nf = lambda tf: tf.log(1)\n",
@@ -233,36 +162,22 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
     symlink("loop_b.py", root.join("loop_a.py")).unwrap();
     symlink("loop_a.py", root.join("loop_b.py")).unwrap();
     for name in ["loop_a.py", "loop_b.py"] {
-        out.push(Fixture {
-            name: name.into(),
-            expect: Expect::Refused("symbolic links"),
-        });
+        out.push(Fixture { name: name.into(), expect: Expect::Refused("symbolic links") });
     }
     symlink("nowhere.py", root.join("dangling.py")).unwrap();
     fs::create_dir(root.join("folder.py")).unwrap();
-    std::process::Command::new("mkfifo")
-        .arg(root.join("fifo.py"))
-        .status()
-        .expect("mkfifo");
+    std::process::Command::new("mkfifo").arg(root.join("fifo.py")).status().expect("mkfifo");
     let locked = put(root, "locked.py", GOOD);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
     out.push(Fixture {
         name: "locked.py".into(),
-        expect: if privileged {
-            Expect::Migrated
-        } else {
-            Expect::Refused("Permission denied")
-        },
+        expect: if privileged { Expect::Migrated } else { Expect::Refused("Permission denied") },
     });
     let inner = put(root, "locked_dir/inner.py", GOOD);
     fs::set_permissions(root.join("locked_dir"), fs::Permissions::from_mode(0o000)).unwrap();
     out.push(Fixture {
         name: "locked_dir/inner.py".into(),
-        expect: if privileged {
-            Expect::Migrated
-        } else {
-            Expect::Untouched
-        },
+        expect: if privileged { Expect::Migrated } else { Expect::Untouched },
     });
     let _ = inner;
     out
@@ -330,21 +245,14 @@ fn bad_input_never_stops_the_run() {
         }
     }
     // Every rewritten file still parses (CPython), and a second pass finds nothing to fix.
-    let texts: Vec<String> = migrated
-        .iter()
-        .map(|n| fs::read_to_string(root.join(n)).unwrap())
-        .collect();
+    let texts: Vec<String> = migrated.iter().map(|n| fs::read_to_string(root.join(n)).unwrap()).collect();
     if let Some(ok) = common::python_parses(&texts) {
         for (n, ok) in migrated.iter().zip(ok) {
             assert!(ok, "{n}: CPython rejects the migrated file");
         }
     }
     let again = run(dir.path(), "diff", &["--unsafe"], &root);
-    assert!(
-        !again.stdout.contains("+++ "),
-        "a second pass still rewrites:\n{}",
-        again.stdout
-    );
+    assert!(!again.stdout.contains("+++ "), "a second pass still rewrites:\n{}", again.stdout);
     // Restore permissions so the temp dir can be removed.
     let _ = fs::set_permissions(root.join("locked_dir"), fs::Permissions::from_mode(0o755));
 }

@@ -72,12 +72,8 @@ const CASES: &[(&str, &[u8], &[u8])] = &[
 ];
 
 /// (file name, mode): the same TF1 text under different permission bits.
-const MODES: &[(&str, u32)] = &[
-    ("mode755.py", 0o755),
-    ("mode600.py", 0o600),
-    ("mode444.py", 0o444),
-    ("mode2750.py", 0o2750),
-];
+const MODES: &[(&str, u32)] =
+    &[("mode755.py", 0o755), ("mode600.py", 0o600), ("mode444.py", 0o444), ("mode2750.py", 0o2750)];
 
 const PLAIN: &[u8] = b"import tensorflow as tf\ny = tf.log(x)\n";
 const PLAIN_NEW: &[u8] = b"import tensorflow as tf\ny = tf.math.log(x)\n";
@@ -118,11 +114,7 @@ fn apply_keeps_metadata_or_refuses_with_a_reason() {
 
     for (name, _, expected) in CASES {
         let got = fs::read(root.join(name)).unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&got),
-            String::from_utf8_lossy(expected),
-            "{name}"
-        );
+        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(expected), "{name}");
         assert_eq!(got, *expected, "{name}");
     }
     for (name, mode) in MODES {
@@ -137,10 +129,7 @@ fn apply_keeps_metadata_or_refuses_with_a_reason() {
     }
 
     // The symlink: still a link to the same place, the target rewritten, and no conflict.
-    assert_eq!(
-        fs::read_link(root.join("alias.py")).unwrap(),
-        Path::new("real/target.py")
-    );
+    assert_eq!(fs::read_link(root.join("alias.py")).unwrap(), Path::new("real/target.py"));
     assert_eq!(fs::read(root.join("real/target.py")).unwrap(), PLAIN_NEW);
     assert!(
         r.stderr_lines_naming("target.py").is_empty() && r.stderr_lines_naming("alias.py").is_empty(),
@@ -162,11 +151,7 @@ fn apply_keeps_metadata_or_refuses_with_a_reason() {
 
     // No temp file left anywhere, and a second run changes nothing.
     let before = common::snapshot(&root);
-    assert!(
-        before.keys().all(|k| !k.to_string_lossy().contains("tf2-migrate")),
-        "{:?}",
-        before.keys()
-    );
+    assert!(before.keys().all(|k| !k.to_string_lossy().contains("tf2-migrate")), "{:?}", before.keys());
     let r = run(dir.path(), "apply", &[], &root);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(common::snapshot(&root), before, "a second apply changed something");

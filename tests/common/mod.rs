@@ -1,10 +1,11 @@
 //! Shared helpers of the reliability tests: the real binary, temp trees, a seeded PRNG, TF1
-//! sources (hand-written, generated and mutated), a batch CPython syntax check and file snapshots.
+//! sources (hand-written, generated and mutated), a batch `CPython` syntax check and file snapshots.
 //!
 //! Every test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -72,38 +73,23 @@ pub fn run(cwd: &Path, command: &str, flags: &[&str], path: &Path) -> Run {
 
 /// Settings for one strategy, everything else default.
 pub fn settings(strategy: Strategy) -> Settings {
-    Settings {
-        rules: Options {
-            strategy,
-            ..Options::default()
-        },
-        ..Settings::default()
-    }
+    Settings { rules: Options { strategy, ..Options::default() }, ..Settings::default() }
 }
 
 /// The plan of one UTF-8 text, as `check` would make it.
 pub fn plan_of(text: &str, settings: &Settings) -> FilePlan {
-    pipeline::check_text(
-        "t.py".into(),
-        ".".into(),
-        text.to_owned(),
-        Encoding::Utf8 { bom: false },
-        settings,
-    )
-    .0
+    pipeline::check_text("t.py".into(), ".".into(), text.to_owned(), Encoding::Utf8 { bom: false }, settings).0
 }
 
 /// `apply --unsafe`: every fix down to review level.
-pub const EVERYTHING: Policy = Policy {
-    min_safety: Safety::Review,
-};
+pub const EVERYTHING: Policy = Policy { min_safety: Safety::Review };
 
 pub const STRATEGIES: [Strategy; 3] = [Strategy::Upgrade, Strategy::Native, Strategy::Compat];
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-/// SplitMix64: tiny, seedable, good enough to pick mutations; no dependency.
+/// `SplitMix64`: tiny, seedable, good enough to pick mutations; no dependency.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
@@ -326,7 +312,7 @@ pub fn generate_program(rng: &mut Rng) -> String {
     }
     out.push_str(header);
     for _ in 0..rng.below(3) {
-        out.push_str(*rng.pick(GEN_EXTRA_IMPORTS));
+        out.push_str(rng.pick::<&str>(GEN_EXTRA_IMPORTS));
     }
     // Keep `from __future__` legal: it must come first.
     if let Some(pos) = out.find("from __future__ import division\n") {
@@ -335,13 +321,10 @@ pub fn generate_program(rng: &mut Rng) -> String {
     }
     out.push_str("x0 = [1.0]\n");
     let mut vars = 1;
-    for _ in 0..1 + rng.below(12) {
+    for _ in 0..=rng.below(12) {
         let indent = if rng.chance(1, 4) {
-            let header = rng
-                .pick(GEN_BLOCKS)
-                .replace("{V}", &format!("v{vars}"))
-                .replace("{X}", "x0")
-                .replace("{T}", alias);
+            let header =
+                rng.pick(GEN_BLOCKS).replace("{V}", &format!("v{vars}")).replace("{X}", "x0").replace("{T}", alias);
             out.push_str(&header);
             out.push('\n');
             let base = header.lines().last().map_or(0, |l| l.len() - l.trim_start().len());
@@ -365,7 +348,9 @@ pub fn generate_program(rng: &mut Rng) -> String {
                 out.push_str(line);
                 out.push('\n');
             }
-            out.push_str(&format!("{indent}x{} = v{}\n", vars - 1, vars - 1));
+            let last = vars - 1;
+            out.push_str(&indent);
+            let _ = writeln!(out, "x{last} = v{last}");
         }
         if in_try {
             out.push_str("except (ValueError, KeyError) as e:\n    pass\n");
@@ -376,17 +361,82 @@ pub fn generate_program(rng: &mut Rng) -> String {
 
 /// Fragments a mutation may insert: TF1 call fragments, Python 2 forms, brackets, quotes, odd whitespace.
 const MUTATION_TOKENS: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", ":", ",", ".", "=", "\n", "    ", "\t", "\r\n", "\r", "#", "'",
-    "\"", "\"\"\"", "\\\n", "tf.", "tf.log(", "tf.log", "tf.nn.dropout(x, keep_prob=",
-    "keep_prob=", "keep_dims=True", "dimension=1", "reduction_indices=", "tf.to_float(",
-    "tf.Session()", "tf.placeholder(", "import tensorflow as tf\n", "import keras\n",
-    "from keras.layers.core import Dense\n", "from tensorflow.contrib import slim\n", "lambda tf: ",
-    "def f(tf):\n    ", "tf = 1\n", "global tf\n", "é", "λ", "\u{200b}", "\u{202e}", "async ",
-    "await ", "yield ", "print ", "print >>f, ", "exec ", "0777", "10L", "`x`", "<>", "@", "*",
-    "**", " if x else ", "f\"{tf.log(x)}\"", ";", "with tf.Session() as sess:\n    ",
-    "tf.contrib.slim.", "tf.argmax(x, 1, 'n')", "tf.app.flags", "tf.estimator.Estimator",
-    "tf.train.AdamOptimizer", "keras.layers.core", " as ", "from ", "import ", "class C:\n    ",
-    "return ", "if __name__ == '__main__':\n    ", "0", "1e-8", "None", "\u{feff}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    ".",
+    "=",
+    "\n",
+    "    ",
+    "\t",
+    "\r\n",
+    "\r",
+    "#",
+    "'",
+    "\"",
+    "\"\"\"",
+    "\\\n",
+    "tf.",
+    "tf.log(",
+    "tf.log",
+    "tf.nn.dropout(x, keep_prob=",
+    "keep_prob=",
+    "keep_dims=True",
+    "dimension=1",
+    "reduction_indices=",
+    "tf.to_float(",
+    "tf.Session()",
+    "tf.placeholder(",
+    "import tensorflow as tf\n",
+    "import keras\n",
+    "from keras.layers.core import Dense\n",
+    "from tensorflow.contrib import slim\n",
+    "lambda tf: ",
+    "def f(tf):\n    ",
+    "tf = 1\n",
+    "global tf\n",
+    "é",
+    "λ",
+    "\u{200b}",
+    "\u{202e}",
+    "async ",
+    "await ",
+    "yield ",
+    "print ",
+    "print >>f, ",
+    "exec ",
+    "0777",
+    "10L",
+    "`x`",
+    "<>",
+    "@",
+    "*",
+    "**",
+    " if x else ",
+    "f\"{tf.log(x)}\"",
+    ";",
+    "with tf.Session() as sess:\n    ",
+    "tf.contrib.slim.",
+    "tf.argmax(x, 1, 'n')",
+    "tf.app.flags",
+    "tf.estimator.Estimator",
+    "tf.train.AdamOptimizer",
+    "keras.layers.core",
+    " as ",
+    "from ",
+    "import ",
+    "class C:\n    ",
+    "return ",
+    "if __name__ == '__main__':\n    ",
+    "0",
+    "1e-8",
+    "None",
+    "\u{feff}",
 ];
 
 fn char_boundary(text: &str, rng: &mut Rng) -> usize {
@@ -400,12 +450,12 @@ fn char_boundary(text: &str, rng: &mut Rng) -> usize {
 /// Apply one to four random mutations to `text`.
 pub fn mutate(rng: &mut Rng, text: &str) -> String {
     let mut out = text.to_owned();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..=rng.below(4) {
         let mut lines: Vec<String> = out.split_inclusive('\n').map(str::to_owned).collect();
         match rng.below(9) {
             0 | 1 => {
                 let at = char_boundary(&out, rng);
-                out.insert_str(at, *rng.pick(MUTATION_TOKENS));
+                out.insert_str(at, rng.pick::<&str>(MUTATION_TOKENS));
             }
             2 => {
                 let a = char_boundary(&out, rng);
@@ -489,7 +539,7 @@ pub fn have_python() -> bool {
     })
 }
 
-/// Whether CPython's `ast.parse` accepts each text: one python process for the whole batch.
+/// Whether `CPython`'s `ast.parse` accepts each text: one python process for the whole batch.
 /// `None` when python3 is missing.
 pub fn python_parses(texts: &[String]) -> Option<Vec<bool>> {
     if !have_python() {
@@ -564,7 +614,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Entry> {
     out
 }
 
-/// Whether permission bits fail to stop this process from reading (root, CAP_DAC_OVERRIDE).
+/// Whether permission bits fail to stop this process from reading (root, `CAP_DAC_OVERRIDE`).
 pub fn permissions_are_bypassed() -> bool {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = put(dir.path(), "probe", "x");
