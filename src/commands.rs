@@ -114,6 +114,10 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
     let mut changed = 0;
     let mut errors = std::mem::take(&mut analysis.errors);
     for plan in &mut analysis.plans {
+        if let Some(skip) = pipeline::not_rewritable(plan) {
+            errors.push(skip);
+            continue;
+        }
         match pipeline::migrate(plan, policy(args), &settings) {
             Ok(Some(new_text)) => {
                 changed += 1;
@@ -137,6 +141,10 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     let mut errors = std::mem::take(&mut analysis.errors);
     let (mut written, mut edits) = (0, 0);
     for plan in &mut analysis.plans {
+        if let Some(skip) = pipeline::not_rewritable(plan) {
+            errors.push(skip);
+            continue;
+        }
         let result = pipeline::migrate(plan, policy(&args.fix), &settings).and_then(|new| match new {
             Some(text) => pipeline::write_plan(plan, &text),
             None => Ok(false),

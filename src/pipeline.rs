@@ -143,9 +143,6 @@ pub const MAX_PASSES: usize = 4;
 /// Decide by policy and compute a file's new text, re-running the rules over the result until
 /// nothing more applies. Returns `None` when nothing changes.
 pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Result<Option<String>, Error> {
-    if let Some(reason) = not_rewritable(plan) {
-        return Err(Error::Skipped { path: plan.path.clone(), reason });
-    }
     plan.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
     let mut text = plan.apply_accepted().text;
     if text == plan.text {
@@ -165,26 +162,27 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     Ok(Some(text))
 }
 
-/// Why the automatic commands leave a whole file alone: Python 2 code, or text that does not parse
-/// (a partial rewrite of a broken file cannot be verified, and repeated passes would not converge).
-/// The review UI may still offer the hunks outside the broken statement.
-fn not_rewritable(plan: &FilePlan) -> Option<String> {
+/// Why `diff` and `apply` leave a whole file alone (a note naming it, not an error): Python 2 code,
+/// or text that does not parse (a partial rewrite of a broken file cannot be verified, and the
+/// passes over it need not converge). [`migrate`] itself still rewrites outside the broken
+/// statement, for the review UI.
+pub fn not_rewritable(plan: &FilePlan) -> Option<Error> {
     let at = |f: &Finding| {
         let (line, col) = plan.lines.line_col(&plan.text, f.range.start);
         format!("{line}:{col}")
     };
-    if let Some(f) = plan.findings.iter().find(|f| f.rule == "python2-syntax") {
-        return Some(format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(f)));
-    }
     let syntax = plan.findings.iter().find(|f| f.rule == "syntax-error");
-    if let Some(f) = syntax.filter(|f| f.message.starts_with("nested")) {
-        return Some(format!("{} (at {})", f.message, at(f)));
-    }
-    if !plan.parsed_cleanly || syntax.is_some() {
+    let reason = if let Some(f) = plan.findings.iter().find(|f| f.rule == "python2-syntax") {
+        format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(f))
+    } else if let Some(f) = syntax.filter(|f| f.message.starts_with("nested")) {
+        format!("{} (at {})", f.message, at(f))
+    } else if !plan.parsed_cleanly || syntax.is_some() {
         let place = syntax.map_or_else(String::new, |f| format!(" at {}", at(f)));
-        return Some(format!("it does not parse (syntax error{place}); fix that first, then run again"));
-    }
-    None
+        format!("it does not parse (syntax error{place}); fix that first, then run again")
+    } else {
+        return None;
+    };
+    Some(Error::Skipped { path: plan.path.clone(), reason })
 }
 
 fn verify(plan: &FilePlan, text: &str) -> Result<(), Error> {

@@ -58,6 +58,9 @@ fuzz_target!(|data: &[u8]| {
 
     // `apply --unsafe`.
     let mut p = plan(text, &settings);
+    if pipeline::not_rewritable(&p).is_some() {
+        return;
+    }
     if let Ok(Some(out)) = pipeline::migrate(&mut p, EVERYTHING, &settings) {
         if p.parsed_cleanly {
             assert!(
