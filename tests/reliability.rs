@@ -35,7 +35,7 @@ use tf2_migrate::rules::Strategy;
 
 /// Cases per run: enough to find the shallow bugs, small enough for CI (a few seconds in debug).
 /// `TF2M_MUTATION_CASES` and `TF2M_MUTATION_SEED` make longer or different manual runs.
-const MUTATION_CASES: usize = 800;
+const MUTATION_CASES: usize = 500;
 const MUTATION_SEED: u64 = 0x7f2_5eed;
 
 /// What went in and what came out of one case.
@@ -317,7 +317,7 @@ fn old_mtimes(dir: &Path) -> BTreeMap<PathBuf, filetime::FileTime> {
 // 3. Crash-safe writes
 
 const CRASH_FILES: usize = 200;
-const CRASH_ROUNDS: usize = 5;
+const CRASH_ROUNDS: usize = 4;
 
 fn crash_tree(dir: &Path) {
     let mut rng = Rng::new(0x000c_4a54);
