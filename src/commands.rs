@@ -116,6 +116,10 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
     let mut changed = 0;
     let mut errors = std::mem::take(&mut analysis.errors);
     for plan in &mut analysis.plans {
+        if let Some(skip) = pipeline::not_rewritable(plan) {
+            errors.push(skip);
+            continue;
+        }
         match pipeline::migrate(plan, policy(args), &settings) {
             Ok(Some(new_text)) => {
                 changed += 1;
@@ -140,6 +144,10 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     };
     let (mut written, mut edits) = (0, 0);
     for plan in &mut analysis.plans {
+        if let Some(skip) = pipeline::not_rewritable(plan) {
+            errors.push(skip);
+            continue;
+        }
         let new_text = match saved {
             // Exactly what the review accepted, as it was shown: no policy, no second pass.
             Some(_) => pipeline::accepted_text(plan),
