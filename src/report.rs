@@ -180,7 +180,11 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
 pub fn unified_diff(plan: &FilePlan, new_text: &str, paint: Paint) -> String {
     let path = printable(&plan.path.display().to_string());
     let diff = TextDiff::from_lines(plan.text.as_str(), new_text);
-    let body = diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
+    let body = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{}", path.trim_start_matches('/')), &format!("b/{}", path.trim_start_matches('/')))
+        .to_string();
     let body = printable(&body);
     if !paint.0 {
         return body;
