@@ -44,6 +44,8 @@ pub struct ImportStmt {
     pub wildcard: bool,
     /// Whether the statement is directly in the module body (not in a function, class or `try`).
     pub top_level: bool,
+    /// The module-level statement that holds it (itself, or a `try`/`if` around it).
+    pub statement: Range<usize>,
 }
 
 /// The import table of one file.
@@ -181,6 +183,11 @@ fn collect_imports(src: &SourceFile, node: Node<'_>, out: &mut Vec<ImportStmt>) 
 
 fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
     let top_level = node.parent().is_some_and(|p| p.kind() == "module");
+    // The module-level statement holding this import (itself, or e.g. the `try` around it).
+    let mut top = node;
+    while let Some(p) = top.parent().filter(|p| p.kind() != "module") {
+        top = p;
+    }
     let mut names = Vec::new();
     let mut wildcard = false;
     let (from, from_range) = match node.kind() {
@@ -207,7 +214,15 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
     if node.children(&mut cursor).any(|c| c.kind() == "wildcard_import") {
         wildcard = true;
     }
-    Some(ImportStmt { range: node.byte_range(), from, from_range, names, wildcard, top_level })
+    Some(ImportStmt {
+        range: node.byte_range(),
+        from,
+        from_range,
+        names,
+        wildcard,
+        top_level,
+        statement: top.byte_range(),
+    })
 }
 
 /// Names bound by non-import statements directly in this scope. Function and class bodies are
@@ -222,7 +237,8 @@ fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
                 }
                 continue;
             }
-            "lambda" | "global_statement" | "nonlocal_statement" => continue,
+            // `except ImportError: tf = None` is a fallback for a failed import, not a shadow.
+            "lambda" | "global_statement" | "nonlocal_statement" | "except_clause" => continue,
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                 child.child_by_field_name("left")
             }

@@ -168,6 +168,20 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Where a line that uses TensorFlow can go at module level: after the leading imports, and
+    /// after the module-level statement (maybe a `try:` block) that first imports TensorFlow.
+    pub fn after_tensorflow_import(&self) -> usize {
+        let tf_import = self.imports.statements.iter().find(|s| match &s.from {
+            Some(m) => m == "tensorflow" || m.starts_with("tensorflow."),
+            None => s.names.iter().any(|n| n.name == "tensorflow" || n.name.starts_with("tensorflow.")),
+        });
+        let leading = self.after_imports();
+        match tf_import {
+            Some(stmt) if stmt.statement.end > leading => self.line_end(stmt.statement.end),
+            _ => leading,
+        }
+    }
+
     /// The offset of the start of the line after the one holding `offset` (or the text's end).
     pub fn line_end(&self, offset: usize) -> usize {
         self.src.text[offset..].find('\n').map_or(self.src.text.len(), |i| offset + i + 1)

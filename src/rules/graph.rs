@@ -30,8 +30,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
         main.is_some_and(|(block, _)| block.start_byte() <= r.start && r.end <= block.end_byte())
     };
     let at_import_time = ctx.graph_uses.iter().any(|u| u.module_level && !in_main(&u.range));
-    let at = if at_import_time {
-        Some((ctx.after_imports(), String::new()))
+    // Test runners import test modules and never run their `__main__` block.
+    let at = if at_import_time || is_test_module(ctx) {
+        Some((ctx.after_tensorflow_import(), String::new()))
     } else {
         main.map(|(_, stmt)| (line_start(ctx, stmt.start_byte()), ctx.indent_at(stmt.start_byte()).to_owned()))
     };
@@ -61,6 +62,15 @@ pub fn check(ctx: &mut Ctx<'_>) {
             ctx.findings_mut()[i].requires.push(idx);
         }
     }
+}
+
+/// A pytest or unittest module: named `test_*.py` / `*_test.py`, or defining unittest cases.
+fn is_test_module(ctx: &Ctx<'_>) -> bool {
+    let name = ctx.src.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || ctx.src.text.contains("unittest.TestCase")
+        || ctx.src.text.contains("tf.test.TestCase")
 }
 
 fn line_start(ctx: &Ctx<'_>, offset: usize) -> usize {

@@ -4,6 +4,7 @@
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::context::{Ctx, canonical, qualified};
+use crate::rules::symbols::note_on;
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion};
 
@@ -203,6 +204,11 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         }
         return;
     }
+    if module == "tensorflow.python" || module.starts_with("tensorflow.python.") {
+        let full = canonical(&format!("{module}.{}", stmt.names[0].name));
+        note_on(ctx, &full, stmt.range.clone());
+        return;
+    }
     for name in &stmt.names {
         let full = canonical(&format!("{module}.{}", name.name));
         let local = name.local(true);
@@ -246,7 +252,17 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
 }
 
 /// Replace a whole single-name import of a tf.contrib module with its successor, or explain.
+/// The public name of a private contrib path: `tf.contrib.layers.python.layers.initializers`
+/// is `tf.contrib.layers.initializers` (the package re-exported what its `python/` tree defined).
+fn public_contrib_name(full: &str) -> String {
+    match full.find(".python.") {
+        Some(i) => format!("{}.{}", &full[..i], full.rsplit('.').next().unwrap_or_default()),
+        None => full.to_owned(),
+    }
+}
+
 fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str) {
+    let full = &public_contrib_name(full);
     let Some((key, entry)) = Tables::longest_prefix(&tables().contrib, full) else {
         return;
     };
@@ -278,7 +294,7 @@ fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
         Finding::new("compat-import", Severity::Warning, stmt.range.clone(), "run the TF1 API through tf.compat.v1")
             .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
     if !ctx.src.text.contains("disable_v2_behavior(") {
-        let at = ctx.after_imports();
+        let at = ctx.after_tensorflow_import();
         let line = ctx.line(at, &format!("{local}.disable_v2_behavior()"));
         let idx = ctx.insert_once(at, &line, |edit| {
             Finding::new("compat-import", Severity::Warning, at..at, "turn TF2 behaviour off once, after the imports")
@@ -292,6 +308,19 @@ fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
 #[cfg(test)]
 mod tests {
     use super::render_import;
+
+    #[test]
+    fn private_contrib_paths_collapse_to_public_names() {
+        assert_eq!(
+            super::public_contrib_name("tf.contrib.layers.python.layers.initializers.xavier_initializer"),
+            "tf.contrib.layers.xavier_initializer"
+        );
+        assert_eq!(
+            super::public_contrib_name("tf.contrib.framework.python.ops.add_arg_scope"),
+            "tf.contrib.framework.add_arg_scope"
+        );
+        assert_eq!(super::public_contrib_name("tf.contrib.slim"), "tf.contrib.slim");
+    }
 
     #[test]
     fn import_spelling() {

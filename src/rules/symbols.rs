@@ -154,6 +154,11 @@ fn removed_at(name: &str, target: TfVersion) -> Option<&'static str> {
 
 /// Guidance for `name` (tf.keras names also match the notes on standalone Keras names).
 fn note(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>) {
+    note_on(ctx, name, node.byte_range());
+}
+
+/// `note` for a byte range (an import statement, say) rather than a node.
+pub(crate) fn note_on(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usize>) {
     let t = tables();
     let keras_name = name.strip_prefix("tf.").filter(|n| n.starts_with("keras."));
     let found =
@@ -163,7 +168,7 @@ fn note(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>) {
         && ctx.first_note(key)
     {
         let message = format!("`{key}`: {}", note.message);
-        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), message));
+        ctx.push(Finding::new("api-note", note.severity, range, message));
     }
 }
 
