@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::apply;
 use crate::error::Error;
@@ -100,29 +102,70 @@ pub fn candidates(paths: &[PathBuf], settings: &Settings) -> (Vec<Candidate>, Ve
     scan::collect(paths, &settings.scan)
 }
 
-/// Analyse candidates in parallel; `done` counts finished files for a progress display.
-pub fn analyse(candidates: &[Candidate], mut errors: Vec<Error>, settings: &Settings, done: &AtomicUsize) -> Analysis {
-    let results = scan::par_map(candidates, done, |c| -> Result<Option<(FilePlan, usize)>, Error> {
-        let Some(loaded) = scan::load(c, &settings.scan)? else {
-            return Ok(None);
-        };
-        Ok(Some(check_text(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)))
-    });
-    let mut analysis = Analysis { files_scanned: candidates.len(), ..Analysis::default() };
-    for r in results {
-        match r {
-            Ok(Some((plan, lines))) => {
-                analysis.lines_scanned += lines;
-                if !plan.findings.is_empty() {
-                    analysis.plans.push(plan);
+/// What the analysis found in one file, handed over as soon as it is ready.
+#[derive(Debug)]
+pub enum Found {
+    /// A file with findings.
+    Plan(FilePlan),
+    /// A file that could not be handled, with the reason.
+    Error(Error),
+}
+
+/// Analyse candidates in parallel and hand each flagged plan and each error to `each`, with the
+/// candidate's index, as soon as it is ready (roughly in candidate order, not exactly). Files with
+/// nothing to migrate are counted in `done` but not handed over. `each` returns `false` to stop
+/// early (nobody is listening any more). Returns the number of lines scanned.
+pub fn analyse_each(
+    candidates: &[Candidate],
+    settings: &Settings,
+    done: &AtomicUsize,
+    each: impl Fn(usize, Found) -> bool + Sync,
+) -> usize {
+    let lines = AtomicUsize::new(0);
+    scan::par_each(candidates, done, |i, c| {
+        let found = match scan::load(c, &settings.scan) {
+            Ok(None) => return true,
+            Ok(Some(loaded)) => {
+                let (plan, n) = check_text(loaded.path, loaded.root, loaded.text, loaded.encoding, settings);
+                lines.fetch_add(n, Ordering::Relaxed);
+                if plan.findings.is_empty() {
+                    return true;
                 }
+                Found::Plan(plan)
             }
-            Ok(None) => {}
-            Err(e) => errors.push(e),
+            Err(e) => Found::Error(e),
+        };
+        each(i, found)
+    });
+    lines.into_inner()
+}
+
+/// Analyse candidates in parallel; `done` counts finished files for a progress display. Plans
+/// come back in path order, errors after `errors` in candidate order.
+pub fn analyse(candidates: &[Candidate], mut errors: Vec<Error>, settings: &Settings, done: &AtomicUsize) -> Analysis {
+    let found = Mutex::new(Vec::new());
+    let lines_scanned = analyse_each(candidates, settings, done, |i, f| {
+        found.lock().unwrap_or_else(PoisonError::into_inner).push((i, f));
+        true
+    });
+    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    found.sort_unstable_by_key(|(i, _)| *i);
+    let mut plans = Vec::new();
+    for (_, f) in found {
+        match f {
+            Found::Plan(plan) => plans.push(plan),
+            Found::Error(e) => errors.push(e),
         }
     }
-    analysis.errors = errors;
-    analysis
+    Analysis { plans, errors, files_scanned: candidates.len(), lines_scanned }
+}
+
+/// Run `analyse_each` on a background thread that sends each result as soon as it is ready. The
+/// channel closes when every file is done, or once the receiver is dropped (the rest is skipped).
+pub fn spawn_analysis(candidates: Vec<Candidate>, settings: Settings, done: Arc<AtomicUsize>) -> Receiver<Found> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || analyse_each(&candidates, &settings, &done, |_, f| tx.send(f).is_ok()));
+    rx
 }
 
 /// Which fixes `apply` takes without asking.
@@ -212,4 +255,89 @@ pub fn write_plan(plan: &FilePlan, new_text: &str) -> Result<bool, Error> {
         new_text,
         encoding: plan.encoding,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Encoding;
+
+    const FLAGGED: &str = "import tensorflow as tf\nx = tf.log(1.0)\n";
+
+    /// A tree of `n` files: every third has nothing to migrate, every fifth (not third) is binary.
+    fn tree(n: usize) -> (tempfile::TempDir, Vec<Candidate>, Vec<Error>) {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..n {
+            let text: &[u8] = if i % 3 == 0 {
+                b"import os\n"
+            } else if i % 5 == 0 {
+                b"import tensorflow\0"
+            } else {
+                FLAGGED.as_bytes()
+            };
+            std::fs::write(dir.path().join(format!("m{i:03}.py")), text).unwrap();
+        }
+        let (candidates, errors) = candidates(&[dir.path().to_path_buf()], &Settings::default());
+        assert_eq!(candidates.len(), n);
+        (dir, candidates, errors)
+    }
+
+    #[test]
+    fn analyse_each_hands_over_every_plan_and_error_once() {
+        let (_dir, candidates, _) = tree(40);
+        let seen = Mutex::new(Vec::new());
+        let done = AtomicUsize::new(0);
+        let lines = analyse_each(&candidates, &Settings::default(), &done, |i, f| {
+            seen.lock().unwrap().push((i, matches!(f, Found::Plan(_))));
+            true
+        });
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_unstable();
+        let expected: Vec<(usize, bool)> = (0..40).filter(|i| i % 3 != 0).map(|i| (i, i % 5 != 0)).collect();
+        assert_eq!(seen, expected);
+        assert_eq!(done.load(Ordering::Relaxed), 40);
+        // Only TensorFlow files that could be read count their lines.
+        let (_, per_file) =
+            check_text("m.py".into(), ".".into(), FLAGGED.into(), Encoding::Utf8 { bom: false }, &Settings::default());
+        assert_eq!(lines, per_file * expected.iter().filter(|(_, plan)| *plan).count());
+    }
+
+    #[test]
+    fn analyse_each_stops_when_told() {
+        let (_dir, candidates, _) = tree(200);
+        let calls = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        analyse_each(&candidates, &Settings::default(), &done, |_, _| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            false
+        });
+        // Each worker stops after its first hand-over; it does not drain the rest.
+        assert!(calls.load(Ordering::Relaxed) <= rayon::current_num_threads() + 1);
+        assert!(done.load(Ordering::Relaxed) < 200);
+    }
+
+    #[test]
+    fn streamed_results_match_the_batch_analysis() {
+        let (_dir, candidates, errors) = tree(30);
+        let settings = Settings::default();
+        let batch = analyse(&candidates, errors, &settings, &AtomicUsize::new(0));
+        let done = Arc::new(AtomicUsize::new(0));
+        let rx = spawn_analysis(candidates, settings, Arc::clone(&done));
+        let (mut plans, mut errors) = (Vec::new(), Vec::new());
+        for f in rx {
+            match f {
+                Found::Plan(p) => plans.push(p.path),
+                Found::Error(e) => errors.push(e.to_string()),
+            }
+        }
+        plans.sort();
+        errors.sort();
+        assert_eq!(done.load(Ordering::Relaxed), 30);
+        assert_eq!(plans, batch.plans.iter().map(|p| p.path.clone()).collect::<Vec<_>>());
+        assert!(batch.plans.is_sorted_by(|a, b| a.path < b.path));
+        let mut batch_errors: Vec<String> = batch.errors.iter().map(ToString::to_string).collect();
+        batch_errors.sort();
+        assert_eq!(errors, batch_errors);
+        assert!(!errors.is_empty());
+    }
 }

@@ -212,16 +212,15 @@ fn memfind(hay: &[u8], needle: &[u8]) -> bool {
     false
 }
 
-/// Run `work` over every candidate in parallel, counting progress in `done`. Results keep input order.
-pub fn par_map<T: Send>(candidates: &[Candidate], done: &AtomicUsize, work: impl Fn(&Candidate) -> T + Sync) -> Vec<T> {
-    candidates
-        .par_iter()
-        .map(|c| {
-            let out = work(c);
-            done.fetch_add(1, Ordering::Relaxed);
-            out
-        })
-        .collect()
+/// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are
+/// taken roughly in input order (so results stream in near path order); `work` gets each one's
+/// index and returns `false` to stop handing out more.
+pub fn par_each(candidates: &[Candidate], done: &AtomicUsize, work: impl Fn(usize, &Candidate) -> bool + Sync) {
+    let _ = candidates.iter().enumerate().par_bridge().try_for_each(|(i, c)| {
+        let go_on = work(i, c);
+        done.fetch_add(1, Ordering::Relaxed);
+        go_on.then_some(())
+    });
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! One JSON object per line, the last entry for a (file, hunk key) wins. A torn last line (a
 //! crash mid-write) is skipped on load.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -173,31 +173,57 @@ pub struct Restored {
     pub stale: usize,
 }
 
-/// Apply the journal's latest entry per hunk to the plans.
-pub fn restore(plans: &mut [FilePlan], entries: &[Entry]) -> Restored {
-    let mut latest: HashMap<(String, String), &Entry> = HashMap::new();
-    for e in entries {
-        latest.insert((e.path.clone(), e.key.clone()), e);
+/// Restores a journal onto plans one at a time, as they arrive; `finish` counts what came back
+/// and, once every plan has been seen, which decisions are stale.
+#[derive(Debug, Default)]
+pub struct Restorer {
+    latest: HashMap<(String, String), Entry>,
+    matched: HashSet<(String, String)>,
+    restored: usize,
+}
+
+impl Restorer {
+    /// Keep the journal's latest entry per hunk.
+    pub fn new(entries: &[Entry]) -> Self {
+        let latest = entries.iter().map(|e| ((e.path.clone(), e.key.clone()), e.clone())).collect();
+        Self { latest, ..Self::default() }
     }
-    let mut out = Restored::default();
-    let mut matched = std::collections::HashSet::new();
-    for plan in plans.iter_mut() {
+
+    /// Apply the journalled decisions to one plan.
+    pub fn apply(&mut self, plan: &mut FilePlan) {
+        if self.latest.is_empty() {
+            return;
+        }
         let rel = relative_path(plan);
         for h in 0..plan.hunks.len() {
             let id = (rel.clone(), plan.hunks[h].key.clone());
-            let Some(e) = latest.get(&id) else {
+            let Some(e) = self.latest.get(&id) else {
                 continue;
             };
             plan.set_hunk_choice(h, e.choice);
             plan.set_hunk_decision(h, e.decision);
             if e.decision != Decision::Pending || e.choice != 0 {
-                out.restored += 1;
+                self.restored += 1;
             }
-            matched.insert(id);
+            self.matched.insert(id);
         }
     }
-    out.stale = latest.iter().filter(|(id, e)| e.decision != Decision::Pending && !matched.contains(*id)).count();
-    out
+
+    /// What was restored; journalled decisions that matched no hunk of any plan seen are stale.
+    pub fn finish(&self) -> Restored {
+        let stale =
+            self.latest.iter().filter(|(id, e)| e.decision != Decision::Pending && !self.matched.contains(*id)).count();
+        Restored { restored: self.restored, stale }
+    }
+}
+
+/// Apply the journal's latest entry per hunk to the plans.
+pub fn restore(plans: &mut [FilePlan], entries: &[Entry]) -> Restored {
+    let mut restorer = Restorer::new(entries);
+    for plan in plans {
+        restorer.apply(plan);
+    }
+    restorer.finish()
 }
 
 #[cfg(test)]
@@ -262,6 +288,26 @@ mod tests {
         ];
         let r = restore(&mut plans, &entries);
         assert_eq!(r, Restored { restored: 0, stale: 2 });
+    }
+
+    #[test]
+    fn restoring_plan_by_plan_counts_stale_only_at_the_end() {
+        let (a, b) = (plan("root/a.py", "x\n"), plan("root/b.py", "x\n"));
+        let entries = vec![
+            Entry { path: "a.py".into(), key: a.hunks[0].key.clone(), decision: Decision::Accepted, choice: 0 },
+            Entry { path: "b.py".into(), key: b.hunks[0].key.clone(), decision: Decision::Rejected, choice: 0 },
+            Entry { path: "c.py".into(), key: "gone-1".into(), decision: Decision::Accepted, choice: 0 },
+        ];
+        let mut r = Restorer::new(&entries);
+        let mut arrived = vec![b];
+        r.apply(&mut arrived[0]);
+        // b.py's decision is back; a.py has not arrived yet, so it is not stale either way.
+        assert_eq!(arrived[0].hunk_decision(0), Decision::Rejected);
+        arrived.push(a);
+        r.apply(&mut arrived[1]);
+        assert_eq!(r.finish(), Restored { restored: 2, stale: 1 });
+        let mut again = vec![plan("root/a.py", "x\n"), plan("root/b.py", "x\n")];
+        assert_eq!(restore(&mut again, &entries), r.finish());
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The full-screen review UI (ratatui + crossterm): scan, restore the session, then loop over
-//! keys → `App::update` → effects (journal, write, quit) → a frame. Only `src/tui*` touches the
-//! terminal.
+//! The full-screen review UI (ratatui + crossterm): collect the files, start the analysis in the
+//! background, then loop over arrivals (restoring the session) and keys → `App::update` →
+//! effects (journal, write, quit) → a frame. Only `src/tui*` touches the terminal.
 
 pub mod action;
 pub mod app;
@@ -15,7 +15,8 @@ pub mod widgets;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -27,9 +28,11 @@ use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdat
 
 use crate::cli::{ExitStatus, ReviewArgs};
 use crate::commands;
-use crate::pipeline::Settings;
+use crate::error::Error;
+use crate::pipeline::{self, Found, Settings};
 use crate::plan::FilePlan;
-use crate::session::{self, Journal};
+use crate::scan::Candidate;
+use crate::session::{self, Journal, Restorer};
 
 use app::{App, Effect};
 use highlight::Highlighter;
@@ -38,6 +41,8 @@ use theme::{Depth, Palette, Theme};
 
 /// How long the loop waits for a key before it looks at the signal flag again.
 const POLL: Duration = Duration::from_millis(250);
+/// The same while the analysis runs, so that files and progress show as they arrive.
+pub(crate) const SCAN_POLL: Duration = Duration::from_millis(40);
 
 /// Build the app over `plans` with a named theme (used by `review`, tests and benchmarks).
 pub fn build_app(plans: Vec<FilePlan>, settings: Settings, theme: &str, depth: Depth, size: (u16, u16)) -> Result<App> {
@@ -67,48 +72,114 @@ fn load_keymap() -> Keymap {
     }
 }
 
+/// The background analysis as the UI sees it: results arrive over a channel and are moved into
+/// the app (journalled decisions restored) on every tick of the event loop.
+pub struct Scan {
+    rx: Receiver<Found>,
+    done: Arc<AtomicUsize>,
+    total: usize,
+    /// Every error so far (candidate collection first), listed on exit.
+    pub errors: Vec<Error>,
+    restorer: Option<Restorer>,
+    finished: bool,
+}
+
+impl Scan {
+    /// Start analysing `candidates` on a background thread.
+    pub fn start(
+        candidates: Vec<Candidate>,
+        errors: Vec<Error>,
+        settings: &Settings,
+        restorer: Option<Restorer>,
+    ) -> Self {
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = candidates.len();
+        let rx = pipeline::spawn_analysis(candidates, settings.clone(), Arc::clone(&done));
+        Self { rx, done, total, errors, restorer, finished: false }
+    }
+
+    pub fn finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Move whatever has arrived into the app without waiting; true when the screen changes.
+    pub fn drain(&mut self, app: &mut App) -> bool {
+        if self.finished {
+            return false;
+        }
+        let mut changed = false;
+        loop {
+            match self.rx.try_recv() {
+                Ok(Found::Plan(mut plan)) => {
+                    if let Some(r) = &mut self.restorer {
+                        r.apply(&mut plan);
+                    }
+                    app.insert_plan(plan);
+                    changed = true;
+                }
+                Ok(Found::Error(e)) => self.errors.push(e),
+                Err(TryRecvError::Empty) => {
+                    let progress = Some((self.done.load(Ordering::Relaxed), self.total));
+                    changed |= app.scanning != progress;
+                    app.scanning = progress;
+                    return changed;
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.finish(app);
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Everything is in: say what was restored (stale decisions can only be counted now) or
+    /// what could not be read.
+    fn finish(&mut self, app: &mut App) {
+        self.finished = true;
+        app.scanning = None;
+        let restored = self.restorer.as_ref().map(Restorer::finish).unwrap_or_default();
+        if restored.restored > 0 || restored.stale > 0 {
+            app.message = Some(format!(
+                "restored {} decisions from the last session ({} stale); --fresh starts over",
+                restored.restored, restored.stale
+            ));
+        } else if !self.errors.is_empty() {
+            app.message =
+                Some(format!("{} files could not be read or were skipped (listed on exit)", self.errors.len()));
+        }
+    }
+}
+
 pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
     let settings = commands::settings(&args.common)?;
     let depth = Depth::detect(args.common.color, |k| std::env::var(k).ok());
     let theme = args.theme.as_deref().unwrap_or(theme::DEFAULT_THEME);
-    let analysis = commands::analyse(&args.common, &settings);
-    let mut plans = analysis.plans;
 
     let journal_path = args.session.clone().or_else(|| session::default_path(&session::roots(&args.common.paths)));
-    let mut message = None;
-    let mut journal = match &journal_path {
+    let (mut journal, restorer) = match &journal_path {
         Some(path) => {
             let (journal, entries) =
                 Journal::open(path, args.fresh).with_context(|| format!("session journal {}", path.display()))?;
-            let r = session::restore(&mut plans, &entries);
-            if r.restored > 0 || r.stale > 0 {
-                message = Some(format!(
-                    "restored {} decisions from the last session ({} stale); --fresh starts over",
-                    r.restored, r.stale
-                ));
-            }
-            Some(journal)
+            (Some(journal), Some(Restorer::new(&entries)))
         }
-        None => None,
+        None => (None, None),
     };
-    let errors = analysis.errors;
-    if message.is_none() && !errors.is_empty() {
-        message = Some(format!("{} files could not be read or were skipped (listed on exit)", errors.len()));
-    }
 
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
 
+    // The walk is cheap; parsing and the rules run behind the UI.
+    let (candidates, errors) = pipeline::candidates(&args.common.paths, &settings);
+    let mut scan = Scan::start(candidates, errors, &settings, restorer);
+
     let mut terminal = ratatui::init();
     let size = terminal.size().map_or((80, 24), |s| (s.width, s.height));
-    let result = build_app(plans, settings, theme, depth, size).and_then(|mut app| {
-        app.message = message;
-        event_loop(&mut terminal, &mut app, journal.as_mut(), &stop)
-    });
+    let result = build_app(Vec::new(), settings, theme, depth, size)
+        .and_then(|mut app| event_loop(&mut terminal, &mut app, &mut scan, journal.as_mut(), &stop));
     ratatui::restore();
-    let failed = commands::print_errors(&errors);
+    let failed = commands::print_errors(&scan.errors);
     result?;
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
@@ -124,6 +195,7 @@ pub fn draw<B: Backend + Write>(terminal: &mut Terminal<B>, app: &App) -> Result
 fn event_loop<B: Backend + Write>(
     terminal: &mut Terminal<B>,
     app: &mut App,
+    scan: &mut Scan,
     mut journal: Option<&mut Journal>,
     stop: &AtomicBool,
 ) -> Result<()> {
@@ -132,6 +204,7 @@ fn event_loop<B: Backend + Write>(
         if stop.load(Ordering::Relaxed) {
             return Ok(());
         }
+        dirty |= scan.drain(app);
         if dirty {
             // A terminal that went away cannot be drawn on: leave quietly.
             if draw(terminal, app).is_err() {
@@ -139,7 +212,7 @@ fn event_loop<B: Backend + Write>(
             }
             dirty = false;
         }
-        match event::poll(POLL) {
+        match event::poll(if scan.finished() { POLL } else { SCAN_POLL }) {
             Ok(false) => continue,
             Ok(true) => {}
             Err(_) => return Ok(()),

@@ -96,6 +96,8 @@ pub struct App {
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub settings: Settings,
+    /// While the background analysis runs: files done and the total (`None` once complete).
+    pub scanning: Option<(usize, usize)>,
     last_search: String,
     undo: Vec<Change>,
     redo: Vec<Change>,
@@ -128,6 +130,7 @@ impl App {
             highlighter,
             size,
             settings,
+            scanning: None,
             last_search: String::new(),
             undo: Vec::new(),
             redo: Vec::new(),
@@ -137,6 +140,43 @@ impl App {
             app.goto(f, h);
         }
         app
+    }
+
+    // ----- plans arriving from the scan -----
+
+    /// Add a plan as it arrives from the background analysis: the list stays in path order and
+    /// the cursor stays on the file it was on (the first arrival gets the cursor).
+    pub fn insert_plan(&mut self, plan: FilePlan) {
+        let at = self.plans.partition_point(|p| p.path < plan.path);
+        let first = self.plans.is_empty();
+        self.names.insert(at, rows::display(&plan.path.to_string_lossy()));
+        self.outcome.insert(at, None);
+        self.plans.insert(at, plan);
+        let shift = |f: &mut usize| {
+            if *f >= at {
+                *f += 1;
+            }
+        };
+        let cache = std::mem::take(self.cache.get_mut());
+        *self.cache.get_mut() = cache
+            .into_iter()
+            .map(|(mut f, c)| {
+                shift(&mut f);
+                (f, c)
+            })
+            .collect();
+        for change in self.undo.iter_mut().chain(&mut self.redo) {
+            shift(&mut change.cursor.0);
+            for snap in change.before.iter_mut().chain(&mut change.after) {
+                shift(&mut snap.file);
+            }
+        }
+        if first {
+            let (f, h) = self.next_pending_from(0, 0).unwrap_or((0, 0));
+            self.goto(f, h);
+        } else {
+            shift(&mut self.file);
+        }
     }
 
     // ----- queries used by the view -----
@@ -248,6 +288,10 @@ impl App {
 
     /// Apply one action.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        if action == Action::Write && self.scanning.is_some() {
+            self.message = Some("still scanning: writing waits until every file is in".into());
+            return None;
+        }
         if self.plans.is_empty() {
             return match action {
                 Action::Quit => Some(Effect::Quit),
@@ -336,6 +380,9 @@ impl App {
 
     /// Show hunk `hunk` of `file`, scrolling only as far as needed.
     pub fn goto(&mut self, file: usize, hunk: usize) {
+        if self.plans.is_empty() {
+            return;
+        }
         if file != self.file {
             self.scroll = 0;
         }
@@ -544,7 +591,8 @@ impl App {
             }
         });
         let verb = if d == Decision::Accepted { "accepted" } else { "rejected" };
-        self.message = Some(format!("{verb} {count} hunks of {rule} in {} files", files.len()));
+        let later = if self.scanning.is_some() { " (files still arriving are not included)" } else { "" };
+        self.message = Some(format!("{verb} {count} hunks of {rule} in {} files{later}", files.len()));
         effect
     }
 

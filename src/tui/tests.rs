@@ -191,6 +191,58 @@ fn write_asks_then_writes_and_reports_conflicts() {
 }
 
 #[test]
+fn plans_arrive_in_path_order_and_the_cursor_keeps_its_file() {
+    let mut a = app_with(Vec::new(), Depth::TrueColor, (120, 40));
+    a.scanning = Some((0, 3));
+    let screen = format!("{:?}", render(&a).backend());
+    assert!(screen.contains("scanning 0/3 files…"), "{screen}");
+    assert!(screen.contains("no file needing a change so far"), "{screen}");
+    // Writing is refused until the scan is complete, even with nothing arrived.
+    assert_eq!(a.update(Action::Write), None);
+    assert!(a.message.as_deref().unwrap_or_default().contains("still scanning"));
+
+    // The first arrival gets the cursor on its first pending hunk.
+    a.insert_plan(plan("proj/m.py", TRAIN));
+    assert_eq!((a.file, a.hunk, a.names[0].as_str()), (0, 0, "proj/m.py"));
+    a.update(Action::NextHunk);
+    a.update(Action::Accept);
+    assert_eq!(a.hunk, 2);
+    // A plan before the cursor's file shifts it down; the cursor stays on m.py, hunk 2.
+    a.insert_plan(plan("proj/a.py", LIB));
+    assert_eq!(a.names, ["proj/a.py", "proj/m.py"]);
+    assert_eq!((a.file, a.hunk), (1, 2));
+    // After it, nothing moves.
+    a.insert_plan(plan("proj/z.py", TRAIN));
+    assert_eq!(a.names, ["proj/a.py", "proj/m.py", "proj/z.py"]);
+    assert_eq!(a.outcome.len(), 3);
+    assert_eq!((a.file, a.hunk), (1, 2));
+    assert_eq!(a.plans[1].hunk_decision(1), Decision::Accepted);
+    // Undo recorded before the insertions still points at m.py.
+    a.update(Action::Undo);
+    assert_eq!(a.plans[1].hunk_decision(1), Decision::Pending);
+    assert_eq!((a.file, a.hunk), (1, 1));
+
+    a.update(Action::Accept);
+    assert_eq!(a.update(Action::Write), None);
+    assert_eq!(a.mode, Mode::Normal);
+    a.scanning = None;
+    a.update(Action::Write);
+    assert_eq!(a.mode, Mode::ConfirmWrite);
+}
+
+#[test]
+fn an_empty_review_says_so_once_the_scan_is_done() {
+    let mut a = app_with(Vec::new(), Depth::TrueColor, (120, 40));
+    a.scanning = Some((5, 5));
+    a.goto(0, 0);
+    a.update(Action::NextHunk);
+    a.scanning = None;
+    let screen = format!("{:?}", render(&a).backend());
+    assert!(screen.contains("Nothing to migrate: no file needs a change."), "{screen}");
+    assert!(!screen.contains("scanning"), "{screen}");
+}
+
+#[test]
 fn snapshot_80x24() {
     let mut a = app((80, 24));
     a.update(Action::Accept);

@@ -61,12 +61,18 @@ fn counts_label(plan: &FilePlan) -> String {
     format!("{p} {a}✓ {r}✗ {}⚠", plan.manual().count())
 }
 
+/// "scanning 412/1000 files…", while the background analysis runs.
+fn scan_progress((done, total): (usize, usize)) -> String {
+    format!("scanning {done}/{total} files…")
+}
+
 pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let (p, a, r, m) = app.totals();
     let total = p + a + r;
     let decided = a + r;
+    let scanning = app.scanning.map(|p| format!("{} · ", scan_progress(p))).unwrap_or_default();
     let text = format!(
-        " tf2-migrate review · {} files · {decided}/{total} hunks decided ({a} accepted, {r} rejected) · {m} manual",
+        " tf2-migrate review · {scanning}{} files · {decided}/{total} hunks decided ({a} accepted, {r} rejected) · {m} manual",
         app.plans.len()
     );
     buf.set_line(area.x, area.y, &Line::from(Span::styled(text, app.theme.title)), area.width);
@@ -152,12 +158,12 @@ fn diff_header(app: &App, area: Rect, buf: &mut Buffer) {
 
 pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
     if app.plans.is_empty() {
-        buf.set_line(
-            area.x,
-            area.y,
-            &Line::from(Span::styled("Nothing to migrate: no file needs a change.", app.theme.title)),
-            area.width,
-        );
+        let text = if app.scanning.is_some() {
+            "Scanning… no file needing a change so far."
+        } else {
+            "Nothing to migrate: no file needs a change."
+        };
+        buf.set_line(area.x, area.y, &Line::from(Span::styled(text, app.theme.title)), area.width);
         return;
     }
     diff_header(app, area, buf);
@@ -382,6 +388,8 @@ pub fn info(app: &App, area: Rect, buf: &mut Buffer) {
                 plan.manual().next().map(|f| format!("{}: {}", f.rule, rows::display(&f.message))).unwrap_or_default();
             Line::from(vec![Span::styled("manual only · ", theme.manual), Span::raw(msg)])
         }
+    } else if let Some(progress) = app.scanning {
+        Line::raw(scan_progress(progress))
     } else {
         Line::raw("")
     };
