@@ -16,7 +16,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -199,6 +199,7 @@ fn event_loop<B: Backend + Write>(
     mut journal: Option<&mut Journal>,
     stop: &AtomicBool,
 ) -> Result<()> {
+    let input = spawn_input();
     let mut dirty = true;
     loop {
         if stop.load(Ordering::Relaxed) {
@@ -212,21 +213,23 @@ fn event_loop<B: Backend + Write>(
             }
             dirty = false;
         }
-        match event::poll(if scan.finished() { POLL } else { SCAN_POLL }) {
-            Ok(false) => continue,
-            Ok(true) => {}
-            Err(_) => return Ok(()),
-        }
-        let effect = match event::read() {
-            Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => app.on_key(key),
-            Ok(Event::Resize(w, h)) => {
+        let timeout = if scan.finished() { POLL } else { SCAN_POLL };
+        let event = match input.recv_timeout(timeout) {
+            Ok(Ok(event)) => event,
+            // The terminal failed or the reader is gone: leave (the journal is already synced).
+            Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Timeout) if terminal_gone() => return Ok(()),
+            Err(RecvTimeoutError::Timeout) => continue,
+        };
+        let effect = match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => app.on_key(key),
+            Event::Resize(w, h) => {
                 app.size = (w, h);
                 let (f, h) = (app.file, app.hunk);
                 app.goto(f, h);
                 None
             }
-            Ok(_) => None,
-            Err(_) => return Ok(()),
+            _ => None,
         };
         dirty = true;
         match effect {
@@ -239,6 +242,35 @@ fn event_loop<B: Backend + Write>(
             }
         }
     }
+}
+
+/// Terminal events, read on a thread of their own. When its terminal goes away, crossterm's
+/// reader loops on end-of-file inside `poll` and never returns, so the UI thread must never call
+/// it: it waits on this channel with a timeout and so always sees a signal or a vanished terminal.
+/// The reader thread dies with the process.
+fn spawn_input() -> mpsc::Receiver<std::io::Result<Event>> {
+    let (tx, rx) = mpsc::channel();
+    let reader = move || {
+        loop {
+            let event = event::read();
+            let failed = event.is_err();
+            if tx.send(event).is_err() || failed {
+                break;
+            }
+        }
+    };
+    if std::thread::Builder::new().name("terminal input".into()).spawn(reader).is_err() {
+        // No thread: the receiver reports Disconnected and the UI leaves cleanly.
+    }
+    rx
+}
+
+/// Whether the controlling terminal has vanished (a dropped SSH link, a killed tmux pane): Linux
+/// shows its device as "(deleted)". Elsewhere this says no, and the signals cover it.
+fn terminal_gone() -> bool {
+    ["/proc/self/fd/0", "/proc/self/fd/1"]
+        .iter()
+        .any(|fd| std::fs::read_link(fd).is_ok_and(|p| p.to_string_lossy().ends_with(" (deleted)")))
 }
 
 fn record(app: &mut App, journal: Option<&mut Journal>, entries: &[session::Entry]) {

@@ -172,6 +172,35 @@ fn decisions_survive_sighup() {
     s.keys(&["q", "y"]);
 }
 
+/// Whether process `pid` is still running.
+fn alive(pid: u32) -> bool {
+    Command::new("kill").args(["-0", &pid.to_string()]).status().is_ok_and(|st| st.success())
+}
+
+#[test]
+fn review_exits_when_its_terminal_vanishes() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let journal = dir.path().join("session.jsonl");
+    let cmd = format!("cd '{}' && exec '{BIN}' review --session '{}' proj", dir.path().display(), journal.display());
+    let s = Session::start("gone", &cmd);
+    s.wait_for("hunk 1/3");
+    s.keys(&["y"]);
+    s.wait_for("1/3 hunks decided");
+    let pid = s.pane_pid();
+    drop(s); // kill-session: the pane's terminal goes away, as with a dropped SSH link
+    let start = Instant::now();
+    while alive(pid) {
+        assert!(start.elapsed() < Duration::from_secs(3), "review still running 3 s after its terminal vanished");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let journalled = std::fs::read_to_string(&journal).unwrap();
+    assert!(journalled.contains("\"d\":\"a\""), "the decision was journalled before the terminal went: {journalled}");
+}
+
 #[test]
 fn hostile_bytes_never_reach_the_terminal() {
     if !have_tmux() {
