@@ -93,32 +93,27 @@ impl Imports {
         self.bindings.values().any(|q| q == prefix || q.starts_with(&format!("{prefix}.")))
     }
 
-    /// Resolve the identifier `root` as used at `site`: its qualified name, if an import binds it
-    /// and nothing shadows it there.
-    pub fn resolve_root(&self, src: &SourceFile, root: Node<'_>) -> Option<&str> {
+    /// Resolve the identifier `root`: its qualified name, if an import binds it and nothing
+    /// shadows it. `scopes` are the functions enclosing the use, innermost last.
+    pub fn resolve_root_in(&self, src: &SourceFile, root: Node<'_>, scopes: &[Node<'_>]) -> Option<&str> {
         let name = src.node_text(root);
         let qualified = self.bindings.get(name)?;
         if self.module_shadowed.contains(name) {
             return None;
         }
-        let mut scope = root.parent();
-        while let Some(node) = scope {
-            if matches!(node.kind(), "function_definition" | "lambda") {
-                let mut cache = self.function_locals.borrow_mut();
-                let locals = cache.entry(node.id()).or_insert_with(|| function_locals(src, node));
-                if locals.contains(name) {
-                    return None;
-                }
+        let mut cache = self.function_locals.borrow_mut();
+        for f in scopes {
+            if cache.entry(f.id()).or_insert_with(|| function_locals(src, *f)).contains(name) {
+                return None;
             }
-            scope = node.parent();
         }
         Some(qualified)
     }
 
     /// The qualified name of a dotted expression (`tf.nn.dropout` → `tensorflow.nn.dropout`).
-    pub fn resolve(&self, src: &SourceFile, node: Node<'_>) -> Option<String> {
+    pub fn resolve_in(&self, src: &SourceFile, node: Node<'_>, scopes: &[Node<'_>]) -> Option<String> {
         let parts = dotted_parts(node)?;
-        let root = self.resolve_root(src, parts[0])?;
+        let root = self.resolve_root_in(src, parts[0], scopes)?;
         let mut out = root.to_owned();
         for part in &parts[1..] {
             out.push('.');
@@ -126,6 +121,26 @@ impl Imports {
         }
         Some(out)
     }
+
+    /// Like `resolve_in`, finding the enclosing functions by walking up the tree (slow: for tests
+    /// and one-off look-ups; the rule walk tracks scopes instead).
+    pub fn resolve(&self, src: &SourceFile, node: Node<'_>) -> Option<String> {
+        self.resolve_in(src, node, &enclosing_functions(node))
+    }
+}
+
+/// The functions (and lambdas) enclosing `node`, outermost first.
+pub fn enclosing_functions(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(n.kind(), "function_definition" | "lambda") {
+            out.push(n);
+        }
+        cur = n.parent();
+    }
+    out.reverse();
+    out
 }
 
 /// The identifiers of a pure dotted expression (`a.b.c` → `[a, b, c]`); `None` for anything else.
@@ -158,7 +173,8 @@ fn collect_imports(src: &SourceFile, node: Node<'_>, out: &mut Vec<ImportStmt>) 
                     out.push(stmt);
                 }
             }
-            _ => collect_imports(src, child, out),
+            kind if crate::source::is_statement_container(kind) => collect_imports(src, child, out),
+            _ => {}
         }
     }
 }
@@ -218,7 +234,9 @@ fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
         if let Some(target) = target {
             target_names(src, target, out);
         }
-        bound_names(src, child, out);
+        if crate::source::is_statement_container(child.kind()) || target.is_some() {
+            bound_names(src, child, out);
+        }
     }
 }
 

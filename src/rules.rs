@@ -7,6 +7,8 @@ pub mod arguments;
 pub mod context;
 pub mod graph;
 pub mod imports;
+pub mod keras3;
+pub mod native;
 pub mod symbols;
 pub mod table;
 pub mod transforms;
@@ -173,6 +175,14 @@ pub static RULES: &[RuleInfo] = &[
         "tf.cast(x, tf.float32)"
     ),
     rule!(
+        "function-rewrite",
+        "safe",
+        "Calls whose TF2 form differs beyond a rename: softmax_cross_entropy_with_logits, image.resize_*, Dataset iterators.",
+        "The TF2 function of the same name behaves differently, or the TF1 method is gone.",
+        "tf.image.resize_bilinear(img, [64, 64])",
+        "tf.image.resize(img, [64, 64], method=tf.image.ResizeMethod.BILINEAR)"
+    ),
+    rule!(
         "contrib",
         "manual",
         "tf.contrib was removed in TF2: moved to its successor where one exists, else guidance.",
@@ -187,6 +197,22 @@ pub static RULES: &[RuleInfo] = &[
         "Keras ships inside TensorFlow; Keras 2 module paths such as keras.layers.core no longer exist.",
         "from keras.layers.core import Dense",
         "from tensorflow.keras.layers import Dense"
+    ),
+    rule!(
+        "keras3-api",
+        "review",
+        "Keras 2 APIs that Keras 3 (tf.keras from TensorFlow 2.16) removed or renamed.",
+        "fit_generator, predict_classes, lr= and friends raise AttributeError or TypeError on Keras 3.",
+        "model.fit_generator(gen, steps_per_epoch=10, workers=4)",
+        "model.fit(gen, steps_per_epoch=10)"
+    ),
+    rule!(
+        "legacy-keras",
+        "review",
+        "tf.compat.v1 layers and RNN cells need Keras 2 on TensorFlow 2.16+: TF_USE_LEGACY_KERAS=1 before TensorFlow loads.",
+        "Since 2.16 tf.keras is Keras 3, and tf.compat.v1.layers says \"not available with Keras 3\".",
+        "import tensorflow as tf",
+        "import os\nos.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"\nimport tensorflow as tf  (pip install tf-keras)"
     ),
     rule!(
         "compat-import",
@@ -277,27 +303,70 @@ fn report_broken(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// One walk over the tree: imports are handled from the import table, dotted names and calls here.
-fn walk(ctx: &mut Ctx<'_>, root: Node<'_>) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+/// What a node is to its parent, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Other,
+    /// The callee of a call.
+    Callee,
+    /// A name that is not a variable reference: `x.NAME`, `f(NAME=...)`.
+    NotAName,
+}
+
+enum Visit<'t> {
+    Enter(Node<'t>, Role, Option<Node<'t>>),
+    /// Leaving a function body: pop its scope.
+    Exit,
+}
+
+/// One walk over the tree: imports are handled from the import table, dotted names and calls
+/// here. The walk tracks each node's role and the enclosing functions on the way down, because
+/// asking tree-sitter for a node's parent costs a walk from the root.
+fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
+    let mut stack = vec![Visit::Enter(root, Role::Other, None)];
+    while let Some(visit) = stack.pop() {
+        let Visit::Enter(node, role, parent) = visit else {
+            ctx.scopes.pop();
+            continue;
+        };
         match node.kind() {
             "import_statement" | "import_from_statement" | "future_import_statement" => continue,
-            "attribute" | "identifier" if resolve::is_maximal_dotted(node) => {
+            "identifier" | "attribute" if role != Role::NotAName => {
                 if let Some(parts) = resolve::dotted_parts(node) {
-                    symbols::check_dotted(ctx, node, &parts);
+                    let call = parent.filter(|_| role == Role::Callee);
+                    symbols::check_dotted(ctx, node, &parts, call);
                     continue;
                 }
             }
             "call" => {
                 arguments::check_call(ctx, node);
                 transforms::check_call(ctx, node);
+                keras3::check_call(ctx, node);
+            }
+            "function_definition" | "lambda" => {
+                ctx.scopes.push(node);
+                stack.push(Visit::Exit);
             }
             _ => {}
         }
         let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        if !cursor.goto_first_child() {
+            continue;
+        }
+        let mark = stack.len();
+        loop {
+            let child = cursor.node();
+            let role = match (node.kind(), cursor.field_name()) {
+                ("call", Some("function")) => Role::Callee,
+                ("attribute", Some("attribute")) | ("keyword_argument", Some("name")) => Role::NotAName,
+                _ => Role::Other,
+            };
+            stack.push(Visit::Enter(child, role, Some(node)));
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        stack[mark..].reverse();
     }
 }
 

@@ -222,6 +222,9 @@ pub fn has_syntax_error(tree: &Tree) -> bool {
 fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
     let mut out = Vec::new();
     let root = tree.root_node();
+    // Python 2 statements and clauses sit among statements; expression-level forms (`<>`,
+    // backticks, `0777`, `10L`) only where a cheap text scan says they may be.
+    let expressions = text.contains("<>") || text.contains('`') || has_python2_number(text);
     let mut cursor = root.walk();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
@@ -229,11 +232,19 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
             out.push(Broken::Python2 { range: node.byte_range(), what });
             continue;
         }
-        if node.is_error() || node.is_missing() {
-            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
-            continue;
+        if expressions || is_statement_container(node.kind()) {
+            stack.extend(node.children(&mut cursor));
         }
-        stack.extend(node.children(&mut cursor));
+    }
+    if root.has_error() {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if node.is_error() || node.is_missing() {
+                out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+                continue;
+            }
+            stack.extend(node.children(&mut cursor).filter(Node::has_error));
+        }
     }
     out.sort_by_key(|b| match b {
         Broken::Python2 { range, .. } | Broken::Syntax { range, .. } => range.start,
@@ -241,7 +252,34 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
     out
 }
 
-/// tree-sitter-python accepts several Python 2 forms without an error node, so every node is looked at.
+/// Node kinds that hold statements (as opposed to expressions): the walks that look for
+/// imports, bindings and Python 2 statements descend only into these.
+pub fn is_statement_container(kind: &str) -> bool {
+    matches!(kind, "module" | "block" | "with_item" | "decorated_definition")
+        || kind.ends_with("_statement")
+        || kind.ends_with("_clause")
+        || kind.ends_with("_definition")
+}
+
+/// Whether the text may hold a Python 2 integer literal (`0777`, `10L`): conservative.
+fn has_python2_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| {
+        let starts_number = b[i].is_ascii_digit()
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.'));
+        if !starts_number {
+            return false;
+        }
+        let end = (i..b.len()).find(|&j| !b[j].is_ascii_digit()).unwrap_or(b.len());
+        let octal = b[i] == b'0' && end - i > 1;
+        let long = end < b.len()
+            && matches!(b[end], b'l' | b'L')
+            && !b.get(end + 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+        octal || long
+    })
+}
+
+/// tree-sitter-python accepts several Python 2 forms without an error node.
 fn python2_construct(node: Node<'_>, text: &str) -> Option<&'static str> {
     match node.kind() {
         "print_statement" => Some("print statement"),

@@ -10,7 +10,7 @@ use crate::rules::{Strategy, transforms};
 /// The canonical name of a call's callee, if it resolves to TensorFlow outside tf.compat.
 pub fn callee(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
     let func = call.child_by_field_name("function")?;
-    let name = canonical(&ctx.imports.resolve(ctx.src, func)?);
+    let name = canonical(&ctx.resolve(func)?);
     (name.starts_with("tf.") && !name.starts_with("tf.compat.")).then_some(name)
 }
 
@@ -67,6 +67,9 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
     let Some(name) = callee(ctx, call) else {
         return;
     };
+    if transforms::claims(&name) {
+        return; // The transformer owns every argument of these calls.
+    }
     let t = tables();
     let changes: &[KeywordChange] = t.keywords.get(name.as_str()).map_or(&[], Vec::as_slice);
     let args = arguments(call);
@@ -153,4 +156,38 @@ fn reorder(ctx: &mut Ctx<'_>, name: &str, args: &[Node<'_>], v1: &[&str], v2: &[
     )
     .with_fix(Fix::safe(edits));
     ctx.push(f);
+}
+
+/// Byte ranges that remove the arguments flagged in `removed` (a parallel slice to `args`) with
+/// their separators, merged so that no two ranges overlap.
+pub fn removal_ranges(
+    ctx: &Ctx<'_>,
+    call: Node<'_>,
+    args: &[Node<'_>],
+    removed: &[bool],
+) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if !removed[i] {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < args.len() && removed[j + 1] {
+            j += 1;
+        }
+        if j + 1 < args.len() {
+            out.push(args[i].start_byte()..args[j + 1].start_byte());
+        } else if i > 0 {
+            out.push(args[i - 1].end_byte()..args[j].end_byte());
+        } else {
+            // Every argument goes: also drop a trailing comma, which `f(,)` would not allow.
+            let close = call.child_by_field_name("arguments").map_or(args[j].end_byte(), |a| a.end_byte() - 1);
+            out.push(args[i].start_byte()..close.max(args[j].end_byte()));
+        }
+        i = j + 1;
+    }
+    let _ = ctx;
+    out
 }

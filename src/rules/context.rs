@@ -20,6 +20,10 @@ pub struct Ctx<'a> {
     inserted: HashMap<String, usize>,
     /// Places that need graph mode (eager execution off), for the `disable-eager` rule.
     pub graph_uses: Vec<GraphUse>,
+    /// The functions enclosing the node the walk is at, innermost last.
+    pub scopes: Vec<Node<'a>>,
+    /// Notes already given in this file (each is given once).
+    notes_given: std::collections::HashSet<&'static str>,
 }
 
 /// A use of an API that needs graph mode under TF2.
@@ -51,7 +55,36 @@ pub fn canonical(qualified: &str) -> String {
 
 impl<'a> Ctx<'a> {
     pub fn new(src: &'a SourceFile, imports: &'a Imports, options: &'a Options) -> Self {
-        Self { src, imports, options, findings: Vec::new(), inserted: HashMap::new(), graph_uses: Vec::new() }
+        Self {
+            src,
+            imports,
+            options,
+            findings: Vec::new(),
+            inserted: HashMap::new(),
+            graph_uses: Vec::new(),
+            scopes: Vec::new(),
+            notes_given: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Whether the note keyed `key` is given here for the first time in this file.
+    pub fn first_note(&mut self, key: &'static str) -> bool {
+        self.notes_given.insert(key)
+    }
+
+    /// The qualified name of a dotted expression at the walk's current scope.
+    pub fn resolve(&self, node: Node<'_>) -> Option<String> {
+        self.imports.resolve_in(self.src, node, &self.scopes)
+    }
+
+    /// The qualified name an identifier is bound to at the walk's current scope.
+    pub fn resolve_root(&self, root: Node<'_>) -> Option<&'a str> {
+        self.imports.resolve_root_in(self.src, root, &self.scopes)
+    }
+
+    /// Whether the walk is outside every function body (code that runs at import time).
+    pub fn module_level(&self) -> bool {
+        self.scopes.is_empty()
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {

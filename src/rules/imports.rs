@@ -3,9 +3,9 @@
 
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
-use crate::rules::Strategy;
 use crate::rules::context::{Ctx, canonical, qualified};
 use crate::rules::table::{Tables, tables};
+use crate::rules::{Strategy, TfVersion};
 
 pub fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     match &stmt.from {
@@ -40,31 +40,84 @@ fn keras_target(module: &str) -> Option<Result<String, &'static str>> {
     Some(Ok(format!("{target}{}", &module[key.len()..])))
 }
 
-fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
-    let Some(range) = stmt.from_range.clone() else {
-        return;
-    };
-    match keras_target(module) {
-        Some(Ok(target)) => {
-            let f = Finding::new(
-                "keras-import",
-                Severity::Error,
-                range.clone(),
-                format!("`{module}` is `{target}` since Keras moved into TensorFlow"),
-            )
-            .with_fix(Fix::safe(vec![Edit::replacement(range, target)]));
-            ctx.push(f);
-        }
-        Some(Err(key)) => {
-            ctx.push(Finding::new(
-                "keras-import",
-                Severity::Error,
-                range,
-                format!("`{key}` has no equivalent in tf.keras; port this by hand"),
-            ));
-        }
-        None => {}
+/// The fixes of a Keras import rewrite: to tf.keras, and on Keras 3 targets the alternative of
+/// Keras 2 as the `tf_keras` package.
+fn keras_fixes(ctx: &Ctx<'_>, edits: Vec<Edit>) -> Vec<Fix> {
+    let mut fixes = vec![Fix::safe(edits.clone())];
+    if ctx.options.target >= TfVersion::KERAS3 {
+        let legacy = edits
+            .into_iter()
+            .map(|mut e| {
+                e.content = e
+                    .content
+                    .replace("from tensorflow import keras as ", "import tf_keras as ")
+                    .replace("from tensorflow import keras", "import tf_keras as keras")
+                    .replace("tensorflow.keras", "tf_keras");
+                e
+            })
+            .collect();
+        fixes.push(Fix::review(legacy).labelled("tf-keras"));
     }
+    fixes
+}
+
+const KERAS2_ALTERNATIVE: &str = "alternative: Keras 2 as `tf_keras` (pip install tf-keras)";
+
+/// `from keras.x import a, b as c`: move the module, and names that are modules themselves
+/// (`from keras.utils import np_utils`) to where they live in tf.keras.
+fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    let Some(range) = stmt.from_range.clone() else { return };
+    let target = match keras_target(module) {
+        Some(Ok(target)) => target,
+        Some(Err(key)) => {
+            let msg = format!("`{key}` has no equivalent in tf.keras; port this by hand");
+            ctx.push(Finding::new("keras-import", Severity::Error, range, msg));
+            return;
+        }
+        None => return,
+    };
+    // Per imported name: (module to import it from, clause text).
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    let mut moved_names = false;
+    for n in &stmt.names {
+        let local = n.local(true);
+        let full = format!("{module}.{}", n.name);
+        let (from, clause) = match tables().keras_modules.get(full.as_str()) {
+            Some(t) if *t != "-" => {
+                moved_names = true;
+                let (parent, last) = t.rsplit_once('.').unwrap_or(("tensorflow", t));
+                (parent.to_owned(), if last == local { last.to_owned() } else { format!("{last} as {local}") })
+            }
+            _ => (target.clone(), ctx.range_text(n.range.clone()).to_owned()),
+        };
+        match groups.iter_mut().find(|(m, _)| *m == from) {
+            Some((_, clauses)) => clauses.push(clause),
+            None => groups.push((from, vec![clause])),
+        }
+    }
+    let (edit_range, edits) = if moved_names && !stmt.wildcard {
+        let indent = ctx.indent_at(stmt.range.start);
+        let nl = ctx.src.newline();
+        let text = groups
+            .iter()
+            .map(|(m, clauses)| format!("from {m} import {}", clauses.join(", ")))
+            .collect::<Vec<_>>()
+            .join(&format!("{nl}{indent}"));
+        (stmt.range.clone(), vec![Edit::replacement(stmt.range.clone(), text)])
+    } else {
+        (range.clone(), vec![Edit::replacement(range, target.clone())])
+    };
+    let mut f = Finding::new(
+        "keras-import",
+        Severity::Error,
+        edit_range,
+        format!("`{module}` is `{target}` since Keras moved into TensorFlow"),
+    );
+    f.fixes = keras_fixes(ctx, edits);
+    if f.fixes.len() > 1 {
+        f.message = format!("{} ({KERAS2_ALTERNATIVE})", f.message);
+    }
+    ctx.push(f);
 }
 
 fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
@@ -98,13 +151,16 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
             match target {
                 Some(Ok(target)) => {
                     let new = render_import(&target, &local, name.alias.is_some());
-                    let f = Finding::new(
+                    let mut f = Finding::new(
                         "keras-import",
                         Severity::Error,
                         stmt.range.clone(),
                         format!("standalone Keras is `tensorflow.keras`: {new}"),
-                    )
-                    .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
+                    );
+                    f.fixes = keras_fixes(ctx, vec![Edit::replacement(stmt.range.clone(), new)]);
+                    if f.fixes.len() > 1 {
+                        f.message = format!("{} ({KERAS2_ALTERNATIVE})", f.message);
+                    }
                     ctx.push(f);
                 }
                 Some(Err(key)) => {

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::context::{Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion, transforms};
+use crate::rules::{Strategy, TfVersion, native, transforms};
 
 /// Segments of a dotted name.
 fn segments(name: &str) -> usize {
@@ -13,8 +13,8 @@ fn segments(name: &str) -> usize {
 }
 
 /// A dotted expression `parts[0].parts[1]...` whose root an import binds.
-pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
-    let Some(root_q) = ctx.imports.resolve_root(ctx.src, parts[0]) else {
+pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
+    let Some(root_q) = ctx.resolve_root(parts[0]) else {
         return;
     };
     let root_c = canonical(root_q);
@@ -34,19 +34,20 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
     let t = tables();
-    let in_call = node.parent().is_some_and(|p| p.kind() == "call" && p.child_by_field_name("function") == Some(node));
-    let module_level = is_module_level(node);
+    let in_call = call.is_some();
+    let module_level = ctx.module_level();
 
     if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
         note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
         return;
     }
-    if name.starts_with("tf.contrib") {
+    if name.starts_with("tf.contrib") && !(in_call && transforms::claims(&name)) {
         check_contrib(ctx, &name, root_local, &root_c, prefix_range);
         return;
     }
     if name.starts_with("keras") {
         check_keras_path(ctx, &name, root_local, &root_c, prefix_range);
+        note(ctx, &name, node);
         return;
     }
     if ctx.options.strategy == Strategy::Compat {
@@ -65,25 +66,56 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]) {
         } else {
             ("tf2-rename", format!("`{key}` is `{target}` in TensorFlow 2"))
         };
-        match ctx.spell(target, root_local, &root_c) {
-            Some(spelled) => {
-                let f = Finding::new(rule, Severity::Error, range.clone(), message)
-                    .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
-                finding = Some(ctx.push(f));
-            }
-            None => {
-                ctx.push(Finding::new(
-                    rule,
-                    Severity::Error,
-                    range,
-                    format!("{message} (import tensorflow to spell it)"),
-                ));
-            }
+        // A tf.compat.v1 target that the targeted release removed is no rewrite at all.
+        let removed_in = removed_at(&new_name, ctx.options.target);
+        let native_alt = if in_call && (ctx.options.strategy == Strategy::Native || removed_in.is_some()) {
+            call.and_then(|call| native::alternative(ctx, call, &name, root_local, &root_c))
+        } else {
+            None
+        };
+        let mut f = Finding::new(rule, Severity::Error, range.clone(), message);
+        let legacy = removed_in.and_then(|_| Tables::longest_prefix(&t.legacy_keras, &new_name));
+        if let (Some((_, what)), Some(spelled)) = (legacy, ctx.spell(target, root_local, &root_c)) {
+            // Keras 2 brings these back: tf-keras plus TF_USE_LEGACY_KERAS=1 before TensorFlow loads.
+            let prelude = legacy_keras_prelude(ctx);
+            f.fixes.push(Fix::review(vec![Edit::replacement(range, spelled)]).labelled("compat.v1 + tf-keras"));
+            f.requires.extend(prelude);
+            f.message = format!("{} ({what} need Keras 2 on TensorFlow 2.16+: pip install tf-keras)", f.message);
+            let graph_finding = ctx.push(f);
+            note_graph_use(ctx, &name, node, Some(graph_finding), module_level);
+            return;
+        }
+        if let Some(version) = removed_in {
+            f.message =
+                format!("{} — but TensorFlow {version} removed that too (targeting {})", f.message, ctx.options.target);
+        } else if let Some(spelled) = ctx.spell(target, root_local, &root_c) {
+            let label = if rule == "compat-v1" { "compat.v1" } else { "upgrade" };
+            f.fixes.push(Fix::safe(vec![Edit::replacement(range, spelled)]).labelled(label));
+        } else {
+            f.message.push_str(" (import tensorflow to spell it)");
+        }
+        if let Some((native, note)) = native_alt {
+            // The idiomatic rewrite is the default under --strategy native, and the only one when
+            // the compat.v1 name is gone; otherwise compat.v1 stays as the alternative.
+            f.fixes.insert(0, native);
+            f.message = format!("{}; native rewrite: {note}", f.message);
+        } else if removed_in.is_some() {
+            f.message.push_str(": port it by hand, or target an older release with --target-tf");
+        }
+        finding = Some(ctx.push(f));
+        if removed_in.is_some() {
+            note_graph_use(ctx, &name, node, finding, module_level);
+            return;
         }
         final_name = new_name;
     }
     note_graph_use(ctx, &name, node, finding, module_level);
-    check_removed_and_notes(ctx, &name, &final_name, node);
+    // Guidance is for what no rewrite handles (or, under `native`, for what the port involves).
+    let handled = finding.is_some() || (in_call && transforms::claims(&name));
+    check_removed(ctx, &name, &final_name, node);
+    if !handled || ctx.options.strategy == Strategy::Native {
+        note(ctx, &name, node);
+    }
 }
 
 fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option<usize>, module_level: bool) {
@@ -92,7 +124,50 @@ fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option
     }
 }
 
-fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
+/// The finding that selects Keras 2 before TensorFlow is imported (inserted once per file).
+fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
+    if ctx.src.text.contains("TF_USE_LEGACY_KERAS") {
+        return None;
+    }
+    let first_tf_import = ctx.imports.statements.iter().filter(|s| s.top_level).find(|s| {
+        s.from
+            .as_deref()
+            .map_or_else(|| s.names.iter().any(|n| n.name.starts_with("tensorflow")), |m| m.starts_with("tensorflow"))
+    })?;
+    let at = first_tf_import.range.start;
+    let nl = ctx.src.newline();
+    let line = format!(
+        "import os{nl}os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"  # Keras 2 (pip install tf-keras) for tf.compat.v1 layers{nl}"
+    );
+    Some(ctx.insert_once(at, &line, |edit| {
+        Finding::new("legacy-keras", Severity::Error, at..at, "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)")
+            .with_fix(Fix::review(vec![edit]))
+    }))
+}
+
+/// The release (at or before `target`) that removed `name`, if any.
+fn removed_at(name: &str, target: TfVersion) -> Option<&'static str> {
+    Tables::longest_prefix(&tables().removed, name)
+        .map(|(_, version)| *version)
+        .filter(|v| v.parse::<TfVersion>().is_ok_and(|v| v <= target))
+}
+
+/// Guidance for `name` (tf.keras names also match the notes on standalone Keras names).
+fn note(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>) {
+    let t = tables();
+    let keras_name = name.strip_prefix("tf.").filter(|n| n.starts_with("keras."));
+    let found =
+        Tables::longest_prefix(&t.notes, name).or_else(|| keras_name.and_then(|n| Tables::longest_prefix(&t.notes, n)));
+    // Once per file and note: the guidance is about the API, not about each use.
+    if let Some((key, note)) = found
+        && ctx.first_note(key)
+    {
+        let message = format!("`{key}`: {}", note.message);
+        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), message));
+    }
+}
+
+fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
     let t = tables();
     let target = ctx.options.target;
     for candidate in [final_name, name] {
@@ -107,9 +182,6 @@ fn check_removed_and_notes(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node
                 ));
             break;
         }
-    }
-    if let Some((_, note)) = Tables::longest_prefix(&t.notes, name) {
-        ctx.push(Finding::new("api-note", note.severity, node.byte_range(), note.message));
     }
 }
 
@@ -200,16 +272,4 @@ fn check_keras_path(
     let f = Finding::new("keras-import", Severity::Error, range.clone(), format!("`{key}` is `{target}` in tf.keras"))
         .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
     ctx.push(f);
-}
-
-/// Whether `node` runs at import time: not inside a function body.
-pub fn is_module_level(node: Node<'_>) -> bool {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if matches!(n.kind(), "function_definition" | "lambda") {
-            return false;
-        }
-        cur = n.parent();
-    }
-    true
 }

@@ -29,10 +29,26 @@ pub const NOTES: DataFile = data_file!("notes.tsv");
 pub const CONTRIB: DataFile = data_file!("contrib.tsv");
 pub const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
 pub const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
+pub const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
+pub const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
+pub const NATIVE: DataFile = data_file!("native.tsv");
+pub const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
-pub const ALL: &[&DataFile] =
-    &[&RENAMES, &REORDERS, &KEYWORDS, &REMOVED, &NOTES, &CONTRIB, &KERAS_MODULES, &GRAPH_MODE];
+pub const ALL: &[&DataFile] = &[
+    &RENAMES,
+    &REORDERS,
+    &KEYWORDS,
+    &REMOVED,
+    &NOTES,
+    &CONTRIB,
+    &KERAS_MODULES,
+    &GRAPH_MODE,
+    &KERAS3_METHODS,
+    &KERAS3_KEYWORDS,
+    &NATIVE,
+    &LEGACY_KERAS,
+];
 
 impl DataFile {
     /// Data rows: tab-separated fields, skipping blank lines and `#` comments.
@@ -90,6 +106,40 @@ pub struct ContribEntry {
     pub note: &'static str,
 }
 
+/// A Keras 2 model method that Keras 3 renamed or whose keywords changed.
+#[derive(Debug, Clone)]
+pub struct MethodChange {
+    /// The method to call instead, if renamed.
+    pub rename: Option<&'static str>,
+    pub keywords: Vec<KeywordChange>,
+    pub note: &'static str,
+}
+
+/// A keyword change of a Keras callable (or of every callable under a module prefix).
+#[derive(Debug, Clone)]
+pub struct KerasKeyword {
+    pub change: KeywordChange,
+    pub note: &'static str,
+}
+
+/// An idiomatic TF2 replacement (`--strategy native`).
+#[derive(Debug, Clone)]
+pub struct NativeEntry {
+    pub replacement: &'static str,
+    /// The TF1 function builds a layer and applies it to its first argument.
+    pub layer: bool,
+    pub keywords: Vec<KeywordChange>,
+    pub note: &'static str,
+}
+
+fn keyword_changes(s: &'static str) -> Vec<KeywordChange> {
+    list(s)
+        .into_iter()
+        .filter_map(|pair| pair.split_once('>'))
+        .map(|(old, new)| KeywordChange { old, new: opt(new) })
+        .collect()
+}
+
 /// All tables, parsed.
 pub struct Tables {
     pub renames: HashMap<&'static str, &'static str>,
@@ -102,6 +152,10 @@ pub struct Tables {
     pub contrib: HashMap<&'static str, ContribEntry>,
     pub keras_modules: HashMap<&'static str, &'static str>,
     pub graph_mode: HashMap<&'static str, &'static str>,
+    pub keras3_methods: HashMap<&'static str, MethodChange>,
+    pub keras3_keywords: HashMap<&'static str, Vec<KerasKeyword>>,
+    pub native: HashMap<&'static str, NativeEntry>,
+    pub legacy_keras: HashMap<&'static str, &'static str>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -126,7 +180,35 @@ impl Tables {
         for r in KEYWORDS.rows() {
             keywords.entry(field(&r, 0)).or_default().push(KeywordChange { old: field(&r, 1), new: opt(field(&r, 2)) });
         }
+        let mut keras3_keywords: HashMap<&str, Vec<KerasKeyword>> = HashMap::new();
+        for r in KERAS3_KEYWORDS.rows() {
+            let change = KeywordChange { old: field(&r, 1), new: opt(field(&r, 2)) };
+            keras3_keywords.entry(field(&r, 0)).or_default().push(KerasKeyword { change, note: field(&r, 3) });
+        }
+        let keras3_methods = KERAS3_METHODS
+            .rows()
+            .map(|r| {
+                let keywords = keyword_changes(field(&r, 2));
+                (field(&r, 0), MethodChange { rename: opt(field(&r, 1)), keywords, note: field(&r, 3) })
+            })
+            .collect();
+        let native = NATIVE
+            .rows()
+            .map(|r| {
+                let entry = NativeEntry {
+                    replacement: field(&r, 1),
+                    layer: field(&r, 2) == "layer",
+                    keywords: keyword_changes(field(&r, 3)),
+                    note: field(&r, 4),
+                };
+                (field(&r, 0), entry)
+            })
+            .collect();
         Self {
+            legacy_keras: LEGACY_KERAS.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
+            native,
+            keras3_methods,
+            keras3_keywords,
             renames: RENAMES.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
             reorders: REORDERS.rows().map(|r| (field(&r, 0), (list(field(&r, 1)), list(field(&r, 2))))).collect(),
             keywords,
@@ -181,6 +263,10 @@ mod tests {
             (&CONTRIB, 4, true),
             (&KERAS_MODULES, 2, true),
             (&GRAPH_MODE, 2, true),
+            (&KERAS3_METHODS, 4, true),
+            (&KERAS3_KEYWORDS, 4, false),
+            (&NATIVE, 5, true),
+            (&LEGACY_KERAS, 2, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();

@@ -23,28 +23,302 @@ const CASTS: &[(&str, &str)] = &[
 /// Functions whose dropout-style `keep_prob` becomes `rate = 1 - keep_prob`.
 const KEEP_PROB: &[&str] = &["tf.nn.dropout"];
 
+/// A function-specific rewrite of one call.
+type Transformer = fn(&mut Ctx<'_>, Node<'_>, &str);
+
+/// Every transformer by the canonical TF1 name it rewrites. Casts and dropout are listed above.
+const TRANSFORMERS: &[(&str, Transformer)] = &[
+    ("tf.contrib.layers.l1_regularizer", regularizer),
+    ("tf.contrib.layers.l2_regularizer", regularizer),
+    ("tf.contrib.layers.xavier_initializer", xavier),
+    ("tf.contrib.layers.xavier_initializer_conv2d", xavier),
+    ("tf.device", device),
+    ("tf.image.resize", resize),
+    ("tf.image.resize_area", resize),
+    ("tf.image.resize_bicubic", resize),
+    ("tf.image.resize_bilinear", resize),
+    ("tf.image.resize_images", resize),
+    ("tf.image.resize_nearest_neighbor", resize),
+    ("tf.name_scope", name_scope),
+    ("tf.nn.softmax_cross_entropy_with_logits", softmax_xent),
+];
+
+/// Methods of TF1 objects that TF2 removed, rewritten as functions of the object.
+const METHODS: &[(&str, &str)] = &[
+    ("make_initializable_iterator", "tf.compat.v1.data.make_initializable_iterator"),
+    ("make_one_shot_iterator", "tf.compat.v1.data.make_one_shot_iterator"),
+];
+
+fn transformer(name: &str) -> Option<Transformer> {
+    if CASTS.iter().any(|(n, _)| *n == name) {
+        return Some(cast_call);
+    }
+    if KEEP_PROB.contains(&name) {
+        return Some(keep_prob);
+    }
+    TRANSFORMERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
 /// Whether a transformer rewrites calls of `name` (so the plain rename must not).
 pub fn claims(name: &str) -> bool {
-    CASTS.iter().any(|(n, _)| *n == name) || KEEP_PROB.contains(&name)
+    transformer(name).is_some()
 }
 
 /// Whether a transformer handles keyword `kw` of `name` (so the keyword tables must not).
 pub fn claims_keyword(name: &str, kw: &str) -> bool {
-    KEEP_PROB.contains(&name) && kw == "keep_prob"
+    (KEEP_PROB.contains(&name) && kw == "keep_prob")
+        || (name == "tf.nn.softmax_cross_entropy_with_logits" && kw == "dim")
 }
 
 pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
     if ctx.options.strategy == crate::rules::Strategy::Compat {
         return;
     }
-    let Some(name) = callee(ctx, call) else {
+    match callee(ctx, call) {
+        Some(name) => {
+            if let Some(t) = transformer(&name) {
+                t(ctx, call, &name);
+            }
+        }
+        None => method_call(ctx, call),
+    }
+}
+
+/// How to spell the canonical `target` where the call's callee is written.
+fn respell(ctx: &Ctx<'_>, call: Node<'_>, target: &str) -> Option<String> {
+    let func = call.child_by_field_name("function")?;
+    let parts = crate::resolve::dotted_parts(func)?;
+    let root = ctx.resolve_root(parts[0])?;
+    ctx.spell(target, ctx.text(parts[0]), &crate::rules::context::canonical(root))
+}
+
+/// A finding that renames the callee of `call` to the canonical `target` (plus `more` edits).
+fn renamed_call(ctx: &Ctx<'_>, call: Node<'_>, target: &str, mut more: Vec<Edit>) -> Option<Vec<Edit>> {
+    let func = call.child_by_field_name("function")?;
+    more.push(Edit::replacement(func.byte_range(), respell(ctx, call, target)?));
+    Some(more)
+}
+
+/// Positional arguments: those before the first keyword or `**`.
+fn positional(call: Node<'_>) -> Vec<Node<'_>> {
+    arguments(call).into_iter().take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat")).collect()
+}
+
+fn keyword<'t>(ctx: &Ctx<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+    arguments(call).into_iter().find(|a| keyword_name(*a).is_some_and(|k| ctx.text(k) == name))
+}
+
+fn is_literal(ctx: &Ctx<'_>, node: Option<Node<'_>>, value: &str) -> bool {
+    node.and_then(|n| n.child_by_field_name("value").or(Some(n))).is_some_and(|v| ctx.text(v) == value)
+}
+
+fn push(ctx: &mut Ctx<'_>, rule: &'static str, range: std::ops::Range<usize>, message: String, fix: Option<Fix>) {
+    let mut f = Finding::new(rule, Severity::Error, range, message);
+    f.fixes.extend(fix);
+    ctx.push(f);
+}
+
+fn cast_call(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    if let Some((_, dtype)) = CASTS.iter().find(|(n, _)| *n == name) {
+        cast(ctx, call, name, dtype);
+    }
+}
+
+/// TF1's `softmax_cross_entropy_with_logits` does not backpropagate into labels; TF2's does.
+fn softmax_xent(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    let mut edits = Vec::new();
+    if let Some(dim) = keyword(ctx, call, "dim").and_then(keyword_name) {
+        edits.push(Edit::replacement(dim.byte_range(), "axis"));
+    }
+    let labels = keyword(ctx, call, "labels").and_then(|a| a.child_by_field_name("value"));
+    if let Some(value) = labels {
+        let already = ctx.text(value).contains("stop_gradient(");
+        if !already {
+            let Some(stop) = respell(ctx, call, "tf.stop_gradient") else { return };
+            edits.push(Edit::insertion(value.start_byte(), format!("{stop}(")));
+            edits.push(Edit::insertion(value.end_byte(), ")"));
+        }
+    }
+    if edits.is_empty() {
+        return;
+    }
+    let message =
+        format!("`{name}` in TF2 backpropagates into labels: tf.stop_gradient keeps TF1's behaviour; dim= is axis=");
+    push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::safe(edits)));
+}
+
+/// `tf.image.resize_*` → `tf.image.resize(..., method=...)` unless TF1-only options are used.
+fn resize(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    let method = match name {
+        "tf.image.resize_area" => Some("AREA"),
+        "tf.image.resize_bicubic" => Some("BICUBIC"),
+        "tf.image.resize_bilinear" => Some("BILINEAR"),
+        "tf.image.resize_nearest_neighbor" => Some("NEAREST_NEIGHBOR"),
+        _ => None,
+    };
+    let args = arguments(call);
+    let positional = positional(call);
+    let max_positional = if method.is_some() { 2 } else { 3 };
+    let tf1_only = ["align_corners", "half_pixel_centers"].iter().any(|k| {
+        let arg = keyword(ctx, call, k);
+        arg.is_some() && !is_literal(ctx, arg, "False")
+    });
+    if tf1_only || positional.len() > max_positional || positional.iter().any(|a| a.kind() == "list_splat") {
+        let target = name.replacen("tf.", "tf.compat.v1.", 1);
+        let Some(edits) = renamed_call(ctx, call, &target, Vec::new()) else { return };
+        let message = format!("`{name}` with align_corners/half_pixel_centers has no TF2 equivalent: `{target}`");
+        push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::safe(edits)));
+        return;
+    }
+    let removed: Vec<bool> = args
+        .iter()
+        .map(|a| keyword_name(*a).is_some_and(|k| matches!(ctx.text(k), "align_corners" | "half_pixel_centers")))
+        .collect();
+    let mut edits: Vec<Edit> =
+        crate::rules::arguments::removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
+    if let Some(method) = method {
+        let Some(m) = respell(ctx, call, &format!("tf.image.ResizeMethod.{method}")) else { return };
+        let Some(last) = args.iter().zip(&removed).rev().find(|(_, r)| !**r).map(|(a, _)| a.end_byte()) else { return };
+        edits.push(Edit::insertion(last, format!(", method={m}")));
+    }
+    if method.is_none() && edits.is_empty() && name == "tf.image.resize" {
+        return; // Already the TF2 spelling with nothing TF1-only: nothing to do.
+    }
+    let Some(edits) = renamed_call(ctx, call, "tf.image.resize", edits) else { return };
+    let message = format!(
+        "`{name}` is tf.image.resize in TF2, which returns float32 for every method but nearest neighbour and has no align_corners"
+    );
+    push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::review(edits)));
+}
+
+/// `tf.contrib.layers.xavier_initializer(uniform=...)` → the glorot initializer of tf.compat.v1.
+fn xavier(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    let args = arguments(call);
+    let positional = positional(call);
+    let uniform = keyword(ctx, call, "uniform").or_else(|| positional.first().copied());
+    let target = if uniform.is_none() || is_literal(ctx, uniform, "True") {
+        "tf.compat.v1.glorot_uniform_initializer"
+    } else if is_literal(ctx, uniform, "False") {
+        "tf.compat.v1.glorot_normal_initializer"
+    } else {
+        push(
+            ctx,
+            "contrib",
+            call.byte_range(),
+            format!(
+                "`{name}`: use tf.compat.v1.glorot_uniform_initializer (uniform=True) or glorot_normal_initializer"
+            ),
+            None,
+        );
         return;
     };
-    if let Some((_, dtype)) = CASTS.iter().find(|(n, _)| *n == name) {
-        cast(ctx, call, &name, dtype);
-    } else if KEEP_PROB.contains(&name.as_str()) {
-        keep_prob(ctx, call, &name);
+    if positional.len() > 1 {
+        push(
+            ctx,
+            "contrib",
+            call.byte_range(),
+            format!("`{name}`: pass seed= and dtype= by keyword, then use {target}"),
+            None,
+        );
+        return;
     }
+    let removed: Vec<bool> = args.iter().map(|a| Some(*a) == uniform).collect();
+    let edits =
+        crate::rules::arguments::removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
+    let Some(edits) = renamed_call(ctx, call, target, edits) else { return };
+    push(
+        ctx,
+        "contrib",
+        call.byte_range(),
+        format!("`{name}` is `{target}` (the same Glorot/Xavier scheme)"),
+        Some(Fix::safe(edits)),
+    );
+}
+
+/// `l2_regularizer(scale)` computes scale * sum(w²) / 2; Keras' l2(l) computes l * sum(w²).
+fn regularizer(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    let args = arguments(call);
+    let l2 = name.ends_with("l2_regularizer");
+    let scale = keyword(ctx, call, "scale")
+        .and_then(|a| a.child_by_field_name("value"))
+        .or_else(|| args.first().copied().filter(|a| a.kind() != "keyword_argument"));
+    let Some(scale) = scale else { return };
+    let removed: Vec<bool> = args
+        .iter()
+        .map(|a| {
+            keyword_name(*a).is_some_and(|k| ctx.text(k) == "scope")
+                || (args.iter().position(|x| x == a) == Some(1) && a.kind() != "keyword_argument")
+        })
+        .collect();
+    let value = if l2 { format!("0.5 * {}", atom(ctx, scale)) } else { ctx.text(scale).to_owned() };
+    let scale_arg = args.iter().find(|a| a.byte_range().contains(&scale.start_byte())).copied().unwrap_or(scale);
+    let mut edits: Vec<Edit> =
+        crate::rules::arguments::removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
+    edits.push(Edit::replacement(scale_arg.byte_range(), value));
+    let target = if l2 { "tf.keras.regularizers.l2" } else { "tf.keras.regularizers.l1" };
+    let Some(edits) = renamed_call(ctx, call, target, edits) else { return };
+    let why = if l2 {
+        "l2_regularizer(s) penalises s·Σw²/2, Keras l2(x) penalises x·Σw²: the factor 0.5 keeps the loss"
+    } else {
+        "same penalty"
+    };
+    push(ctx, "contrib", call.byte_range(), format!("`{name}` is `{target}` ({why})"), Some(Fix::review(edits)));
+}
+
+/// TF2's `tf.name_scope` takes only a name; TF1's `default_name`/`values` need `tf.compat.v1`.
+fn name_scope(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    let positional = positional(call);
+    let v1_only =
+        positional.len() > 1 || keyword(ctx, call, "default_name").is_some() || keyword(ctx, call, "values").is_some();
+    if !v1_only {
+        return;
+    }
+    let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.name_scope", Vec::new()) else { return };
+    push(
+        ctx,
+        "compat-v1",
+        call.byte_range(),
+        format!("`{name}` with default_name/values is tf.compat.v1.name_scope in TF2"),
+        Some(Fix::safe(edits)),
+    );
+}
+
+/// TF2's `tf.device` takes only a device string; TF1 also took a function.
+fn device(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    let Some(first) = arguments(call).into_iter().next() else { return };
+    let value = first.child_by_field_name("value").unwrap_or(first);
+    if matches!(value.kind(), "string" | "none" | "concatenated_string" | "binary_operator" | "call") {
+        return;
+    }
+    let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.device", Vec::new()) else { return };
+    push(
+        ctx,
+        "compat-v1",
+        call.byte_range(),
+        format!("`{name}` with a device function is tf.compat.v1.device in TF2 (TF2 takes only strings)"),
+        Some(Fix::safe(edits)),
+    );
+}
+
+/// `ds.make_one_shot_iterator()` → `tf.compat.v1.data.make_one_shot_iterator(ds)`.
+fn method_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
+    let Some(func) = call.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
+    let (Some(object), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) else {
+        return;
+    };
+    let method = ctx.text(attr);
+    let Some((_, target)) = METHODS.iter().find(|(m, _)| *m == method) else { return };
+    if !arguments(call).is_empty() || ctx.resolve(object).is_some() {
+        return;
+    }
+    let Some(tf) = ctx.imports.aliases_of("tensorflow").min() else { return };
+    let function = format!("{tf}{}", &target[2..]);
+    let edits = vec![
+        Edit::insertion(object.start_byte(), format!("{function}(")),
+        Edit::replacement(object.end_byte()..call.end_byte(), ")"),
+    ];
+    let message = format!("Dataset.{method}() was removed in TF2: `{target}(dataset)`");
+    push(ctx, "function-rewrite", attr.byte_range(), message, Some(Fix::safe(edits)));
 }
 
 /// Text of an expression, parenthesised unless it is atomic.

@@ -1,0 +1,123 @@
+//! Keras 3 (tf.keras from TensorFlow 2.16): removed model methods (`fit_generator`,
+//! `predict_classes`...) and renamed or removed keywords (`lr=`, `decay=`, `Model(input=)`).
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::TfVersion;
+use crate::rules::arguments::{arguments, keyword_name, removal_ranges};
+use crate::rules::context::{Ctx, canonical};
+use crate::rules::table::{KeywordChange, Tables, tables};
+
+pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
+    if ctx.options.target < TfVersion::KERAS3 {
+        return;
+    }
+    let Some(func) = call.child_by_field_name("function") else { return };
+    match ctx.resolve(func) {
+        Some(q) => keras_keywords(ctx, call, &canonical(&q)),
+        None if func.kind() == "attribute" => method(ctx, call, func),
+        None => {}
+    }
+}
+
+/// Rename or drop keywords per `changes`; returns the edits and a list of what changed.
+fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[&KeywordChange]) -> (Vec<Edit>, Vec<String>, bool) {
+    let args = arguments(call);
+    let mut edits = Vec::new();
+    let mut what = Vec::new();
+    let mut removed = vec![false; args.len()];
+    for (i, arg) in args.iter().enumerate() {
+        let Some(kw) = keyword_name(*arg) else { continue };
+        let name = ctx.text(kw);
+        let Some(change) = changes.iter().find(|c| c.old == name) else { continue };
+        match change.new {
+            Some(new) => {
+                edits.push(Edit::replacement(kw.byte_range(), new));
+                what.push(format!("{name}= → {new}="));
+            }
+            None => {
+                removed[i] = true;
+                what.push(format!("{name}= dropped"));
+            }
+        }
+    }
+    let any_removed = removed.iter().any(|r| *r);
+    edits.extend(removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion));
+    (edits, what, any_removed)
+}
+
+fn keras_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+    let name = name.strip_prefix("tf.").filter(|n| n.starts_with("keras.")).unwrap_or(name);
+    if !name.starts_with("keras.") {
+        return;
+    }
+    let t = tables();
+    let Some((_, rows)) = Tables::longest_prefix(&t.keras3_keywords, name) else { return };
+    let changes: Vec<&KeywordChange> = rows.iter().map(|r| &r.change).collect();
+    let (edits, what, any_removed) = keyword_edits(ctx, call, &changes);
+    if edits.is_empty() {
+        return;
+    }
+    let note = rows.iter().map(|r| r.note).find(|n| !n.is_empty()).unwrap_or_default();
+    let fix = if any_removed { Fix::review(edits) } else { Fix::safe(edits) };
+    let range = call.child_by_field_name("arguments").map_or(call.byte_range(), |a| a.byte_range());
+    ctx.push(Finding::new("keras3-api", Severity::Error, range, format!("{} ({note})", what.join(", "))).with_fix(fix));
+}
+
+fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
+    let Some(attr) = func.child_by_field_name("attribute") else { return };
+    let method = ctx.text(attr);
+    let Some(change) = tables().keras3_methods.get(method) else { return };
+    if method == "predict_classes" {
+        predict_classes(ctx, call, attr, change.note);
+        return;
+    }
+    let changes: Vec<&KeywordChange> = change.keywords.iter().collect();
+    let (mut edits, mut what, _) = keyword_edits(ctx, call, &changes);
+    if let Some(new) = change.rename {
+        edits.push(Edit::replacement(attr.byte_range(), new));
+        what.insert(0, format!(".{method}() → .{new}()"));
+    }
+    if edits.is_empty() {
+        return;
+    }
+    let message = format!("{} ({}; assumes the object is a Keras model)", what.join(", "), change.note);
+    ctx.push(Finding::new("keras3-api", Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
+}
+
+/// `model.predict_classes(x)` → `np.argmax(model.predict(x), axis=-1)`.
+fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str) {
+    let mut requires = Vec::new();
+    let np = match ctx.imports.aliases_of("numpy").min() {
+        Some(np) => np.to_owned(),
+        None => {
+            let at = ctx.after_imports();
+            let line = ctx.line(at, "import numpy as np");
+            requires.push(ctx.insert_once(at, &line, |edit| {
+                Finding::new(
+                    "keras3-api",
+                    Severity::Info,
+                    at..at,
+                    "import numpy, needed by the predict_classes rewrite",
+                )
+                .with_fix(Fix::safe(vec![edit]))
+            }));
+            "np".to_owned()
+        }
+    };
+    let edits = vec![
+        Edit::insertion(call.start_byte(), format!("{np}.argmax(")),
+        Edit::replacement(attr.byte_range(), "predict"),
+        Edit::insertion(call.end_byte(), ", axis=-1)"),
+    ];
+    let mut f = Finding::new(
+        "keras3-api",
+        Severity::Error,
+        attr.byte_range(),
+        format!("predict_classes → argmax of predict ({note})"),
+    )
+    .with_fix(Fix::review(edits));
+    f.requires = requires;
+    ctx.push(f);
+}
