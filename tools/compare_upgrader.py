@@ -191,7 +191,7 @@ def reason_only_theirs(old: str, binding: str, tables, they_new: str | None) -> 
     if binding in ("indirect", "none"):
         return "file gets `tf` from elsewhere (re-export/`tf = ...`): we do not resolve it"
     if binding == "compat-tf":
-        return "file already imports tensorflow.compat.v1 as tf"
+        return "`tf` is already tensorflow.compat.v1: they rewrite anyway (redundant), we rightly leave it"
     if not in_our_tables(old, tables):
         return f"our table lacks {old}" + (f" (-> {they_new})" if they_new else "")
     return "in our table but not rewritten here (alias shadowed / scope / rule guard)"

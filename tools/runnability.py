@@ -90,20 +90,27 @@ def prepare(variant: str, pkg: Path, dest: Path, a) -> str | None:
     if dest.exists():
         return None
     dest.parent.mkdir(parents=True, exist_ok=True)
+    # Build in a side folder and rename at the end, so an interrupted run leaves no half copy.
+    part = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(part, ignore_errors=True)
     if variant == "tfu":
         p = subprocess.run(
-            [str(a.tfu), "--intree", str(pkg), "--outtree", str(dest), "--reportfile", str(dest) + ".report.txt"],
+            [str(a.tfu), "--intree", str(pkg), "--outtree", str(part), "--reportfile", str(dest) + ".report.txt"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
-        return None if p.returncode == 0 else f"tf_upgrade_v2 exited {p.returncode}"
-    shutil.copytree(pkg, dest, symlinks=True)
-    if variant == "unmigrated":
-        return None
-    cmd = [str(a.bin), "apply", "--unsafe", "-q"]
-    if variant == "ours-compat":
-        cmd += ["--strategy", "compat"]
-    p = subprocess.run(cmd + [str(dest)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    return None if p.returncode in (0, 1) else f"tf2-migrate apply exited {p.returncode}: {p.stdout[-300:]}"
+        if p.returncode != 0:
+            return f"tf_upgrade_v2 exited {p.returncode}"
+    else:
+        shutil.copytree(pkg, part, symlinks=True)
+        if variant != "unmigrated":
+            cmd = [str(a.bin), "apply", "--unsafe", "-q"]
+            if variant == "ours-compat":
+                cmd += ["--strategy", "compat"]
+            p = subprocess.run(cmd + [str(part)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if p.returncode not in (0, 1):
+                return f"tf2-migrate apply exited {p.returncode}: {p.stdout[-300:]}"
+    part.rename(dest)
+    return None
 
 
 def run_case(python: str, root: Path, argv: list[str], timeout: int) -> tuple[str, str, float]:
