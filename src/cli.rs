@@ -152,7 +152,8 @@ pub struct FixArgs {
 pub struct ApplyArgs {
     #[command(flatten)]
     pub fix: FixArgs,
-    /// Apply the decisions saved by `review` (accepted hunks only) instead of the safety policy.
+    /// Apply the decisions saved by `review` (accepted hunks only) instead of the safety policy:
+    /// the session journal of these paths, or FILE.
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
     pub decisions: Option<PathBuf>,
 }

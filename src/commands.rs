@@ -17,6 +17,8 @@ use crate::pipeline::{self, Analysis, Policy, RuleFilter, Settings};
 use crate::report::{self, Paint};
 use crate::rules::Options;
 use crate::scan::ScanOptions;
+use crate::session;
+use std::path::Path;
 
 /// Whether to colour output on a stream.
 pub fn paint(choice: ColorChoice, is_terminal: bool) -> Paint {
@@ -114,6 +116,10 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
     let mut changed = 0;
     let mut errors = std::mem::take(&mut analysis.errors);
     for plan in &mut analysis.plans {
+        if let Some(skip) = pipeline::not_rewritable(plan) {
+            errors.push(skip);
+            continue;
+        }
         match pipeline::migrate(plan, policy(args), &settings) {
             Ok(Some(new_text)) => {
                 changed += 1;
@@ -129,15 +135,25 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
 }
 
 pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
-    if args.decisions.is_some() {
-        bail!("--decisions: saved review decisions are applied from the review UI (`tf2-migrate review`, then `w`)");
-    }
     let settings = settings(&args.fix.common)?;
     let mut analysis = analyse(&args.fix.common, &settings);
     let mut errors = std::mem::take(&mut analysis.errors);
+    let saved = match &args.decisions {
+        Some(path) => Some(saved_decisions(path, &args.fix.common, &mut analysis.plans)?),
+        None => None,
+    };
     let (mut written, mut edits) = (0, 0);
     for plan in &mut analysis.plans {
-        let result = pipeline::migrate(plan, policy(&args.fix), &settings).and_then(|new| match new {
+        if let Some(skip) = pipeline::not_rewritable(plan) {
+            errors.push(skip);
+            continue;
+        }
+        let new_text = match saved {
+            // Exactly what the review accepted, as it was shown: no policy, no second pass.
+            Some(_) => pipeline::accepted_text(plan),
+            None => pipeline::migrate(plan, policy(&args.fix), &settings),
+        };
+        let result = new_text.and_then(|new| match new {
             Some(text) => pipeline::write_plan(plan, &text),
             None => Ok(false),
         });
@@ -154,6 +170,9 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     let (_, review, manual) = report::safety_counts(&analysis.plans);
     if !args.fix.common.quiet {
         let mut msg = format!("tf2-migrate: {written} files written ({edits} fixes)");
+        if let Some(restored) = saved {
+            let _ = write!(msg, "; from {} saved review decisions ({} stale)", restored.restored, restored.stale);
+        }
         if review > 0 && !args.fix.unsafe_fixes {
             let _ = write!(msg, "; {review} review-level fixes left (see `diff --unsafe`, or `review`)");
         }
@@ -163,6 +182,19 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
         eprintln!("{msg}");
     }
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
+}
+
+/// Load the review journal (`path`, or the default one for these roots) onto the plans.
+fn saved_decisions(path: &Path, common: &CommonArgs, plans: &mut [crate::plan::FilePlan]) -> Result<session::Restored> {
+    let path = if path.as_os_str().is_empty() {
+        session::default_path(&session::roots(&common.paths))
+            .context("--decisions: no session folder (set XDG_STATE_HOME or HOME, or name the journal file)")?
+    } else {
+        path.to_path_buf()
+    };
+    let entries =
+        session::load(&path).with_context(|| format!("{}: cannot read the review decisions", path.display()))?;
+    Ok(session::restore(plans, &entries))
 }
 
 pub fn run_report(args: &ReportArgs) -> Result<ExitStatus> {

@@ -14,6 +14,7 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod scan;
+pub mod session;
 pub mod source;
 pub mod tui;
 pub mod write;

@@ -162,6 +162,40 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     Ok(Some(text))
 }
 
+/// The text with exactly the accepted fixes applied (decisions made elsewhere, e.g. in a review),
+/// verified; `None` when nothing changes.
+pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
+    let text = plan.apply_accepted().text;
+    if text == plan.text {
+        return Ok(None);
+    }
+    verify(plan, &text)?;
+    Ok(Some(text))
+}
+
+/// Why `diff` and `apply` leave a whole file alone (a note naming it, not an error): Python 2 code,
+/// or text that does not parse (a partial rewrite of a broken file cannot be verified, and the
+/// passes over it need not converge). [`migrate`] itself still rewrites outside the broken
+/// statement, for the review UI.
+pub fn not_rewritable(plan: &FilePlan) -> Option<Error> {
+    let at = |f: &Finding| {
+        let (line, col) = plan.lines.line_col(&plan.text, f.range.start);
+        format!("{line}:{col}")
+    };
+    let syntax = plan.findings.iter().find(|f| f.rule == "syntax-error");
+    let reason = if let Some(f) = plan.findings.iter().find(|f| f.rule == "python2-syntax") {
+        format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(f))
+    } else if let Some(f) = syntax.filter(|f| f.message.starts_with("nested")) {
+        format!("{} (at {})", f.message, at(f))
+    } else if !plan.parsed_cleanly || syntax.is_some() {
+        let place = syntax.map_or_else(String::new, |f| format!(" at {}", at(f)));
+        format!("it does not parse (syntax error{place}); fix that first, then run again")
+    } else {
+        return None;
+    };
+    Some(Error::Skipped { path: plan.path.clone(), reason })
+}
+
 fn verify(plan: &FilePlan, text: &str) -> Result<(), Error> {
     apply::verify(plan.parsed_cleanly, text).map_err(|_| Error::Refused {
         path: plan.path.clone(),

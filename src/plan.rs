@@ -62,7 +62,7 @@ pub struct FilePlan {
 }
 
 /// FNV-1a, 64 bits: a stable hash for hunk keys (std's hasher may change between releases).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
@@ -245,6 +245,33 @@ impl FilePlan {
         })
     }
 
+    /// How many alternatives the hunk offers (the most of any of its findings; 1 or more).
+    pub fn alternatives(&self, h: usize) -> usize {
+        self.hunks[h].findings.iter().map(|&i| self.findings[i].fixes.len()).max().unwrap_or(1).max(1)
+    }
+
+    /// The alternative chosen for a hunk: that of its first finding with several.
+    pub fn hunk_choice(&self, h: usize) -> usize {
+        self.hunks[h].findings.iter().find(|&&i| self.findings[i].fixes.len() > 1).map_or(0, |&i| self.choices[i])
+    }
+
+    /// Choose alternative `c` for every finding of the hunk that has several (clamped).
+    pub fn set_hunk_choice(&mut self, h: usize, c: usize) {
+        for &i in &self.hunks[h].findings {
+            let n = self.findings[i].fixes.len();
+            if n > 1 {
+                self.choices[i] = c.min(n - 1);
+            }
+        }
+    }
+
+    /// Set the decision of exactly this hunk's findings (no requirements pulled in).
+    pub fn set_hunk_decision(&mut self, h: usize, decision: Decision) {
+        for &i in &self.hunks[h].findings {
+            self.decisions[i] = decision;
+        }
+    }
+
     /// Findings with no fix: guidance for the user.
     pub fn manual(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.fixes.is_empty())
@@ -330,6 +357,26 @@ mod tests {
         p.decide_hunk(0, Decision::Rejected);
         assert_eq!(p.hunk_decision(1), Decision::Accepted);
         assert_eq!(p.counts(), (0, 1, 1));
+    }
+
+    #[test]
+    fn hunk_choices_cycle_alternatives() {
+        let two = Finding::new("layers", Severity::Error, 0..1, "m")
+            .with_fix(Fix::safe(vec![Edit::replacement(0..1, "A")]))
+            .with_fix(Fix::review(vec![Edit::replacement(0..1, "B")]).labelled("native"));
+        let mut p = plan("a\n\n\nb\n", vec![two, rename(5..6, "C")]);
+        assert_eq!(p.alternatives(0), 2);
+        assert_eq!(p.alternatives(1), 1);
+        assert_eq!(p.hunk_choice(0), 0);
+        p.set_hunk_choice(0, 1);
+        assert_eq!(p.hunk_choice(0), 1);
+        assert_eq!(p.hunk_texts(0).1, "B\n");
+        p.set_hunk_choice(0, 7);
+        assert_eq!(p.hunk_choice(0), 1, "clamped");
+        p.set_hunk_choice(1, 1);
+        assert_eq!(p.choices[1], 0, "single-fix findings keep their fix");
+        p.set_hunk_decision(1, Decision::Rejected);
+        assert_eq!(p.decisions, vec![Decision::Pending, Decision::Rejected]);
     }
 
     #[test]

@@ -151,6 +151,16 @@ struct JsonError {
     error: String,
 }
 
+fn json_files(plans: &[FilePlan]) -> Vec<JsonFile<'_>> {
+    plans
+        .iter()
+        .map(|p| JsonFile {
+            path: p.path.display().to_string(),
+            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
+        })
+        .collect()
+}
+
 fn json_errors(errors: &[Error]) -> Vec<JsonError> {
     errors.iter().map(|e| JsonError { path: e.path().display().to_string(), error: e.to_string() }).collect()
 }
@@ -162,21 +172,19 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
         files: Vec<JsonFile<'a>>,
         errors: Vec<JsonError>,
     }
-    let files = plans
-        .iter()
-        .map(|p| JsonFile {
-            path: p.path.display().to_string(),
-            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
-        })
-        .collect();
-    serde_json::to_string_pretty(&Out { files, errors: json_errors(errors) }).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&Out { files: json_files(plans), errors: json_errors(errors) }).unwrap_or_default()
+        + "\n"
 }
 
 /// A unified diff of one file, coloured when `paint` is on.
 pub fn unified_diff(plan: &FilePlan, new_text: &str, paint: Paint) -> String {
     let path = printable(&plan.path.display().to_string());
     let diff = TextDiff::from_lines(plan.text.as_str(), new_text);
-    let body = diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string();
+    let body = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{}", path.trim_start_matches('/')), &format!("b/{}", path.trim_start_matches('/')))
+        .to_string();
     let body = printable(&body);
     if !paint.0 {
         return body;
@@ -291,13 +299,7 @@ pub fn report_json(plans: &[FilePlan], errors: &[Error]) -> String {
     for f in plans.iter().flat_map(|p| &p.findings) {
         *by_rule.entry(f.rule).or_default() += 1;
     }
-    let files = plans
-        .iter()
-        .map(|p| JsonFile {
-            path: p.path.display().to_string(),
-            findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
-        })
-        .collect();
+    let files = json_files(plans);
     let out = Out {
         summary: Summary { files: plans.len(), safe, review, manual, by_rule },
         files,

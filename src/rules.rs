@@ -263,6 +263,19 @@ pub fn info(id: &str) -> Option<&'static RuleInfo> {
 
 /// Run every rule over a parsed file.
 pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
+    if src.is_too_deep() {
+        // Resolving imports walks the tree recursively: report without building the context.
+        let range = src.broken.iter().find_map(|b| match b {
+            Broken::TooDeep { range } => Some(range.clone()),
+            _ => None,
+        });
+        return vec![Finding::new(
+            "syntax-error",
+            Severity::Error,
+            range.unwrap_or(0..0),
+            format!("nested more than {} levels deep; the file is left alone", crate::source::MAX_DEPTH),
+        )];
+    }
     let imports = Imports::new(src);
     let mut ctx = Ctx::new(src, &imports, options);
     report_broken(&mut ctx);
@@ -298,7 +311,7 @@ fn report_broken(ctx: &mut Ctx<'_>) {
                     "syntax error; nothing is rewritten in this statement",
                 ));
             }
-            Broken::Python2 { .. } => {}
+            Broken::Python2 { .. } | Broken::TooDeep { .. } => {}
         }
     }
 }

@@ -88,6 +88,16 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                     let p = entry.path();
                     let is_file = entry.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && p.is_file()));
                     if !is_file {
+                        // A symlink loop named like a source file is worth a reason; a dangling
+                        // link, a folder or a pipe named `x.py` is not a file to migrate.
+                        let is_link = entry.file_type().is_some_and(|t| t.is_symlink());
+                        if is_link
+                            && p.extension().is_some_and(|e| e == "py")
+                            && let Err(source) = fs::metadata(p)
+                            && source.kind() != std::io::ErrorKind::NotFound
+                        {
+                            errors.push(Error::Read { path: p.to_path_buf(), source });
+                        }
                         continue;
                     }
                     if p.extension().is_some_and(|e| e == "py") {
@@ -102,7 +112,33 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    (files, errors)
+    (same_file_once(files), errors)
+}
+
+/// Keep one name per real file: a symlink to another candidate is the same file, and migrating
+/// it twice would make the second write a conflict. The name that is not a symlink wins.
+fn same_file_once(files: Vec<Candidate>) -> Vec<Candidate> {
+    let is_link = |c: &Candidate| fs::symlink_metadata(&c.path).is_ok_and(|m| m.file_type().is_symlink());
+    let mut seen: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut keep: Vec<Candidate> = Vec::with_capacity(files.len());
+    for c in files {
+        let Ok(real) = fs::canonicalize(&c.path) else {
+            keep.push(c);
+            continue;
+        };
+        match seen.get(&real) {
+            Some(&i) => {
+                if is_link(&keep[i]) && !is_link(&c) {
+                    keep[i] = c;
+                }
+            }
+            None => {
+                seen.insert(real, keep.len());
+                keep.push(c);
+            }
+        }
+    }
+    keep
 }
 
 fn is_notebook(p: &Path) -> bool {

@@ -172,7 +172,14 @@ pub enum Broken {
     Python2 { range: Range<usize>, what: &'static str },
     /// A syntax error; edits inside `region` are dropped.
     Syntax { range: Range<usize>, region: Range<usize> },
+    /// Nested deeper than [`MAX_DEPTH`] at this range: the whole file is left alone (the Python
+    /// rejects such nesting too, and walking it recursively could overflow the stack).
+    TooDeep { range: Range<usize> },
 }
+
+/// The deepest syntax tree the rules look at. Real code stays far below (the Python parser stops at
+/// 200 nested brackets); the rules' recursive walks stay well inside a 2 MiB thread stack.
+pub const MAX_DEPTH: usize = 1000;
 
 /// A parsed file ready for the rules.
 pub struct SourceFile {
@@ -200,10 +207,15 @@ impl SourceFile {
         self.broken.iter().any(|b| matches!(b, Broken::Python2 { .. }))
     }
 
+    /// Whether the tree is nested deeper than [`MAX_DEPTH`] (the rules must not walk it).
+    pub fn is_too_deep(&self) -> bool {
+        self.broken.iter().any(|b| matches!(b, Broken::TooDeep { .. }))
+    }
+
     /// Whether an edit over `range` would touch a region that does not parse.
     pub fn in_broken_region(&self, range: &Range<usize>) -> bool {
         self.broken.iter().any(|b| match b {
-            Broken::Python2 { .. } => true,
+            Broken::Python2 { .. } | Broken::TooDeep { .. } => true,
             Broken::Syntax { region, .. } => range.start < region.end && region.start <= range.end,
         })
     }
@@ -221,6 +233,11 @@ pub fn has_syntax_error(tree: &Tree) -> bool {
 /// Python 2 constructs and syntax errors, in source order.
 fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
     let mut out = Vec::new();
+    if let Some(range) = too_deep(tree) {
+        // The whole file is left alone: nothing else needs looking at.
+        out.push(Broken::TooDeep { range });
+        return out;
+    }
     let root = tree.root_node();
     // Python 2 statements and clauses sit among statements; expression-level forms (`<>`,
     // backticks, `0777`, `10L`) only where a cheap text scan says they may be.
@@ -231,6 +248,15 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
         if let Some(what) = python2_construct(node, text) {
             out.push(Broken::Python2 { range: node.byte_range(), what });
             continue;
+        }
+        if node.kind() == "block" && node.child_count() == 0 {
+            // A block with no statement: a file cut off after `with x:` (CPython: "expected an
+            // indented block"); tree-sitter-python accepts it.
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+            continue;
+        }
+        if let Some(bad) = indentation_error(node, text) {
+            out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
         }
         if expressions || is_statement_container(node.kind()) {
             stack.extend(node.children(&mut cursor));
@@ -247,7 +273,7 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
         }
     }
     out.sort_by_key(|b| match b {
-        Broken::Python2 { range, .. } | Broken::Syntax { range, .. } => range.start,
+        Broken::Python2 { range, .. } | Broken::Syntax { range, .. } | Broken::TooDeep { range } => range.start,
     });
     out
 }
@@ -279,11 +305,77 @@ fn has_python2_number(text: &str) -> bool {
     })
 }
 
+/// The range of the first node nested deeper than [`MAX_DEPTH`], found with a cursor (no recursion,
+/// no `parent()` calls).
+fn too_deep(tree: &Tree) -> Option<Range<usize>> {
+    let mut cursor = tree.walk();
+    let mut depth = 0;
+    loop {
+        if depth > MAX_DEPTH {
+            return Some(cursor.node().byte_range());
+        }
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return None;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// The whitespace before `node` on its line, if only whitespace precedes it there.
+fn leading_indent<'s>(node: Node<'_>, text: &'s str) -> Option<&'s str> {
+    let start = node.start_byte();
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = &text[line_start..start];
+    indent.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\x0c')).then_some(indent)
+}
+
+/// Indentation the Python parser rejects and tree-sitter-python accepts, among the statements of a module
+/// (an indented statement: "unexpected indent") or a block (statements indented with different
+/// whitespace: "inconsistent use of tabs and spaces", or an unindent matching no outer level).
+fn indentation_error<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
+    if !matches!(node.kind(), "module" | "block") {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let mut first = None;
+    for child in node.named_children(&mut cursor) {
+        if child.kind() == "comment" {
+            continue;
+        }
+        let Some(indent) = leading_indent(child, text) else {
+            continue;
+        };
+        if node.kind() == "module" && !indent.is_empty() {
+            return Some(child);
+        }
+        match first {
+            None => first = Some(indent),
+            Some(f) if f != indent => return Some(child),
+            Some(_) => {}
+        }
+    }
+    None
+}
+
 /// tree-sitter-python accepts several Python 2 forms without an error node.
 fn python2_construct(node: Node<'_>, text: &str) -> Option<&'static str> {
     match node.kind() {
         "print_statement" => Some("print statement"),
         "exec_statement" => Some("exec statement"),
+        "raise_statement" if node.named_child(0).is_some_and(|c| c.kind() == "expression_list") => {
+            Some("`raise E, message` statement")
+        }
+        "parameters" | "lambda_parameters" => {
+            let mut cursor = node.walk();
+            let tuple = node.named_children(&mut cursor).any(|p| p.kind() == "tuple_pattern");
+            tuple.then_some("tuple parameter")
+        }
         "<>" => Some("`<>` operator"),
         "except_clause" => {
             // `except X, e:` parses as an except clause whose value is a tuple/expression list.
@@ -336,6 +428,8 @@ mod tests {
             "x = 0777\n",
             "x = 10L\n",
             "x = `y`\n",
+            "raise ValueError, 'bad'\n",
+            "def f((a, b)):\n    return a\n",
         ] {
             let b = broken(src);
             assert!(b.iter().any(|b| matches!(b, Broken::Python2 { .. })), "{src:?}: {b:?}");
@@ -346,6 +440,15 @@ mod tests {
     fn python3_is_clean() {
         let src = "import tensorflow as tf\nprint('hi')\ntry:\n    x = 0o777 + 0 + 10\nexcept (ValueError, KeyError) as e:\n    pass\n";
         assert_eq!(broken(src), vec![]);
+    }
+
+    #[test]
+    fn indentation_errors_tree_sitter_accepts() {
+        for src in ["y = 1\n    z = 2\n", "with a as b:\n", "if x:\n        y = 1\n\tz = 2\n"] {
+            let b = broken(src);
+            assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
+        }
+        assert_eq!(broken("if x:\n\ty = 1\n\tz = 2\nw = 3; v = 4\n  # c\n"), vec![]);
     }
 
     #[test]

@@ -69,9 +69,10 @@ pub fn write(request: &WriteRequest<'_>) -> Result<bool, Error> {
         .tempfile_in(dir)
         .map_err(write_err)?;
     tmp.write_all(&new_bytes).map_err(write_err)?;
-    tmp.as_file().set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(write_err)?;
-    // Best effort: keep the owner when we are allowed to (running as root).
+    // Best effort: keep the owner when we are allowed to (running as root). Before the mode:
+    // a chown clears the setuid and setgid bits.
     let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()));
+    tmp.as_file().set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(write_err)?;
     tmp.as_file().sync_all().map_err(write_err)?;
     // Last look before the rename narrows the window in which another writer could be overwritten.
     ensure_unchanged(path, &real, &original_bytes)?;

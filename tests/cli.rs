@@ -233,3 +233,36 @@ fn help_and_version() {
     let o = bin().arg("--version").output().unwrap();
     assert!(stdout(&o).starts_with("tf2-migrate "));
 }
+
+#[test]
+fn apply_decisions_applies_exactly_the_saved_review_decisions() {
+    use tf2_migrate::pipeline::{self, Settings};
+    use tf2_migrate::plan::Decision;
+    use tf2_migrate::session::{Entry, Journal};
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("a.py");
+    let text = "import tensorflow as tf\n\n\nx = tf.log(y)\n\n\ns = tf.Session()\n";
+    fs::write(&f, text).unwrap();
+    let settings = Settings::default();
+    let (candidates, errors) = pipeline::candidates(&[tmp.path().to_path_buf()], &settings);
+    let analysis = pipeline::analyse(&candidates, errors, &settings, &std::sync::atomic::AtomicUsize::new(0));
+    let plan = &analysis.plans[0];
+    let log_hunk = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("tf.math.log")).unwrap();
+    let journal_path = tmp.path().join("decisions.jsonl");
+    let (mut journal, _) = Journal::open(&journal_path, false).unwrap();
+    let mut accept = Entry::of(plan, log_hunk);
+    accept.decision = Decision::Accepted;
+    journal.append(&[accept]).unwrap();
+
+    let o = run(tmp.path(), &["apply", "--decisions", journal_path.to_str().unwrap(), "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("from 1 saved review decisions (0 stale)"), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&f).unwrap(),
+        "import tensorflow as tf\n\n\nx = tf.math.log(y)\n\n\ns = tf.Session()\n",
+        "only the accepted hunk"
+    );
+    let o = run(tmp.path(), &["apply", "--decisions", "missing.jsonl", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
+}

@@ -210,6 +210,10 @@ fn check_contrib(
         ctx.spell(replacement, root_local, root_c)
     } else {
         let top = replacement.split('.').next().unwrap_or(replacement);
+        if ctx.imports.binding(top) == Some(top) {
+            // Already imported (by the user, or by an earlier pass): nothing to add.
+            return push_contrib(ctx, range, message, replacement.to_owned(), Vec::new());
+        }
         let at = ctx.after_imports();
         let line = ctx.line(at, &format!("import {top}"));
         let why = format!("import {top}{install}, needed by the tf.contrib replacements");
@@ -219,16 +223,24 @@ fn check_contrib(
         Some(replacement.to_owned())
     };
     match spelled {
-        Some(spelled) => {
-            let mut f = Finding::new("contrib", Severity::Error, range.clone(), message)
-                .with_fix(Fix::review(vec![Edit::replacement(range, spelled)]));
-            f.requires = requires;
-            ctx.push(f);
-        }
+        Some(spelled) => push_contrib(ctx, range, message, spelled, requires),
         None => {
             ctx.push(Finding::new("contrib", Severity::Error, range, message));
         }
     }
+}
+
+fn push_contrib(
+    ctx: &mut Ctx<'_>,
+    range: std::ops::Range<usize>,
+    message: String,
+    spelled: String,
+    requires: Vec<usize>,
+) {
+    let mut f = Finding::new("contrib", Severity::Error, range.clone(), message)
+        .with_fix(Fix::review(vec![Edit::replacement(range, spelled)]));
+    f.requires = requires;
+    ctx.push(f);
 }
 
 fn check_keras_path(

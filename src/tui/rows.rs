@@ -1,0 +1,250 @@
+//! The aligned before/after rows of one file: context lines on both sides, each hunk's changed
+//! lines paired (the shorter side padded), changed words marked, manual notes where they apply.
+//! Text is made safe for the terminal here, at ingest.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::plan::FilePlan;
+use crate::report::is_bidi_control;
+
+/// Tab stops for display.
+pub const TAB_WIDTH: usize = 4;
+
+/// What replaces a control, escape or bidi character on screen.
+pub const PLACEHOLDER: char = '\u{FFFD}';
+
+/// Make text safe to draw: controls, escapes and bidi overrides become a placeholder, tabs
+/// become spaces (display only). `col` is the display column the text starts at.
+pub fn push_display(out: &mut String, text: &str, col: &mut usize) {
+    for c in text.chars() {
+        match c {
+            '\t' => {
+                let n = TAB_WIDTH - *col % TAB_WIDTH;
+                out.extend(std::iter::repeat_n(' ', n));
+                *col += n;
+            }
+            '\r' | '\n' => {}
+            c if c.is_control() || is_bidi_control(c) || is_invisible_format(c) => {
+                out.push(PLACEHOLDER);
+                *col += 1;
+            }
+            c => {
+                out.push(c);
+                *col += 1;
+            }
+        }
+    }
+}
+
+/// Zero-width and format characters that could hide text (besides bidi controls).
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// One line's text made safe (see `push_display`).
+pub fn display(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_display(&mut out, text, &mut 0);
+    out
+}
+
+/// One line of one side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in that side's text.
+    pub no: usize,
+    /// Safe display text.
+    pub text: String,
+    /// Part of a change (removed on the before side, added on the after side).
+    pub changed: bool,
+    /// Byte ranges of `text` that changed (the words to emphasise).
+    pub emph: Vec<Range<usize>>,
+}
+
+/// One screen row of the diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// A before line and an after line side by side (`None` pads the shorter side).
+    Pair { before: Option<usize>, after: Option<usize>, hunk: Option<usize> },
+    /// A manual finding's guidance, under the line it is about.
+    Note { finding: usize },
+    /// The line above a hunk: its state, rule and safety.
+    Header { hunk: usize },
+}
+
+/// The aligned rows of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileRows {
+    pub before: Vec<Line>,
+    pub after: Vec<Line>,
+    pub rows: Vec<Row>,
+    /// The rows of each hunk.
+    pub hunk_rows: Vec<Range<usize>>,
+    /// Digits of the largest line number.
+    pub number_width: usize,
+}
+
+struct Builder {
+    out: FileRows,
+    after_no: usize,
+}
+
+impl Builder {
+    fn context(&mut self, no: usize, raw: &str) {
+        let text = display(raw);
+        self.out.before.push(Line { no, text: text.clone(), changed: false, emph: Vec::new() });
+        self.out.after.push(Line { no: self.after_no, text, changed: false, emph: Vec::new() });
+        self.after_no += 1;
+        self.out.rows.push(Row::Pair {
+            before: Some(self.out.before.len() - 1),
+            after: Some(self.out.after.len() - 1),
+            hunk: None,
+        });
+    }
+}
+
+/// A changed line with its emphasised segments, made safe.
+fn changed_line<'a>(no: usize, parts: impl Iterator<Item = (bool, &'a str)>) -> Line {
+    let mut text = String::new();
+    let mut col = 0;
+    let mut emph: Vec<Range<usize>> = Vec::new();
+    for (emphasised, part) in parts {
+        let start = text.len();
+        push_display(&mut text, part, &mut col);
+        if emphasised && text.len() > start {
+            match emph.last_mut() {
+                Some(last) if last.end == start => last.end = text.len(),
+                _ => emph.push(start..text.len()),
+            }
+        }
+    }
+    Line { no, text, changed: true, emph }
+}
+
+/// Build the rows of `plan`, showing each hunk with its chosen alternative.
+pub fn build(plan: &FilePlan) -> FileRows {
+    let lines: Vec<&str> = plan.text.split_inclusive('\n').collect();
+    let mut notes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, f) in plan.findings.iter().enumerate() {
+        if f.fixes.is_empty() {
+            let line = plan.lines.line_of(f.range.start.min(plan.text.len()));
+            notes.entry(line).or_default().push(i);
+        }
+    }
+    let mut b = Builder { out: FileRows::default(), after_no: 1 };
+    let mut next = 0;
+    let flush_notes = |b: &mut Builder, upto: usize, notes: &mut BTreeMap<usize, Vec<usize>>| {
+        let keys: Vec<usize> = notes.range(..upto).map(|(&k, _)| k).collect();
+        for k in keys {
+            for finding in notes.remove(&k).unwrap_or_default() {
+                b.out.rows.push(Row::Note { finding });
+            }
+        }
+    };
+    for h in 0..plan.hunks.len() {
+        let span = plan.hunks[h].lines.clone();
+        while next < span.start.min(lines.len()) {
+            b.context(next + 1, lines[next]);
+            next += 1;
+            flush_notes(&mut b, next, &mut notes);
+        }
+        let start_row = b.out.rows.len();
+        b.out.rows.push(Row::Header { hunk: h });
+        let (before, after) = plan.hunk_texts(h);
+        let diff = TextDiff::from_lines(&before, &after);
+        let mut before_no = span.start + 1;
+        for op in diff.ops() {
+            let mut dels = Vec::new();
+            let mut ins = Vec::new();
+            for change in diff.iter_inline_changes(op) {
+                let parts: Vec<(bool, String)> =
+                    change.iter_strings_lossy().map(|(e, s)| (e, s.into_owned())).collect();
+                let iter = parts.iter().map(|(e, s)| (*e, s.as_str()));
+                match change.tag() {
+                    ChangeTag::Equal => {
+                        let raw: String = parts.iter().map(|(_, s)| s.as_str()).collect();
+                        b.context(before_no, &raw);
+                        *b.out.rows.last_mut().expect("just pushed") = Row::Pair {
+                            before: Some(b.out.before.len() - 1),
+                            after: Some(b.out.after.len() - 1),
+                            hunk: Some(h),
+                        };
+                        before_no += 1;
+                    }
+                    ChangeTag::Delete => {
+                        dels.push(changed_line(before_no, iter));
+                        before_no += 1;
+                    }
+                    ChangeTag::Insert => {
+                        ins.push(changed_line(b.after_no, iter));
+                        b.after_no += 1;
+                    }
+                }
+            }
+            let n = dels.len().max(ins.len());
+            let (mut dels, mut ins) = (dels.into_iter(), ins.into_iter());
+            for _ in 0..n {
+                let before = dels.next().map(|l| {
+                    b.out.before.push(l);
+                    b.out.before.len() - 1
+                });
+                let after = ins.next().map(|l| {
+                    b.out.after.push(l);
+                    b.out.after.len() - 1
+                });
+                b.out.rows.push(Row::Pair { before, after, hunk: Some(h) });
+            }
+        }
+        b.out.hunk_rows.push(start_row..b.out.rows.len());
+        next = next.max(span.end.min(lines.len()));
+        flush_notes(&mut b, next, &mut notes);
+    }
+    while next < lines.len() {
+        b.context(next + 1, lines[next]);
+        next += 1;
+        flush_notes(&mut b, next, &mut notes);
+    }
+    flush_notes(&mut b, usize::MAX, &mut notes);
+    let max_no = lines.len().max(b.after_no);
+    b.out.number_width = max_no.to_string().len();
+    b.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Finding, Fix, Severity};
+    use crate::source::Encoding;
+
+    #[test]
+    fn display_neutralises_controls() {
+        assert_eq!(display("a\tb"), "a   b");
+        assert_eq!(display("\x1b]0;x\x07\u{202e}\u{9b}z\r\n"), "\u{FFFD}]0;x\u{FFFD}\u{FFFD}\u{FFFD}z");
+    }
+
+    #[test]
+    fn hunks_align_and_mark_words() {
+        let text = "a = 1\nx = tf.log(y)\nb = 2\n";
+        let at = text.find("tf.log").unwrap();
+        let f = Finding::new("tf2-rename", Severity::Error, at..at + 6, "m")
+            .with_fix(Fix::safe(vec![Edit::replacement(at..at + 6, "tf.math.log")]));
+        let manual = Finding::new("contrib", Severity::Error, 0..1, "by hand");
+        let plan =
+            FilePlan::new("t.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, vec![f, manual]);
+        let rows = build(&plan);
+        assert_eq!(rows.rows.len(), 5);
+        assert_eq!(rows.rows[1], Row::Note { finding: 1 });
+        assert_eq!(rows.rows[2], Row::Header { hunk: 0 });
+        assert_eq!(rows.hunk_rows, vec![2..4]);
+        let Row::Pair { before: Some(b), after: Some(a), hunk: Some(0) } = rows.rows[3] else {
+            panic!("{:?}", rows.rows[3]);
+        };
+        assert_eq!(rows.before[b].text, "x = tf.log(y)");
+        assert_eq!(rows.after[a].text, "x = tf.math.log(y)");
+        assert!(rows.after[a].changed && !rows.after[a].emph.is_empty());
+        assert_eq!(rows.after[a].no, 2);
+    }
+}
