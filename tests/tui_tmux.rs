@@ -145,21 +145,12 @@ fn decisions_survive_sighup() {
     if !have_tmux() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let journal = dir.path().join("session.jsonl");
-    let cmd = format!("cd '{}' && exec '{BIN}' review --session '{}' proj", dir.path().display(), journal.display());
-    let s = Session::start("hup", &cmd);
-    s.wait_for("hunk 1/3");
+    let (dir, journal, s) = start_review("hup");
     s.keys(&["y", "n"]);
     s.wait_for("2/3 hunks decided");
     let pid = s.pane_pid();
     Command::new("kill").args(["-HUP", &pid.to_string()]).status().unwrap();
-    let start = Instant::now();
-    while Command::new("kill").args(["-0", &pid.to_string()]).status().is_ok_and(|st| st.success()) {
-        assert!(start.elapsed() < TIMEOUT, "still running after SIGHUP");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_gone(pid, TIMEOUT, "after SIGHUP");
     drop(s);
     let s = Session::start(
         "hup2",
@@ -172,9 +163,24 @@ fn decisions_survive_sighup() {
     s.keys(&["q", "y"]);
 }
 
-/// Whether process `pid` is still running.
-fn alive(pid: u32) -> bool {
-    Command::new("kill").args(["-0", &pid.to_string()]).status().is_ok_and(|st| st.success())
+/// Start `review` over a fresh fixture tree in tmux with its own journal; wait for the first hunk.
+fn start_review(name: &str) -> (tempfile::TempDir, PathBuf, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let journal = dir.path().join("session.jsonl");
+    let cmd = format!("cd '{}' && exec '{BIN}' review --session '{}' proj", dir.path().display(), journal.display());
+    let s = Session::start(name, &cmd);
+    s.wait_for("hunk 1/3");
+    (dir, journal, s)
+}
+
+/// Wait until process `pid` has exited; fail after `limit`.
+fn wait_gone(pid: u32, limit: Duration, when: &str) {
+    let start = Instant::now();
+    while Command::new("kill").args(["-0", &pid.to_string()]).status().is_ok_and(|st| st.success()) {
+        assert!(start.elapsed() < limit, "review still running {limit:?} {when}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
@@ -182,21 +188,12 @@ fn review_exits_when_its_terminal_vanishes() {
     if !have_tmux() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    fixture(dir.path());
-    let journal = dir.path().join("session.jsonl");
-    let cmd = format!("cd '{}' && exec '{BIN}' review --session '{}' proj", dir.path().display(), journal.display());
-    let s = Session::start("gone", &cmd);
-    s.wait_for("hunk 1/3");
+    let (_dir, journal, s) = start_review("gone");
     s.keys(&["y"]);
     s.wait_for("1/3 hunks decided");
     let pid = s.pane_pid();
     drop(s); // kill-session: the pane's terminal goes away, as with a dropped SSH link
-    let start = Instant::now();
-    while alive(pid) {
-        assert!(start.elapsed() < Duration::from_secs(3), "review still running 3 s after its terminal vanished");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_gone(pid, Duration::from_secs(3), "after its terminal vanished");
     let journalled = std::fs::read_to_string(&journal).unwrap();
     assert!(journalled.contains("\"d\":\"a\""), "the decision was journalled before the terminal went: {journalled}");
 }

@@ -204,26 +204,12 @@ pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
             let dy = i as u16;
             match *row {
                 Row::Header { hunk } => {
-                    let line = hunk_header(app, plan, hunk);
-                    if stacked {
-                        buf.set_line(left.x, left.y + dy, &line, left.width);
-                        buf.set_line(right.x, right.y + dy, &line, right.width);
-                    } else {
-                        let full = left.width + 1 + right.width;
-                        buf.set_line(left.x, left.y + dy, &line, full);
-                    }
+                    span_both(buf, left, right, dy, stacked, &hunk_header(app, plan, hunk));
                 }
                 Row::Note { finding } => {
                     let f = &plan.findings[finding];
                     let text = format!("  ⚠ manual [{}]: {}", f.rule, rows::display(&f.message));
-                    let line = Line::from(Span::styled(text, app.theme.manual));
-                    if stacked {
-                        buf.set_line(left.x, left.y + dy, &line, left.width);
-                        buf.set_line(right.x, right.y + dy, &line, right.width);
-                    } else {
-                        let full = left.width + 1 + right.width;
-                        buf.set_line(left.x, left.y + dy, &line, full);
-                    }
+                    span_both(buf, left, right, dy, stacked, &Line::from(Span::styled(text, app.theme.manual)));
                 }
                 Row::Pair { before, after, hunk } => {
                     let current = hunk == Some(app.hunk);
@@ -235,6 +221,16 @@ pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
             }
         }
     });
+}
+
+/// A line across both panes (side by side), or repeated in each (stacked).
+fn span_both(buf: &mut Buffer, left: Rect, right: Rect, dy: u16, stacked: bool, line: &Line<'_>) {
+    if stacked {
+        buf.set_line(left.x, left.y + dy, line, left.width);
+        buf.set_line(right.x, right.y + dy, line, right.width);
+    } else {
+        buf.set_line(left.x, left.y + dy, line, left.width + 1 + right.width);
+    }
 }
 
 fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize) -> Line<'a> {
