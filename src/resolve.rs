@@ -46,6 +46,8 @@ pub struct ImportStmt {
     pub top_level: bool,
     /// The module-level statement that holds it (itself, or a `try`/`if` around it).
     pub statement: Range<usize>,
+    /// Whether it runs only when a function is called (then it binds nothing at module level).
+    pub in_function: bool,
 }
 
 /// The import table of one file.
@@ -53,6 +55,8 @@ pub struct Imports {
     pub statements: Vec<ImportStmt>,
     /// Local name → qualified name, for every import binding in the file.
     bindings: HashMap<String, String>,
+    /// The same, for imports that run at module level (not inside a function).
+    module_bindings: HashMap<String, String>,
     /// Names that the module body also binds by assignment, `def`, `class`, `for`, `with`...
     module_shadowed: HashSet<String>,
     /// Per function node id: the names that function binds locally.
@@ -64,6 +68,7 @@ impl Imports {
         let mut statements = Vec::new();
         collect_imports(src, src.tree.root_node(), &mut statements);
         let mut bindings = HashMap::new();
+        let mut module_bindings = HashMap::new();
         for stmt in &statements {
             for n in &stmt.names {
                 let from = stmt.from.is_some();
@@ -73,12 +78,15 @@ impl Imports {
                     None if n.alias.is_some() => n.name.clone(),
                     None => n.local(false),
                 };
+                if !stmt.in_function {
+                    module_bindings.insert(n.local(from), qualified.clone());
+                }
                 bindings.insert(n.local(from), qualified);
             }
         }
         let mut module_shadowed = HashSet::new();
         bound_names(src, src.tree.root_node(), &mut module_shadowed);
-        Self { statements, bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
+        Self { statements, bindings, module_bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
     }
 
     /// The qualified name an import binds `local` to, ignoring shadowing.
@@ -86,13 +94,10 @@ impl Imports {
         self.bindings.get(local).map(String::as_str)
     }
 
-    /// Local names bound to exactly `qualified` (e.g. every alias of `tensorflow`).
+    /// Local names that module-level imports bind to exactly `qualified` (e.g. every alias of
+    /// `tensorflow`): the names inserted code can use anywhere in the file.
     pub fn aliases_of<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.bindings.iter().filter(move |(_, q)| q.as_str() == qualified).map(|(l, _)| l.as_str())
-    }
-
-    pub fn imports_module(&self, prefix: &str) -> bool {
-        self.bindings.values().any(|q| q == prefix || q.starts_with(&format!("{prefix}.")))
+        self.module_bindings.iter().filter(move |(_, q)| q.as_str() == qualified).map(|(l, _)| l.as_str())
     }
 
     /// Resolve the identifier `root`: its qualified name, if an import binds it and nothing
@@ -185,7 +190,9 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
     let top_level = node.parent().is_some_and(|p| p.kind() == "module");
     // The module-level statement holding this import (itself, or e.g. the `try` around it).
     let mut top = node;
+    let mut in_function = false;
     while let Some(p) = top.parent().filter(|p| p.kind() != "module") {
+        in_function |= matches!(p.kind(), "function_definition" | "lambda");
         top = p;
     }
     let mut names = Vec::new();
@@ -222,6 +229,7 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
         wildcard,
         top_level,
         statement: top.byte_range(),
+        in_function,
     })
 }
 

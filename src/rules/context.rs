@@ -171,7 +171,7 @@ impl<'a> Ctx<'a> {
     /// Where a line that uses TensorFlow can go at module level: after the leading imports, and
     /// after the module-level statement (maybe a `try:` block) that first imports TensorFlow.
     pub fn after_tensorflow_import(&self) -> usize {
-        let tf_import = self.imports.statements.iter().find(|s| match &s.from {
+        let tf_import = self.imports.statements.iter().filter(|s| !s.in_function).find(|s| match &s.from {
             Some(m) => m == "tensorflow" || m.starts_with("tensorflow."),
             None => s.names.iter().any(|n| n.name == "tensorflow" || n.name.starts_with("tensorflow.")),
         });

@@ -293,7 +293,8 @@ fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
     let mut finding =
         Finding::new("compat-import", Severity::Warning, stmt.range.clone(), "run the TF1 API through tf.compat.v1")
             .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
-    if !ctx.src.text.contains("disable_v2_behavior(") {
+    // Only an import that runs at module level binds the name where the switch goes.
+    if !stmt.in_function && !ctx.src.text.contains("disable_v2_behavior(") {
         let at = ctx.after_tensorflow_import();
         let line = ctx.line(at, &format!("{local}.disable_v2_behavior()"));
         let idx = ctx.insert_once(at, &line, |edit| {
