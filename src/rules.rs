@@ -225,10 +225,10 @@ pub static RULES: &[RuleInfo] = &[
     rule!(
         "disable-eager",
         "safe",
-        "Graph-mode code (Session, placeholder...) needs eager execution off under TF2.",
-        "TF2 runs eagerly: placeholders fail and Sessions see an empty graph.",
+        "Graph-mode code (Session, placeholder...) needs TF1 behaviour under TF2: one tf.compat.v1.disable_v2_behavior().",
+        "TF2 runs eagerly (placeholders fail, Sessions see an empty graph); its shapes, variables and control flow differ too, and TF1 graph code relies on the TF1 ones (e.g. `x.shape[1].value`).",
         "sess = tf.compat.v1.Session()",
-        "tf.compat.v1.disable_eager_execution()  # once, after the imports"
+        "tf.compat.v1.disable_v2_behavior()  # once, after the imports"
     ),
     rule!(
         "graph-mode-library",
@@ -236,7 +236,7 @@ pub static RULES: &[RuleInfo] = &[
         "A library module uses graph-mode APIs; its callers must disable eager execution.",
         "Only the program's entry point should switch execution modes.",
         "def build(): return tf.compat.v1.placeholder(...)",
-        "(call tf.compat.v1.disable_eager_execution() in the script that imports this)"
+        "(call tf.compat.v1.disable_v2_behavior() in the script that imports this)"
     ),
     rule!(
         "removed-api",

@@ -32,7 +32,7 @@ const CASES: &[(&str, &[u8], &[u8])] = &[
     (
         "crlf_insert.py",
         b"import tensorflow as tf\r\nsess = tf.Session()\r\n",
-        b"import tensorflow as tf\r\ntf.compat.v1.disable_eager_execution()\r\nsess = tf.compat.v1.Session()\r\n",
+        b"import tensorflow as tf\r\ntf.compat.v1.disable_v2_behavior()\r\nsess = tf.compat.v1.Session()\r\n",
     ),
     (
         "mixed_endings.py",

@@ -25,7 +25,7 @@ s = tf.Session()
 /// TRAIN with hunks 1 and 3 accepted and hunk 2 (tf.log) rejected.
 const EXPECTED: &str = "\
 import tensorflow as tf
-tf.compat.v1.disable_eager_execution()
+tf.compat.v1.disable_v2_behavior()
 
 x = tf.compat.v1.placeholder(tf.float32, [None, 3])
 

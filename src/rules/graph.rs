@@ -17,9 +17,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
     let first = ctx.graph_uses[0].clone();
     let call = if let Some(tf) = ctx.imports.aliases_of("tensorflow").min() {
-        format!("{tf}.compat.v1.disable_eager_execution()")
+        format!("{tf}.compat.v1.disable_v2_behavior()")
     } else if let Some(v1) = ctx.imports.aliases_of("tensorflow.compat.v1").min() {
-        format!("{v1}.disable_eager_execution()")
+        format!("{v1}.disable_v2_behavior()")
     } else {
         return;
     };
@@ -41,7 +41,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             "graph-mode-library",
             Severity::Warning,
             first.range,
-            format!("graph-mode API in a library module ({}): the program that imports this must call tf.compat.v1.disable_eager_execution() first", first.why),
+            format!("graph-mode API in a library module ({}): the program that imports this must call tf.compat.v1.disable_v2_behavior() first", first.why),
         ));
         return;
     };
@@ -52,7 +52,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             "disable-eager",
             Severity::Error,
             at..at,
-            format!("graph-mode code needs eager execution off in TensorFlow 2 ({why})"),
+            format!("graph-mode code needs TF1 behaviour (eager execution off) in TensorFlow 2 ({why})"),
         )
         .with_fix(Fix::safe(vec![edit]))
     });
