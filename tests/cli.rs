@@ -113,10 +113,7 @@ fn apply_then_diff_is_empty_and_untouched_files_keep_bytes_and_mtime() {
     let before = snapshot_tree(&dir);
     let o = run(&dir, &["diff", "."]);
     assert_eq!(code(&o), 1);
-    assert!(
-        stdout(&o).contains("+tf.compat.v1.disable_v2_behavior()")
-            || stdout(&o).contains("disable_v2_behavior()")
-    );
+    assert!(stdout(&o).contains("+tf.compat.v1.disable_v2_behavior()") || stdout(&o).contains("disable_v2_behavior()"));
     assert_eq!(snapshot_tree(&dir), before, "diff writes nothing");
 
     std::thread::sleep(std::time::Duration::from_millis(20));

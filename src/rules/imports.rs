@@ -205,8 +205,7 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         return;
     }
     if module == "tensorflow.python" || module.starts_with("tensorflow.python.") {
-        let full = canonical(&format!("{module}.{}", stmt.names[0].name));
-        note_on(ctx, &full, stmt.range.clone());
+        private_from(ctx, stmt, module);
         return;
     }
     for name in &stmt.names {
@@ -248,6 +247,24 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 ));
             }
         }
+    }
+}
+
+/// `from tensorflow.python.x import y`: the public replacement where the table knows one (for a
+/// single-name import), else guidance on private modules.
+fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    let name = &stmt.names[0];
+    let full = canonical(&format!("{module}.{}", name.name));
+    match Tables::longest_prefix(&tables().private, &full) {
+        Some((key, public)) if stmt.names.len() == 1 => {
+            let target = format!("{public}{}", &full[key.len()..]);
+            let text = render_import(&qualified(&target), &name.local(true), true);
+            let message = format!("`{full}` is private: the public `{target}` replaces it");
+            let f = Finding::new("tf2-rename", Severity::Error, stmt.range.clone(), message)
+                .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), text)]));
+            ctx.push(f);
+        }
+        _ => note_on(ctx, &full, stmt.range.clone()),
     }
 }
 

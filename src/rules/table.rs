@@ -33,6 +33,7 @@ pub const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
 pub const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
 pub const NATIVE: DataFile = data_file!("native.tsv");
 pub const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
+pub const PRIVATE: DataFile = data_file!("private.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -48,6 +49,7 @@ pub const ALL: &[&DataFile] = &[
     &KERAS3_KEYWORDS,
     &NATIVE,
     &LEGACY_KERAS,
+    &PRIVATE,
 ];
 
 impl DataFile {
@@ -156,6 +158,8 @@ pub struct Tables {
     pub keras3_keywords: HashMap<&'static str, Vec<KerasKeyword>>,
     pub native: HashMap<&'static str, NativeEntry>,
     pub legacy_keras: HashMap<&'static str, &'static str>,
+    /// Private module path (`tf.python...`) → public replacement.
+    pub private: HashMap<&'static str, &'static str>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -206,6 +210,7 @@ impl Tables {
             .collect();
         Self {
             legacy_keras: LEGACY_KERAS.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
+            private: PRIVATE.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
             native,
             keras3_methods,
             keras3_keywords,
@@ -267,6 +272,7 @@ mod tests {
             (&KERAS3_KEYWORDS, 4, false),
             (&NATIVE, 5, true),
             (&LEGACY_KERAS, 2, true),
+            (&PRIVATE, 3, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();
