@@ -356,6 +356,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
                 transforms::check_call(ctx, node);
                 keras3::check_call(ctx, node);
             }
+            "comparison_operator" => transforms::check_comparison(ctx, node),
             "function_definition" | "lambda" => {
                 ctx.scopes.push(node);
                 stack.push(Visit::Exit);

@@ -406,3 +406,42 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     .with_fix(Fix::safe(edits));
     ctx.push(f);
 }
+
+/// TensorFlow types whose graph-mode instances are subclasses in TF >= 2.14 (`SymbolicTensor`).
+const EXACT_TYPE_CHECKS: &[&str] = &["tf.Tensor", "tf.Variable"];
+
+/// `type(x) is tf.Tensor` → `isinstance(x, tf.Tensor)` (and `is not` / `!=` → `not isinstance`).
+pub fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    if ctx.options.strategy == crate::rules::Strategy::Compat || node.named_child_count() != 2 {
+        return;
+    }
+    let (Some(left), Some(right)) = (node.named_child(0), node.named_child(1)) else { return };
+    let operator: String = ctx.text(node)[left.end_byte() - node.start_byte()..right.start_byte() - node.start_byte()]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let negated = match operator.as_str() {
+        "is" | "==" => false,
+        "is not" | "!=" => true,
+        _ => return,
+    };
+    let is_type_call = left.kind() == "call"
+        && left.child_by_field_name("function").is_some_and(|f| ctx.text(f) == "type" && ctx.resolve_root(f).is_none());
+    let args = arguments(left);
+    let [value] = args.as_slice() else { return };
+    let Some(name) = ctx.resolve(right).map(|q| crate::rules::context::canonical(&q)) else { return };
+    if !is_type_call || !EXACT_TYPE_CHECKS.contains(&name.as_str()) || value.kind() == "keyword_argument" {
+        return;
+    }
+    let new = format!("{}isinstance({}, {})", if negated { "not " } else { "" }, ctx.text(*value), ctx.text(right));
+    let message = format!(
+        "`type(x) is {name}` is false for graph tensors since TensorFlow 2.14 (they are SymbolicTensor, a subclass): isinstance accepts subclasses"
+    );
+    push(
+        ctx,
+        "function-rewrite",
+        node.byte_range(),
+        message,
+        Some(Fix::review(vec![Edit::replacement(node.byte_range(), new)])),
+    );
+}
