@@ -191,15 +191,20 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     if text == plan.text {
         return Ok(None);
     }
-    verify(plan, &text)?;
-    for _ in 1..MAX_PASSES {
+    // Each pass re-checks the previous pass's text; that parse also verifies it.
+    for pass in 1..=MAX_PASSES {
         let (mut next, _) = check_text(plan.path.clone(), plan.root.clone(), text.clone(), plan.encoding, settings);
+        if plan.parsed_cleanly && !next.parsed_cleanly {
+            return Err(broke_syntax(plan));
+        }
+        if pass == MAX_PASSES {
+            break;
+        }
         next.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
         let again = next.apply_accepted().text;
         if again == text {
             break;
         }
-        verify(plan, &again)?;
         text = again;
     }
     Ok(Some(text))
@@ -240,10 +245,14 @@ pub fn not_rewritable(plan: &FilePlan) -> Option<Error> {
 }
 
 fn verify(plan: &FilePlan, text: &str) -> Result<(), Error> {
-    apply::verify(plan.parsed_cleanly, text).map_err(|_| Error::Refused {
+    apply::verify(plan.parsed_cleanly, text).map_err(|_| broke_syntax(plan))
+}
+
+fn broke_syntax(plan: &FilePlan) -> Error {
+    Error::Refused {
         path: plan.path.clone(),
         reason: "the rewrite would introduce a syntax error (please report this); file left unchanged".into(),
-    })
+    }
 }
 
 /// Write a file's new text through the safe writer.
