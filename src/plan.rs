@@ -289,12 +289,6 @@ impl FilePlan {
             .collect();
         apply::apply_fixes(&self.text, &fixes)
     }
-
-    /// Apply every fix (the default alternative of each): what `diff` shows.
-    pub fn apply_all(&self) -> Applied {
-        let fixes: Vec<&Fix> = (0..self.findings.len()).filter_map(|i| self.chosen(i)).collect();
-        apply::apply_fixes(&self.text, &fixes)
-    }
 }
 
 /// A copy of `fix` whose edits are relative to `start` (edits outside `start..end` are dropped).

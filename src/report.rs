@@ -32,9 +32,6 @@ impl Paint {
     pub fn bold(self, t: &str) -> String {
         self.wrap("1", t)
     }
-    pub fn dim(self, t: &str) -> String {
-        self.wrap("2", t)
-    }
 }
 
 /// Replace control characters so that file contents cannot drive the terminal.

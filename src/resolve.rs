@@ -163,14 +163,6 @@ pub fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
     }
 }
 
-/// Whether `node` is the whole of a dotted expression (its parent does not extend it).
-pub fn is_maximal_dotted(node: Node<'_>) -> bool {
-    match node.parent() {
-        Some(p) if p.kind() == "attribute" => p.child_by_field_name("object").map(|o| o.id()) != Some(node.id()),
-        _ => true,
-    }
-}
-
 fn collect_imports(src: &SourceFile, node: Node<'_>, out: &mut Vec<ImportStmt>) {
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
@@ -313,6 +305,15 @@ fn function_locals(src: &SourceFile, func: Node<'_>) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `node` is the whole of a dotted expression (its parent does not extend it).
+    fn is_maximal_dotted(node: Node<'_>) -> bool {
+        match node.parent() {
+            Some(p) if p.kind() == "attribute" => p.child_by_field_name("object").map(|o| o.id()) != Some(node.id()),
+            _ => true,
+        }
+    }
+
     use crate::source::Encoding;
 
     fn file(src: &str) -> SourceFile {

@@ -31,35 +31,6 @@ pub fn keyword_name(arg: Node<'_>) -> Option<Node<'_>> {
     (arg.kind() == "keyword_argument").then(|| arg.child_by_field_name("name")).flatten()
 }
 
-/// The byte range that removes `arg` and one adjacent comma from the argument list.
-pub fn removal_range(ctx: &Ctx<'_>, arg: Node<'_>) -> std::ops::Range<usize> {
-    let mut next = arg.next_sibling();
-    while let Some(n) = next.filter(|n| n.kind() == "comment") {
-        next = n.next_sibling();
-    }
-    if let Some(comma) = next.filter(|n| n.kind() == ",") {
-        // `a, REMOVED, b` → `a, b`: remove the argument, its comma and the space after it.
-        let after = comma.end_byte();
-        let rest = &ctx.src.text[after..];
-        let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        let ends_list = comma.next_sibling().is_some_and(|n| n.kind() == ")");
-        if !ends_list {
-            return arg.start_byte()..after + spaces;
-        }
-    }
-    let mut prev = arg.prev_sibling();
-    while let Some(p) = prev.filter(|n| n.kind() == "comment") {
-        prev = p.prev_sibling();
-    }
-    if let Some(comma) = prev.filter(|n| n.kind() == ",") {
-        let end = next.filter(|n| n.kind() == ",").map_or(arg.end_byte(), |c| c.end_byte());
-        comma.start_byte()..end
-    } else {
-        let end = next.filter(|n| n.kind() == ",").map_or(arg.end_byte(), |c| c.end_byte());
-        arg.start_byte()..end
-    }
-}
-
 pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
     if ctx.options.strategy == Strategy::Compat {
         return;
@@ -98,9 +69,10 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
             .with_fix(Fix::safe(vec![Edit::replacement(kw.byte_range(), new)]));
             ctx.push(f);
         } else {
-            let range = removal_range(ctx, *arg);
+            let removed: Vec<bool> = args.iter().map(|a| a.id() == arg.id()).collect();
+            let edits = removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
             let f = Finding::new("keyword-removed", Severity::Error, arg.byte_range(), format!("`{name}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
-                .with_fix(Fix::review(vec![Edit::deletion(range)]));
+                .with_fix(Fix::review(edits));
             ctx.push(f);
         }
     }
