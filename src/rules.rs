@@ -352,9 +352,12 @@ fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
                 }
             }
             "call" => {
-                arguments::check_call(ctx, node);
-                transforms::check_call(ctx, node);
-                keras3::check_call(ctx, node);
+                // Resolved once here: each rule below filters the same canonical callee.
+                let resolved =
+                    node.child_by_field_name("function").and_then(|f| ctx.resolve(f)).map(|q| context::canonical(&q));
+                arguments::check_call(ctx, node, resolved.as_deref());
+                transforms::check_call(ctx, node, resolved.as_deref());
+                keras3::check_call(ctx, node, resolved.as_deref());
             }
             "comparison_operator" => transforms::check_comparison(ctx, node),
             "function_definition" | "lambda" => {

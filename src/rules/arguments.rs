@@ -3,15 +3,13 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
-use crate::rules::context::{Ctx, canonical};
+use crate::rules::context::Ctx;
 use crate::rules::table::{KeywordChange, tables};
 use crate::rules::{Strategy, transforms};
 
-/// The canonical name of a call's callee, if it resolves to TensorFlow outside tf.compat.
-pub fn callee(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
-    let func = call.child_by_field_name("function")?;
-    let name = canonical(&ctx.resolve(func)?);
-    (name.starts_with("tf.") && !name.starts_with("tf.compat.")).then_some(name)
+/// The resolved callee, if it is TensorFlow outside tf.compat (the TF1 names the tables key on).
+pub fn tf_callee(resolved: Option<&str>) -> Option<&str> {
+    resolved.filter(|name| name.starts_with("tf.") && !name.starts_with("tf.compat."))
 }
 
 /// Arguments of a call, in order (comments skipped).
@@ -31,22 +29,22 @@ pub fn keyword_name(arg: Node<'_>) -> Option<Node<'_>> {
     (arg.kind() == "keyword_argument").then(|| arg.child_by_field_name("name")).flatten()
 }
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
+pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.strategy == Strategy::Compat {
         return;
     }
-    let Some(name) = callee(ctx, call) else {
+    let Some(name) = tf_callee(resolved) else {
         return;
     };
-    if transforms::claims(&name) {
+    if transforms::claims(name) {
         return; // The transformer owns every argument of these calls.
     }
     let t = tables();
-    let changes: &[KeywordChange] = t.keywords.get(name.as_str()).map_or(&[], Vec::as_slice);
+    let changes: &[KeywordChange] = t.keywords.get(name).map_or(&[], Vec::as_slice);
     let args = arguments(call);
 
-    if let Some((v1, v2)) = t.reorders.get(name.as_str()) {
-        reorder(ctx, &name, &args, v1, v2, changes);
+    if let Some((v1, v2)) = t.reorders.get(name) {
+        reorder(ctx, name, &args, v1, v2, changes);
     }
     for arg in &args {
         let Some(kw) = keyword_name(*arg) else {
@@ -56,7 +54,7 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
         let Some(change) = changes.iter().find(|c| c.old == kw_text) else {
             continue;
         };
-        if transforms::claims_keyword(&name, kw_text) {
+        if transforms::claims_keyword(name, kw_text) {
             continue;
         }
         if let Some(new) = change.new {

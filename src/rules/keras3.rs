@@ -6,16 +6,16 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::TfVersion;
 use crate::rules::arguments::{arguments, keyword_name, removal_ranges};
-use crate::rules::context::{Ctx, canonical};
+use crate::rules::context::Ctx;
 use crate::rules::table::{KeywordChange, Tables, tables};
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
+pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.target < TfVersion::KERAS3 {
         return;
     }
     let Some(func) = call.child_by_field_name("function") else { return };
-    match ctx.resolve(func) {
-        Some(q) => keras_keywords(ctx, call, &canonical(&q)),
+    match resolved {
+        Some(name) => keras_keywords(ctx, call, name),
         None if func.kind() == "attribute" => method(ctx, call, func),
         None => {}
     }

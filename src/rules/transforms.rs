@@ -6,7 +6,7 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
-use crate::rules::arguments::{arguments, callee, keyword_name};
+use crate::rules::arguments::{arguments, keyword_name, tf_callee};
 use crate::rules::context::Ctx;
 
 /// `tf.to_float` and friends → `tf.cast(x, dtype)`.
@@ -70,14 +70,14 @@ pub fn claims_keyword(name: &str, kw: &str) -> bool {
         || (name == "tf.nn.softmax_cross_entropy_with_logits" && kw == "dim")
 }
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
+pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.strategy == crate::rules::Strategy::Compat {
         return;
     }
-    match callee(ctx, call) {
+    match tf_callee(resolved) {
         Some(name) => {
-            if let Some(t) = transformer(&name) {
-                t(ctx, call, &name);
+            if let Some(t) = transformer(name) {
+                t(ctx, call, name);
             }
         }
         None => method_call(ctx, call),
