@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::rules::{Strategy, TfVersion};
+use tf2_migrate_core::rules::{Strategy, TfVersion};
 
 /// The process exit status of every command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,12 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `--strategy`: the core's strategies, each with its one-line help.
+fn strategies() -> impl TypedValueParser<Value = Strategy> {
+    PossibleValuesParser::new(Strategy::ALL.map(|s| PossibleValue::new(s.as_str()).help(s.summary())))
+        .map(|name| name.parse::<Strategy>().expect("every possible value names a strategy"))
+}
+
 /// Options every command that reads code shares.
 #[derive(Debug, Args, Clone)]
 pub struct CommonArgs {
@@ -81,7 +88,7 @@ pub struct CommonArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// How far rewrites go: compat (tf.compat.v1 + `disable_v2_behavior`), upgrade, or native.
-    #[arg(long, value_enum, default_value_t = Strategy::Upgrade)]
+    #[arg(long, default_value_t = Strategy::Upgrade, value_parser = strategies())]
     pub strategy: Strategy,
     /// Only these rules (ids from `tf2-migrate rules`; comma-separated or repeated; `prefix*` allowed).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
@@ -99,7 +106,7 @@ pub struct CommonArgs {
     #[arg(long)]
     pub no_ignore: bool,
     /// Skip files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = tf2_migrate_core::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
     /// Colour output: auto (a terminal without `NO_COLOR`), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

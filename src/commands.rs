@@ -11,14 +11,14 @@ use crate::cli::{
     ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, ExitStatus, FixArgs, ReportArgs, ReportFormat,
     RulesArgs,
 };
-use crate::error::Error;
-use crate::fix::Safety;
-use crate::pipeline::{self, Analysis, Policy, RuleFilter, Settings};
-use crate::report::{self, Paint};
-use crate::rules::Options;
-use crate::scan::ScanOptions;
-use crate::session;
 use std::path::Path;
+use tf2_migrate_core::error::Error;
+use tf2_migrate_core::fix::Safety;
+use tf2_migrate_core::pipeline::{self, Analysis, Policy, RuleFilter, Settings};
+use tf2_migrate_core::report::{self, Paint};
+use tf2_migrate_core::rules::Options;
+use tf2_migrate_core::scan::ScanOptions;
+use tf2_migrate_core::session;
 
 /// Whether to colour output on a stream.
 pub fn paint(choice: ColorChoice, is_terminal: bool) -> Paint {
@@ -160,7 +160,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
         match result {
             Ok(true) => {
                 written += 1;
-                edits += plan.decisions.iter().filter(|d| **d == crate::plan::Decision::Accepted).count();
+                edits += plan.decisions.iter().filter(|d| **d == tf2_migrate_core::plan::Decision::Accepted).count();
             }
             Ok(false) => {}
             Err(e) => errors.push(e),
@@ -185,7 +185,11 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
 }
 
 /// Load the review journal (`path`, or the default one for these roots) onto the plans.
-fn saved_decisions(path: &Path, common: &CommonArgs, plans: &mut [crate::plan::FilePlan]) -> Result<session::Restored> {
+fn saved_decisions(
+    path: &Path,
+    common: &CommonArgs,
+    plans: &mut [tf2_migrate_core::plan::FilePlan],
+) -> Result<session::Restored> {
     let path = if path.as_os_str().is_empty() {
         session::default_path(&session::roots(&common.paths))
             .context("--decisions: no session folder (set XDG_STATE_HOME or HOME, or name the journal file)")?

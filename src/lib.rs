@@ -1,23 +1,11 @@
 //! tf2-migrate: move TensorFlow 1.x and standalone Keras code to TensorFlow 2 and tf.keras.
 //!
-//! The core (`scan`, `source`, `resolve`, `rules`, `fix`, `plan`, `apply`, `write`, `report`)
-//! knows nothing of the terminal; `tui` is the review UI on top; `cli` and `commands` wire them.
+//! This crate is the application: the command line (`cli`, `commands`) and the review UI (`tui`)
+//! on top of the terminal-free engine in `tf2_migrate_core`.
 
-pub mod apply;
 pub mod cli;
 pub mod commands;
-pub mod error;
-pub mod fix;
-pub mod pipeline;
-pub mod plan;
-pub mod report;
-pub mod resolve;
-pub mod rules;
-pub mod scan;
-pub mod session;
-pub mod source;
 pub mod tui;
-pub mod write;
 
 use std::io::IsTerminal;
 

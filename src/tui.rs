@@ -4,7 +4,6 @@
 
 pub mod action;
 pub mod app;
-pub mod bench;
 pub mod highlight;
 pub mod keymap;
 pub mod rows;
@@ -28,11 +27,11 @@ use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdat
 
 use crate::cli::{ExitStatus, ReviewArgs};
 use crate::commands;
-use crate::error::Error;
-use crate::pipeline::{self, Found, Settings};
-use crate::plan::FilePlan;
-use crate::scan::Candidate;
-use crate::session::{self, Journal, Restorer};
+use tf2_migrate_core::error::Error;
+use tf2_migrate_core::pipeline::{self, Found, Settings};
+use tf2_migrate_core::plan::FilePlan;
+use tf2_migrate_core::scan::Candidate;
+use tf2_migrate_core::session::{self, Journal, Restorer};
 
 use app::{App, Effect};
 use highlight::Highlighter;
@@ -42,7 +41,7 @@ use theme::{Depth, Palette, Theme};
 /// How long the loop waits for a key before it looks at the signal flag again.
 const POLL: Duration = Duration::from_millis(250);
 /// The same while the analysis runs, so that files and progress show as they arrive.
-pub(crate) const SCAN_POLL: Duration = Duration::from_millis(40);
+pub const SCAN_POLL: Duration = Duration::from_millis(40);
 
 /// Build the app over `plans` with a named theme (used by `review`, tests and benchmarks).
 pub fn build_app(plans: Vec<FilePlan>, settings: Settings, theme: &str, depth: Depth, size: (u16, u16)) -> Result<App> {

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicUsize;
 
 use common::{put, run};
-use tf2_migrate::pipeline::{self, Settings};
+use tf2_migrate_core::pipeline::{self, Settings};
 
 const GOOD: &str = "import tensorflow as tf\n\ny = tf.log(x)\n";
 const TF: &str = "import tensorflow as tf\n";
@@ -39,6 +39,7 @@ struct Fixture {
     expect: Expect,
 }
 
+#[allow(clippy::too_many_lines)] // One line per fixture: a table, not logic.
 fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
     let mut out = Vec::new();
     let mut add = |name: &str, bytes: &[u8], expect: Expect| {

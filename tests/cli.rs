@@ -233,9 +233,9 @@ fn help_and_version() {
 
 #[test]
 fn apply_decisions_applies_exactly_the_saved_review_decisions() {
-    use tf2_migrate::pipeline::{self, Settings};
-    use tf2_migrate::plan::Decision;
-    use tf2_migrate::session::{Entry, Journal};
+    use tf2_migrate_core::pipeline::{self, Settings};
+    use tf2_migrate_core::plan::Decision;
+    use tf2_migrate_core::session::{Entry, Journal};
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("a.py");
     let text = "import tensorflow as tf\n\n\nx = tf.log(y)\n\n\ns = tf.Session()\n";

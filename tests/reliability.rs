@@ -25,10 +25,10 @@ use std::time::{Duration, Instant};
 use common::{
     EVERYTHING, Rng, STRATEGIES, TF1_SNIPPETS, generate_program, mutate, plan_of, put, run, settings, snapshot,
 };
-use tf2_migrate::error::Error;
-use tf2_migrate::pipeline::{self, Settings};
-use tf2_migrate::plan::Decision;
-use tf2_migrate::rules::Strategy;
+use tf2_migrate_core::error::Error;
+use tf2_migrate_core::pipeline::{self, Settings};
+use tf2_migrate_core::plan::Decision;
+use tf2_migrate_core::rules::Strategy;
 
 // =============================================================================================
 // 1. Mutation run
@@ -75,7 +75,7 @@ fn run_case(input: &str, settings: &Settings, out: &mut Outcome) {
     }
     alt.decide_where(Decision::Accepted, |_, _| true);
     let alt_text = alt.apply_accepted().text;
-    if tf2_migrate::apply::verify(alt.parsed_cleanly, &alt_text).is_ok() {
+    if tf2_migrate_core::apply::verify(alt.parsed_cleanly, &alt_text).is_ok() {
         out.outputs.push(alt_text);
     } else {
         out.refused += 1;

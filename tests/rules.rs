@@ -7,11 +7,11 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use tf2_migrate::fix::Safety;
-use tf2_migrate::pipeline::{self, Policy, Settings};
-use tf2_migrate::report;
-use tf2_migrate::rules::Strategy;
-use tf2_migrate::source::{self, Encoding};
+use tf2_migrate_core::fix::Safety;
+use tf2_migrate_core::pipeline::{self, Policy, Settings};
+use tf2_migrate_core::report;
+use tf2_migrate_core::rules::Strategy;
+use tf2_migrate_core::source::{self, Encoding};
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");

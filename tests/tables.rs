@@ -14,9 +14,9 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Data rows of `src/rules/data/<name>`, split on tabs.
+/// Data rows of `core/src/rules/data/<name>`, split on tabs.
 fn table(name: &str) -> Vec<Vec<String>> {
-    read(&format!("src/rules/data/{name}"))
+    read(&format!("core/src/rules/data/{name}"))
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| l.split('\t').map(str::to_owned).collect())
@@ -96,8 +96,8 @@ fn fail_if_any(what: &str, bad: &[String]) {
 
 #[test]
 fn listings_match_the_tables_versions() {
-    let renames = header(&read("src/rules/data/renames.tsv"));
-    let removed = header(&read("src/rules/data/removed.tsv"));
+    let renames = header(&read("core/src/rules/data/renames.tsv"));
+    let removed = header(&read("core/src/rules/data/removed.tsv"));
     assert!(renames["source"].contains(&format!("from tensorflow {OLD} ")), "renames.tsv: {}", renames["source"]);
     assert!(
         removed["source"].contains(&format!("minus that of tensorflow {NEW}")),

@@ -4,7 +4,7 @@
 Run it with the Python interpreter of a virtualenv that has TensorFlow 2.15
 (the last release with Keras 2 as tf.keras and with tf.estimator):
 
-    PY215/bin/python tools/gen_tables.py --out src/rules/data --removed-from PY221/bin/python
+    PY215/bin/python tools/gen_tables.py --out core/src/rules/data --removed-from PY221/bin/python
 
 Generated tables (see tools/README.md for the meaning of each one):
   renames.tsv   v1 symbol -> TF2 name of the same object, or tf.compat.v1.<name>
@@ -932,7 +932,7 @@ def check_tables(out_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", help="output directory (src/rules/data)")
+    ap.add_argument("--out", help="output directory (core/src/rules/data)")
     ap.add_argument("--removed-from", metavar="PYTHON",
                     help="interpreter of a newer TensorFlow; writes removed.tsv")
     ap.add_argument("--history", metavar="WHEEL", nargs="*",

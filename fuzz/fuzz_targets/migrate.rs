@@ -4,11 +4,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tf2_migrate::fix::Safety;
-use tf2_migrate::pipeline::{self, Policy, Settings};
-use tf2_migrate::plan::Decision;
-use tf2_migrate::rules::{Options, Strategy};
-use tf2_migrate::source::{self, Encoding};
+use tf2_migrate_core::fix::Safety;
+use tf2_migrate_core::pipeline::{self, Policy, Settings};
+use tf2_migrate_core::plan::Decision;
+use tf2_migrate_core::rules::{Options, Strategy};
+use tf2_migrate_core::source::{self, Encoding};
 
 const EVERYTHING: Policy = Policy {
     min_safety: Safety::Review,
@@ -24,7 +24,7 @@ fn settings(strategy: Strategy) -> Settings {
     }
 }
 
-fn plan(text: &str, settings: &Settings) -> tf2_migrate::plan::FilePlan {
+fn plan(text: &str, settings: &Settings) -> tf2_migrate_core::plan::FilePlan {
     pipeline::check_text(
         "f.py".into(),
         ".".into(),

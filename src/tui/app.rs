@@ -13,10 +13,10 @@ use super::keymap::{Key, Keymap};
 use super::rows::{self, FileRows};
 use super::theme::Theme;
 use super::view;
-use crate::error::Error;
-use crate::pipeline::{self, Settings};
-use crate::plan::{Decision, FilePlan};
-use crate::session::Entry;
+use tf2_migrate_core::error::Error;
+use tf2_migrate_core::pipeline::{self, Settings};
+use tf2_migrate_core::plan::{Decision, FilePlan};
+use tf2_migrate_core::session::Entry;
 
 mod decisions;
 

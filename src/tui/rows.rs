@@ -7,8 +7,8 @@ use std::ops::Range;
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::plan::FilePlan;
-use crate::report::is_bidi_control;
+use tf2_migrate_core::plan::FilePlan;
+use tf2_migrate_core::report::is_bidi_control;
 
 /// Tab stops for display.
 pub const TAB_WIDTH: usize = 4;
@@ -216,8 +216,8 @@ pub fn build(plan: &FilePlan) -> FileRows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::{Edit, Finding, Fix, Severity};
-    use crate::source::Encoding;
+    use tf2_migrate_core::fix::{Edit, Finding, Fix, Severity};
+    use tf2_migrate_core::source::Encoding;
 
     #[test]
     fn display_neutralises_controls() {

@@ -9,9 +9,9 @@ use super::action::Action;
 use super::app::{App, Effect, Focus, Mode};
 use super::build_app;
 use super::theme::Depth;
-use crate::pipeline::{self, Settings};
-use crate::plan::{Decision, FilePlan};
-use crate::source::Encoding;
+use tf2_migrate_core::pipeline::{self, Settings};
+use tf2_migrate_core::plan::{Decision, FilePlan};
+use tf2_migrate_core::source::Encoding;
 
 const TRAIN: &str = "\
 import tensorflow as tf
@@ -312,7 +312,10 @@ fn hostile_contents_and_names_never_reach_the_terminal() {
         }] {
             for cell in t.backend().buffer().content() {
                 for c in cell.symbol().chars() {
-                    assert!(!c.is_control() && !crate::report::is_bidi_control(c), "{c:?} reached the screen");
+                    assert!(
+                        !c.is_control() && !tf2_migrate_core::report::is_bidi_control(c),
+                        "{c:?} reached the screen"
+                    );
                 }
             }
             let screen = t.backend().to_string();

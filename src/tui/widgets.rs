@@ -15,7 +15,7 @@ use super::keymap::KEY_BAR;
 use super::rows::{self, Row};
 use super::theme::Depth;
 use super::view::panes;
-use crate::plan::{Decision, FilePlan};
+use tf2_migrate_core::plan::{Decision, FilePlan};
 
 /// The state symbol of a hunk.
 pub fn hunk_mark(d: Decision) -> &'static str {

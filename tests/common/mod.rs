@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use tf2_migrate::fix::Safety;
-use tf2_migrate::pipeline::{self, Policy, Settings};
-use tf2_migrate::plan::FilePlan;
-use tf2_migrate::rules::{Options, Strategy};
-use tf2_migrate::source::Encoding;
+use tf2_migrate_core::fix::Safety;
+use tf2_migrate_core::pipeline::{self, Policy, Settings};
+use tf2_migrate_core::plan::FilePlan;
+use tf2_migrate_core::rules::{Options, Strategy};
+use tf2_migrate_core::source::Encoding;
 
 // ---------------------------------------------------------------------------------------------
 // The binary

@@ -2,8 +2,8 @@
 //! tree, switch alternatives, undo and redo. Each change returns the journal entries it makes.
 
 use super::{App, Change, Effect, Snapshot};
-use crate::plan::Decision;
-use crate::session::Entry;
+use tf2_migrate_core::plan::Decision;
+use tf2_migrate_core::session::Entry;
 
 impl App {
     pub(super) fn snapshot(&self, file: usize) -> Snapshot {

@@ -25,7 +25,7 @@ use crate::source::{Broken, SourceFile};
 use context::Ctx;
 
 /// How far rewrites go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
     /// `import tensorflow.compat.v1 as tf` + `tf.disable_v2_behavior()`; Keras imports moved.
@@ -35,6 +35,45 @@ pub enum Strategy {
     Upgrade,
     /// Like `upgrade`, plus idiomatic TF2 alternatives (Keras layers, optimizers) to choose from.
     Native,
+}
+
+impl Strategy {
+    /// Every strategy, mildest first.
+    pub const ALL: [Self; 3] = [Self::Compat, Self::Upgrade, Self::Native];
+
+    /// The name on the command line and in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Compat => "compat",
+            Self::Upgrade => "upgrade",
+            Self::Native => "native",
+        }
+    }
+
+    /// One line on what the strategy does, for `--help`.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Compat => "`import tensorflow.compat.v1 as tf` + `tf.disable_v2_behavior()`; Keras imports moved",
+            Self::Upgrade => "every TF1 symbol to its TF2 name, else `tf.compat.v1`; argument and semantic rewrites",
+            Self::Native => "like `upgrade`, plus idiomatic TF2 alternatives (Keras layers, optimizers) to choose from",
+        }
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown strategy {s:?} (expected compat, upgrade or native)"))
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A TensorFlow release, for `--target-tf`.

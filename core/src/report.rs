@@ -321,7 +321,7 @@ pub fn rules_text(paint: Paint) -> String {
             r.after.replace('\n', "\n          ")
         );
     }
-    out.push_str("Data tables (src/rules/data):\n");
+    out.push_str("Data tables (core/src/rules/data):\n");
     for file in table::ALL {
         let source = file.provenance().into_iter().find(|(k, _)| *k == "source").map_or("", |(_, v)| v);
         let _ = writeln!(out, "  {:<20} {:>6} entries  {}", file.name, file.len(), source);

@@ -1,0 +1,19 @@
+//! The engine of tf2-migrate: move TensorFlow 1.x and standalone Keras code to TensorFlow 2 and
+//! tf.keras, as byte-range edits on the original text.
+//!
+//! `scan` → `source` → `resolve` → `rules` → `plan` → `apply` → `write`, with `pipeline` wiring
+//! them for every command, `report` printing text, and `session` keeping review decisions. Nothing
+//! here knows about terminals or command lines: the `tf2-migrate` crate adds those.
+
+pub mod apply;
+pub mod error;
+pub mod fix;
+pub mod pipeline;
+pub mod plan;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod scan;
+pub mod session;
+pub mod source;
+pub mod write;
