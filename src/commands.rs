@@ -76,7 +76,7 @@ pub fn print_errors(errors: &[Error]) -> bool {
     for e in errors {
         let kind = if matches!(e, Error::Skipped { .. }) { "note" } else { "error" };
         any |= kind == "error";
-        let _ = writeln!(stderr, "tf2-migrate: {kind}: {}", report::printable(&e.to_string()));
+        let _ = writeln!(stderr, "tf2-migrate: {kind}: {}", tf2_migrate_core::text::printable(&e.to_string()));
     }
     any
 }

@@ -16,4 +16,5 @@ pub mod rules;
 pub mod scan;
 pub mod session;
 pub mod source;
+pub mod text;
 pub mod write;

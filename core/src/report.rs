@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::fix::{Finding, Safety, Severity};
 use crate::plan::FilePlan;
 use crate::rules::{self, table};
+use crate::text::{escape_line, printable};
 
 /// ANSI styling for terminal output (not the review UI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,22 +33,6 @@ impl Paint {
     pub fn bold(self, t: &str) -> String {
         self.wrap("1", t)
     }
-}
-
-/// Replace control characters so that file contents cannot drive the terminal.
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\t' | '\n' => c,
-            c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
-}
-
-/// Unicode bidirectional overrides and isolates (Trojan Source).
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// A finding located for output.
@@ -102,7 +87,7 @@ pub fn safety_counts(plans: &[FilePlan]) -> (usize, usize, usize) {
 pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
     let mut out = String::new();
     for plan in plans {
-        let path = printable(&plan.path.display().to_string());
+        let path = escape_line(&plan.path.display().to_string());
         for f in sorted_findings(plan) {
             let l = locate(plan, f);
             let sev = match f.severity {
@@ -344,14 +329,4 @@ pub fn rules_json() -> String {
     let tables =
         table::ALL.iter().map(|f| Table { name: f.name, entries: f.len(), provenance: f.provenance() }).collect();
     serde_json::to_string_pretty(&Out { rules: rules::RULES, tables }).unwrap_or_default() + "\n"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_never_pass() {
-        assert_eq!(printable("a\x1b[31mb\u{202E}c\u{9b}d\te"), "a\u{FFFD}[31mb\u{FFFD}c\u{FFFD}d\te");
-    }
 }

@@ -8,13 +8,10 @@ use std::ops::Range;
 use similar::{ChangeTag, TextDiff};
 
 use tf2_migrate_core::plan::FilePlan;
-use tf2_migrate_core::report::is_bidi_control;
+use tf2_migrate_core::text;
 
 /// Tab stops for display.
 pub const TAB_WIDTH: usize = 4;
-
-/// What replaces a control, escape or bidi character on screen.
-pub const PLACEHOLDER: char = '\u{FFFD}';
 
 /// Make text safe to draw: controls, escapes and bidi overrides become a placeholder, tabs
 /// become spaces (display only). `col` is the display column the text starts at.
@@ -27,8 +24,8 @@ pub fn push_display(out: &mut String, text: &str, col: &mut usize) {
                 *col += n;
             }
             '\r' | '\n' => {}
-            c if c.is_control() || is_bidi_control(c) || is_invisible_format(c) => {
-                out.push(PLACEHOLDER);
+            c if text::is_unsafe(c) => {
+                out.push(text::PLACEHOLDER);
                 *col += 1;
             }
             c => {
@@ -37,11 +34,6 @@ pub fn push_display(out: &mut String, text: &str, col: &mut usize) {
             }
         }
     }
-}
-
-/// Zero-width and format characters that could hide text (besides bidi controls).
-fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// One line's text made safe (see `push_display`).
