@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::rules::Rule;
+
 /// How safe a rewrite is. Ordered: `Manual < Review < Safe`, so a threshold is one comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,6 +111,9 @@ pub struct Fix {
     pub safety: Safety,
     /// Short label of this alternative, e.g. "compat.v1" or "native".
     pub label: &'static str,
+    /// Packages (pip names) the rewritten code imports: applying the fix means installing them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<&'static str>,
 }
 
 impl Fix {
@@ -117,7 +122,7 @@ impl Fix {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         edits.dedup();
         debug_assert!(edits.windows(2).all(|w| !w[0].conflicts_with(&w[1])), "edits of one fix overlap: {edits:?}");
-        Self { edits, safety, label }
+        Self { edits, safety, label, packages: Vec::new() }
     }
 
     /// A rewrite with the same behaviour.
@@ -136,6 +141,15 @@ impl Fix {
         self
     }
 
+    /// The rewritten code imports `package` (a pip name).
+    #[must_use]
+    pub fn needing(mut self, package: &'static str) -> Self {
+        if !self.packages.contains(&package) {
+            self.packages.push(package);
+        }
+        self
+    }
+
     /// The byte span from the first edit's start to the last edit's end.
     pub fn span(&self) -> Range<usize> {
         let start = self.edits.first().map_or(0, |e| e.range.start);
@@ -144,10 +158,33 @@ impl Fix {
     }
 }
 
+/// Something the program's entry point must do for a module to run on TensorFlow 2, which the
+/// module itself must not do (it sets process-wide state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Duty {
+    /// Call `tf.compat.v1.disable_v2_behavior()` before building graphs.
+    DisableV2Behavior,
+    /// Set `TF_USE_LEGACY_KERAS=1` before TensorFlow is first imported (and install tf-keras).
+    LegacyKeras,
+}
+
+impl Duty {
+    /// What the entry point must do, in one line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::DisableV2Behavior => "call tf.compat.v1.disable_v2_behavior() before any graph is built",
+            Self::LegacyKeras => {
+                "set os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\" before TensorFlow is first imported (pip install tf-keras)"
+            }
+        }
+    }
+}
+
 /// What a rule found at one place, with zero (manual) or more alternative fixes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
     /// Where the problem is (byte range of the original text).
@@ -158,16 +195,48 @@ pub struct Finding {
     /// e.g. the import its replacement uses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<usize>,
+    /// Packages the guidance of a manual finding asks for (a fix's own are on the fix).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<&'static str>,
+    /// What the program's entry point must do because of this finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duty: Option<Duty>,
+    /// Kept although `--select`/`--ignore` left its rule out, because a kept fix requires it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kept_for_dependants: bool,
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Self {
-        Self { rule, severity, message: message.into(), range, fixes: Vec::new(), requires: Vec::new() }
+    pub fn new(rule: Rule, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity,
+            message: message.into(),
+            range,
+            fixes: Vec::new(),
+            requires: Vec::new(),
+            packages: Vec::new(),
+            duty: None,
+            kept_for_dependants: false,
+        }
     }
 
     #[must_use]
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);
+        self
+    }
+
+    /// The guidance asks for `package` (a pip name).
+    #[must_use]
+    pub fn suggesting(mut self, package: &'static str) -> Self {
+        self.packages.push(package);
+        self
+    }
+
+    #[must_use]
+    pub fn with_duty(mut self, duty: Duty) -> Self {
+        self.duty = Some(duty);
         self
     }
 

@@ -11,46 +11,61 @@ use crate::apply;
 use crate::error::Error;
 use crate::fix::{Finding, Fix, Safety};
 use crate::plan::{Decision, FilePlan};
-use crate::rules::{self, Options};
+use crate::rules::{self, Options, Rule};
 use crate::scan::{self, Candidate, ScanOptions};
-use crate::source::SourceFile;
+use crate::source::{Blocker, SourceFile};
 use crate::write::{self, WriteRequest};
 
-/// Which findings a command works on.
-#[derive(Debug, Clone, Default)]
+/// Which rules a command works on (`--select`, `--ignore`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleFilter {
-    /// Rule ids (or prefixes ending in `*`) to keep; empty keeps all.
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
+    /// Per rule (indexed by `Rule as usize`): whether its findings are kept.
+    keep: Vec<bool>,
 }
 
-fn matches(pattern: &str, id: &str) -> bool {
-    pattern.strip_suffix('*').map_or(pattern == id, |p| id.starts_with(p))
+impl Default for RuleFilter {
+    fn default() -> Self {
+        Self { keep: vec![true; Rule::ALL.len()] }
+    }
 }
 
 impl RuleFilter {
-    pub fn keeps(&self, rule: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|p| matches(p, rule)))
-            && !self.ignore.iter().any(|p| matches(p, rule))
+    /// Keep the rules `select` names (all when empty) minus those `ignore` names; each pattern is
+    /// a rule id or a `prefix*`. `Err` lists the patterns that name no rule.
+    pub fn new(select: &[String], ignore: &[String]) -> Result<Self, Vec<String>> {
+        let unknown: Vec<String> =
+            select.iter().chain(ignore).filter(|p| Rule::matching(p).next().is_none()).cloned().collect();
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
+        let named = |patterns: &[String], r: Rule| patterns.iter().any(|p| Rule::matching(p).any(|m| m == r));
+        let keep = Rule::ALL.iter().map(|&r| (select.is_empty() || named(select, r)) && !named(ignore, r)).collect();
+        Ok(Self { keep })
     }
 
-    /// Rule names given that match no rule.
-    pub fn unknown(&self) -> Vec<&str> {
-        self.select
-            .iter()
-            .chain(&self.ignore)
-            .filter(|p| !rules::RULES.iter().any(|r| matches(p, r.id)))
-            .map(String::as_str)
-            .collect()
+    pub fn keeps(&self, rule: Rule) -> bool {
+        self.keep[rule as usize]
     }
 
-    /// Drop filtered findings, keeping `requires` indices consistent.
+    /// Drop the findings of filtered rules, keeping `requires` indices consistent. A kept finding's
+    /// requirements are kept too, whatever their rule (marked `kept_for_dependants`): writing half
+    /// of a linked change (a `tf.compat.v1` graph rewrite without the eager switch) breaks code.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        let keep: Vec<bool> = findings.iter().map(|f| self.keeps(f.rule)).collect();
+        let mut keep: Vec<bool> = findings.iter().map(|f| self.keeps(f.rule)).collect();
+        let mut stack: Vec<usize> = (0..findings.len()).filter(|&i| keep[i]).collect();
+        while let Some(i) = stack.pop() {
+            for &r in &findings[i].requires {
+                if !keep[r] {
+                    keep[r] = true;
+                    stack.push(r);
+                }
+            }
+        }
         let mut new_index = HashMap::new();
         let mut out = Vec::new();
-        for (i, f) in findings.into_iter().enumerate() {
+        for (i, mut f) in findings.into_iter().enumerate() {
             if keep[i] {
+                f.kept_for_dependants = !self.keeps(f.rule);
                 new_index.insert(i, out.len());
                 out.push(f);
             }
@@ -93,8 +108,11 @@ pub fn check_text(
     let findings = settings.filter.apply(rules::check(&src, &settings.rules));
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
+    let blocker = src.blocker();
     let SourceFile { path, text, encoding, .. } = src;
-    (FilePlan::new(path, root, text, encoding, parsed_cleanly, findings), lines)
+    let mut plan = FilePlan::new(path, root, text, encoding, parsed_cleanly, findings);
+    plan.blocker = blocker;
+    (plan, lines)
 }
 
 /// Collect the candidate files of `paths`.
@@ -226,20 +244,23 @@ pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
 /// passes over it need not converge). [`migrate`] itself still rewrites outside the broken
 /// statement, for the review UI.
 pub fn not_rewritable(plan: &FilePlan) -> Option<Error> {
-    let at = |f: &Finding| {
-        let (line, col) = plan.lines.line_col(&plan.text, f.range.start);
+    let at = |offset: usize| {
+        let (line, col) = plan.lines.line_col(&plan.text, offset);
         format!("{line}:{col}")
     };
-    let syntax = plan.findings.iter().find(|f| f.rule == "syntax-error");
-    let reason = if let Some(f) = plan.findings.iter().find(|f| f.rule == "python2-syntax") {
-        format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(f))
-    } else if let Some(f) = syntax.filter(|f| f.message.starts_with("nested")) {
-        format!("{} (at {})", f.message, at(f))
-    } else if !plan.parsed_cleanly || syntax.is_some() {
-        let place = syntax.map_or_else(String::new, |f| format!(" at {}", at(f)));
-        format!("it does not parse (syntax error{place}); fix that first, then run again")
-    } else {
-        return None;
+    let reason = match plan.blocker? {
+        Blocker::Python2 { at: offset } => {
+            format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(offset))
+        }
+        Blocker::TooDeep { at: offset } => format!(
+            "nested more than {} levels deep; the file is left alone (at {})",
+            crate::source::MAX_DEPTH,
+            at(offset)
+        ),
+        Blocker::Syntax { at: offset } => {
+            let place = offset.map_or_else(String::new, |o| format!(" at {}", at(o)));
+            format!("it does not parse (syntax error{place}); fix that first, then run again")
+        }
     };
     Some(Error::Skipped { path: plan.path.clone(), reason })
 }

@@ -230,13 +230,14 @@ pub fn restore(plans: &mut [FilePlan], entries: &[Entry]) -> Restored {
 mod tests {
     use super::*;
     use crate::fix::{Edit, Finding, Fix, Severity};
+    use crate::rules::Rule;
     use crate::source::Encoding;
 
     fn plan(path: &str, text: &str) -> FilePlan {
         let findings = text
             .match_indices('x')
             .map(|(at, _)| {
-                Finding::new("tf2-rename", Severity::Error, at..at + 1, "m")
+                Finding::new(Rule::Tf2Rename, Severity::Error, at..at + 1, "m")
                     .with_fix(Fix::safe(vec![Edit::replacement(at..at + 1, "y")]))
             })
             .collect();

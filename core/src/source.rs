@@ -177,6 +177,17 @@ pub enum Broken {
     TooDeep { range: Range<usize> },
 }
 
+/// Why no rewrite of a whole file can be verified, so `diff` and `apply` leave it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocker {
+    /// Python 2 only syntax at this offset.
+    Python2 { at: usize },
+    /// Nested deeper than [`MAX_DEPTH`] at this offset.
+    TooDeep { at: usize },
+    /// A syntax error (tree-sitter's, or one `CPython` would raise) at this offset, if known.
+    Syntax { at: Option<usize> },
+}
+
 /// The deepest syntax tree the rules look at. Real code stays far below (the Python parser stops at
 /// 200 nested brackets); the rules' recursive walks stay well inside a 2 MiB thread stack.
 pub const MAX_DEPTH: usize = 1000;
@@ -222,6 +233,19 @@ impl SourceFile {
 
     pub fn newline(&self) -> &'static str {
         dominant_newline(&self.text)
+    }
+
+    /// Why the whole file cannot be rewritten, if it cannot.
+    pub fn blocker(&self) -> Option<Blocker> {
+        let first = |pick: fn(&Broken) -> Option<usize>| self.broken.iter().find_map(pick);
+        if let Some(at) = first(|b| if let Broken::Python2 { range, .. } = b { Some(range.start) } else { None }) {
+            return Some(Blocker::Python2 { at });
+        }
+        if let Some(at) = first(|b| if let Broken::TooDeep { range } = b { Some(range.start) } else { None }) {
+            return Some(Blocker::TooDeep { at });
+        }
+        let syntax = first(|b| if let Broken::Syntax { range, .. } = b { Some(range.start) } else { None });
+        (syntax.is_some() || has_syntax_error(&self.tree)).then_some(Blocker::Syntax { at: syntax })
     }
 }
 

@@ -236,7 +236,7 @@ fn span_both(buf: &mut Buffer, left: Rect, right: Rect, dy: u16, stacked: bool, 
 fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize) -> Line<'a> {
     let current = hunk == app.hunk;
     let decision = plan.hunk_decision(hunk);
-    let mut rules: Vec<&str> = plan.hunks[hunk].findings.iter().map(|&i| plan.findings[i].rule).collect();
+    let mut rules: Vec<&str> = plan.hunks[hunk].findings.iter().map(|&i| plan.findings[i].rule.id()).collect();
     rules.dedup();
     let mut text =
         format!(" hunk {}/{} · {} · {}", hunk + 1, plan.hunks.len(), rules.join(", "), plan.hunk_safety(hunk));
@@ -354,7 +354,7 @@ pub fn info(app: &App, area: Rect, buf: &mut Buffer) {
         ])
     } else if let Some(plan) = app.plans.get(app.file) {
         if let Some(hunk) = plan.hunks.get(app.hunk) {
-            let mut rules: Vec<&str> = hunk.findings.iter().map(|&i| plan.findings[i].rule).collect();
+            let mut rules: Vec<&str> = hunk.findings.iter().map(|&i| plan.findings[i].rule.id()).collect();
             rules.dedup();
             let first = &plan.findings[hunk.findings[0]];
             let more = hunk.findings.len() - 1;

@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::Rule;
 use crate::rules::context::Ctx;
 use crate::rules::table::{KeywordChange, tables};
 use crate::rules::{Strategy, transforms};
@@ -59,7 +60,7 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
         }
         if let Some(new) = change.new {
             let f = Finding::new(
-                "keyword-rename",
+                Rule::KeywordRename,
                 Severity::Error,
                 kw.byte_range(),
                 format!("`{name}` takes `{new}=` instead of `{kw_text}=` in TensorFlow 2"),
@@ -69,7 +70,7 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
         } else {
             let removed: Vec<bool> = args.iter().map(|a| a.id() == arg.id()).collect();
             let edits = removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
-            let f = Finding::new("keyword-removed", Severity::Error, arg.byte_range(), format!("`{name}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
+            let f = Finding::new(Rule::KeywordRemoved, Severity::Error, arg.byte_range(), format!("`{name}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
                 .with_fix(Fix::review(edits));
             ctx.push(f);
         }
@@ -86,14 +87,14 @@ fn reorder(ctx: &mut Ctx<'_>, name: &str, args: &[Node<'_>], v1: &[&str], v2: &[
     }
     if positional.iter().any(|a| a.kind() == "list_splat") {
         let range = positional[first_changed].byte_range();
-        ctx.push(Finding::new("argument-order", Severity::Warning, range, format!("the parameter order of `{name}` changed in TensorFlow 2 and `*args` hides which is which: pass them by keyword")));
+        ctx.push(Finding::new(Rule::ArgumentOrder, Severity::Warning, range, format!("the parameter order of `{name}` changed in TensorFlow 2 and `*args` hides which is which: pass them by keyword")));
         return;
     }
     let mut edits = Vec::new();
     for (i, arg) in positional.iter().enumerate().skip(first_changed) {
         let Some(param) = v1.get(i) else {
             ctx.push(Finding::new(
-                "argument-order",
+                Rule::ArgumentOrder,
                 Severity::Error,
                 arg.byte_range(),
                 format!("`{name}` takes at most {} positional arguments", v1.len()),
@@ -104,7 +105,7 @@ fn reorder(ctx: &mut Ctx<'_>, name: &str, args: &[Node<'_>], v1: &[&str], v2: &[
             Some(KeywordChange { new: Some(new), .. }) => *new,
             Some(KeywordChange { new: None, .. }) => {
                 ctx.push(Finding::new(
-                    "keyword-removed",
+                    Rule::KeywordRemoved,
                     Severity::Error,
                     arg.byte_range(),
                     format!(
@@ -119,7 +120,7 @@ fn reorder(ctx: &mut Ctx<'_>, name: &str, args: &[Node<'_>], v1: &[&str], v2: &[
     }
     let range = positional[first_changed].start_byte()..positional[positional.len() - 1].end_byte();
     let f = Finding::new(
-        "argument-order",
+        Rule::ArgumentOrder,
         Severity::Error,
         range,
         format!("the positional parameters of `{name}` changed order in TensorFlow 2: passed by keyword"),

@@ -4,6 +4,7 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::Rule;
 use crate::rules::TfVersion;
 use crate::rules::arguments::{arguments, keyword_name, removal_ranges};
 use crate::rules::context::Ctx;
@@ -62,7 +63,9 @@ fn keras_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let note = rows.iter().map(|r| r.note).find(|n| !n.is_empty()).unwrap_or_default();
     let fix = if any_removed { Fix::review(edits) } else { Fix::safe(edits) };
     let range = call.child_by_field_name("arguments").map_or(call.byte_range(), |a| a.byte_range());
-    ctx.push(Finding::new("keras3-api", Severity::Error, range, format!("{} ({note})", what.join(", "))).with_fix(fix));
+    ctx.push(
+        Finding::new(Rule::Keras3Api, Severity::Error, range, format!("{} ({note})", what.join(", "))).with_fix(fix),
+    );
 }
 
 fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
@@ -83,7 +86,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
         return;
     }
     let message = format!("{} ({}; assumes the object is a Keras model)", what.join(", "), change.note);
-    ctx.push(Finding::new("keras3-api", Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
+    ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
 }
 
 /// `model.predict_classes(x)` → `np.argmax(model.predict(x), axis=-1)`.
@@ -96,7 +99,7 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
             let line = ctx.line(at, "import numpy as np");
             requires.push(ctx.insert_once(at, &line, |edit| {
                 Finding::new(
-                    "keras3-api",
+                    Rule::Keras3Api,
                     Severity::Info,
                     at..at,
                     "import numpy, needed by the predict_classes rewrite",
@@ -112,7 +115,7 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
         Edit::insertion(call.end_byte(), ", axis=-1)"),
     ];
     let mut f = Finding::new(
-        "keras3-api",
+        Rule::Keras3Api,
         Severity::Error,
         attr.byte_range(),
         format!("predict_classes → argmax of predict ({note})"),

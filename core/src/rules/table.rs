@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use crate::fix::Severity;
 
 /// One data file: its name, for messages, and its embedded text.
+#[derive(Debug)]
 pub struct DataFile {
     pub name: &'static str,
     pub text: &'static str,

@@ -6,6 +6,7 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::Rule;
 use crate::rules::arguments::{arguments, keyword_name, tf_callee};
 use crate::rules::context::Ctx;
 
@@ -112,7 +113,7 @@ fn is_literal(ctx: &Ctx<'_>, node: Option<Node<'_>>, value: &str) -> bool {
     node.and_then(|n| n.child_by_field_name("value").or(Some(n))).is_some_and(|v| ctx.text(v) == value)
 }
 
-fn push(ctx: &mut Ctx<'_>, rule: &'static str, range: std::ops::Range<usize>, message: String, fix: Option<Fix>) {
+fn push(ctx: &mut Ctx<'_>, rule: Rule, range: std::ops::Range<usize>, message: String, fix: Option<Fix>) {
     let mut f = Finding::new(rule, Severity::Error, range, message);
     f.fixes.extend(fix);
     ctx.push(f);
@@ -144,7 +145,7 @@ fn softmax_xent(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     }
     let message =
         format!("`{name}` in TF2 backpropagates into labels: tf.stop_gradient keeps TF1's behaviour; dim= is axis=");
-    push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::safe(edits)));
+    push(ctx, Rule::FunctionRewrite, call.byte_range(), message, Some(Fix::safe(edits)));
 }
 
 /// `tf.image.resize_*` → `tf.image.resize(..., method=...)` unless TF1-only options are used.
@@ -167,7 +168,7 @@ fn resize(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
         let target = name.replacen("tf.", "tf.compat.v1.", 1);
         let Some(edits) = renamed_call(ctx, call, &target, Vec::new()) else { return };
         let message = format!("`{name}` with align_corners/half_pixel_centers has no TF2 equivalent: `{target}`");
-        push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::safe(edits)));
+        push(ctx, Rule::FunctionRewrite, call.byte_range(), message, Some(Fix::safe(edits)));
         return;
     }
     let removed: Vec<bool> = args
@@ -188,7 +189,7 @@ fn resize(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let message = format!(
         "`{name}` is tf.image.resize in TF2, which returns float32 for every method but nearest neighbour and has no align_corners"
     );
-    push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::review(edits)));
+    push(ctx, Rule::FunctionRewrite, call.byte_range(), message, Some(Fix::review(edits)));
 }
 
 /// `tf.contrib.layers.xavier_initializer(uniform=...)` → the glorot initializer of tf.compat.v1.
@@ -203,7 +204,7 @@ fn xavier(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     } else {
         push(
             ctx,
-            "contrib",
+            Rule::Contrib,
             call.byte_range(),
             format!(
                 "`{name}`: use tf.compat.v1.glorot_uniform_initializer (uniform=True) or glorot_normal_initializer"
@@ -215,7 +216,7 @@ fn xavier(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     if positional.len() > 1 {
         push(
             ctx,
-            "contrib",
+            Rule::Contrib,
             call.byte_range(),
             format!("`{name}`: pass seed= and dtype= by keyword, then use {target}"),
             None,
@@ -228,7 +229,7 @@ fn xavier(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let Some(edits) = renamed_call(ctx, call, target, edits) else { return };
     push(
         ctx,
-        "contrib",
+        Rule::Contrib,
         call.byte_range(),
         format!("`{name}` is `{target}` (the same Glorot/Xavier scheme)"),
         Some(Fix::safe(edits)),
@@ -262,7 +263,7 @@ fn regularizer(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     } else {
         "same penalty"
     };
-    push(ctx, "contrib", call.byte_range(), format!("`{name}` is `{target}` ({why})"), Some(Fix::review(edits)));
+    push(ctx, Rule::Contrib, call.byte_range(), format!("`{name}` is `{target}` ({why})"), Some(Fix::review(edits)));
 }
 
 /// TF2's `tf.name_scope` takes only a name; TF1's `default_name`/`values` need `tf.compat.v1`.
@@ -276,7 +277,7 @@ fn name_scope(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.name_scope", Vec::new()) else { return };
     push(
         ctx,
-        "compat-v1",
+        Rule::CompatV1,
         call.byte_range(),
         format!("`{name}` with default_name/values is tf.compat.v1.name_scope in TF2"),
         Some(Fix::safe(edits)),
@@ -293,7 +294,7 @@ fn device(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.device", Vec::new()) else { return };
     push(
         ctx,
-        "compat-v1",
+        Rule::CompatV1,
         call.byte_range(),
         format!("`{name}` with a device function is tf.compat.v1.device in TF2 (TF2 takes only strings)"),
         Some(Fix::safe(edits)),
@@ -318,7 +319,7 @@ fn method_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
         Edit::replacement(object.end_byte()..call.end_byte(), ")"),
     ];
     let message = format!("Dataset.{method}() was removed in TF2: `{target}(dataset)`");
-    push(ctx, "function-rewrite", attr.byte_range(), message, Some(Fix::safe(edits)));
+    push(ctx, Rule::FunctionRewrite, attr.byte_range(), message, Some(Fix::safe(edits)));
 }
 
 /// Text of an expression, parenthesised unless it is atomic.
@@ -341,7 +342,7 @@ fn cast(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str, dtype: &str) {
         args.first().filter(|a| !matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat"))
     else {
         ctx.push(Finding::new(
-            "cast-shorthand",
+            Rule::CastShorthand,
             Severity::Error,
             call.byte_range(),
             format!("`{name}` was removed in TensorFlow 2: use tf.cast(x, tf.{dtype})"),
@@ -361,7 +362,7 @@ fn cast(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str, dtype: &str) {
         Edit::insertion(first.end_byte(), format!(", {dtype_name}")),
     ];
     let f = Finding::new(
-        "cast-shorthand",
+        Rule::CastShorthand,
         Severity::Error,
         func.byte_range(),
         format!("`{name}(x)` was removed in TensorFlow 2: `tf.cast(x, tf.{dtype})`"),
@@ -398,7 +399,7 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
         value.byte_range()
     };
     let f = Finding::new(
-        "dropout-keep-prob",
+        Rule::DropoutKeepProb,
         Severity::Error,
         range,
         format!("`{name}` takes the drop rate in TensorFlow 2: keep_prob k becomes rate=1 - k"),
@@ -439,7 +440,7 @@ pub fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
     );
     push(
         ctx,
-        "function-rewrite",
+        Rule::FunctionRewrite,
         node.byte_range(),
         message,
         Some(Fix::review(vec![Edit::replacement(node.byte_range(), new)])),
