@@ -13,6 +13,7 @@ pub mod plan;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod safety;
 pub mod scan;
 pub mod session;
 pub mod source;

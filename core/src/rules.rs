@@ -4,6 +4,7 @@
 //! tables (`rules/table.rs`). This module only walks the tree once and hands nodes to them.
 
 pub mod arguments;
+pub mod call;
 pub mod catalogue;
 pub mod context;
 pub mod graph;

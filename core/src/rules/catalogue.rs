@@ -7,8 +7,8 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::fix::Safety;
 use crate::rules::table::{self, DataFile};
+use crate::safety::Safety;
 
 /// Whether a rule's findings come with an automatic rewrite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

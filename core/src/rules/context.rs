@@ -53,6 +53,11 @@ pub fn canonical(qualified: &str) -> String {
     }
 }
 
+/// The resolved callee, if it is TensorFlow outside tf.compat (the TF1 names the tables key on).
+pub fn tf_callee(resolved: Option<&str>) -> Option<&str> {
+    resolved.filter(|name| name.starts_with("tf.") && !name.starts_with("tf.compat."))
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(src: &'a SourceFile, imports: &'a Imports, options: &'a Options) -> Self {
         Self {

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::TfVersion;
-use crate::rules::arguments::{arguments, keyword_name, removal_ranges};
+use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::Ctx;
 use crate::rules::table::{KeywordChange, Tables, tables};
 
@@ -24,15 +24,19 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
 
 /// Rename or drop keywords per `changes`; returns the edits and a list of what changed.
 fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[&KeywordChange]) -> (Vec<Edit>, Vec<String>, bool) {
-    let args = arguments(call);
+    let Some(call) = Call::new(call, &ctx.src.text) else { return (Vec::new(), Vec::new(), false) };
     let mut edits = Vec::new();
     let mut what = Vec::new();
-    let mut removed = vec![false; args.len()];
-    for (i, arg) in args.iter().enumerate() {
+    let mut removed = vec![false; call.args.len()];
+    for (i, arg) in call.args.iter().enumerate() {
         let Some(kw) = keyword_name(*arg) else { continue };
         let name = ctx.text(kw);
         let Some(change) = changes.iter().find(|c| c.old == name) else { continue };
         match change.new {
+            Some(new) if call.keyword(new).is_some() => {
+                // `lr=` beside `learning_rate=`: not a rewrite (Keras 2 itself refused both).
+                return (Vec::new(), Vec::new(), false);
+            }
             Some(new) => {
                 edits.push(Edit::replacement(kw.byte_range(), new));
                 what.push(format!("{name}= → {new}="));
@@ -44,7 +48,7 @@ fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[&KeywordChange]) -> (
         }
     }
     let any_removed = removed.iter().any(|r| *r);
-    edits.extend(removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion));
+    edits.extend(call.removal_edits(&removed));
     (edits, what, any_removed)
 }
 

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
-use crate::rules::arguments::{arguments, keyword_name, removal_ranges};
+use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::Ctx;
 use crate::rules::table::tables;
 
@@ -18,13 +18,13 @@ pub fn alternative(
     root_canonical: &str,
 ) -> Option<(Fix, &'static str)> {
     let entry = tables().native.get(name)?;
-    let func = call.child_by_field_name("function")?;
     let callee = ctx.spell(entry.replacement, root_local, root_canonical)?;
-    let args = arguments(call);
-    if args.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+    let call = Call::new(call, &ctx.src.text)?;
+    if call.has_splat() {
         return None;
     }
-    let mut edits = vec![Edit::replacement(func.byte_range(), callee)];
+    let args = &call.args;
+    let mut edits = vec![Edit::replacement(call.callee.byte_range(), callee)];
     let mut removed = vec![false; args.len()];
     let mut applied_to = Vec::new();
     for (i, arg) in args.iter().enumerate() {
@@ -56,8 +56,8 @@ pub fn alternative(
             call_args.push_str(", ");
             call_args.push_str(ctx.text(*training));
         }
-        edits.push(Edit::insertion(call.end_byte(), format!("({call_args})")));
+        edits.push(Edit::insertion(call.node.end_byte(), format!("({call_args})")));
     }
-    edits.extend(removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion));
+    edits.extend(call.removal_edits(&removed));
     Some((Fix::review(edits).labelled("native"), entry.note))
 }

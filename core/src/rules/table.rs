@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::fix::Severity;
+use crate::safety::Severity;
 
 /// One data file: its name, for messages, and its embedded text.
 #[derive(Debug)]
