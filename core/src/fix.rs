@@ -21,20 +21,20 @@ impl Edit {
         Self { range, content }
     }
 
-    pub fn insertion(at: usize, content: impl Into<String>) -> Self {
+    pub(crate) fn insertion(at: usize, content: impl Into<String>) -> Self {
         let content = content.into();
         debug_assert!(!content.is_empty(), "an insertion must insert something");
         Self { range: at..at, content }
     }
 
-    pub fn deletion(range: Range<usize>) -> Self {
+    pub(crate) fn deletion(range: Range<usize>) -> Self {
         debug_assert!(!range.is_empty(), "a deletion must delete something");
         Self { range, content: String::new() }
     }
 
     /// Whether two edits cannot both be applied. Identical edits do not conflict (they are merged),
     /// and two insertions at the same point conflict only if they differ.
-    pub fn conflicts_with(&self, other: &Self) -> bool {
+    pub(crate) fn conflicts_with(&self, other: &Self) -> bool {
         if self == other {
             return false;
         }
@@ -80,7 +80,7 @@ impl Fix {
     }
 
     #[must_use]
-    pub fn labelled(mut self, label: &'static str) -> Self {
+    pub(crate) fn labelled(mut self, label: &'static str) -> Self {
         self.label = label;
         self
     }
@@ -171,15 +171,8 @@ impl Finding {
         self
     }
 
-    /// The guidance asks for `package` (a pip name).
     #[must_use]
-    pub fn suggesting(mut self, package: &'static str) -> Self {
-        self.packages.push(package);
-        self
-    }
-
-    #[must_use]
-    pub fn with_duty(mut self, duty: Duty) -> Self {
+    pub(crate) fn with_duty(mut self, duty: Duty) -> Self {
         self.duty = Some(duty);
         self
     }

@@ -133,7 +133,7 @@ pub enum Found {
 /// candidate's index, as soon as it is ready (roughly in candidate order, not exactly). Files with
 /// nothing to migrate are counted in `done` but not handed over. `each` returns `false` to stop
 /// early (nobody is listening any more). Returns the number of lines scanned.
-pub fn analyse_each(
+pub(crate) fn analyse_each(
     candidates: &[Candidate],
     settings: &Settings,
     done: &AtomicUsize,
@@ -199,7 +199,7 @@ impl Policy {
 }
 
 /// How many times `apply` re-runs the rules over its own output to pick up fixes that overlapped.
-pub const MAX_PASSES: usize = 4;
+pub(crate) const MAX_PASSES: usize = 4;
 
 /// Decide by policy and compute a file's new text, re-running the rules over the result until
 /// nothing more applies. Returns `None` when nothing changes.

@@ -21,13 +21,13 @@ impl Paint {
     fn wrap(self, code: &str, text: &str) -> String {
         if self.0 { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
     }
-    pub fn red(self, t: &str) -> String {
+    pub(crate) fn red(self, t: &str) -> String {
         self.wrap("31", t)
     }
-    pub fn green(self, t: &str) -> String {
+    pub(crate) fn green(self, t: &str) -> String {
         self.wrap("32", t)
     }
-    pub fn cyan(self, t: &str) -> String {
+    pub(crate) fn cyan(self, t: &str) -> String {
         self.wrap("36", t)
     }
     pub fn bold(self, t: &str) -> String {
@@ -248,7 +248,7 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
 
 /// The packages (pip names) the migrated code needs: those of each finding's chosen fix, and
 /// those the guidance of manual findings asks for.
-pub fn packages_needed(plans: &[FilePlan]) -> Vec<String> {
+pub(crate) fn packages_needed(plans: &[FilePlan]) -> Vec<String> {
     let mut out: Vec<String> = plans
         .iter()
         .flat_map(|p| (0..p.findings.len()).map(move |i| (p, i)))

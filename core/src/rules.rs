@@ -3,17 +3,17 @@
 //! Each rule family lives in its own module under `rules/`; the facts they apply live in the data
 //! tables (`rules/table.rs`). This module only walks the tree once and hands nodes to them.
 
-pub mod arguments;
-pub mod call;
+pub(crate) mod arguments;
+pub(crate) mod call;
 pub mod catalogue;
-pub mod context;
-pub mod graph;
-pub mod imports;
-pub mod keras3;
-pub mod native;
-pub mod symbols;
-pub mod table;
-pub mod transforms;
+pub(crate) mod context;
+pub(crate) mod graph;
+pub(crate) mod imports;
+pub(crate) mod keras3;
+pub(crate) mod native;
+pub(crate) mod symbols;
+pub(crate) mod table;
+pub(crate) mod transforms;
 
 use std::fmt;
 use std::str::FromStr;
@@ -90,7 +90,7 @@ impl TfVersion {
     /// The newest release the tables know about (the default target).
     pub const NEWEST: Self = Self { major: 2, minor: 21 };
     /// The first release whose `tf.keras` is Keras 3.
-    pub const KERAS3: Self = Self { major: 2, minor: 16 };
+    pub(crate) const KERAS3: Self = Self { major: 2, minor: 16 };
 }
 
 impl FromStr for TfVersion {

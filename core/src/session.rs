@@ -66,7 +66,7 @@ fn parse_decision(code: &str) -> Option<Decision> {
 }
 
 /// A plan's path relative to its root, as journalled.
-pub fn relative_path(plan: &FilePlan) -> String {
+pub(crate) fn relative_path(plan: &FilePlan) -> String {
     let rel = plan.path.strip_prefix(&plan.root).unwrap_or(&plan.path);
     rel.to_string_lossy().into_owned()
 }

@@ -10,7 +10,7 @@ use crate::rules::context::{Ctx, tf_callee};
 use crate::rules::table::{KeywordChange, tables};
 use crate::rules::{Strategy, transforms};
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.strategy == Strategy::Compat {
         return;
     }

@@ -13,7 +13,7 @@ use crate::fix::Edit;
 
 /// One call expression and its arguments.
 #[derive(Debug, Clone)]
-pub struct Call<'t> {
+pub(crate) struct Call<'t> {
     pub node: Node<'t>,
     /// The callee expression (`tf.nn.dropout` in `tf.nn.dropout(x, 0.5)`).
     pub callee: Node<'t>,
@@ -38,18 +38,18 @@ impl<'t> Call<'t> {
         Some(Self { node, callee, args, list, text })
     }
 
-    pub fn text_of(&self, node: Node<'_>) -> &'t str {
+    pub(crate) fn text_of(&self, node: Node<'_>) -> &'t str {
         &self.text[node.byte_range()]
     }
 
     /// The arguments before the first keyword argument or `**`.
-    pub fn positional(&self) -> &[Node<'t>] {
+    pub(crate) fn positional(&self) -> &[Node<'t>] {
         let n = self.args.iter().take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat")).count();
         &self.args[..n]
     }
 
     /// Whether `*args` or `**kwargs` hides which argument is which.
-    pub fn has_splat(&self) -> bool {
+    pub(crate) fn has_splat(&self) -> bool {
         self.args.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"))
     }
 
@@ -59,13 +59,8 @@ impl<'t> Call<'t> {
     }
 
     /// The value of the `name=value` argument.
-    pub fn keyword_value(&self, name: &str) -> Option<Node<'t>> {
+    pub(crate) fn keyword_value(&self, name: &str) -> Option<Node<'t>> {
         self.keyword(name).and_then(|a| a.child_by_field_name("value"))
-    }
-
-    /// The keyword names given, in order.
-    pub fn keyword_names(&self) -> impl Iterator<Item = &'t str> + '_ {
-        self.args.iter().filter_map(|a| keyword_name(*a)).map(|k| self.text_of(k))
     }
 
     /// The argument `name` as given: by keyword, else at position `position`.
@@ -73,13 +68,8 @@ impl<'t> Call<'t> {
         self.keyword_value(name).or_else(|| self.positional().get(position).copied())
     }
 
-    /// The edit renaming the keyword of `arg` (a `keyword_argument`) to `new`.
-    pub fn rename_keyword(&self, arg: Node<'t>, new: &str) -> Option<Edit> {
-        keyword_name(arg).map(|k| Edit::replacement(k.byte_range(), new))
-    }
-
     /// The edits that pass positional arguments `from..` by keyword: `names[i]` for argument `i`.
-    pub fn pass_by_keyword(&self, from: usize, names: &[&str]) -> Vec<Edit> {
+    pub(crate) fn pass_by_keyword(&self, from: usize, names: &[&str]) -> Vec<Edit> {
         self.positional()
             .iter()
             .enumerate()
@@ -91,7 +81,7 @@ impl<'t> Call<'t> {
 
     /// Deletions that remove the arguments flagged in `removed` (parallel to `args`) with their
     /// separating commas. Comments between them stay, and so does the line break after a comment.
-    pub fn removal_edits(&self, removed: &[bool]) -> Vec<Edit> {
+    pub(crate) fn removal_edits(&self, removed: &[bool]) -> Vec<Edit> {
         self.removal_ranges(removed)
             .into_iter()
             .flat_map(|r| self.keep_comments(r))
@@ -152,8 +142,13 @@ impl<'t> Call<'t> {
     }
 }
 
+/// The edit renaming the keyword of `arg` (a `keyword_argument`) to `new`.
+pub(crate) fn rename_keyword(arg: Node<'_>, new: &str) -> Option<Edit> {
+    keyword_name(arg).map(|k| Edit::replacement(k.byte_range(), new))
+}
+
 /// The keyword name of a `keyword_argument` node.
-pub fn keyword_name(arg: Node<'_>) -> Option<Node<'_>> {
+pub(crate) fn keyword_name(arg: Node<'_>) -> Option<Node<'_>> {
     (arg.kind() == "keyword_argument").then(|| arg.child_by_field_name("name")).flatten()
 }
 
@@ -187,7 +182,6 @@ mod tests {
             assert_eq!(c.positional().len(), 3);
             assert!(c.has_splat());
             assert_eq!(c.keyword_value("k").map(|v| c.text_of(v)), Some("3"));
-            assert_eq!(c.keyword_names().collect::<Vec<_>>(), ["k"]);
             assert_eq!(c.argument("x", 0).map(|v| c.text_of(v)), Some("x"));
             assert_eq!(c.argument("k", 9).map(|v| c.text_of(v)), Some("3"));
         });

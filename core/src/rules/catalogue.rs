@@ -46,7 +46,7 @@ fn table_names<S: Serializer>(tables: &&'static [&'static DataFile], s: S) -> Re
 
 impl RuleInfo {
     /// The safety as `rules` and the UI show it: `review`, or `review (sometimes manual)`.
-    pub fn safety_label(&self) -> String {
+    pub(crate) fn safety_label(&self) -> String {
         match self.fix {
             FixAvailability::Sometimes => format!("{} (sometimes manual)", self.safety),
             FixAvailability::Always | FixAvailability::Never => self.safety.to_string(),

@@ -9,7 +9,7 @@ use crate::rules::symbols::note_on;
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion};
 
-pub fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
+pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     match &stmt.from {
         Some(module) if module == "keras" || module.starts_with("keras.") => keras_from(ctx, stmt, module),
         Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => tf_from(ctx, stmt, module),

@@ -10,7 +10,7 @@ use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::Ctx;
 use crate::rules::table::{KeywordChange, Tables, tables};
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.target < TfVersion::KERAS3 {
         return;
     }

@@ -14,7 +14,7 @@ fn segments(name: &str) -> usize {
 }
 
 /// A dotted expression `parts[0].parts[1]...` whose root an import binds.
-pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
+pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
     let Some(root_q) = ctx.resolve_root(parts[0]) else {
         return;
     };

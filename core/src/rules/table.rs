@@ -22,19 +22,19 @@ macro_rules! data_file {
     };
 }
 
-pub const RENAMES: DataFile = data_file!("renames.tsv");
-pub const REORDERS: DataFile = data_file!("reorders.tsv");
-pub const KEYWORDS: DataFile = data_file!("keywords.tsv");
-pub const REMOVED: DataFile = data_file!("removed.tsv");
-pub const NOTES: DataFile = data_file!("notes.tsv");
-pub const CONTRIB: DataFile = data_file!("contrib.tsv");
-pub const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
-pub const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
-pub const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
-pub const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
-pub const NATIVE: DataFile = data_file!("native.tsv");
-pub const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
-pub const PRIVATE: DataFile = data_file!("private.tsv");
+pub(crate) const RENAMES: DataFile = data_file!("renames.tsv");
+pub(crate) const REORDERS: DataFile = data_file!("reorders.tsv");
+pub(crate) const KEYWORDS: DataFile = data_file!("keywords.tsv");
+pub(crate) const REMOVED: DataFile = data_file!("removed.tsv");
+pub(crate) const NOTES: DataFile = data_file!("notes.tsv");
+pub(crate) const CONTRIB: DataFile = data_file!("contrib.tsv");
+pub(crate) const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
+pub(crate) const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
+pub(crate) const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
+pub(crate) const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
+pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
+pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
+pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -65,7 +65,7 @@ impl DataFile {
     }
 
     /// The `# key: value` provenance lines of the header.
-    pub fn provenance(&self) -> Vec<(&'static str, &'static str)> {
+    pub(crate) fn provenance(&self) -> Vec<(&'static str, &'static str)> {
         self.text
             .lines()
             .take_while(|l| l.starts_with('#'))
@@ -95,7 +95,7 @@ pub struct Row {
 /// build, reported with the file and line by the first look-up (and by `cargo test`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("core/src/rules/data/{file}:{line}: {reason}")]
-pub struct TableError {
+pub(crate) struct TableError {
     pub file: &'static str,
     pub line: usize,
     pub reason: String,
@@ -103,7 +103,7 @@ pub struct TableError {
 
 impl Row {
     /// Field `i`, or the empty string when the row is shorter.
-    pub fn field(&self, i: usize) -> &'static str {
+    pub(crate) fn field(&self, i: usize) -> &'static str {
         self.fields.get(i).copied().unwrap_or("")
     }
 
@@ -315,7 +315,10 @@ impl Tables {
     }
 
     /// The longest prefix of `name` (at a dot boundary) present in `map`.
-    pub fn longest_prefix<'m, V>(map: &'m HashMap<&'static str, V>, name: &str) -> Option<(&'static str, &'m V)> {
+    pub(crate) fn longest_prefix<'m, V>(
+        map: &'m HashMap<&'static str, V>,
+        name: &str,
+    ) -> Option<(&'static str, &'m V)> {
         let mut end = name.len();
         loop {
             if let Some((k, v)) = map.get_key_value(&name[..end]) {

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::call::{Call, keyword_name};
+use crate::rules::call::{Call, keyword_name, rename_keyword};
 use crate::rules::context::{Ctx, tf_callee};
 
 /// `tf.to_float` and friends → `tf.cast(x, dtype)`.
@@ -61,17 +61,17 @@ fn transformer(name: &str) -> Option<Transformer> {
 }
 
 /// Whether a transformer rewrites calls of `name` (so the plain rename must not).
-pub fn claims(name: &str) -> bool {
+pub(crate) fn claims(name: &str) -> bool {
     transformer(name).is_some()
 }
 
 /// Whether a transformer handles keyword `kw` of `name` (so the keyword tables must not).
-pub fn claims_keyword(name: &str, kw: &str) -> bool {
+pub(crate) fn claims_keyword(name: &str, kw: &str) -> bool {
     (KEEP_PROB.contains(&name) && kw == "keep_prob")
         || (name == "tf.nn.softmax_cross_entropy_with_logits" && kw == "dim")
 }
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.strategy == crate::rules::Strategy::Compat {
         return;
     }
@@ -122,7 +122,7 @@ fn softmax_xent(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
         if call.keyword("axis").is_some() {
             return; // `dim=` beside `axis=`: TF1 refused both.
         }
-        edits.extend(call.rename_keyword(dim, "axis"));
+        edits.extend(rename_keyword(dim, "axis"));
     }
     let labels = call.keyword_value("labels");
     if let Some(value) = labels {
@@ -409,7 +409,7 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
 const EXACT_TYPE_CHECKS: &[&str] = &["tf.Tensor", "tf.Variable"];
 
 /// `type(x) is tf.Tensor` → `isinstance(x, tf.Tensor)` (and `is not` / `!=` → `not isinstance`).
-pub fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
+pub(crate) fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
     if ctx.options.strategy == crate::rules::Strategy::Compat || node.named_child_count() != 2 {
         return;
     }
