@@ -79,6 +79,37 @@ impl<'t> Call<'t> {
             .collect()
     }
 
+    /// Keyword renames and removals: `change(name)` says what becomes of keyword `name` (`None`:
+    /// nothing; `Some(None)`: removed; `Some(Some(new))`: renamed), and `removed` (parallel to
+    /// `args`) flags further arguments to remove. `None` when a rename would repeat a keyword the
+    /// call already gives (`lr=` beside `learning_rate=`), which no rewrite can resolve.
+    pub(crate) fn keyword_edits(
+        &self,
+        change: impl Fn(&str) -> Option<Option<&'static str>>,
+        mut removed: Vec<bool>,
+    ) -> Option<KeywordEdits> {
+        let mut out = KeywordEdits::default();
+        for (i, arg) in self.args.iter().enumerate() {
+            let Some(kw) = keyword_name(*arg) else { continue };
+            let name = self.text_of(kw);
+            match change(name) {
+                None => {}
+                Some(Some(new)) if self.keyword(new).is_some() => return None,
+                Some(Some(new)) => {
+                    out.edits.push(Edit::replacement(kw.byte_range(), new));
+                    out.what.push(format!("{name}= → {new}="));
+                }
+                Some(None) => {
+                    removed[i] = true;
+                    out.what.push(format!("{name}= dropped"));
+                    out.removed_any = true;
+                }
+            }
+        }
+        out.edits.extend(self.removal_edits(&removed));
+        Some(out)
+    }
+
     /// Deletions that remove the arguments flagged in `removed` (parallel to `args`) with their
     /// separating commas. Comments between them stay, and so does the line break after a comment.
     pub(crate) fn removal_edits(&self, removed: &[bool]) -> Vec<Edit> {
@@ -140,6 +171,16 @@ impl<'t> Call<'t> {
         out.push(start..range.end);
         out
     }
+}
+
+/// What [`Call::keyword_edits`] does to a call.
+#[derive(Debug, Default)]
+pub(crate) struct KeywordEdits {
+    pub edits: Vec<Edit>,
+    /// One line per keyword changed (`lr= → learning_rate=`, `decay= dropped`).
+    pub what: Vec<String>,
+    /// Whether a keyword was dropped (a possible change of behaviour).
+    pub removed_any: bool,
 }
 
 /// The edit renaming the keyword of `arg` (a `keyword_argument`) to `new`.

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::TfVersion;
-use crate::rules::call::{Call, keyword_name};
+use crate::rules::call::Call;
 use crate::rules::context::Ctx;
 use crate::rules::table::{KeywordChange, Tables, tables};
 
@@ -22,34 +22,14 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
     }
 }
 
-/// Rename or drop keywords per `changes`; returns the edits and a list of what changed.
+/// Rename or drop keywords per `changes`: the edits, what changed, and whether any was dropped.
 fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[&KeywordChange]) -> (Vec<Edit>, Vec<String>, bool) {
     let Some(call) = Call::new(call, &ctx.src.text) else { return (Vec::new(), Vec::new(), false) };
-    let mut edits = Vec::new();
-    let mut what = Vec::new();
-    let mut removed = vec![false; call.args.len()];
-    for (i, arg) in call.args.iter().enumerate() {
-        let Some(kw) = keyword_name(*arg) else { continue };
-        let name = ctx.text(kw);
-        let Some(change) = changes.iter().find(|c| c.old == name) else { continue };
-        match change.new {
-            Some(new) if call.keyword(new).is_some() => {
-                // `lr=` beside `learning_rate=`: not a rewrite (Keras 2 itself refused both).
-                return (Vec::new(), Vec::new(), false);
-            }
-            Some(new) => {
-                edits.push(Edit::replacement(kw.byte_range(), new));
-                what.push(format!("{name}= → {new}="));
-            }
-            None => {
-                removed[i] = true;
-                what.push(format!("{name}= dropped"));
-            }
-        }
+    let change = |name: &str| changes.iter().find(|c| c.old == name).map(|c| c.new);
+    match call.keyword_edits(change, vec![false; call.args.len()]) {
+        Some(k) => (k.edits, k.what, k.removed_any),
+        None => (Vec::new(), Vec::new(), false),
     }
-    let any_removed = removed.iter().any(|r| *r);
-    edits.extend(call.removal_edits(&removed));
-    (edits, what, any_removed)
 }
 
 fn keras_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
