@@ -1421,19 +1421,32 @@ SCALE_SNIPPET = '''def block_{i}(x, logits, keep):
 
 '''
 
+# Every line asks for an inserted line (import tf_slim, the TF_USE_LEGACY_KERAS prelude): the
+# insertion is made once, but each request still does its own work.
+SCALE_SNIPPET_INSERTS = '''def layer_{i}(x):
+    a = tf.contrib.slim.conv2d(x, 8, 3)
+    b = tf.contrib.slim.fully_connected(a, 4)
+    c = tf.layers.dense(b, 3)
+    d = tf.nn.rnn_cell.LSTMCell(3)
+    return a, b, c, d
 
-def scale(binary: str, sizes: list[int], timeout: int) -> int:
+'''
+SNIPPETS = {"calls": SCALE_SNIPPET, "inserts": SCALE_SNIPPET_INSERTS}
+
+
+def scale(binary: str, sizes: list[int], timeout: int, snippet: str = "calls", flags: list[str] | None = None) -> int:
+    print(f"snippet {snippet!r}, flags {' '.join(flags or []) or '(none)'}")
     work = tempfile.mkdtemp(prefix="hostile-scale-")
-    print(f"{'lines':>8} {'bytes':>10} {'apply s':>9} {'ratio':>6} {'diff s':>9} {'ratio':>6}")
+    print(f"{'lines':>8} {'bytes':>10} {'apply s':>9} {'ratio':>6} {'diff s':>9} {'ratio':>6}   (ratio: time / time of the size before)")
     prev = None
     try:
         for n in sizes:
             lines = ["import tensorflow as tf\n", "\n"]
             i = 0
             while len(lines) < n:
-                lines.extend(SCALE_SNIPPET.format(i=i).splitlines(True))
+                lines.extend(SNIPPETS[snippet].format(i=i).splitlines(True))
                 i += 1
-            text = "".join(lines[:n])
+            text = "".join(lines)  # whole snippets: a cut one would not parse
             path = os.path.join(work, f"big{n}.py")
             times = []
             for cmd in ("apply", "diff"):
@@ -1441,7 +1454,7 @@ def scale(binary: str, sizes: list[int], timeout: int) -> int:
                     fh.write(text)
                 t0 = time.monotonic()
                 try:
-                    subprocess.run([binary, cmd, "-q", path], capture_output=True, timeout=timeout)
+                    subprocess.run([binary, cmd, "-q"] + (flags or []) + [path], capture_output=True, timeout=timeout)
                     times.append(time.monotonic() - t0)
                 except subprocess.TimeoutExpired:
                     times.append(None)
@@ -1471,10 +1484,14 @@ def main() -> int:
     ap.add_argument("--scale", action="store_true", help="run the linear-time probe instead")
     ap.add_argument("--sizes", default="10000,20000,40000,80000,160000")
     ap.add_argument("--timeout", type=int, default=120, help="per run of the probe (seconds)")
+    ap.add_argument("--snippet", choices=sorted(SNIPPETS), default="calls",
+                    help="what the probe repeats: many call rewrites, or many requests for inserted lines")
+    ap.add_argument("--unsafe", action="store_true", help="probe `apply --unsafe` / `diff --unsafe`")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     if args.scale:
-        return scale(binary, [int(s) for s in args.sizes.split(",")], args.timeout)
+        return scale(binary, [int(s) for s in args.sizes.split(",")], args.timeout, args.snippet,
+                     ["--unsafe"] if args.unsafe else [])
     if not args.fixture_dir:
         ap.error("FIXTURE_DIR is required (or --scale)")
     return check_all(binary, args.fixture_dir, args.only, args.variant, args.verbose)
