@@ -86,6 +86,19 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Er
     }
 }
 
+/// Whether `line` is a PEP 263 encoding declaration (`# -*- coding: latin-1 -*-`).
+pub(crate) fn is_coding_line(line: &str) -> bool {
+    let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
+    trimmed.starts_with('#')
+        && trimmed.find("coding").is_some_and(|pos| {
+            let rest = &trimmed[pos + "coding".len()..];
+            rest.strip_prefix([':', '=']).is_some_and(|r| {
+                r.trim_start_matches([' ', '\t'])
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            })
+        })
+}
+
 /// The PEP 263 cookie of the first two lines, lower-cased, if any.
 fn coding_cookie(bytes: &[u8]) -> Option<String> {
     for line in bytes.split(|&b| b == b'\n').take(2) {

@@ -319,7 +319,7 @@ fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
             .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
     // Only an import that runs at module level binds the name where the switch goes.
     if !stmt.in_function && !ctx.src.text.contains("disable_v2_behavior(") {
-        let at = ctx.after_tensorflow_import();
+        let at = ctx.after_binding(local);
         let line = ctx.line(at, &format!("{local}.disable_v2_behavior()"));
         let idx = ctx.insert_once(at, &line, |edit| {
             Finding::new(

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::context::{Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
@@ -126,23 +126,48 @@ fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option
     }
 }
 
-/// The finding that selects Keras 2 before TensorFlow is imported (inserted once per file).
+/// The finding that selects Keras 2 before TensorFlow is first imported, inserted once per file at
+/// the program's entry point (right after the header, so that it precedes every import that may
+/// load TensorFlow, or right after an `import os` that comes before them). A library module must
+/// not set process-wide state: it gets one finding naming the entry point's duty instead, and
+/// `None` (the rewrites there have nothing to require).
 fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
+    const WHY: &str = "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)";
     if ctx.src.text.contains("TF_USE_LEGACY_KERAS") {
         return None;
     }
-    let first_tf_import = ctx.imports.statements.iter().filter(|s| s.top_level).find(|s| {
-        s.from
-            .as_deref()
-            .map_or_else(|| s.names.iter().any(|n| n.name.starts_with("tensorflow")), |m| m.starts_with("tensorflow"))
-    })?;
-    let at = first_tf_import.range.start;
+    if !ctx.is_entry_point() {
+        if ctx.first_note("legacy-keras duty") {
+            let message = format!(
+                "library module: {WHY}; the program's entry point must do it ({})",
+                Duty::LegacyKeras.describe()
+            );
+            ctx.push(Finding::new(Rule::LegacyKeras, Severity::Warning, 0..0, message).with_duty(Duty::LegacyKeras));
+        }
+        return None;
+    }
     let nl = ctx.src.newline();
-    let line = format!(
-        "import os{nl}os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"  # Keras 2 (pip install tf-keras) for tf.compat.v1 layers{nl}"
-    );
-    Some(ctx.insert_once(at, &line, |edit| {
-        Finding::new(Rule::LegacyKeras, Severity::Error, at..at, "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)")
+    let environ = "environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"  # Keras 2 (pip install tf-keras) for tf.compat.v1 layers";
+    let first_import = ctx.imports.statements.iter().find(|s| !s.in_function).map(|s| s.statement.start);
+    let os_import = ctx
+        .imports
+        .statements
+        .iter()
+        .filter(|s| !s.in_function && s.from.is_none())
+        .find(|s| s.names.iter().any(|n| n.name == "os" && n.local(false) == "os"));
+    let (at, text) = match os_import {
+        // `import os` comes first among the imports: the switch goes right after it.
+        Some(os) if Some(os.statement.start) == first_import && ctx.module_alias("os") == Some("os") => {
+            let at = ctx.line_end(os.statement.end);
+            (at, ctx.line(at, &format!("os.{environ}")))
+        }
+        _ => {
+            let at = ctx.header_end();
+            (at, format!("import os{nl}os.{environ}{nl}"))
+        }
+    };
+    Some(ctx.insert_once(at, &text, |edit| {
+        Finding::new(Rule::LegacyKeras, Severity::Error, at..at, WHY)
             .with_fix(Fix::review(vec![edit]).needing("tf-keras"))
     }))
 }
