@@ -89,11 +89,6 @@ impl Imports {
         Self { statements, bindings, module_bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
     }
 
-    /// The qualified name an import binds `local` to, ignoring shadowing.
-    pub fn binding(&self, local: &str) -> Option<&str> {
-        self.bindings.get(local).map(String::as_str)
-    }
-
     /// Local names that module-level imports bind to exactly `qualified` (e.g. every alias of
     /// `tensorflow`): the names inserted code can use anywhere in the file.
     pub(crate) fn aliases_of<'s, 'q>(&'s self, qualified: &'q str) -> impl Iterator<Item = &'s str> + use<'s, 'q> {

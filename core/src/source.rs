@@ -211,6 +211,8 @@ pub struct SourceFile {
     pub text: String,
     pub encoding: Encoding,
     pub lines: LineIndex,
+    /// The newline the file mostly uses, for inserted lines.
+    newline: &'static str,
     pub tree: Tree,
     pub broken: Vec<Broken>,
 }
@@ -219,8 +221,9 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String, encoding: Encoding) -> Self {
         let tree = parse(&text);
         let lines = LineIndex::new(&text);
+        let newline = dominant_newline(&text);
         let broken = find_broken(&tree, &text);
-        Self { path, text, encoding, lines, tree, broken }
+        Self { path, text, encoding, lines, newline, tree, broken }
     }
 
     pub(crate) fn node_text(&self, node: Node<'_>) -> &str {
@@ -245,7 +248,7 @@ impl SourceFile {
     }
 
     pub fn newline(&self) -> &'static str {
-        dominant_newline(&self.text)
+        self.newline
     }
 
     /// Why the whole file cannot be rewritten, if it cannot.

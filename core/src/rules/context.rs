@@ -8,7 +8,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
-use crate::resolve::Imports;
+use crate::resolve::{ImportStmt, Imports};
 use crate::rules::{Options, Rule};
 use crate::source::SourceFile;
 
@@ -28,6 +28,21 @@ pub struct Ctx<'a> {
     notes_given: HashSet<&'static str>,
     /// Every identifier of the file, built when a new name must be chosen.
     identifiers: OnceCell<HashSet<&'a str>>,
+    /// Answers of `code_mentions`, by needle.
+    mentions: HashMap<&'static str, bool>,
+    /// Where things go (computed once: rules ask for every rewrite).
+    places: OnceCell<Places>,
+    /// Under `--strategy compat`: the alias of the rewritten `import tensorflow.compat.v1 as tf`
+    /// and its finding, which gets the `tf.disable_v2_behavior()` switch.
+    pub compat_import: Option<(String, usize)>,
+}
+
+/// Offsets that depend only on the file, computed on first use.
+#[derive(Debug, Clone, Copy)]
+struct Places {
+    header_end: usize,
+    after_imports: usize,
+    entry_point: bool,
 }
 
 /// A module that inserted or rewritten code refers to: the local name to write, and the finding
@@ -82,6 +97,9 @@ impl<'a> Ctx<'a> {
             scopes: Vec::new(),
             notes_given: HashSet::new(),
             identifiers: OnceCell::new(),
+            mentions: HashMap::new(),
+            places: OnceCell::new(),
+            compat_import: None,
         }
     }
 
@@ -133,11 +151,16 @@ impl<'a> Ctx<'a> {
 
     /// Insert `line` once at `at`; further requests reuse the same finding. Returns its index.
     pub(crate) fn insert_once(&mut self, at: usize, line: &str, make: impl FnOnce(Edit) -> Finding) -> usize {
-        if let Some(&i) = self.inserted.get(line) {
+        self.once(line, || make(Edit::insertion(at, line)))
+    }
+
+    /// The finding keyed `key` (the text it inserts), made and recorded on the first request.
+    pub(crate) fn once(&mut self, key: &str, make: impl FnOnce() -> Finding) -> usize {
+        if let Some(&i) = self.inserted.get(key) {
             return i;
         }
-        let i = self.push(make(Edit::insertion(at, line)));
-        self.inserted.insert(line.to_owned(), i);
+        let i = self.push(make());
+        self.inserted.insert(key.to_owned(), i);
         i
     }
 
@@ -172,6 +195,27 @@ impl<'a> Ctx<'a> {
     fn alias_in(&self, module: &str, scopes: &[Node<'_>]) -> Option<&'a str> {
         let imports: &'a Imports = self.imports;
         imports.aliases_of(module).filter(|a| imports.visible(self.src, a, scopes)).min()
+    }
+
+    /// Whether `needle` occurs in the file's code (a string or a name), not only in comments.
+    /// Remembered per needle: rules ask once per use.
+    pub(crate) fn code_mentions(&mut self, needle: &'static str) -> bool {
+        if let Some(&known) = self.mentions.get(needle) {
+            return known;
+        }
+        let text = self.src.text.as_str();
+        let root = self.src.tree.root_node();
+        let found = text.match_indices(needle).any(|(at, _)| {
+            root.descendant_for_byte_range(at, at + needle.len()).is_some_and(|n| n.kind() != "comment")
+        });
+        self.mentions.insert(needle, found);
+        found
+    }
+
+    /// Whether `name` appears nowhere in the file as an identifier, so a new binding of it can
+    /// shadow nothing and be shadowed by nothing.
+    pub(crate) fn is_fresh(&self, name: &str) -> bool {
+        !self.identifiers().contains(name)
     }
 
     /// Every identifier in the file: a name not among them binds nothing and shadows nothing.
@@ -209,6 +253,7 @@ impl<'a> Ctx<'a> {
         module_level: bool,
         rule: Rule,
         why: &str,
+        package: Option<&'static str>,
     ) -> Option<ModuleName> {
         let existing = if module_level { self.module_alias(module) } else { self.alias_here(module) };
         if let Some(name) = existing {
@@ -222,7 +267,7 @@ impl<'a> Ctx<'a> {
                 // An earlier rewrite of this pass already imports it under this name.
                 return Some(ModuleName { name: n.to_owned(), import: Some(i) });
             }
-            if !self.identifiers().contains(n) {
+            if self.is_fresh(n) {
                 chosen = Some((n, statement));
                 break;
             }
@@ -231,13 +276,27 @@ impl<'a> Ctx<'a> {
         let line = self.line(at, &statement);
         let why = why.to_owned();
         let import = self.insert_once(at, &line, |edit| {
-            Finding::new(rule, Severity::Info, at..at, why).with_fix(Fix::safe(vec![edit]))
+            let fix = Fix { packages: package.into_iter().collect(), ..Fix::safe(vec![edit]) };
+            Finding::new(rule, Severity::Info, at..at, why).with_fix(fix).supporting()
         });
         Some(ModuleName { name: name.to_owned(), import: Some(import) })
     }
     /// Where nothing may be inserted before: just after the shebang line, the PEP 263 coding line,
-    /// the module docstring and the `from __future__` imports, whichever of them the file has.
+    /// the leading comments, the module docstring and the `from __future__` imports, whichever of
+    /// them the file has.
     pub(crate) fn header_end(&self) -> usize {
+        self.places().header_end
+    }
+
+    fn places(&self) -> Places {
+        *self.places.get_or_init(|| {
+            let header_end = self.compute_header_end();
+            let after_imports = self.compute_after_imports(header_end);
+            Places { header_end, after_imports, entry_point: self.compute_entry_point() }
+        })
+    }
+
+    fn compute_header_end(&self) -> usize {
         let text = self.src.text.as_str();
         let mut end = 0;
         for (i, line) in text.split_inclusive('\n').take(2).enumerate() {
@@ -266,8 +325,8 @@ impl<'a> Ctx<'a> {
                 && child.named_child_count() == 1
                 && child.named_child(0).is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string"));
             match child.kind() {
-                "comment" => {}
-                "future_import_statement" => end = end.max(self.line_end(child.end_byte())),
+                // A leading comment block (a licence, the tool's own markers) stays on top.
+                "comment" | "future_import_statement" => end = end.max(self.line_end(child.end_byte())),
                 _ if docstring => {
                     seen_docstring = true;
                     end = end.max(self.line_end(child.end_byte()));
@@ -282,7 +341,10 @@ impl<'a> Ctx<'a> {
     /// imports (statements such as `__author__ = ...` before it are passed over), and never above
     /// the [header](Self::header_end).
     pub(crate) fn after_imports(&self) -> usize {
-        let header = self.header_end();
+        self.places().after_imports
+    }
+
+    fn compute_after_imports(&self, header: usize) -> usize {
         let root = self.src.tree.root_node();
         let mut cursor = root.walk();
         let mut end = None;
@@ -299,20 +361,75 @@ impl<'a> Ctx<'a> {
         end.map_or(header, |e| self.line_end(e).max(header))
     }
 
+    /// The first import statement that runs at module level and binds `alias`.
+    pub(crate) fn binding_import(&self, alias: &str) -> Option<&'a ImportStmt> {
+        let imports: &'a Imports = self.imports;
+        imports
+            .statements
+            .iter()
+            .filter(|s| !s.in_function)
+            .find(|s| s.names.iter().any(|n| n.local(s.from.is_some()) == alias))
+    }
+
     /// Where a module-level line that uses the name `alias` can go: after the imports, and after
     /// the module-level statement (maybe a `try:` block) that binds it.
     pub(crate) fn after_binding(&self, alias: &str) -> usize {
         let leading = self.after_imports();
-        let binding = self
-            .imports
-            .statements
-            .iter()
-            .filter(|s| !s.in_function)
-            .find(|s| s.names.iter().any(|n| n.local(s.from.is_some()) == alias));
-        match binding {
+        match self.binding_import(alias) {
             Some(stmt) => leading.max(self.line_end(stmt.statement.end)),
             None => leading,
         }
+    }
+
+    /// The edit replacing the statement at `range` by the statements `lines`, where Python allows
+    /// them: on lines of their own at the statement's indentation, or, when the statement shares
+    /// its line with others (`if x: from a import b`, `import a; b()`), joined by `; ` in place.
+    /// Comments inside the statement (a parenthesised import list) are kept after the new text;
+    /// `None` when that would comment out code that follows on the line.
+    pub(crate) fn replace_statement(&self, range: Range<usize>, lines: &[String]) -> Option<Edit> {
+        let text = self.src.text.as_str();
+        let line_start = self.line_start(range.start);
+        let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
+        let after = text[range.end..line_end].trim_start_matches([' ', '\t']);
+        let inline = !text[line_start..range.start].trim().is_empty() || after.starts_with(';');
+        let indent = self.indent_at(range.start);
+        let nl = self.src.newline();
+        let mut new = if inline { lines.join("; ") } else { lines.join(&format!("{nl}{indent}")) };
+        let root = self.src.tree.root_node();
+        let mut comments = Vec::new();
+        let mut cursor = root.walk();
+        let mut node = root.descendant_for_byte_range(range.start, range.end).unwrap_or(root);
+        while node.byte_range().start > range.start || node.byte_range().end < range.end {
+            match node.parent() {
+                Some(p) => node = p,
+                None => break,
+            }
+        }
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "comment" && range.start <= n.start_byte() && n.end_byte() <= range.end {
+                comments.push(n.byte_range());
+            } else if n.start_byte() < range.end && range.start < n.end_byte() {
+                stack.extend(n.children(&mut cursor));
+            }
+        }
+        comments.sort_by_key(|r| r.start);
+        if !comments.is_empty() {
+            let code_follows = !(after.is_empty() || after.starts_with('#') || after == "\r");
+            if inline || code_follows {
+                return None;
+            }
+            for (i, c) in comments.iter().enumerate() {
+                if i == 0 {
+                    new.push_str("  ");
+                } else {
+                    new.push_str(nl);
+                    new.push_str(indent);
+                }
+                new.push_str(&text[c.clone()]);
+            }
+        }
+        Some(Edit::replacement(range, new))
     }
 
     /// The start of the line holding `offset`.
@@ -387,6 +504,10 @@ impl<'a> Ctx<'a> {
     /// has a `__main__` block, is a test module, is a package's `__main__.py`, or is a plain
     /// script (no function or class definitions at module level).
     pub(crate) fn is_entry_point(&self) -> bool {
+        self.places().entry_point
+    }
+
+    fn compute_entry_point(&self) -> bool {
         let root = self.src.tree.root_node();
         let mut cursor = root.walk();
         let script = !root

@@ -7,11 +7,14 @@ use crate::rules::Strategy;
 use crate::rules::context::Ctx;
 
 pub fn check(ctx: &mut Ctx<'_>) {
-    if ctx.graph_uses.is_empty() || ctx.options.strategy == Strategy::Compat {
+    if ctx.code_mentions("disable_eager_execution") || ctx.code_mentions("disable_v2_behavior") {
         return;
     }
-    let text = &ctx.src.text;
-    if text.contains("disable_eager_execution(") || text.contains("disable_v2_behavior(") {
+    if ctx.options.strategy == Strategy::Compat {
+        compat_switch(ctx);
+        return;
+    }
+    if ctx.graph_uses.is_empty() {
         return;
     }
     let first = ctx.graph_uses[0].clone();
@@ -32,11 +35,18 @@ pub fn check(ctx: &mut Ctx<'_>) {
     let at_import_time = ctx.graph_uses.iter().any(|u| u.module_level && !in_main(&u.range));
     // Test runners import test modules and never run their `__main__` block.
     let at = if at_import_time || ctx.is_test_module() {
-        Some((ctx.after_binding(alias), String::new()))
+        Some(after_binding(ctx, alias))
     } else {
-        main.map(|(_, stmt)| (ctx.line_start(stmt.start_byte()), ctx.indent_at(stmt.start_byte()).to_owned()))
+        main.map(|(block, stmt)| match ctx.binding_import(alias).map(|s| s.range.clone()) {
+            // The `__main__` block imports TensorFlow itself: after that import.
+            Some(b) if block.start_byte() <= b.start && b.end <= block.end_byte() => right_after(ctx, b.end),
+            _ => Place::Line {
+                at: ctx.line_start(stmt.start_byte()),
+                indent: ctx.indent_at(stmt.start_byte()).to_owned(),
+            },
+        })
     };
-    let Some((at, indent)) = at else {
+    let Some(at) = at else {
         ctx.push(Finding::new(
             Rule::GraphModeLibrary,
             Severity::Warning,
@@ -45,9 +55,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
         ).with_duty(Duty::DisableV2Behavior));
         return;
     };
-    let line = ctx.line(at, &format!("{indent}{call}"));
+    let (at, text) = at.text(ctx, &call);
     let why = first.why;
-    let idx = ctx.insert_once(at, &line, |edit| {
+    let idx = ctx.insert_once(at, &text, |edit| {
         Finding::new(
             Rule::DisableEager,
             Severity::Error,
@@ -61,5 +71,62 @@ pub fn check(ctx: &mut Ctx<'_>) {
         if i != idx && !ctx.findings()[i].requires.contains(&idx) {
             ctx.findings_mut()[i].requires.push(idx);
         }
+    }
+}
+
+/// The compat strategy's `tf.disable_v2_behavior()`, once, right after the rewritten import
+/// (required by it: the compat.v1 API needs TF1 behaviour).
+fn compat_switch(ctx: &mut Ctx<'_>) {
+    let Some((alias, import)) = ctx.compat_import.clone() else { return };
+    let (at, text) = after_binding(ctx, &alias).text(ctx, &format!("{alias}.disable_v2_behavior()"));
+    let idx = ctx.insert_once(at, &text, |edit| {
+        Finding::new(Rule::CompatImport, Severity::Warning, at..at, "turn TF2 behaviour off once, after the imports")
+            .with_fix(Fix::safe(vec![edit]))
+    });
+    ctx.findings_mut()[import].requires.push(idx);
+}
+
+/// Where a module-level switch spelled through `alias` goes: after the imports and the statement
+/// binding `alias`, or right after that import when code that runs at import time follows it
+/// before that point (`import tensorflow as tf; x = tf.placeholder()`, a `try:` block).
+fn after_binding(ctx: &Ctx<'_>, alias: &str) -> Place {
+    let at = ctx.after_binding(alias);
+    let binding = ctx.binding_import(alias).map(|s| s.range.clone());
+    match binding {
+        Some(b) if ctx.graph_uses.iter().any(|u| u.module_level && b.end <= u.range.start && u.range.start < at) => {
+            right_after(ctx, b.end)
+        }
+        _ => Place::Line { at, indent: String::new() },
+    }
+}
+
+/// Where the switch goes.
+enum Place {
+    /// A line of its own at `at` (a line start), indented.
+    Line { at: usize, indent: String },
+    /// `; switch` at `at`, the end of a statement that shares its line with others.
+    Inline { at: usize },
+}
+
+impl Place {
+    /// The offset and the text that put `call` there.
+    fn text(self, ctx: &Ctx<'_>, call: &str) -> (usize, String) {
+        match self {
+            Self::Line { at, indent } => (at, ctx.line(at, &format!("{indent}{call}"))),
+            Self::Inline { at } => (at, format!("; {call}")),
+        }
+    }
+}
+
+/// Right after the statement ending at `end`: on the next line at its indentation, or in place
+/// when code follows it on the same line.
+fn right_after(ctx: &Ctx<'_>, end: usize) -> Place {
+    let text = &ctx.src.text;
+    let rest = &text[end..text[end..].find('\n').map_or(text.len(), |i| end + i)];
+    let rest = rest.trim();
+    if rest.is_empty() || rest.starts_with('#') {
+        Place::Line { at: ctx.line_end(end), indent: ctx.indent_at(end).to_owned() }
+    } else {
+        Place::Inline { at: end }
     }
 }

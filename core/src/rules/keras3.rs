@@ -76,7 +76,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
 /// `model.predict_classes(x)` → `np.argmax(model.predict(x), axis=-1)`.
 fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str) {
     let why = "import numpy, needed by the predict_classes rewrite";
-    let Some(numpy) = ctx.module_name("numpy", &["np", "numpy"], false, Rule::Keras3Api, why) else { return };
+    let Some(numpy) = ctx.module_name("numpy", &["np", "numpy"], false, Rule::Keras3Api, why, None) else { return };
     let (np, requires) = (numpy.name, numpy.import.into_iter().collect());
     let edits = vec![
         Edit::insertion(call.start_byte(), format!("{np}.argmax(")),

@@ -133,7 +133,7 @@ fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option
 /// `None` (the rewrites there have nothing to require).
 fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
     const WHY: &str = "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)";
-    if ctx.src.text.contains("TF_USE_LEGACY_KERAS") {
+    if ctx.code_mentions("TF_USE_LEGACY_KERAS") {
         return None;
     }
     if !ctx.is_entry_point() {
@@ -149,26 +149,38 @@ fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
     let nl = ctx.src.newline();
     let environ = "environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"  # Keras 2 (pip install tf-keras) for tf.compat.v1 layers";
     let first_import = ctx.imports.statements.iter().find(|s| !s.in_function).map(|s| s.statement.start);
-    let os_import = ctx
-        .imports
-        .statements
-        .iter()
-        .filter(|s| !s.in_function && s.from.is_none())
-        .find(|s| s.names.iter().any(|n| n.name == "os" && n.local(false) == "os"));
-    let (at, text) = match os_import {
+    // A plain `import os` on a line of its own at module level.
+    let os_import = ctx.imports.statements.iter().find(|s| {
+        !s.in_function
+            && s.top_level
+            && s.from.is_none()
+            && matches!(s.names.as_slice(), [n] if n.name == "os" && n.alias.is_none())
+    });
+    let header = ctx.header_end();
+    let mut edits = Vec::new();
+    match os_import {
         // `import os` comes first among the imports: the switch goes right after it.
         Some(os) if Some(os.statement.start) == first_import && ctx.module_alias("os") == Some("os") => {
             let at = ctx.line_end(os.statement.end);
-            (at, ctx.line(at, &format!("os.{environ}")))
+            edits.push(Edit::insertion(at, ctx.line(at, &format!("os.{environ}"))));
+        }
+        // It comes later: it moves up, so that the file still imports os once.
+        Some(os) if ctx.module_alias("os") == Some("os") && ctx.line_start(os.range.start) == os.range.start => {
+            edits.push(Edit::insertion(header, format!("import os{nl}os.{environ}{nl}")));
+            edits.push(Edit::deletion(os.range.start..ctx.line_end(os.range.end)));
         }
         _ => {
-            let at = ctx.header_end();
-            (at, format!("import os{nl}os.{environ}{nl}"))
+            let name = ["os", "_os"].into_iter().find(|n| ctx.is_fresh(n))?;
+            let import = if name == "os" { "import os".to_owned() } else { format!("import os as {name}") };
+            edits.push(Edit::insertion(header, format!("{import}{nl}{name}.{environ}{nl}")));
         }
-    };
-    Some(ctx.insert_once(at, &text, |edit| {
+    }
+    let at = edits[0].range.start;
+    let key = edits.iter().map(|e| e.content.as_str()).collect::<String>();
+    Some(ctx.once(&key, || {
         Finding::new(Rule::LegacyKeras, Severity::Error, at..at, WHY)
-            .with_fix(Fix::review(vec![edit]).needing("tf-keras"))
+            .with_fix(Fix::review(edits).needing("tf-keras"))
+            .supporting()
     }))
 }
 
@@ -243,21 +255,16 @@ fn check_contrib(
     let spelled = if replacement.starts_with("tf.") || replacement == "tf" {
         ctx.spell(replacement, root_local, root_c)
     } else {
+        // An external package (`tf_slim`): through an import of it visible here, else a new one
+        // (under another name where the file uses its own name for something else).
         let top = replacement.split('.').next().unwrap_or(replacement);
-        if ctx.imports.binding(top) == Some(top) {
-            // Already imported (by the user, or by an earlier pass): nothing to add.
-            return push_contrib(ctx, range, message, replacement.to_owned(), Vec::new(), entry.package);
-        }
-        let at = ctx.after_imports();
-        let line = ctx.line(at, &format!("import {top}"));
+        let alternative = format!("{top}_");
         let why = format!("import {top}{install}, needed by the tf.contrib replacements");
-        let package = entry.package;
-        requires.push(ctx.insert_once(at, &line, |edit| {
-            let mut fix = Fix::review(vec![edit]);
-            fix.packages.extend(package);
-            Finding::new(Rule::Contrib, Severity::Info, at..at, why).with_fix(fix)
-        }));
-        Some(replacement.to_owned())
+        let names = [top, alternative.as_str()];
+        ctx.module_name(top, &names, false, Rule::Contrib, &why, entry.package).map(|m| {
+            requires.extend(m.import);
+            format!("{}{}", m.name, &replacement[top.len()..])
+        })
     };
     match spelled {
         Some(spelled) => push_contrib(ctx, range, message, spelled, requires, entry.package),

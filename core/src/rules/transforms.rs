@@ -97,7 +97,7 @@ fn respell(ctx: &mut Ctx<'_>, call: &Call<'_>, target: &str, needs: &mut Vec<usi
     }
     let rest = target.strip_prefix("tf")?;
     let why = "import tensorflow: a rewrite of a name imported from it needs the module";
-    let tf = ctx.module_name("tensorflow", &["tf", "tensorflow"], false, Rule::FunctionRewrite, why)?;
+    let tf = ctx.module_name("tensorflow", &["tf", "tensorflow"], false, Rule::FunctionRewrite, why, None)?;
     needs.extend(tf.import);
     Some(format!("{}{rest}", tf.name))
 }
@@ -416,8 +416,10 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let keyword = call.keyword("keep_prob");
     let mut edits = Vec::new();
     let range = if let Some(arg) = keyword {
-        let Some(value) = arg.child_by_field_name("value") else { return };
-        edits.push(Edit::replacement(arg.byte_range(), format!("rate=1 - {}", atom(ctx, value))));
+        let (Some(name), Some(value)) = (keyword_name(arg), arg.child_by_field_name("value")) else { return };
+        // The name and the value change separately: a comment between them stays.
+        edits.push(Edit::replacement(name.byte_range(), "rate"));
+        edits.push(Edit::replacement(value.byte_range(), format!("1 - {}", atom(ctx, value))));
         arg.byte_range()
     } else {
         // TF1's second positional argument is keep_prob. It becomes the keyword `rate=`, so a
