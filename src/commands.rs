@@ -120,7 +120,7 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
         match pipeline::migrate(plan, policy(args), &settings) {
             Ok(Some(new_text)) => {
                 changed += 1;
-                out.write_all(report::unified_diff(plan, &new_text, paint).as_bytes())?;
+                out.write_all(&report::unified_diff(plan, &new_text, paint))?;
             }
             Ok(None) => {}
             Err(e) => errors.push(e),

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use similar::TextDiff;
 
+use crate::diff;
 use crate::error::Error;
 use crate::fix::{Finding, Safety, Severity};
 use crate::plan::FilePlan;
@@ -159,36 +159,33 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
         + "\n"
 }
 
-/// A unified diff of one file, coloured when `paint` is on.
-pub fn unified_diff(plan: &FilePlan, new_text: &str, paint: Paint) -> String {
-    let path = printable(&plan.path.display().to_string());
-    let diff = TextDiff::from_lines(plan.text.as_str(), new_text);
-    let body = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{}", path.trim_start_matches('/')), &format!("b/{}", path.trim_start_matches('/')))
-        .to_string();
-    let body = printable(&body);
-    if !paint.0 {
-        return body;
+/// The unified diff of one file: in the file's own bytes (encoding, line endings) when `paint` is
+/// off, so that `git apply` and `patch -p1` take it; coloured and made safe for a terminal when
+/// it is on. Names are relative (no `./`) and quoted like git's where needed.
+pub fn unified_diff(plan: &FilePlan, new_text: &str, paint: Paint) -> Vec<u8> {
+    let (Some(old), Some(new)) = (plan.encoding.encode(&plan.text), plan.encoding.encode(new_text)) else {
+        return Vec::new();
+    };
+    let (a, b) = (diff::header_path("a/", &plan.path), diff::header_path("b/", &plan.path));
+    if paint.0 { diff::unified(&old, &new, &a, &b, &paint) } else { diff::unified(&old, &new, &a, &b, &diff::Raw) }
+}
+
+impl diff::Style for Paint {
+    fn line(&self, kind: diff::LineKind, bytes: &[u8], out: &mut Vec<u8>) {
+        let line = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let text = printable(&String::from_utf8_lossy(line));
+        let text = text.as_str();
+        let painted = match kind {
+            diff::LineKind::Header => self.bold(text),
+            diff::LineKind::HunkHead => self.cyan(text),
+            diff::LineKind::Removed => self.red(text),
+            diff::LineKind::Added => self.green(text),
+            diff::LineKind::Context | diff::LineKind::Note => text.to_owned(),
+        };
+        out.extend_from_slice(painted.as_bytes());
+        out.push(b'\n');
     }
-    body.lines()
-        .map(|l| {
-            if l.starts_with("+++") || l.starts_with("---") {
-                paint.bold(l)
-            } else if l.starts_with('+') {
-                paint.green(l)
-            } else if l.starts_with('-') {
-                paint.red(l)
-            } else if l.starts_with("@@") {
-                paint.cyan(l)
-            } else {
-                l.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
 }
 
 /// `report --format markdown`: per file, every change and manual action, grouped by rule.

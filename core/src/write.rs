@@ -62,12 +62,8 @@ pub fn write(request: &WriteRequest<'_>) -> Result<bool, Error> {
     }
     ensure_unchanged(path, &real, &original_bytes)?;
     let dir = real.parent().ok_or_else(|| refused(path, "it has no parent folder"))?;
-    let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tf2-migrate.tmp")
-        .tempfile_in(dir)
-        .map_err(write_err)?;
+    // A short temporary name: the file's own name may already be near the 255-byte limit.
+    let mut tmp = tempfile::Builder::new().prefix(".tf2m-").suffix(".tmp").tempfile_in(dir).map_err(write_err)?;
     tmp.write_all(&new_bytes).map_err(write_err)?;
     // Best effort: keep the owner when we are allowed to (running as root). Before the mode:
     // a chown clears the setuid and setgid bits.
