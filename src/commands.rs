@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::cli::{
     ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, ExitStatus, FixArgs, ReportArgs, ReportFormat,
@@ -30,11 +30,8 @@ pub fn paint(choice: ColorChoice, is_terminal: bool) -> Paint {
 }
 
 pub fn settings(common: &CommonArgs) -> Result<Settings> {
-    let filter = RuleFilter { select: common.select.clone(), ignore: common.ignore.clone() };
-    let unknown = filter.unknown();
-    if !unknown.is_empty() {
-        bail!("unknown rule {} (see `tf2-migrate rules`)", unknown.join(", "));
-    }
+    let filter = RuleFilter::new(&common.select, &common.ignore)
+        .map_err(|unknown| anyhow::anyhow!("unknown rule {} (see `tf2-migrate rules`)", unknown.join(", ")))?;
     Ok(Settings {
         scan: ScanOptions {
             exclude: common.exclude.clone(),
@@ -178,6 +175,13 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
         }
         if manual > 0 {
             let _ = write!(msg, "; {manual} manual actions (see `report`)");
+        }
+        let kept = analysis.plans.iter().flat_map(|p| &p.findings).filter(|f| f.kept_for_dependants).count();
+        if kept > 0 {
+            let _ = write!(
+                msg,
+                "; {kept} fixes of rules left out by --select/--ignore kept, because selected fixes need them"
+            );
         }
         eprintln!("{msg}");
     }

@@ -30,7 +30,7 @@ use crate::commands;
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::pipeline::{self, Found, Settings};
 use tf2_migrate_core::plan::FilePlan;
-use tf2_migrate_core::scan::{self, Candidate};
+use tf2_migrate_core::scan::Candidate;
 use tf2_migrate_core::session::{self, Journal, Restorer};
 
 use app::{App, Effect};
@@ -74,28 +74,9 @@ fn load_keymap() -> Result<Keymap> {
     })
 }
 
-/// What the background analysis says about one file.
-type Arrival = (usize, Option<Found>);
-
-/// Analyse `candidates` on a background thread; every candidate is reported once (flagged,
-/// unreadable or clean), so the UI knows which files before the first one are still to come.
-fn spawn_analysis(candidates: Vec<Candidate>, settings: Settings, done: Arc<AtomicUsize>) -> Receiver<Arrival> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        scan::par_each(&candidates, &done, |i, c| {
-            let found = match scan::load(c, &settings.scan) {
-                Ok(None) => None,
-                Ok(Some(l)) => {
-                    let (plan, _) = pipeline::check_text(l.path, l.root, l.text, l.encoding, &settings);
-                    (!plan.findings.is_empty()).then_some(Found::Plan(plan))
-                }
-                Err(e) => Some(Found::Error(e)),
-            };
-            tx.send((i, found)).is_ok()
-        });
-    });
-    rx
-}
+/// What the background analysis says about one file: its index among the candidates and what
+/// it is.
+type Arrival = (usize, Found);
 
 /// The background analysis as the UI sees it: results arrive over a channel and are moved into
 /// the app (journalled decisions restored) on every tick of the event loop.
@@ -122,7 +103,7 @@ impl Scan {
         let done = Arc::new(AtomicUsize::new(0));
         let total = candidates.len();
         let paths = candidates.iter().map(|c| c.path.clone()).collect();
-        let rx = spawn_analysis(candidates, settings.clone(), Arc::clone(&done));
+        let rx = pipeline::spawn_analysis(candidates, settings.clone(), Arc::clone(&done));
         Self { rx, paths, announced: false, done, total, errors, restorer, finished: false }
     }
 
@@ -145,15 +126,15 @@ impl Scan {
             match self.rx.try_recv() {
                 Ok((i, found)) => {
                     match found {
-                        Some(Found::Plan(mut plan)) => {
+                        Found::Plan(mut plan) => {
                             if let Some(r) = &mut self.restorer {
                                 r.apply(&mut plan);
                             }
                             app.insert_plan(plan);
                             changed = true;
                         }
-                        Some(Found::Error(e)) => self.errors.push(e),
-                        None => {}
+                        Found::Error(e) => self.errors.push(e),
+                        Found::Clean => {}
                     }
                     if let Some(path) = self.paths.get(i) {
                         app.analysed(path);

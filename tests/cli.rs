@@ -185,6 +185,39 @@ fn select_ignore_and_strategy() {
     assert_eq!(fs::read_to_string(&f).unwrap(), text);
 }
 
+/// `--select` must not write half of a linked change: the `tf.compat.v1` graph rewrites it keeps
+/// need the eager switch (another rule), so the switch is kept too, and `check` says why.
+#[test]
+fn select_keeps_what_selected_fixes_require() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("train.py");
+    let text =
+        "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 3])\nwith tf.Session() as s:\n    pass\n";
+    fs::write(&f, text).unwrap();
+    let o = run(tmp.path(), &["check", "--select", "compat-v1", "."]);
+    assert!(
+        stdout(&o).contains("[disable-eager]") && stdout(&o).contains("kept: selected fixes need it"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(tmp.path(), &["apply", "--select", "compat-v1", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 fixes of rules left out by --select/--ignore kept"), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&f).unwrap(),
+        "import tensorflow as tf\ntf.compat.v1.disable_v2_behavior()\nx = tf.compat.v1.placeholder(tf.float32, [None, 3])\nwith tf.compat.v1.Session() as s:\n    pass\n"
+    );
+    // Ignoring the switch's rule keeps it too while fixes that need it stay.
+    fs::write(&f, text).unwrap();
+    run(tmp.path(), &["apply", "--ignore", "disable-eager", "."]);
+    assert!(fs::read_to_string(&f).unwrap().contains("disable_v2_behavior()"));
+    // With no graph rewrite selected, nothing needs the switch and nothing is written.
+    fs::write(&f, text).unwrap();
+    let o = run(tmp.path(), &["apply", "--select", "tf2-rename", "."]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(fs::read_to_string(&f).unwrap(), text);
+}
+
 #[test]
 fn diff_colour_follows_flag_and_no_color() {
     let tmp = tempfile::tempdir().unwrap();

@@ -48,7 +48,7 @@ fn migrate(name: &str, text: &str, settings: &Settings) -> (String, String) {
         pipeline::check_text(name.into(), ".".into(), text.to_owned(), Encoding::Utf8 { bom: false }, settings);
     let mut findings = String::new();
     let mut sorted: Vec<_> = plan.findings.iter().collect();
-    sorted.sort_by_key(|f| (f.range.start, f.rule));
+    sorted.sort_by_key(|f| (f.range.start, f.rule.id()));
     for f in sorted {
         let l = report::locate(&plan, f);
         let _ = writeln!(findings, "{}:{} {} [{}] {}", l.line, l.column, l.safety, f.rule, f.message);

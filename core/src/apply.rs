@@ -13,7 +13,7 @@ pub struct Applied {
 
 /// Apply `fixes` to `text`. A fix whose edits conflict with an already applied fix is skipped
 /// whole; identical edits from several fixes (a shared import line) are applied once.
-pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
+pub(crate) fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&i| (fixes[i].span().start, fixes[i].span().end));
     let mut taken: Vec<&Edit> = Vec::new();
@@ -29,7 +29,7 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
 }
 
 /// Join the untouched slices of `text` with the replacements of non-conflicting `edits`.
-pub fn splice<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) -> String {
+pub(crate) fn splice<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) -> String {
     let mut edits: Vec<&Edit> = edits.into_iter().collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits.dedup();

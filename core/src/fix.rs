@@ -1,65 +1,11 @@
 //! The fix data model: findings, edits, and how safe each rewrite is.
 
-use std::fmt;
 use std::ops::Range;
 
 use serde::Serialize;
 
-/// How safe a rewrite is. Ordered: `Manual < Review < Safe`, so a threshold is one comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Safety {
-    /// No automatic rewrite: guidance only.
-    Manual,
-    /// A rewrite exists, but behaviour or semantics may change; the message says how.
-    Review,
-    /// Same behaviour: the rewrite only moves to a new name or spelling.
-    Safe,
-}
-
-impl Safety {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Manual => "manual",
-            Self::Review => "review",
-            Self::Safe => "safe",
-        }
-    }
-}
-
-impl fmt::Display for Safety {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How much a finding matters if left alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Works on TF2 as is; a cleaner spelling exists.
-    Info,
-    /// May work, but behaviour differs or is deprecated.
-    Warning,
-    /// Fails on TF2 (missing symbol, removed argument, unparseable file).
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Info => "info",
-            Self::Warning => "warning",
-            Self::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::rules::catalogue::Rule;
+pub use crate::safety::{Safety, Severity};
 
 /// One replacement of a byte range of the original text. An insertion has an empty range.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -75,20 +21,20 @@ impl Edit {
         Self { range, content }
     }
 
-    pub fn insertion(at: usize, content: impl Into<String>) -> Self {
+    pub(crate) fn insertion(at: usize, content: impl Into<String>) -> Self {
         let content = content.into();
         debug_assert!(!content.is_empty(), "an insertion must insert something");
         Self { range: at..at, content }
     }
 
-    pub fn deletion(range: Range<usize>) -> Self {
+    pub(crate) fn deletion(range: Range<usize>) -> Self {
         debug_assert!(!range.is_empty(), "a deletion must delete something");
         Self { range, content: String::new() }
     }
 
     /// Whether two edits cannot both be applied. Identical edits do not conflict (they are merged),
     /// and two insertions at the same point conflict only if they differ.
-    pub fn conflicts_with(&self, other: &Self) -> bool {
+    pub(crate) fn conflicts_with(&self, other: &Self) -> bool {
         if self == other {
             return false;
         }
@@ -109,6 +55,9 @@ pub struct Fix {
     pub safety: Safety,
     /// Short label of this alternative, e.g. "compat.v1" or "native".
     pub label: &'static str,
+    /// Packages (pip names) the rewritten code imports: applying the fix means installing them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<&'static str>,
 }
 
 impl Fix {
@@ -117,7 +66,7 @@ impl Fix {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         edits.dedup();
         debug_assert!(edits.windows(2).all(|w| !w[0].conflicts_with(&w[1])), "edits of one fix overlap: {edits:?}");
-        Self { edits, safety, label }
+        Self { edits, safety, label, packages: Vec::new() }
     }
 
     /// A rewrite with the same behaviour.
@@ -131,8 +80,17 @@ impl Fix {
     }
 
     #[must_use]
-    pub fn labelled(mut self, label: &'static str) -> Self {
+    pub(crate) fn labelled(mut self, label: &'static str) -> Self {
         self.label = label;
+        self
+    }
+
+    /// The rewritten code imports `package` (a pip name).
+    #[must_use]
+    pub fn needing(mut self, package: &'static str) -> Self {
+        if !self.packages.contains(&package) {
+            self.packages.push(package);
+        }
         self
     }
 
@@ -144,10 +102,33 @@ impl Fix {
     }
 }
 
+/// Something the program's entry point must do for a module to run on TensorFlow 2, which the
+/// module itself must not do (it sets process-wide state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Duty {
+    /// Call `tf.compat.v1.disable_v2_behavior()` before building graphs.
+    DisableV2Behavior,
+    /// Set `TF_USE_LEGACY_KERAS=1` before TensorFlow is first imported (and install tf-keras).
+    LegacyKeras,
+}
+
+impl Duty {
+    /// What the entry point must do, in one line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::DisableV2Behavior => "call tf.compat.v1.disable_v2_behavior() before any graph is built",
+            Self::LegacyKeras => {
+                "set os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\" before TensorFlow is first imported (pip install tf-keras)"
+            }
+        }
+    }
+}
+
 /// What a rule found at one place, with zero (manual) or more alternative fixes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
     /// Where the problem is (byte range of the original text).
@@ -158,16 +139,41 @@ pub struct Finding {
     /// e.g. the import its replacement uses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<usize>,
+    /// Packages the guidance of a manual finding asks for (a fix's own are on the fix).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<&'static str>,
+    /// What the program's entry point must do because of this finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duty: Option<Duty>,
+    /// Kept although `--select`/`--ignore` left its rule out, because a kept fix requires it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kept_for_dependants: bool,
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Self {
-        Self { rule, severity, message: message.into(), range, fixes: Vec::new(), requires: Vec::new() }
+    pub fn new(rule: Rule, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity,
+            message: message.into(),
+            range,
+            fixes: Vec::new(),
+            requires: Vec::new(),
+            packages: Vec::new(),
+            duty: None,
+            kept_for_dependants: false,
+        }
     }
 
     #[must_use]
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);
+        self
+    }
+
+    #[must_use]
+    pub(crate) fn with_duty(mut self, duty: Duty) -> Self {
+        self.duty = Some(duty);
         self
     }
 

@@ -5,16 +5,21 @@
 //! them for every command, `report` printing text, and `session` keeping review decisions. Nothing
 //! here knows about terminals or command lines: the `tf2-migrate` crate adds those.
 
+// The safe writer keeps Unix modes, owners and link counts; no Windows path exists yet.
+#[cfg(not(unix))]
+compile_error!("tf2-migrate supports Unix-like systems (Linux, macOS); on Windows, use it under WSL");
+
 pub mod apply;
 pub mod error;
 pub mod fix;
 pub mod pipeline;
 pub mod plan;
 pub mod report;
-pub mod resolve;
+pub(crate) mod resolve;
 pub mod rules;
+pub mod safety;
 pub mod scan;
 pub mod session;
 pub mod source;
 pub mod text;
-pub mod write;
+pub(crate) mod write;

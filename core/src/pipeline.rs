@@ -11,46 +11,61 @@ use crate::apply;
 use crate::error::Error;
 use crate::fix::{Finding, Fix, Safety};
 use crate::plan::{Decision, FilePlan};
-use crate::rules::{self, Options};
+use crate::rules::{self, Options, Rule};
 use crate::scan::{self, Candidate, ScanOptions};
-use crate::source::SourceFile;
+use crate::source::{Blocker, SourceFile};
 use crate::write::{self, WriteRequest};
 
-/// Which findings a command works on.
-#[derive(Debug, Clone, Default)]
+/// Which rules a command works on (`--select`, `--ignore`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleFilter {
-    /// Rule ids (or prefixes ending in `*`) to keep; empty keeps all.
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
+    /// Per rule (indexed by `Rule as usize`): whether its findings are kept.
+    keep: Vec<bool>,
 }
 
-fn matches(pattern: &str, id: &str) -> bool {
-    pattern.strip_suffix('*').map_or(pattern == id, |p| id.starts_with(p))
+impl Default for RuleFilter {
+    fn default() -> Self {
+        Self { keep: vec![true; Rule::ALL.len()] }
+    }
 }
 
 impl RuleFilter {
-    pub fn keeps(&self, rule: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|p| matches(p, rule)))
-            && !self.ignore.iter().any(|p| matches(p, rule))
+    /// Keep the rules `select` names (all when empty) minus those `ignore` names; each pattern is
+    /// a rule id or a `prefix*`. `Err` lists the patterns that name no rule.
+    pub fn new(select: &[String], ignore: &[String]) -> Result<Self, Vec<String>> {
+        let unknown: Vec<String> =
+            select.iter().chain(ignore).filter(|p| Rule::matching(p).next().is_none()).cloned().collect();
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
+        let named = |patterns: &[String], r: Rule| patterns.iter().any(|p| Rule::matching(p).any(|m| m == r));
+        let keep = Rule::ALL.iter().map(|&r| (select.is_empty() || named(select, r)) && !named(ignore, r)).collect();
+        Ok(Self { keep })
     }
 
-    /// Rule names given that match no rule.
-    pub fn unknown(&self) -> Vec<&str> {
-        self.select
-            .iter()
-            .chain(&self.ignore)
-            .filter(|p| !rules::RULES.iter().any(|r| matches(p, r.id)))
-            .map(String::as_str)
-            .collect()
+    pub fn keeps(&self, rule: Rule) -> bool {
+        self.keep[rule as usize]
     }
 
-    /// Drop filtered findings, keeping `requires` indices consistent.
+    /// Drop the findings of filtered rules, keeping `requires` indices consistent. A kept finding's
+    /// requirements are kept too, whatever their rule (marked `kept_for_dependants`): writing half
+    /// of a linked change (a `tf.compat.v1` graph rewrite without the eager switch) breaks code.
     pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        let keep: Vec<bool> = findings.iter().map(|f| self.keeps(f.rule)).collect();
+        let mut keep: Vec<bool> = findings.iter().map(|f| self.keeps(f.rule)).collect();
+        let mut stack: Vec<usize> = (0..findings.len()).filter(|&i| keep[i]).collect();
+        while let Some(i) = stack.pop() {
+            for &r in &findings[i].requires {
+                if !keep[r] {
+                    keep[r] = true;
+                    stack.push(r);
+                }
+            }
+        }
         let mut new_index = HashMap::new();
         let mut out = Vec::new();
-        for (i, f) in findings.into_iter().enumerate() {
+        for (i, mut f) in findings.into_iter().enumerate() {
             if keep[i] {
+                f.kept_for_dependants = !self.keeps(f.rule);
                 new_index.insert(i, out.len());
                 out.push(f);
             }
@@ -93,8 +108,11 @@ pub fn check_text(
     let findings = settings.filter.apply(rules::check(&src, &settings.rules));
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
+    let blocker = src.blocker();
     let SourceFile { path, text, encoding, .. } = src;
-    (FilePlan::new(path, root, text, encoding, parsed_cleanly, findings), lines)
+    let mut plan = FilePlan::new(path, root, text, encoding, parsed_cleanly, findings);
+    plan.blocker = blocker;
+    (plan, lines)
 }
 
 /// Collect the candidate files of `paths`.
@@ -109,13 +127,15 @@ pub enum Found {
     Plan(FilePlan),
     /// A file that could not be handled, with the reason.
     Error(Error),
+    /// A file with nothing to migrate (handed over so that a listener knows it is done).
+    Clean,
 }
 
-/// Analyse candidates in parallel and hand each flagged plan and each error to `each`, with the
-/// candidate's index, as soon as it is ready (roughly in candidate order, not exactly). Files with
-/// nothing to migrate are counted in `done` but not handed over. `each` returns `false` to stop
-/// early (nobody is listening any more). Returns the number of lines scanned.
-pub fn analyse_each(
+/// Analyse candidates in parallel and hand what each one is (a plan, an error, or clean) to
+/// `each`, with the candidate's index, as soon as it is ready (roughly in candidate order, not
+/// exactly). `each` returns `false` to stop early (nobody is listening any more). Returns the
+/// number of lines scanned.
+pub(crate) fn analyse_each(
     candidates: &[Candidate],
     settings: &Settings,
     done: &AtomicUsize,
@@ -124,14 +144,11 @@ pub fn analyse_each(
     let lines = AtomicUsize::new(0);
     scan::par_each(candidates, done, |i, c| {
         let found = match scan::load(c, &settings.scan) {
-            Ok(None) => return true,
+            Ok(None) => Found::Clean,
             Ok(Some(loaded)) => {
                 let (plan, n) = check_text(loaded.path, loaded.root, loaded.text, loaded.encoding, settings);
                 lines.fetch_add(n, Ordering::Relaxed);
-                if plan.findings.is_empty() {
-                    return true;
-                }
-                Found::Plan(plan)
+                if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
             }
             Err(e) => Found::Error(e),
         };
@@ -155,16 +172,23 @@ pub fn analyse(candidates: &[Candidate], mut errors: Vec<Error>, settings: &Sett
         match f {
             Found::Plan(plan) => plans.push(plan),
             Found::Error(e) => errors.push(e),
+            Found::Clean => {}
         }
     }
     Analysis { plans, errors, files_scanned: candidates.len(), lines_scanned }
 }
 
-/// Run `analyse_each` on a background thread that sends each result as soon as it is ready. The
-/// channel closes when every file is done, or once the receiver is dropped (the rest is skipped).
-pub fn spawn_analysis(candidates: Vec<Candidate>, settings: Settings, done: Arc<AtomicUsize>) -> Receiver<Found> {
+/// Run `analyse_each` on a background thread that sends each candidate's index and result as
+/// soon as it is ready (clean files too, so the review knows which files before the first one in
+/// path order are still to come). The channel closes when every file is done, or once the
+/// receiver is dropped (the rest is skipped).
+pub fn spawn_analysis(
+    candidates: Vec<Candidate>,
+    settings: Settings,
+    done: Arc<AtomicUsize>,
+) -> Receiver<(usize, Found)> {
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || analyse_each(&candidates, &settings, &done, |_, f| tx.send(f).is_ok()));
+    std::thread::spawn(move || analyse_each(&candidates, &settings, &done, |i, f| tx.send((i, f)).is_ok()));
     rx
 }
 
@@ -181,7 +205,7 @@ impl Policy {
 }
 
 /// How many times `apply` re-runs the rules over its own output to pick up fixes that overlapped.
-pub const MAX_PASSES: usize = 4;
+pub(crate) const MAX_PASSES: usize = 4;
 
 /// Decide by policy and compute a file's new text, re-running the rules over the result until
 /// nothing more applies. Returns `None` when nothing changes.
@@ -226,20 +250,23 @@ pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
 /// passes over it need not converge). [`migrate`] itself still rewrites outside the broken
 /// statement, for the review UI.
 pub fn not_rewritable(plan: &FilePlan) -> Option<Error> {
-    let at = |f: &Finding| {
-        let (line, col) = plan.lines.line_col(&plan.text, f.range.start);
+    let at = |offset: usize| {
+        let (line, col) = plan.lines.line_col(&plan.text, offset);
         format!("{line}:{col}")
     };
-    let syntax = plan.findings.iter().find(|f| f.rule == "syntax-error");
-    let reason = if let Some(f) = plan.findings.iter().find(|f| f.rule == "python2-syntax") {
-        format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(f))
-    } else if let Some(f) = syntax.filter(|f| f.message.starts_with("nested")) {
-        format!("{} (at {})", f.message, at(f))
-    } else if !plan.parsed_cleanly || syntax.is_some() {
-        let place = syntax.map_or_else(String::new, |f| format!(" at {}", at(f)));
-        format!("it does not parse (syntax error{place}); fix that first, then run again")
-    } else {
-        return None;
+    let reason = match plan.blocker? {
+        Blocker::Python2 { at: offset } => {
+            format!("Python 2 code at {}; convert it to Python 3 first (2to3, pyupgrade)", at(offset))
+        }
+        Blocker::TooDeep { at: offset } => format!(
+            "nested more than {} levels deep; the file is left alone (at {})",
+            crate::source::MAX_DEPTH,
+            at(offset)
+        ),
+        Blocker::Syntax { at: offset } => {
+            let place = offset.map_or_else(String::new, |o| format!(" at {}", at(o)));
+            format!("it does not parse (syntax error{place}); fix that first, then run again")
+        }
     };
     Some(Error::Skipped { path: plan.path.clone(), reason })
 }
@@ -292,18 +319,32 @@ mod tests {
     }
 
     #[test]
-    fn analyse_each_hands_over_every_plan_and_error_once() {
+    fn analyse_each_hands_over_every_candidate_once() {
         let (_dir, candidates, _) = tree(40);
         let seen = Mutex::new(Vec::new());
         let done = AtomicUsize::new(0);
         let lines = analyse_each(&candidates, &Settings::default(), &done, |i, f| {
-            seen.lock().unwrap().push((i, matches!(f, Found::Plan(_))));
+            let kind = match f {
+                Found::Plan(_) => 'p',
+                Found::Error(_) => 'e',
+                Found::Clean => 'c',
+            };
+            seen.lock().unwrap().push((i, kind));
             true
         });
         let mut seen = seen.into_inner().unwrap();
         seen.sort_unstable();
+        let kind = |i: usize| {
+            if i.is_multiple_of(3) {
+                'c'
+            } else if i.is_multiple_of(5) {
+                'e'
+            } else {
+                'p'
+            }
+        };
+        assert_eq!(seen, (0..40).map(|i| (i, kind(i))).collect::<Vec<_>>());
         let expected: Vec<(usize, bool)> = (0..40).filter(|i| i % 3 != 0).map(|i| (i, i % 5 != 0)).collect();
-        assert_eq!(seen, expected);
         assert_eq!(done.load(Ordering::Relaxed), 40);
         // Only TensorFlow files that could be read count their lines.
         let (_, per_file) =
@@ -332,13 +373,17 @@ mod tests {
         let batch = analyse(&candidates, errors, &settings, &AtomicUsize::new(0));
         let done = Arc::new(AtomicUsize::new(0));
         let rx = spawn_analysis(candidates, settings, Arc::clone(&done));
-        let (mut plans, mut errors) = (Vec::new(), Vec::new());
-        for f in rx {
+        let (mut plans, mut errors, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, f) in rx {
+            seen.push(i);
             match f {
                 Found::Plan(p) => plans.push(p.path),
                 Found::Error(e) => errors.push(e.to_string()),
+                Found::Clean => {}
             }
         }
+        seen.sort_unstable();
+        assert_eq!(seen, (0..30).collect::<Vec<_>>(), "every candidate is reported once");
         plans.sort();
         errors.sort();
         assert_eq!(done.load(Ordering::Relaxed), 30);

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::apply::{self, Applied};
 use crate::fix::{Finding, Fix, Safety};
-use crate::source::{Encoding, LineIndex};
+use crate::source::{Blocker, Encoding, LineIndex};
 
 /// What the user (or the policy) decided about a finding's fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
@@ -66,6 +66,9 @@ pub struct FilePlan {
     pub lines: LineIndex,
     /// Whether the original parsed without errors (then the result must too).
     pub parsed_cleanly: bool,
+    /// Why `diff` and `apply` must leave the whole file alone, if they must.
+    #[serde(skip)]
+    pub blocker: Option<Blocker>,
     pub findings: Vec<Finding>,
     pub decisions: Vec<Decision>,
     /// Chosen alternative per finding (index into `fixes`).
@@ -100,6 +103,7 @@ impl FilePlan {
             encoding,
             lines,
             parsed_cleanly,
+            blocker: None,
             findings,
             decisions: vec![Decision::Pending; n],
             choices: vec![0; n],
@@ -156,7 +160,7 @@ impl FilePlan {
             requires.sort_unstable();
             requires.dedup();
             hunk.requires = requires;
-            let mut rules: Vec<&str> = hunk.findings.iter().map(|&f| self.findings[f].rule).collect();
+            let mut rules: Vec<&str> = hunk.findings.iter().map(|&f| self.findings[f].rule.id()).collect();
             rules.dedup();
             let (before, after) = self.hunk_texts_with(hunk, &self.choices);
             let digest =
@@ -386,13 +390,14 @@ fn shifted(fix: &Fix, start: usize, end: usize) -> Fix {
 mod tests {
     use super::*;
     use crate::fix::{Edit, Severity};
+    use crate::rules::Rule;
 
     fn plan(text: &str, findings: Vec<Finding>) -> FilePlan {
         FilePlan::new("t.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, findings)
     }
 
     fn rename(range: Range<usize>, to: &str) -> Finding {
-        Finding::new("tf2-rename", Severity::Error, range.clone(), "m")
+        Finding::new(Rule::Tf2Rename, Severity::Error, range.clone(), "m")
             .with_fix(Fix::safe(vec![Edit::replacement(range, to)]))
     }
 
@@ -421,7 +426,7 @@ mod tests {
         let text = "import a\n\n\nx\n";
         let mut use_site = rename(11..12, "a.y");
         use_site.requires = vec![0];
-        let import = Finding::new("contrib", Severity::Info, 0..0, "imp")
+        let import = Finding::new(Rule::Contrib, Severity::Info, 0..0, "imp")
             .with_fix(Fix::review(vec![Edit::insertion(0, "import b\n")]));
         let mut p = plan(text, vec![import, use_site]);
         assert_eq!(p.hunks.len(), 2);
@@ -437,7 +442,7 @@ mod tests {
     /// Hunks: 0 an import, 1 a use that needs it, 2 a use that needs 1, 3 unrelated.
     fn chain() -> FilePlan {
         let text = "import a\n\n\nx\n\n\ny\n\n\nz\n";
-        let import = Finding::new("contrib", Severity::Info, 0..0, "imp")
+        let import = Finding::new(Rule::Contrib, Severity::Info, 0..0, "imp")
             .with_fix(Fix::review(vec![Edit::insertion(0, "import b\n")]));
         let mut x = rename(11..12, "b.x");
         x.requires = vec![0];
@@ -492,7 +497,7 @@ mod tests {
 
     #[test]
     fn hunk_choices_cycle_alternatives() {
-        let two = Finding::new("layers", Severity::Error, 0..1, "m")
+        let two = Finding::new(Rule::Tf2Rename, Severity::Error, 0..1, "m")
             .with_fix(Fix::safe(vec![Edit::replacement(0..1, "A")]))
             .with_fix(Fix::review(vec![Edit::replacement(0..1, "B")]).labelled("native"));
         let mut p = plan("a\n\n\nb\n", vec![two, rename(5..6, "C")]);
@@ -513,7 +518,7 @@ mod tests {
     #[test]
     fn decide_where_selects_by_safety() {
         let text = "a\n\n\nb\n";
-        let review = Finding::new("contrib", Severity::Error, 5..6, "r")
+        let review = Finding::new(Rule::Contrib, Severity::Error, 5..6, "r")
             .with_fix(Fix::review(vec![Edit::replacement(5..6, "B")]));
         let mut p = plan(text, vec![rename(0..1, "A"), review]);
         p.decide_where(Decision::Accepted, |_, fix| fix.safety >= Safety::Safe);

@@ -10,7 +10,7 @@ use similar::TextDiff;
 use crate::error::Error;
 use crate::fix::{Finding, Safety, Severity};
 use crate::plan::FilePlan;
-use crate::rules::{self, table};
+use crate::rules::{Rule, RuleInfo, table};
 use crate::text::{escape_line, printable};
 
 /// ANSI styling for terminal output (not the review UI).
@@ -21,13 +21,13 @@ impl Paint {
     fn wrap(self, code: &str, text: &str) -> String {
         if self.0 { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
     }
-    pub fn red(self, t: &str) -> String {
+    pub(crate) fn red(self, t: &str) -> String {
         self.wrap("31", t)
     }
-    pub fn green(self, t: &str) -> String {
+    pub(crate) fn green(self, t: &str) -> String {
         self.wrap("32", t)
     }
-    pub fn cyan(self, t: &str) -> String {
+    pub(crate) fn cyan(self, t: &str) -> String {
         self.wrap("36", t)
     }
     pub fn bold(self, t: &str) -> String {
@@ -38,7 +38,7 @@ impl Paint {
 /// A finding located for output.
 #[derive(Debug, Serialize)]
 pub struct Located<'a> {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub safety: Safety,
     pub line: usize,
@@ -70,7 +70,7 @@ pub fn locate<'a>(plan: &FilePlan, finding: &'a Finding) -> Located<'a> {
 
 fn sorted_findings(plan: &FilePlan) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = plan.findings.iter().collect();
-    v.sort_by_key(|f| (f.range.start, f.range.end, f.rule));
+    v.sort_by_key(|f| (f.range.start, f.range.end, f.rule.id()));
     v
 }
 
@@ -95,9 +95,10 @@ pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
                 Severity::Warning => paint.wrap("33", "warning"),
                 Severity::Info => paint.cyan("info"),
             };
+            let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
                 out,
-                "{}:{}:{}: {sev} [{}] {} ({})",
+                "{}:{}:{}: {sev} [{}] {} ({}{kept})",
                 paint.bold(&path),
                 l.line,
                 l.column,
@@ -198,7 +199,7 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
     let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
     for f in plans.iter().flat_map(|p| &p.findings) {
         *by_sev.entry(f.severity).or_default() += 1;
-        *by_rule.entry(f.rule).or_default() += 1;
+        *by_rule.entry(f.rule.id()).or_default() += 1;
     }
     let _ = writeln!(
         out,
@@ -212,7 +213,7 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
     }
     out.push_str("\n| rule | count | summary |\n|---|---|---|\n");
     for (rule, n) in &by_rule {
-        let summary = rules::info(rule).map_or("", |i| i.summary);
+        let summary = rule.parse::<Rule>().map_or("", |r| r.info().summary);
         let _ = writeln!(out, "| `{rule}` | {n} | {summary} |");
     }
     let packages = packages_needed(plans);
@@ -223,7 +224,7 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
         let _ = writeln!(out, "\n## `{}`\n", printable(&plan.path.display().to_string()));
         let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in sorted_findings(plan) {
-            groups.entry(f.rule).or_default().push(f);
+            groups.entry(f.rule.id()).or_default().push(f);
         }
         for (rule, findings) in groups {
             let _ = writeln!(out, "### {rule}\n");
@@ -245,14 +246,17 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
     out
 }
 
-/// `pip install` names mentioned by findings.
-pub fn packages_needed(plans: &[FilePlan]) -> Vec<String> {
+/// The packages (pip names) the migrated code needs: those of each finding's chosen fix, and
+/// those the guidance of manual findings asks for.
+pub(crate) fn packages_needed(plans: &[FilePlan]) -> Vec<String> {
     let mut out: Vec<String> = plans
         .iter()
-        .flat_map(|p| &p.findings)
-        .filter_map(|f| f.message.split("(pip install ").nth(1))
-        .filter_map(|rest| rest.split(')').next())
-        .map(str::to_owned)
+        .flat_map(|p| (0..p.findings.len()).map(move |i| (p, i)))
+        .flat_map(|(p, i)| match p.chosen(i) {
+            Some(fix) => fix.packages.as_slice(),
+            None => p.findings[i].packages.as_slice(),
+        })
+        .map(|&s| s.to_owned())
         .collect();
     out.sort();
     out.dedup();
@@ -279,7 +283,7 @@ pub fn report_json(plans: &[FilePlan], errors: &[Error]) -> String {
     let (safe, review, manual) = safety_counts(plans);
     let mut by_rule = BTreeMap::new();
     for f in plans.iter().flat_map(|p| &p.findings) {
-        *by_rule.entry(f.rule).or_default() += 1;
+        *by_rule.entry(f.rule.id()).or_default() += 1;
     }
     let files = json_files(plans);
     let out = Out {
@@ -294,12 +298,13 @@ pub fn report_json(plans: &[FilePlan], errors: &[Error]) -> String {
 /// `tf2-migrate rules`.
 pub fn rules_text(paint: Paint) -> String {
     let mut out = String::new();
-    for r in rules::RULES {
+    for rule in Rule::ALL {
+        let r = rule.info();
         let _ = writeln!(
             out,
             "{}  ({})\n  {}\n  why: {}\n  before: {}\n  after:  {}\n",
             paint.bold(r.id),
-            r.safety,
+            r.safety_label(),
             r.summary,
             r.why,
             r.before,
@@ -323,10 +328,11 @@ pub fn rules_json() -> String {
     }
     #[derive(Serialize)]
     struct Out {
-        rules: &'static [rules::RuleInfo],
+        rules: Vec<&'static RuleInfo>,
         tables: Vec<Table>,
     }
     let tables =
         table::ALL.iter().map(|f| Table { name: f.name, entries: f.len(), provenance: f.provenance() }).collect();
-    serde_json::to_string_pretty(&Out { rules: rules::RULES, tables }).unwrap_or_default() + "\n"
+    let rules = Rule::ALL.iter().map(|r| r.info()).collect();
+    serde_json::to_string_pretty(&Out { rules, tables }).unwrap_or_default() + "\n"
 }

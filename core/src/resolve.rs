@@ -24,7 +24,7 @@ pub struct ImportedName {
 
 impl ImportedName {
     /// The local name this clause binds.
-    pub fn local(&self, from_import: bool) -> String {
+    pub(crate) fn local(&self, from_import: bool) -> String {
         match (&self.alias, from_import) {
             (Some(a), _) => a.clone(),
             (None, true) => self.name.clone(),
@@ -96,13 +96,13 @@ impl Imports {
 
     /// Local names that module-level imports bind to exactly `qualified` (e.g. every alias of
     /// `tensorflow`): the names inserted code can use anywhere in the file.
-    pub fn aliases_of<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn aliases_of<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.module_bindings.iter().filter(move |(_, q)| q.as_str() == qualified).map(|(l, _)| l.as_str())
     }
 
     /// Resolve the identifier `root`: its qualified name, if an import binds it and nothing
     /// shadows it. `scopes` are the functions enclosing the use, innermost last.
-    pub fn resolve_root_in(&self, src: &SourceFile, root: Node<'_>, scopes: &[Node<'_>]) -> Option<&str> {
+    pub(crate) fn resolve_root_in(&self, src: &SourceFile, root: Node<'_>, scopes: &[Node<'_>]) -> Option<&str> {
         let name = src.node_text(root);
         let qualified = self.bindings.get(name)?;
         if self.module_shadowed.contains(name) {
@@ -118,7 +118,7 @@ impl Imports {
     }
 
     /// The qualified name of a dotted expression (`tf.nn.dropout` → `tensorflow.nn.dropout`).
-    pub fn resolve_in(&self, src: &SourceFile, node: Node<'_>, scopes: &[Node<'_>]) -> Option<String> {
+    pub(crate) fn resolve_in(&self, src: &SourceFile, node: Node<'_>, scopes: &[Node<'_>]) -> Option<String> {
         let parts = dotted_parts(node)?;
         let root = self.resolve_root_in(src, parts[0], scopes)?;
         let mut out = root.to_owned();
@@ -128,30 +128,10 @@ impl Imports {
         }
         Some(out)
     }
-
-    /// Like `resolve_in`, finding the enclosing functions by walking up the tree (slow: for tests
-    /// and one-off look-ups; the rule walk tracks scopes instead).
-    pub fn resolve(&self, src: &SourceFile, node: Node<'_>) -> Option<String> {
-        self.resolve_in(src, node, &enclosing_functions(node))
-    }
-}
-
-/// The functions (and lambdas) enclosing `node`, outermost first.
-pub fn enclosing_functions(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if matches!(n.kind(), "function_definition" | "lambda") {
-            out.push(n);
-        }
-        cur = n.parent();
-    }
-    out.reverse();
-    out
 }
 
 /// The identifiers of a pure dotted expression (`a.b.c` → `[a, b, c]`); `None` for anything else.
-pub fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
+pub(crate) fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
     match node.kind() {
         "identifier" => Some(vec![node]),
         "attribute" => {
@@ -305,6 +285,28 @@ fn function_locals(src: &SourceFile, func: Node<'_>) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Imports {
+        /// Like `resolve_in`, finding the enclosing functions by walking up the tree (slow; the
+        /// rule walk tracks scopes instead).
+        pub fn resolve(&self, src: &SourceFile, node: Node<'_>) -> Option<String> {
+            self.resolve_in(src, node, &enclosing_functions(node))
+        }
+    }
+
+    /// The functions (and lambdas) enclosing `node`, outermost first.
+    fn enclosing_functions(node: Node<'_>) -> Vec<Node<'_>> {
+        let mut out = Vec::new();
+        let mut cur = node.parent();
+        while let Some(n) = cur {
+            if matches!(n.kind(), "function_definition" | "lambda") {
+                out.push(n);
+            }
+            cur = n.parent();
+        }
+        out.reverse();
+        out
+    }
 
     /// Whether `node` is the whole of a dotted expression (its parent does not extend it).
     fn is_maximal_dotted(node: Node<'_>) -> bool {

@@ -215,7 +215,7 @@ fn memfind(hay: &[u8], needle: &[u8]) -> bool {
 /// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are
 /// taken roughly in input order (so results stream in near path order); `work` gets each one's
 /// index and returns `false` to stop handing out more.
-pub fn par_each(candidates: &[Candidate], done: &AtomicUsize, work: impl Fn(usize, &Candidate) -> bool + Sync) {
+pub(crate) fn par_each(candidates: &[Candidate], done: &AtomicUsize, work: impl Fn(usize, &Candidate) -> bool + Sync) {
     let _ = candidates.iter().enumerate().par_bridge().try_for_each(|(i, c)| {
         let go_on = work(i, c);
         done.fetch_add(1, Ordering::Relaxed);

@@ -66,7 +66,7 @@ fn parse_decision(code: &str) -> Option<Decision> {
 }
 
 /// A plan's path relative to its root, as journalled.
-pub fn relative_path(plan: &FilePlan) -> String {
+pub(crate) fn relative_path(plan: &FilePlan) -> String {
     let rel = plan.path.strip_prefix(&plan.root).unwrap_or(&plan.path);
     rel.to_string_lossy().into_owned()
 }
@@ -230,13 +230,14 @@ pub fn restore(plans: &mut [FilePlan], entries: &[Entry]) -> Restored {
 mod tests {
     use super::*;
     use crate::fix::{Edit, Finding, Fix, Severity};
+    use crate::rules::Rule;
     use crate::source::Encoding;
 
     fn plan(path: &str, text: &str) -> FilePlan {
         let findings = text
             .match_indices('x')
             .map(|(at, _)| {
-                Finding::new("tf2-rename", Severity::Error, at..at + 1, "m")
+                Finding::new(Rule::Tf2Rename, Severity::Error, at..at + 1, "m")
                     .with_fix(Fix::safe(vec![Edit::replacement(at..at + 1, "y")]))
             })
             .collect();

@@ -29,7 +29,7 @@ impl Encoding {
     }
 
     /// Encode text back to bytes; `None` if a character has no representation.
-    pub fn encode(self, text: &str) -> Option<Vec<u8>> {
+    pub(crate) fn encode(self, text: &str) -> Option<Vec<u8>> {
         match self {
             Self::Utf8 { bom } => {
                 let mut out = Vec::with_capacity(text.len() + 3);
@@ -49,7 +49,7 @@ impl Encoding {
 }
 
 /// Decode a Python file's bytes: BOM, PEP 263 coding cookie, else UTF-8.
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Error> {
+pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Error> {
     let undecodable = |reason: String| Error::Undecodable { path: path.to_path_buf(), reason };
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         let text = std::str::from_utf8(rest).map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {e}")))?;
@@ -132,16 +132,16 @@ impl LineIndex {
         self.starts.partition_point(|&s| s <= offset) - 1
     }
 
-    pub fn line_start(&self, line: usize) -> usize {
+    pub(crate) fn line_start(&self, line: usize) -> usize {
         self.starts[line.min(self.starts.len() - 1)]
     }
 
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.starts.len()
     }
 
     /// 1-based line and 1-based character column of `offset`.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
         let start = self.starts[line];
         let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
@@ -150,7 +150,7 @@ impl LineIndex {
 }
 
 /// The newline the file mostly uses, for inserted lines.
-pub fn dominant_newline(text: &str) -> &'static str {
+pub(crate) fn dominant_newline(text: &str) -> &'static str {
     let crlf = text.matches("\r\n").count();
     let lf = text.matches('\n').count() - crlf;
     if crlf > lf { "\r\n" } else { "\n" }
@@ -177,9 +177,20 @@ pub enum Broken {
     TooDeep { range: Range<usize> },
 }
 
+/// Why no rewrite of a whole file can be verified, so `diff` and `apply` leave it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocker {
+    /// Python 2 only syntax at this offset.
+    Python2 { at: usize },
+    /// Nested deeper than [`MAX_DEPTH`] at this offset.
+    TooDeep { at: usize },
+    /// A syntax error (tree-sitter's, or one `CPython` would raise) at this offset, if known.
+    Syntax { at: Option<usize> },
+}
+
 /// The deepest syntax tree the rules look at. Real code stays far below (the Python parser stops at
 /// 200 nested brackets); the rules' recursive walks stay well inside a 2 MiB thread stack.
-pub const MAX_DEPTH: usize = 1000;
+pub(crate) const MAX_DEPTH: usize = 1000;
 
 /// A parsed file ready for the rules.
 pub struct SourceFile {
@@ -199,21 +210,21 @@ impl SourceFile {
         Self { path, text, encoding, lines, tree, broken }
     }
 
-    pub fn node_text(&self, node: Node<'_>) -> &str {
+    pub(crate) fn node_text(&self, node: Node<'_>) -> &str {
         &self.text[node.byte_range()]
     }
 
-    pub fn is_python2(&self) -> bool {
+    pub(crate) fn is_python2(&self) -> bool {
         self.broken.iter().any(|b| matches!(b, Broken::Python2 { .. }))
     }
 
     /// Whether the tree is nested deeper than [`MAX_DEPTH`] (the rules must not walk it).
-    pub fn is_too_deep(&self) -> bool {
+    pub(crate) fn is_too_deep(&self) -> bool {
         self.broken.iter().any(|b| matches!(b, Broken::TooDeep { .. }))
     }
 
     /// Whether an edit over `range` would touch a region that does not parse.
-    pub fn in_broken_region(&self, range: &Range<usize>) -> bool {
+    pub(crate) fn in_broken_region(&self, range: &Range<usize>) -> bool {
         self.broken.iter().any(|b| match b {
             Broken::Python2 { .. } | Broken::TooDeep { .. } => true,
             Broken::Syntax { region, .. } => range.start < region.end && region.start <= range.end,
@@ -222,6 +233,19 @@ impl SourceFile {
 
     pub fn newline(&self) -> &'static str {
         dominant_newline(&self.text)
+    }
+
+    /// Why the whole file cannot be rewritten, if it cannot.
+    pub(crate) fn blocker(&self) -> Option<Blocker> {
+        let first = |pick: fn(&Broken) -> Option<usize>| self.broken.iter().find_map(pick);
+        if let Some(at) = first(|b| if let Broken::Python2 { range, .. } = b { Some(range.start) } else { None }) {
+            return Some(Blocker::Python2 { at });
+        }
+        if let Some(at) = first(|b| if let Broken::TooDeep { range } = b { Some(range.start) } else { None }) {
+            return Some(Blocker::TooDeep { at });
+        }
+        let syntax = first(|b| if let Broken::Syntax { range, .. } = b { Some(range.start) } else { None });
+        (syntax.is_some() || has_syntax_error(&self.tree)).then_some(Blocker::Syntax { at: syntax })
     }
 }
 
@@ -280,7 +304,7 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
 
 /// Node kinds that hold statements (as opposed to expressions): the walks that look for
 /// imports, bindings and Python 2 statements descend only into these.
-pub fn is_statement_container(kind: &str) -> bool {
+pub(crate) fn is_statement_container(kind: &str) -> bool {
     matches!(kind, "module" | "block" | "with_item" | "decorated_definition")
         || kind.ends_with("_statement")
         || kind.ends_with("_clause")

@@ -7,12 +7,12 @@ use std::fmt::Write as _;
 pub const PLACEHOLDER: char = '\u{FFFD}';
 
 /// Unicode bidirectional overrides and isolates (Trojan Source).
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// Zero-width and format characters that could hide text (besides bidi controls).
-pub fn is_invisible_format(c: char) -> bool {
+pub(crate) fn is_invisible_format(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
@@ -32,7 +32,7 @@ pub fn printable(text: &str) -> String {
 /// One-line text (a file name in a `path:line:col` line) made safe and unambiguous: unsafe
 /// characters, newlines and tabs included, are written as escapes (`\n`, `\t`, `\x1b`,
 /// `\u{202e}`) and a backslash as `\\`, so a name can never forge a line of output.
-pub fn escape_line(text: &str) -> String {
+pub(crate) fn escape_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -23,7 +23,7 @@ fn refused(path: &Path, reason: impl Into<String>) -> Error {
 }
 
 /// The real file behind `path`, checked to lie inside `root`.
-pub fn target_inside_root(path: &Path, root: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn target_inside_root(path: &Path, root: &Path) -> Result<PathBuf, Error> {
     let read_error = |source| Error::Read { path: path.to_path_buf(), source };
     let canonical_root = fs::canonicalize(root).map_err(read_error)?;
     let real = fs::canonicalize(path).map_err(read_error)?;

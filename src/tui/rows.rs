@@ -350,9 +350,9 @@ mod tests {
     fn hunks_align_and_mark_words() {
         let text = "a = 1\nx = tf.log(y)\nb = 2\n";
         let at = text.find("tf.log").unwrap();
-        let f = Finding::new("tf2-rename", Severity::Error, at..at + 6, "m")
+        let f = Finding::new(tf2_migrate_core::rules::Rule::Tf2Rename, Severity::Error, at..at + 6, "m")
             .with_fix(Fix::safe(vec![Edit::replacement(at..at + 6, "tf.math.log")]));
-        let manual = Finding::new("contrib", Severity::Error, 0..1, "by hand");
+        let manual = Finding::new(tf2_migrate_core::rules::Rule::Contrib, Severity::Error, 0..1, "by hand");
         let plan =
             FilePlan::new("t.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, vec![f, manual]);
         let rows = build(&plan);

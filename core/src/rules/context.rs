@@ -38,7 +38,7 @@ pub struct GraphUse {
 }
 
 /// Spell a canonical name (`tf.x.y`) as the qualified Python name (`tensorflow.x.y`).
-pub fn qualified(canonical: &str) -> String {
+pub(crate) fn qualified(canonical: &str) -> String {
     match canonical.strip_prefix("tf") {
         Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tensorflow{rest}"),
         _ => canonical.to_owned(),
@@ -46,11 +46,16 @@ pub fn qualified(canonical: &str) -> String {
 }
 
 /// The canonical spelling of a qualified name (`tensorflow.x` → `tf.x`).
-pub fn canonical(qualified: &str) -> String {
+pub(crate) fn canonical(qualified: &str) -> String {
     match qualified.strip_prefix("tensorflow") {
         Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tf{rest}"),
         _ => qualified.to_owned(),
     }
+}
+
+/// The resolved callee, if it is TensorFlow outside tf.compat (the TF1 names the tables key on).
+pub(crate) fn tf_callee(resolved: Option<&str>) -> Option<&str> {
+    resolved.filter(|name| name.starts_with("tf.") && !name.starts_with("tf.compat."))
 }
 
 impl<'a> Ctx<'a> {
@@ -68,7 +73,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether the note keyed `key` is given here for the first time in this file.
-    pub fn first_note(&mut self, key: &'static str) -> bool {
+    pub(crate) fn first_note(&mut self, key: &'static str) -> bool {
         self.notes_given.insert(key)
     }
 
@@ -78,12 +83,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The qualified name an identifier is bound to at the walk's current scope.
-    pub fn resolve_root(&self, root: Node<'_>) -> Option<&'a str> {
+    pub(crate) fn resolve_root(&self, root: Node<'_>) -> Option<&'a str> {
         self.imports.resolve_root_in(self.src, root, &self.scopes)
     }
 
     /// Whether the walk is outside every function body (code that runs at import time).
-    pub fn module_level(&self) -> bool {
+    pub(crate) fn module_level(&self) -> bool {
         self.scopes.is_empty()
     }
 
@@ -105,16 +110,16 @@ impl<'a> Ctx<'a> {
         &self.findings
     }
 
-    pub fn findings_mut(&mut self) -> &mut [Finding] {
+    pub(crate) fn findings_mut(&mut self) -> &mut [Finding] {
         &mut self.findings
     }
 
-    pub fn into_findings(self) -> Vec<Finding> {
+    pub(crate) fn into_findings(self) -> Vec<Finding> {
         self.findings
     }
 
     /// Insert `line` once at `at`; further requests reuse the same finding. Returns its index.
-    pub fn insert_once(&mut self, at: usize, line: &str, make: impl FnOnce(Edit) -> Finding) -> usize {
+    pub(crate) fn insert_once(&mut self, at: usize, line: &str, make: impl FnOnce(Edit) -> Finding) -> usize {
         if let Some(&i) = self.inserted.get(line) {
             return i;
         }
@@ -126,7 +131,7 @@ impl<'a> Ctx<'a> {
     /// How to write the canonical name `target` in this file, given that the original expression's
     /// root identifier `root_local` is bound to the canonical `root_canonical`: relative to that
     /// root when possible, else through any alias of `tensorflow` the file imports.
-    pub fn spell(&self, target: &str, root_local: &str, root_canonical: &str) -> Option<String> {
+    pub(crate) fn spell(&self, target: &str, root_local: &str, root_canonical: &str) -> Option<String> {
         if target == root_canonical {
             return Some(root_local.to_owned());
         }
@@ -144,7 +149,7 @@ impl<'a> Ctx<'a> {
 
     /// Byte offset just after the leading block of top-level imports (where new imports and the
     /// eager switch go), and whether anything precedes it on that line.
-    pub fn after_imports(&self) -> usize {
+    pub(crate) fn after_imports(&self) -> usize {
         let root = self.src.tree.root_node();
         let mut cursor = root.walk();
         let mut end = None;
@@ -170,7 +175,7 @@ impl<'a> Ctx<'a> {
 
     /// Where a line that uses TensorFlow can go at module level: after the leading imports, and
     /// after the module-level statement (maybe a `try:` block) that first imports TensorFlow.
-    pub fn after_tensorflow_import(&self) -> usize {
+    pub(crate) fn after_tensorflow_import(&self) -> usize {
         let tf_import = self.imports.statements.iter().filter(|s| !s.in_function).find(|s| match &s.from {
             Some(m) => m == "tensorflow" || m.starts_with("tensorflow."),
             None => s.names.iter().any(|n| n.name == "tensorflow" || n.name.starts_with("tensorflow.")),
@@ -183,12 +188,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The offset of the start of the line after the one holding `offset` (or the text's end).
-    pub fn line_end(&self, offset: usize) -> usize {
+    pub(crate) fn line_end(&self, offset: usize) -> usize {
         self.src.text[offset..].find('\n').map_or(self.src.text.len(), |i| offset + i + 1)
     }
 
     /// The leading whitespace of the line holding `offset`.
-    pub fn indent_at(&self, offset: usize) -> &'a str {
+    pub(crate) fn indent_at(&self, offset: usize) -> &'a str {
         let start = self.src.text[..offset].rfind('\n').map_or(0, |i| i + 1);
         let line = &self.src.text[start..];
         &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
@@ -202,7 +207,7 @@ impl<'a> Ctx<'a> {
         format!("{}{content}{nl}", if needs_leading { nl } else { "" })
     }
 
-    pub fn range_text(&self, range: Range<usize>) -> &'a str {
+    pub(crate) fn range_text(&self, range: Range<usize>) -> &'a str {
         &self.src.text[range]
     }
 }

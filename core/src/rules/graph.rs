@@ -3,7 +3,8 @@
 
 use tree_sitter::Node;
 
-use crate::fix::{Finding, Fix, Severity};
+use crate::fix::{Duty, Finding, Fix, Severity};
+use crate::rules::Rule;
 use crate::rules::Strategy;
 use crate::rules::context::Ctx;
 
@@ -38,18 +39,18 @@ pub fn check(ctx: &mut Ctx<'_>) {
     };
     let Some((at, indent)) = at else {
         ctx.push(Finding::new(
-            "graph-mode-library",
+            Rule::GraphModeLibrary,
             Severity::Warning,
             first.range,
             format!("graph-mode API in a library module ({}): the program that imports this must call tf.compat.v1.disable_v2_behavior() first", first.why),
-        ));
+        ).with_duty(Duty::DisableV2Behavior));
         return;
     };
     let line = ctx.line(at, &format!("{indent}{call}"));
     let why = first.why;
     let idx = ctx.insert_once(at, &line, |edit| {
         Finding::new(
-            "disable-eager",
+            Rule::DisableEager,
             Severity::Error,
             at..at,
             format!("graph-mode code needs TF1 behaviour (eager execution off) in TensorFlow 2 ({why})"),

@@ -3,12 +3,13 @@
 
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
+use crate::rules::Rule;
 use crate::rules::context::{Ctx, canonical, qualified};
 use crate::rules::symbols::note_on;
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion};
 
-pub fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
+pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     match &stmt.from {
         Some(module) if module == "keras" || module.starts_with("keras.") => keras_from(ctx, stmt, module),
         Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => tf_from(ctx, stmt, module),
@@ -57,7 +58,7 @@ fn keras_fixes(ctx: &Ctx<'_>, edits: Vec<Edit>) -> Vec<Fix> {
                 e
             })
             .collect();
-        fixes.push(Fix::review(legacy).labelled("tf-keras"));
+        fixes.push(Fix::review(legacy).labelled("tf-keras").needing("tf-keras"));
     }
     fixes
 }
@@ -72,7 +73,7 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         Some(Ok(target)) => target,
         Some(Err(key)) => {
             let msg = format!("`{key}` has no equivalent in tf.keras; port this by hand");
-            ctx.push(Finding::new("keras-import", Severity::Error, range, msg));
+            ctx.push(Finding::new(Rule::KerasImport, Severity::Error, range, msg));
             return;
         }
         None => return,
@@ -109,7 +110,7 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         (range.clone(), vec![Edit::replacement(range, target.clone())])
     };
     let mut f = Finding::new(
-        "keras-import",
+        Rule::KerasImport,
         Severity::Error,
         edit_range,
         format!("`{module}` is `{target}` since Keras moved into TensorFlow"),
@@ -138,7 +139,7 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
                     .any(|n| n.name.starts_with("keras") || n.name.starts_with("tensorflow.contrib"))
             {
                 ctx.push(Finding::new(
-                    if is_keras { "keras-import" } else { "contrib" },
+                    if is_keras { Rule::KerasImport } else { Rule::Contrib },
                     Severity::Error,
                     stmt.range.clone(),
                     format!("`{full}` must move, but this statement imports several modules: split it into one import per line first"),
@@ -153,7 +154,7 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
                 Some(Ok(target)) => {
                     let new = render_import(&target, &local, name.alias.is_some());
                     let mut f = Finding::new(
-                        "keras-import",
+                        Rule::KerasImport,
                         Severity::Error,
                         stmt.range.clone(),
                         format!("standalone Keras is `tensorflow.keras`: {new}"),
@@ -166,7 +167,7 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
                 }
                 Some(Err(key)) => {
                     ctx.push(Finding::new(
-                        "keras-import",
+                        Rule::KerasImport,
                         Severity::Error,
                         stmt.range.clone(),
                         format!("`{key}` has no equivalent in tf.keras; port this by hand"),
@@ -179,7 +180,7 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
                 contrib_import(ctx, stmt, &canonical(full), &local);
             } else {
                 ctx.push(Finding::new(
-                    "contrib",
+                    Rule::Contrib,
                     Severity::Error,
                     stmt.range.clone(),
                     format!("`{full}` does not exist in TensorFlow 2"),
@@ -196,7 +197,7 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     if stmt.wildcard || stmt.names.is_empty() {
         if module.starts_with("tensorflow.contrib") {
             ctx.push(Finding::new(
-                "contrib",
+                Rule::Contrib,
                 Severity::Error,
                 stmt.range.clone(),
                 format!("`{module}` does not exist in TensorFlow 2"),
@@ -216,7 +217,7 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 contrib_import(ctx, stmt, &full, &local);
             } else {
                 ctx.push(Finding::new(
-                    "contrib",
+                    Rule::Contrib,
                     Severity::Error,
                     name.range.clone(),
                     format!("`{full}` does not exist in TensorFlow 2; split this import to get a rewrite"),
@@ -229,7 +230,7 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             let new = qualified(&format!("{target}{}", &full[key.len()..]));
             if stmt.names.len() == 1 {
                 let text = render_import(&new, &local, true);
-                let rule = if target.starts_with("tf.compat.v1") { "compat-v1" } else { "tf2-rename" };
+                let rule = if target.starts_with("tf.compat.v1") { Rule::CompatV1 } else { Rule::Tf2Rename };
                 let f = Finding::new(
                     rule,
                     Severity::Error,
@@ -240,7 +241,7 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 ctx.push(f);
             } else {
                 ctx.push(Finding::new(
-                    "tf2-rename",
+                    Rule::Tf2Rename,
                     Severity::Error,
                     name.range.clone(),
                     format!("`{key}` is `{target}` in TensorFlow 2; split this import to get a rewrite"),
@@ -260,7 +261,7 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             let target = format!("{public}{}", &full[key.len()..]);
             let text = render_import(&qualified(&target), &name.local(true), true);
             let message = format!("`{full}` is private: the public `{target}` replaces it");
-            let f = Finding::new("tf2-rename", Severity::Error, stmt.range.clone(), message)
+            let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message)
                 .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), text)]));
             ctx.push(f);
         }
@@ -289,16 +290,22 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
             let new = qualified(&format!("{replacement}{}", &full[key.len()..]));
             let text = render_import(&new, local, true);
             let f = Finding::new(
-                "contrib",
+                Rule::Contrib,
                 Severity::Error,
                 stmt.range.clone(),
                 format!("`{key}` → `{replacement}`{install}: {}", entry.note),
             )
-            .with_fix(Fix::review(vec![Edit::replacement(stmt.range.clone(), text)]));
+            .with_fix(Fix {
+                packages: entry.package.into_iter().collect(),
+                ..Fix::review(vec![Edit::replacement(stmt.range.clone(), text)])
+            });
             ctx.push(f);
         }
         None => {
-            ctx.push(Finding::new("contrib", Severity::Error, stmt.range.clone(), format!("`{key}`: {}", entry.note)));
+            let mut f =
+                Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), format!("`{key}`: {}", entry.note));
+            f.packages.extend(entry.package);
+            ctx.push(f);
         }
     }
 }
@@ -308,15 +315,20 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
 fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
     let new = format!("import tensorflow.compat.v1 as {local}");
     let mut finding =
-        Finding::new("compat-import", Severity::Warning, stmt.range.clone(), "run the TF1 API through tf.compat.v1")
+        Finding::new(Rule::CompatImport, Severity::Warning, stmt.range.clone(), "run the TF1 API through tf.compat.v1")
             .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
     // Only an import that runs at module level binds the name where the switch goes.
     if !stmt.in_function && !ctx.src.text.contains("disable_v2_behavior(") {
         let at = ctx.after_tensorflow_import();
         let line = ctx.line(at, &format!("{local}.disable_v2_behavior()"));
         let idx = ctx.insert_once(at, &line, |edit| {
-            Finding::new("compat-import", Severity::Warning, at..at, "turn TF2 behaviour off once, after the imports")
-                .with_fix(Fix::safe(vec![edit]))
+            Finding::new(
+                Rule::CompatImport,
+                Severity::Warning,
+                at..at,
+                "turn TF2 behaviour off once, after the imports",
+            )
+            .with_fix(Fix::safe(vec![edit]))
         });
         finding.requires.push(idx);
     }

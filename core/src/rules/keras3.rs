@@ -4,12 +4,13 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::Rule;
 use crate::rules::TfVersion;
-use crate::rules::arguments::{arguments, keyword_name, removal_ranges};
+use crate::rules::call::Call;
 use crate::rules::context::Ctx;
 use crate::rules::table::{KeywordChange, Tables, tables};
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.target < TfVersion::KERAS3 {
         return;
     }
@@ -21,30 +22,14 @@ pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     }
 }
 
-/// Rename or drop keywords per `changes`; returns the edits and a list of what changed.
+/// Rename or drop keywords per `changes`: the edits, what changed, and whether any was dropped.
 fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[&KeywordChange]) -> (Vec<Edit>, Vec<String>, bool) {
-    let args = arguments(call);
-    let mut edits = Vec::new();
-    let mut what = Vec::new();
-    let mut removed = vec![false; args.len()];
-    for (i, arg) in args.iter().enumerate() {
-        let Some(kw) = keyword_name(*arg) else { continue };
-        let name = ctx.text(kw);
-        let Some(change) = changes.iter().find(|c| c.old == name) else { continue };
-        match change.new {
-            Some(new) => {
-                edits.push(Edit::replacement(kw.byte_range(), new));
-                what.push(format!("{name}= → {new}="));
-            }
-            None => {
-                removed[i] = true;
-                what.push(format!("{name}= dropped"));
-            }
-        }
+    let Some(call) = Call::new(call, &ctx.src.text) else { return (Vec::new(), Vec::new(), false) };
+    let change = |name: &str| changes.iter().find(|c| c.old == name).map(|c| c.new);
+    match call.keyword_edits(change, vec![false; call.args.len()]) {
+        Some(k) => (k.edits, k.what, k.removed_any),
+        None => (Vec::new(), Vec::new(), false),
     }
-    let any_removed = removed.iter().any(|r| *r);
-    edits.extend(removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion));
-    (edits, what, any_removed)
 }
 
 fn keras_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
@@ -62,7 +47,9 @@ fn keras_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let note = rows.iter().map(|r| r.note).find(|n| !n.is_empty()).unwrap_or_default();
     let fix = if any_removed { Fix::review(edits) } else { Fix::safe(edits) };
     let range = call.child_by_field_name("arguments").map_or(call.byte_range(), |a| a.byte_range());
-    ctx.push(Finding::new("keras3-api", Severity::Error, range, format!("{} ({note})", what.join(", "))).with_fix(fix));
+    ctx.push(
+        Finding::new(Rule::Keras3Api, Severity::Error, range, format!("{} ({note})", what.join(", "))).with_fix(fix),
+    );
 }
 
 fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
@@ -83,7 +70,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
         return;
     }
     let message = format!("{} ({}; assumes the object is a Keras model)", what.join(", "), change.note);
-    ctx.push(Finding::new("keras3-api", Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
+    ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
 }
 
 /// `model.predict_classes(x)` → `np.argmax(model.predict(x), axis=-1)`.
@@ -96,7 +83,7 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
             let line = ctx.line(at, "import numpy as np");
             requires.push(ctx.insert_once(at, &line, |edit| {
                 Finding::new(
-                    "keras3-api",
+                    Rule::Keras3Api,
                     Severity::Info,
                     at..at,
                     "import numpy, needed by the predict_classes rewrite",
@@ -112,7 +99,7 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
         Edit::insertion(call.end_byte(), ", axis=-1)"),
     ];
     let mut f = Finding::new(
-        "keras3-api",
+        Rule::Keras3Api,
         Severity::Error,
         attr.byte_range(),
         format!("predict_classes → argmax of predict ({note})"),

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Fix};
-use crate::rules::arguments::{arguments, keyword_name, removal_ranges};
+use crate::rules::call::Call;
 use crate::rules::context::Ctx;
 use crate::rules::table::tables;
 
@@ -18,33 +18,21 @@ pub fn alternative(
     root_canonical: &str,
 ) -> Option<(Fix, &'static str)> {
     let entry = tables().native.get(name)?;
-    let func = call.child_by_field_name("function")?;
     let callee = ctx.spell(entry.replacement, root_local, root_canonical)?;
-    let args = arguments(call);
-    if args.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+    let call = Call::new(call, &ctx.src.text)?;
+    if call.has_splat() {
         return None;
     }
-    let mut edits = vec![Edit::replacement(func.byte_range(), callee)];
+    let args = &call.args;
     let mut removed = vec![false; args.len()];
-    let mut applied_to = Vec::new();
-    for (i, arg) in args.iter().enumerate() {
-        let Some(kw) = keyword_name(*arg) else { continue };
-        let kw_text = ctx.text(kw);
-        if entry.layer && matches!(kw_text, "inputs" | "training") {
-            removed[i] = true;
-            applied_to.push((kw_text, *arg));
-            continue;
-        }
-        match entry.keywords.iter().find(|c| c.old == kw_text).map(|c| c.new) {
-            Some(Some(new)) => edits.push(Edit::replacement(kw.byte_range(), new)),
-            Some(None) => removed[i] = true,
-            None => {}
-        }
-    }
+    let mut tail = None;
     if entry.layer {
         // The layer is built from the other arguments and applied to the inputs (and `training`).
-        let inputs = match applied_to.iter().find(|(k, _)| *k == "inputs") {
-            Some((_, arg)) => arg.child_by_field_name("value")?,
+        let inputs = match call.keyword("inputs") {
+            Some(arg) => {
+                removed[args.iter().position(|a| *a == arg)?] = true;
+                arg.child_by_field_name("value")?
+            }
             None => {
                 let first = *args.first().filter(|a| a.kind() != "keyword_argument")?;
                 removed[0] = true;
@@ -52,12 +40,19 @@ pub fn alternative(
             }
         };
         let mut call_args = ctx.text(inputs).to_owned();
-        if let Some((_, training)) = applied_to.iter().find(|(k, _)| *k == "training") {
+        if let Some(training) = call.keyword("training") {
+            removed[args.iter().position(|a| *a == training)?] = true;
             call_args.push_str(", ");
-            call_args.push_str(ctx.text(*training));
+            call_args.push_str(ctx.text(training));
         }
-        edits.push(Edit::insertion(call.end_byte(), format!("({call_args})")));
+        tail = Some(Edit::insertion(call.node.end_byte(), format!("({call_args})")));
     }
-    edits.extend(removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion));
+    let change = |name: &str| {
+        let applied = entry.layer && matches!(name, "inputs" | "training");
+        if applied { None } else { entry.keywords.iter().find(|c| c.old == name).map(|c| c.new) }
+    };
+    let mut edits = vec![Edit::replacement(call.callee.byte_range(), callee)];
+    edits.extend(call.keyword_edits(change, removed)?.edits);
+    edits.extend(tail);
     Some((Fix::review(edits).labelled("native"), entry.note))
 }

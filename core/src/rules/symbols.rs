@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::rules::Rule;
 use crate::rules::context::{Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, native, transforms};
@@ -13,7 +14,7 @@ fn segments(name: &str) -> usize {
 }
 
 /// A dotted expression `parts[0].parts[1]...` whose root an import binds.
-pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
+pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
     let Some(root_q) = ctx.resolve_root(parts[0]) else {
         return;
     };
@@ -62,9 +63,9 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call:
     {
         let new_name = format!("{target}{}", &name[key.len()..]);
         let (rule, message) = if target.starts_with("tf.compat.v1") {
-            ("compat-v1", format!("`{key}` is only in tf.compat.v1 in TensorFlow 2: use `{target}`"))
+            (Rule::CompatV1, format!("`{key}` is only in tf.compat.v1 in TensorFlow 2: use `{target}`"))
         } else {
-            ("tf2-rename", format!("`{key}` is `{target}` in TensorFlow 2"))
+            (Rule::Tf2Rename, format!("`{key}` is `{target}` in TensorFlow 2"))
         };
         // A tf.compat.v1 target that the targeted release removed is no rewrite at all.
         let removed_in = removed_at(&new_name, ctx.options.target);
@@ -78,7 +79,8 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call:
         if let (Some((_, what)), Some(spelled)) = (legacy, ctx.spell(target, root_local, &root_c)) {
             // Keras 2 brings these back: tf-keras plus TF_USE_LEGACY_KERAS=1 before TensorFlow loads.
             let prelude = legacy_keras_prelude(ctx);
-            f.fixes.push(Fix::review(vec![Edit::replacement(range, spelled)]).labelled("compat.v1 + tf-keras"));
+            let fix = Fix::review(vec![Edit::replacement(range, spelled)]).labelled("compat.v1 + tf-keras");
+            f.fixes.push(fix.needing("tf-keras"));
             f.requires.extend(prelude);
             f.message = format!("{} ({what} need Keras 2 on TensorFlow 2.16+: pip install tf-keras)", f.message);
             let graph_finding = ctx.push(f);
@@ -89,7 +91,7 @@ pub fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call:
             f.message =
                 format!("{} — but TensorFlow {version} removed that too (targeting {})", f.message, ctx.options.target);
         } else if let Some(spelled) = ctx.spell(target, root_local, &root_c) {
-            let label = if rule == "compat-v1" { "compat.v1" } else { "upgrade" };
+            let label = if rule == Rule::CompatV1 { "compat.v1" } else { "upgrade" };
             f.fixes.push(Fix::safe(vec![Edit::replacement(range, spelled)]).labelled(label));
         } else {
             f.message.push_str(" (import tensorflow to spell it)");
@@ -140,8 +142,8 @@ fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
         "import os{nl}os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"  # Keras 2 (pip install tf-keras) for tf.compat.v1 layers{nl}"
     );
     Some(ctx.insert_once(at, &line, |edit| {
-        Finding::new("legacy-keras", Severity::Error, at..at, "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)")
-            .with_fix(Fix::review(vec![edit]))
+        Finding::new(Rule::LegacyKeras, Severity::Error, at..at, "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)")
+            .with_fix(Fix::review(vec![edit]).needing("tf-keras"))
     }))
 }
 
@@ -168,7 +170,7 @@ pub(crate) fn note_on(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usiz
         && ctx.first_note(key)
     {
         let message = format!("`{key}`: {}", note.message);
-        ctx.push(Finding::new("api-note", note.severity, range, message));
+        ctx.push(Finding::new(Rule::ApiNote, note.severity, range, message));
     }
 }
 
@@ -180,7 +182,7 @@ fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>
             && version.parse::<TfVersion>().is_ok_and(|v| v <= target)
         {
             ctx.push(Finding::new(
-                    "removed-api",
+                    Rule::RemovedApi,
                     Severity::Error,
                     node.byte_range(),
                     format!("`{key}` was removed in TensorFlow {version} (targeting {target}); port it, or target an older release with --target-tf"),
@@ -206,7 +208,9 @@ fn check_contrib(
     };
     let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
     let Some(replacement) = entry.replacement else {
-        ctx.push(Finding::new("contrib", Severity::Error, range, format!("`{key}`: {}", entry.note)));
+        let mut f = Finding::new(Rule::Contrib, Severity::Error, range, format!("`{key}`: {}", entry.note));
+        f.packages.extend(entry.package);
+        ctx.push(f);
         return;
     };
     let message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
@@ -217,20 +221,23 @@ fn check_contrib(
         let top = replacement.split('.').next().unwrap_or(replacement);
         if ctx.imports.binding(top) == Some(top) {
             // Already imported (by the user, or by an earlier pass): nothing to add.
-            return push_contrib(ctx, range, message, replacement.to_owned(), Vec::new());
+            return push_contrib(ctx, range, message, replacement.to_owned(), Vec::new(), entry.package);
         }
         let at = ctx.after_imports();
         let line = ctx.line(at, &format!("import {top}"));
         let why = format!("import {top}{install}, needed by the tf.contrib replacements");
+        let package = entry.package;
         requires.push(ctx.insert_once(at, &line, |edit| {
-            Finding::new("contrib", Severity::Info, at..at, why).with_fix(Fix::review(vec![edit]))
+            let mut fix = Fix::review(vec![edit]);
+            fix.packages.extend(package);
+            Finding::new(Rule::Contrib, Severity::Info, at..at, why).with_fix(fix)
         }));
         Some(replacement.to_owned())
     };
     match spelled {
-        Some(spelled) => push_contrib(ctx, range, message, spelled, requires),
+        Some(spelled) => push_contrib(ctx, range, message, spelled, requires, entry.package),
         None => {
-            ctx.push(Finding::new("contrib", Severity::Error, range, message));
+            ctx.push(Finding::new(Rule::Contrib, Severity::Error, range, message));
         }
     }
 }
@@ -241,9 +248,11 @@ fn push_contrib(
     message: String,
     spelled: String,
     requires: Vec<usize>,
+    package: Option<&'static str>,
 ) {
-    let mut f = Finding::new("contrib", Severity::Error, range.clone(), message)
-        .with_fix(Fix::review(vec![Edit::replacement(range, spelled)]));
+    let mut fix = Fix::review(vec![Edit::replacement(range.clone(), spelled)]);
+    fix.packages.extend(package);
+    let mut f = Finding::new(Rule::Contrib, Severity::Error, range, message).with_fix(fix);
     f.requires = requires;
     ctx.push(f);
 }
@@ -264,7 +273,7 @@ fn check_keras_path(
     };
     if *target == "-" {
         ctx.push(Finding::new(
-            "keras-import",
+            Rule::KerasImport,
             Severity::Error,
             range,
             format!("`{key}` has no equivalent in tf.keras; port this by hand"),
@@ -286,7 +295,8 @@ fn check_keras_path(
     if spelled == ctx.range_text(range.clone()) {
         return;
     }
-    let f = Finding::new("keras-import", Severity::Error, range.clone(), format!("`{key}` is `{target}` in tf.keras"))
-        .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
+    let f =
+        Finding::new(Rule::KerasImport, Severity::Error, range.clone(), format!("`{key}` is `{target}` in tf.keras"))
+            .with_fix(Fix::safe(vec![Edit::replacement(range, spelled)]));
     ctx.push(f);
 }

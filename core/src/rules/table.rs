@@ -7,9 +7,10 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::fix::Severity;
+use crate::safety::Severity;
 
 /// One data file: its name, for messages, and its embedded text.
+#[derive(Debug)]
 pub struct DataFile {
     pub name: &'static str,
     pub text: &'static str,
@@ -21,19 +22,19 @@ macro_rules! data_file {
     };
 }
 
-pub const RENAMES: DataFile = data_file!("renames.tsv");
-pub const REORDERS: DataFile = data_file!("reorders.tsv");
-pub const KEYWORDS: DataFile = data_file!("keywords.tsv");
-pub const REMOVED: DataFile = data_file!("removed.tsv");
-pub const NOTES: DataFile = data_file!("notes.tsv");
-pub const CONTRIB: DataFile = data_file!("contrib.tsv");
-pub const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
-pub const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
-pub const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
-pub const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
-pub const NATIVE: DataFile = data_file!("native.tsv");
-pub const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
-pub const PRIVATE: DataFile = data_file!("private.tsv");
+pub(crate) const RENAMES: DataFile = data_file!("renames.tsv");
+pub(crate) const REORDERS: DataFile = data_file!("reorders.tsv");
+pub(crate) const KEYWORDS: DataFile = data_file!("keywords.tsv");
+pub(crate) const REMOVED: DataFile = data_file!("removed.tsv");
+pub(crate) const NOTES: DataFile = data_file!("notes.tsv");
+pub(crate) const CONTRIB: DataFile = data_file!("contrib.tsv");
+pub(crate) const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
+pub(crate) const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
+pub(crate) const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
+pub(crate) const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
+pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
+pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
+pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -54,15 +55,17 @@ pub const ALL: &[&DataFile] = &[
 
 impl DataFile {
     /// Data rows: tab-separated fields, skipping blank lines and `#` comments.
-    pub fn rows(&self) -> impl Iterator<Item = Vec<&'static str>> {
+    pub fn rows(&self) -> impl Iterator<Item = Row> + use<> {
+        let name = self.name;
         self.text
             .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .map(|l| l.split('\t').map(str::trim).collect())
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(move |(i, l)| Row { file: name, line: i + 1, fields: l.split('\t').map(str::trim).collect() })
     }
 
     /// The `# key: value` provenance lines of the header.
-    pub fn provenance(&self) -> Vec<(&'static str, &'static str)> {
+    pub(crate) fn provenance(&self) -> Vec<(&'static str, &'static str)> {
         self.text
             .lines()
             .take_while(|l| l.starts_with('#'))
@@ -79,8 +82,64 @@ impl DataFile {
     }
 }
 
-fn field<'a>(row: &[&'a str], i: usize) -> &'a str {
-    row.get(i).copied().unwrap_or("")
+/// One data row, with where it is for error messages.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub file: &'static str,
+    /// 1-based line in the file.
+    pub line: usize,
+    pub fields: Vec<&'static str>,
+}
+
+/// A data row the engine cannot use. The tables are compiled in, so this is a defect of the
+/// build, reported with the file and line by the first look-up (and by `cargo test`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("core/src/rules/data/{file}:{line}: {reason}")]
+pub(crate) struct TableError {
+    pub file: &'static str,
+    pub line: usize,
+    pub reason: String,
+}
+
+impl Row {
+    /// Field `i`, or the empty string when the row is shorter.
+    pub(crate) fn field(&self, i: usize) -> &'static str {
+        self.fields.get(i).copied().unwrap_or("")
+    }
+
+    fn error(&self, reason: impl Into<String>) -> TableError {
+        TableError { file: self.file, line: self.line, reason: reason.into() }
+    }
+
+    /// Field `i`, which must be one of `allowed`.
+    fn choice(&self, i: usize, allowed: &[&str]) -> Result<&'static str, TableError> {
+        let value = self.field(i);
+        if allowed.contains(&value) {
+            Ok(value)
+        } else {
+            Err(self.error(format!("field {} is {value:?}, not one of {allowed:?}", i + 1)))
+        }
+    }
+
+    /// The row must have at least `n` fields, the first one non-empty.
+    fn width(self, n: usize) -> Result<Self, TableError> {
+        if self.fields.len() < n || self.field(0).is_empty() {
+            return Err(self.error(format!("expected {n} tab-separated fields, found {}", self.fields.len())));
+        }
+        Ok(self)
+    }
+
+    /// A list of `old>new` keyword changes (`new` is `-` for a removal; the field is `-` or empty
+    /// for none).
+    fn keyword_changes(&self, i: usize) -> Result<Vec<KeywordChange>, TableError> {
+        list(opt(self.field(i)).unwrap_or_default())
+            .into_iter()
+            .map(|pair| {
+                let (old, new) = pair.split_once('>').ok_or_else(|| self.error(format!("{pair:?} is not old>new")))?;
+                Ok(KeywordChange { old, new: opt(new) })
+            })
+            .collect()
+    }
 }
 
 /// A keyword argument change for one function.
@@ -134,14 +193,6 @@ pub struct NativeEntry {
     pub note: &'static str,
 }
 
-fn keyword_changes(s: &'static str) -> Vec<KeywordChange> {
-    list(s)
-        .into_iter()
-        .filter_map(|pair| pair.split_once('>'))
-        .map(|(old, new)| KeywordChange { old, new: opt(new) })
-        .collect()
-}
-
 /// All tables, parsed.
 pub struct Tables {
     pub renames: HashMap<&'static str, &'static str>,
@@ -170,73 +221,104 @@ fn list(s: &'static str) -> Vec<&'static str> {
     s.split(',').map(str::trim).filter(|p| !p.is_empty()).collect()
 }
 
-pub fn severity(s: &str) -> Severity {
-    match s {
-        "error" => Severity::Error,
-        "info" => Severity::Info,
-        _ => Severity::Warning,
-    }
+/// Rows of `file`, each checked to have `width` fields.
+fn rows(file: &DataFile, width: usize) -> impl Iterator<Item = Result<Row, TableError>> + use<> {
+    file.rows().map(move |r| r.width(width))
+}
+
+/// `key → value` from the first two fields.
+fn pairs(file: &DataFile) -> Result<HashMap<&'static str, &'static str>, TableError> {
+    rows(file, 2).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect()
+}
+
+fn notes(file: &DataFile) -> Result<HashMap<&'static str, Note>, TableError> {
+    rows(file, 3)
+        .map(|r| {
+            let r = r?;
+            let severity = match r.choice(1, &["error", "warning", "info"])? {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                _ => Severity::Info,
+            };
+            Ok((r.field(0), Note { severity, message: r.field(2) }))
+        })
+        .collect()
+}
+
+fn native(file: &DataFile) -> Result<HashMap<&'static str, NativeEntry>, TableError> {
+    rows(file, 5)
+        .map(|r| {
+            let r = r?;
+            let layer = r.choice(2, &["layer", "call"])? == "layer";
+            let entry =
+                NativeEntry { replacement: r.field(1), layer, keywords: r.keyword_changes(3)?, note: r.field(4) };
+            Ok((r.field(0), entry))
+        })
+        .collect()
 }
 
 impl Tables {
-    fn load() -> Self {
+    fn load() -> Result<Self, TableError> {
         let mut keywords: HashMap<&str, Vec<KeywordChange>> = HashMap::new();
-        for r in KEYWORDS.rows() {
-            keywords.entry(field(&r, 0)).or_default().push(KeywordChange { old: field(&r, 1), new: opt(field(&r, 2)) });
+        for r in rows(&KEYWORDS, 3) {
+            let r = r?;
+            keywords.entry(r.field(0)).or_default().push(KeywordChange { old: r.field(1), new: opt(r.field(2)) });
         }
         let mut keras3_keywords: HashMap<&str, Vec<KerasKeyword>> = HashMap::new();
-        for r in KERAS3_KEYWORDS.rows() {
-            let change = KeywordChange { old: field(&r, 1), new: opt(field(&r, 2)) };
-            keras3_keywords.entry(field(&r, 0)).or_default().push(KerasKeyword { change, note: field(&r, 3) });
+        for r in rows(&KERAS3_KEYWORDS, 4) {
+            let r = r?;
+            let change = KeywordChange { old: r.field(1), new: opt(r.field(2)) };
+            keras3_keywords.entry(r.field(0)).or_default().push(KerasKeyword { change, note: r.field(3) });
         }
-        let keras3_methods = KERAS3_METHODS
-            .rows()
-            .map(|r| {
-                let keywords = keyword_changes(field(&r, 2));
-                (field(&r, 0), MethodChange { rename: opt(field(&r, 1)), keywords, note: field(&r, 3) })
-            })
-            .collect();
-        let native = NATIVE
-            .rows()
-            .map(|r| {
-                let entry = NativeEntry {
-                    replacement: field(&r, 1),
-                    layer: field(&r, 2) == "layer",
-                    keywords: keyword_changes(field(&r, 3)),
-                    note: field(&r, 4),
-                };
-                (field(&r, 0), entry)
-            })
-            .collect();
-        Self {
-            legacy_keras: LEGACY_KERAS.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
-            private: PRIVATE.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
-            native,
+        let mut keras3_methods = HashMap::new();
+        for r in rows(&KERAS3_METHODS, 4) {
+            let r = r?;
+            let change = MethodChange { rename: opt(r.field(1)), keywords: r.keyword_changes(2)?, note: r.field(3) };
+            keras3_methods.insert(r.field(0), change);
+        }
+        let mut renames = HashMap::new();
+        for r in rows(&RENAMES, 3) {
+            let r = r?;
+            r.choice(2, &["v2", "compat", "curated"])?;
+            renames.insert(r.field(0), r.field(1));
+        }
+        let mut removed = HashMap::new();
+        for r in rows(&REMOVED, 2) {
+            let r = r?;
+            r.field(1).parse::<crate::rules::TfVersion>().map_err(|e| r.error(e))?;
+            removed.insert(r.field(0), r.field(1));
+        }
+        let mut contrib = HashMap::new();
+        for r in rows(&CONTRIB, 4) {
+            let r = r?;
+            let entry = ContribEntry { replacement: opt(r.field(1)), package: opt(r.field(2)), note: r.field(3) };
+            contrib.insert(r.field(0), entry);
+        }
+        let reorders = rows(&REORDERS, 3)
+            .map(|r| r.map(|r| (r.field(0), (list(r.field(1)), list(r.field(2))))))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            legacy_keras: pairs(&LEGACY_KERAS)?,
+            private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
+            native: native(&NATIVE)?,
             keras3_methods,
             keras3_keywords,
-            renames: RENAMES.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
-            reorders: REORDERS.rows().map(|r| (field(&r, 0), (list(field(&r, 1)), list(field(&r, 2))))).collect(),
+            renames,
+            reorders,
             keywords,
-            removed: REMOVED.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
-            notes: NOTES
-                .rows()
-                .map(|r| (field(&r, 0), Note { severity: severity(field(&r, 1)), message: field(&r, 2) }))
-                .collect(),
-            contrib: CONTRIB
-                .rows()
-                .map(|r| {
-                    let entry =
-                        ContribEntry { replacement: opt(field(&r, 1)), package: opt(field(&r, 2)), note: field(&r, 3) };
-                    (field(&r, 0), entry)
-                })
-                .collect(),
-            keras_modules: KERAS_MODULES.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
-            graph_mode: GRAPH_MODE.rows().map(|r| (field(&r, 0), field(&r, 1))).collect(),
-        }
+            removed,
+            notes: notes(&NOTES)?,
+            contrib,
+            keras_modules: pairs(&KERAS_MODULES)?,
+            graph_mode: pairs(&GRAPH_MODE)?,
+        })
     }
 
     /// The longest prefix of `name` (at a dot boundary) present in `map`.
-    pub fn longest_prefix<'m, V>(map: &'m HashMap<&'static str, V>, name: &str) -> Option<(&'static str, &'m V)> {
+    pub(crate) fn longest_prefix<'m, V>(
+        map: &'m HashMap<&'static str, V>,
+        name: &str,
+    ) -> Option<(&'static str, &'m V)> {
         let mut end = name.len();
         loop {
             if let Some((k, v)) = map.get_key_value(&name[..end]) {
@@ -250,7 +332,7 @@ impl Tables {
 /// The tables, parsed on first use.
 pub fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(Tables::load)
+    TABLES.get_or_init(|| Tables::load().unwrap_or_else(|e| panic!("a built-in migration table is broken: {e}")))
 }
 
 #[cfg(test)]
@@ -278,18 +360,39 @@ mod tests {
             let rows: Vec<_> = file.rows().collect();
             assert!(!rows.is_empty(), "{} is empty", file.name);
             for r in &rows {
-                assert!(r.len() >= *min_fields, "{}: short row {r:?}", file.name);
-                assert!(!r[0].is_empty(), "{}: empty key {r:?}", file.name);
+                assert!(r.fields.len() >= *min_fields, "{}: short row {r:?}", file.name);
+                assert!(!r.field(0).is_empty(), "{}: empty key {r:?}", file.name);
             }
             let keys: Vec<String> = rows
                 .iter()
-                .map(|r| if *unique_key { r[0].to_owned() } else { format!("{}\t{}", r[0], r[1]) })
+                .map(|r| if *unique_key { r.field(0).to_owned() } else { format!("{}\t{}", r.field(0), r.field(1)) })
                 .collect();
             for w in keys.windows(2) {
                 assert!(w[0] < w[1], "{}: not sorted or duplicate: {:?} then {:?}", file.name, w[0], w[1]);
             }
             assert!(!file.provenance().is_empty(), "{}: no provenance header", file.name);
         }
+    }
+
+    #[test]
+    fn the_built_in_tables_load() {
+        if let Err(e) = Tables::load() {
+            panic!("{e}");
+        }
+    }
+
+    #[test]
+    fn a_bad_row_fails_loudly_with_file_and_line() {
+        let bad = DataFile { name: "notes.tsv", text: "# source: test\ntf.a\terror\tfine\ntf.b\tsevere\tbad\n" };
+        let err = notes(&bad).expect_err("an unknown severity is an error");
+        assert_eq!((err.file, err.line), ("notes.tsv", 3));
+        assert!(err.to_string().contains("\"severe\""), "{err}");
+        let short = DataFile { name: "native.tsv", text: "tf.x\ttf.y\n" };
+        assert!(native(&short).is_err());
+        let kind = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayers\t\tnote\n" };
+        assert!(native(&kind).unwrap_err().reason.contains("layers"));
+        let pair = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayer\treuse\tnote\n" };
+        assert!(native(&pair).unwrap_err().reason.contains("old>new"));
     }
 
     #[test]

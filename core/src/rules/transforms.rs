@@ -6,8 +6,9 @@
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
-use crate::rules::arguments::{arguments, keyword_name, tf_callee};
-use crate::rules::context::Ctx;
+use crate::rules::Rule;
+use crate::rules::call::{Call, keyword_name, rename_keyword};
+use crate::rules::context::{Ctx, tf_callee};
 
 /// `tf.to_float` and friends → `tf.cast(x, dtype)`.
 const CASTS: &[(&str, &str)] = &[
@@ -24,7 +25,7 @@ const CASTS: &[(&str, &str)] = &[
 const KEEP_PROB: &[&str] = &["tf.nn.dropout"];
 
 /// A function-specific rewrite of one call.
-type Transformer = fn(&mut Ctx<'_>, Node<'_>, &str);
+type Transformer = fn(&mut Ctx<'_>, &Call<'_>, &str);
 
 /// Every transformer by the canonical TF1 name it rewrites. Casts and dropout are listed above.
 const TRANSFORMERS: &[(&str, Transformer)] = &[
@@ -60,77 +61,70 @@ fn transformer(name: &str) -> Option<Transformer> {
 }
 
 /// Whether a transformer rewrites calls of `name` (so the plain rename must not).
-pub fn claims(name: &str) -> bool {
+pub(crate) fn claims(name: &str) -> bool {
     transformer(name).is_some()
 }
 
 /// Whether a transformer handles keyword `kw` of `name` (so the keyword tables must not).
-pub fn claims_keyword(name: &str, kw: &str) -> bool {
+pub(crate) fn claims_keyword(name: &str, kw: &str) -> bool {
     (KEEP_PROB.contains(&name) && kw == "keep_prob")
         || (name == "tf.nn.softmax_cross_entropy_with_logits" && kw == "dim")
 }
 
-pub fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.strategy == crate::rules::Strategy::Compat {
         return;
     }
+    let Some(call) = Call::new(call, &ctx.src.text) else { return };
     match tf_callee(resolved) {
         Some(name) => {
             if let Some(t) = transformer(name) {
-                t(ctx, call, name);
+                t(ctx, &call, name);
             }
         }
-        None => method_call(ctx, call),
+        None => method_call(ctx, &call),
     }
 }
 
 /// How to spell the canonical `target` where the call's callee is written.
-fn respell(ctx: &Ctx<'_>, call: Node<'_>, target: &str) -> Option<String> {
-    let func = call.child_by_field_name("function")?;
-    let parts = crate::resolve::dotted_parts(func)?;
+fn respell(ctx: &Ctx<'_>, call: &Call<'_>, target: &str) -> Option<String> {
+    let parts = crate::resolve::dotted_parts(call.callee)?;
     let root = ctx.resolve_root(parts[0])?;
     ctx.spell(target, ctx.text(parts[0]), &crate::rules::context::canonical(root))
 }
 
 /// A finding that renames the callee of `call` to the canonical `target` (plus `more` edits).
-fn renamed_call(ctx: &Ctx<'_>, call: Node<'_>, target: &str, mut more: Vec<Edit>) -> Option<Vec<Edit>> {
-    let func = call.child_by_field_name("function")?;
-    more.push(Edit::replacement(func.byte_range(), respell(ctx, call, target)?));
+fn renamed_call(ctx: &Ctx<'_>, call: &Call<'_>, target: &str, mut more: Vec<Edit>) -> Option<Vec<Edit>> {
+    more.push(Edit::replacement(call.callee.byte_range(), respell(ctx, call, target)?));
     Some(more)
-}
-
-/// Positional arguments: those before the first keyword or `**`.
-fn positional(call: Node<'_>) -> Vec<Node<'_>> {
-    arguments(call).into_iter().take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat")).collect()
-}
-
-fn keyword<'t>(ctx: &Ctx<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    arguments(call).into_iter().find(|a| keyword_name(*a).is_some_and(|k| ctx.text(k) == name))
 }
 
 fn is_literal(ctx: &Ctx<'_>, node: Option<Node<'_>>, value: &str) -> bool {
     node.and_then(|n| n.child_by_field_name("value").or(Some(n))).is_some_and(|v| ctx.text(v) == value)
 }
 
-fn push(ctx: &mut Ctx<'_>, rule: &'static str, range: std::ops::Range<usize>, message: String, fix: Option<Fix>) {
+fn push(ctx: &mut Ctx<'_>, rule: Rule, range: std::ops::Range<usize>, message: String, fix: Option<Fix>) {
     let mut f = Finding::new(rule, Severity::Error, range, message);
     f.fixes.extend(fix);
     ctx.push(f);
 }
 
-fn cast_call(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+fn cast_call(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     if let Some((_, dtype)) = CASTS.iter().find(|(n, _)| *n == name) {
         cast(ctx, call, name, dtype);
     }
 }
 
 /// TF1's `softmax_cross_entropy_with_logits` does not backpropagate into labels; TF2's does.
-fn softmax_xent(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+fn softmax_xent(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let mut edits = Vec::new();
-    if let Some(dim) = keyword(ctx, call, "dim").and_then(keyword_name) {
-        edits.push(Edit::replacement(dim.byte_range(), "axis"));
+    if let Some(dim) = call.keyword("dim") {
+        if call.keyword("axis").is_some() {
+            return; // `dim=` beside `axis=`: TF1 refused both.
+        }
+        edits.extend(rename_keyword(dim, "axis"));
     }
-    let labels = keyword(ctx, call, "labels").and_then(|a| a.child_by_field_name("value"));
+    let labels = call.keyword_value("labels");
     if let Some(value) = labels {
         let already = ctx.text(value).contains("stop_gradient(");
         if !already {
@@ -144,11 +138,11 @@ fn softmax_xent(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     }
     let message =
         format!("`{name}` in TF2 backpropagates into labels: tf.stop_gradient keeps TF1's behaviour; dim= is axis=");
-    push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::safe(edits)));
+    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::safe(edits)));
 }
 
 /// `tf.image.resize_*` → `tf.image.resize(..., method=...)` unless TF1-only options are used.
-fn resize(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
+fn resize(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let method = match name {
         "tf.image.resize_area" => Some("AREA"),
         "tf.image.resize_bicubic" => Some("BICUBIC"),
@@ -156,26 +150,28 @@ fn resize(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
         "tf.image.resize_nearest_neighbor" => Some("NEAREST_NEIGHBOR"),
         _ => None,
     };
-    let args = arguments(call);
-    let positional = positional(call);
+    let args = &call.args;
+    let positional = call.positional();
     let max_positional = if method.is_some() { 2 } else { 3 };
     let tf1_only = ["align_corners", "half_pixel_centers"].iter().any(|k| {
-        let arg = keyword(ctx, call, k);
+        let arg = call.keyword(k);
         arg.is_some() && !is_literal(ctx, arg, "False")
     });
     if tf1_only || positional.len() > max_positional || positional.iter().any(|a| a.kind() == "list_splat") {
         let target = name.replacen("tf.", "tf.compat.v1.", 1);
         let Some(edits) = renamed_call(ctx, call, &target, Vec::new()) else { return };
         let message = format!("`{name}` with align_corners/half_pixel_centers has no TF2 equivalent: `{target}`");
-        push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::safe(edits)));
+        push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::safe(edits)));
         return;
+    }
+    if call.keyword("method").is_some() && method.is_some() {
+        return; // `resize_bilinear(..., method=...)` is not a TF1 call.
     }
     let removed: Vec<bool> = args
         .iter()
         .map(|a| keyword_name(*a).is_some_and(|k| matches!(ctx.text(k), "align_corners" | "half_pixel_centers")))
         .collect();
-    let mut edits: Vec<Edit> =
-        crate::rules::arguments::removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
+    let mut edits = call.removal_edits(&removed);
     if let Some(method) = method {
         let Some(m) = respell(ctx, call, &format!("tf.image.ResizeMethod.{method}")) else { return };
         let Some(last) = args.iter().zip(&removed).rev().find(|(_, r)| !**r).map(|(a, _)| a.end_byte()) else { return };
@@ -188,14 +184,13 @@ fn resize(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let message = format!(
         "`{name}` is tf.image.resize in TF2, which returns float32 for every method but nearest neighbour and has no align_corners"
     );
-    push(ctx, "function-rewrite", call.byte_range(), message, Some(Fix::review(edits)));
+    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::review(edits)));
 }
 
 /// `tf.contrib.layers.xavier_initializer(uniform=...)` → the glorot initializer of tf.compat.v1.
-fn xavier(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
-    let args = arguments(call);
-    let positional = positional(call);
-    let uniform = keyword(ctx, call, "uniform").or_else(|| positional.first().copied());
+fn xavier(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let positional = call.positional();
+    let uniform = call.keyword("uniform").or_else(|| positional.first().copied());
     let target = if uniform.is_none() || is_literal(ctx, uniform, "True") {
         "tf.compat.v1.glorot_uniform_initializer"
     } else if is_literal(ctx, uniform, "False") {
@@ -203,8 +198,8 @@ fn xavier(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     } else {
         push(
             ctx,
-            "contrib",
-            call.byte_range(),
+            Rule::Contrib,
+            call.node.byte_range(),
             format!(
                 "`{name}`: use tf.compat.v1.glorot_uniform_initializer (uniform=True) or glorot_normal_initializer"
             ),
@@ -215,34 +210,29 @@ fn xavier(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     if positional.len() > 1 {
         push(
             ctx,
-            "contrib",
-            call.byte_range(),
+            Rule::Contrib,
+            call.node.byte_range(),
             format!("`{name}`: pass seed= and dtype= by keyword, then use {target}"),
             None,
         );
         return;
     }
-    let removed: Vec<bool> = args.iter().map(|a| Some(*a) == uniform).collect();
-    let edits =
-        crate::rules::arguments::removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
-    let Some(edits) = renamed_call(ctx, call, target, edits) else { return };
+    let removed: Vec<bool> = call.args.iter().map(|a| Some(*a) == uniform).collect();
+    let Some(edits) = renamed_call(ctx, call, target, call.removal_edits(&removed)) else { return };
     push(
         ctx,
-        "contrib",
-        call.byte_range(),
+        Rule::Contrib,
+        call.node.byte_range(),
         format!("`{name}` is `{target}` (the same Glorot/Xavier scheme)"),
         Some(Fix::safe(edits)),
     );
 }
 
 /// `l2_regularizer(scale)` computes scale * sum(w²) / 2; Keras' l2(l) computes l * sum(w²).
-fn regularizer(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
-    let args = arguments(call);
+fn regularizer(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let args = &call.args;
     let l2 = name.ends_with("l2_regularizer");
-    let scale = keyword(ctx, call, "scale")
-        .and_then(|a| a.child_by_field_name("value"))
-        .or_else(|| args.first().copied().filter(|a| a.kind() != "keyword_argument"));
-    let Some(scale) = scale else { return };
+    let Some(scale) = call.argument("scale", 0) else { return };
     let removed: Vec<bool> = args
         .iter()
         .map(|a| {
@@ -252,8 +242,7 @@ fn regularizer(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
         .collect();
     let value = if l2 { format!("0.5 * {}", atom(ctx, scale)) } else { ctx.text(scale).to_owned() };
     let scale_arg = args.iter().find(|a| a.byte_range().contains(&scale.start_byte())).copied().unwrap_or(scale);
-    let mut edits: Vec<Edit> =
-        crate::rules::arguments::removal_ranges(ctx, call, &args, &removed).into_iter().map(Edit::deletion).collect();
+    let mut edits = call.removal_edits(&removed);
     edits.push(Edit::replacement(scale_arg.byte_range(), value));
     let target = if l2 { "tf.keras.regularizers.l2" } else { "tf.keras.regularizers.l1" };
     let Some(edits) = renamed_call(ctx, call, target, edits) else { return };
@@ -262,30 +251,35 @@ fn regularizer(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     } else {
         "same penalty"
     };
-    push(ctx, "contrib", call.byte_range(), format!("`{name}` is `{target}` ({why})"), Some(Fix::review(edits)));
+    push(
+        ctx,
+        Rule::Contrib,
+        call.node.byte_range(),
+        format!("`{name}` is `{target}` ({why})"),
+        Some(Fix::review(edits)),
+    );
 }
 
 /// TF2's `tf.name_scope` takes only a name; TF1's `default_name`/`values` need `tf.compat.v1`.
-fn name_scope(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
-    let positional = positional(call);
+fn name_scope(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let v1_only =
-        positional.len() > 1 || keyword(ctx, call, "default_name").is_some() || keyword(ctx, call, "values").is_some();
+        call.positional().len() > 1 || call.keyword("default_name").is_some() || call.keyword("values").is_some();
     if !v1_only {
         return;
     }
     let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.name_scope", Vec::new()) else { return };
     push(
         ctx,
-        "compat-v1",
-        call.byte_range(),
+        Rule::CompatV1,
+        call.node.byte_range(),
         format!("`{name}` with default_name/values is tf.compat.v1.name_scope in TF2"),
         Some(Fix::safe(edits)),
     );
 }
 
 /// TF2's `tf.device` takes only a device string; TF1 also took a function.
-fn device(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
-    let Some(first) = arguments(call).into_iter().next() else { return };
+fn device(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let Some(&first) = call.args.first() else { return };
     let value = first.child_by_field_name("value").unwrap_or(first);
     if matches!(value.kind(), "string" | "none" | "concatenated_string" | "binary_operator" | "call") {
         return;
@@ -293,32 +287,39 @@ fn device(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
     let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.device", Vec::new()) else { return };
     push(
         ctx,
-        "compat-v1",
-        call.byte_range(),
+        Rule::CompatV1,
+        call.node.byte_range(),
         format!("`{name}` with a device function is tf.compat.v1.device in TF2 (TF2 takes only strings)"),
         Some(Fix::safe(edits)),
     );
 }
 
 /// `ds.make_one_shot_iterator()` → `tf.compat.v1.data.make_one_shot_iterator(ds)`.
-fn method_call(ctx: &mut Ctx<'_>, call: Node<'_>) {
-    let Some(func) = call.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
+fn method_call(ctx: &mut Ctx<'_>, call: &Call<'_>) {
+    let func = call.callee;
+    if func.kind() != "attribute" {
+        return;
+    }
     let (Some(object), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) else {
         return;
     };
     let method = ctx.text(attr);
     let Some((_, target)) = METHODS.iter().find(|(m, _)| *m == method) else { return };
-    if !arguments(call).is_empty() || ctx.resolve(object).is_some() {
+    if !call.args.is_empty() || ctx.resolve(object).is_some() {
         return;
+    }
+    // `.make_one_shot_iterator()` is replaced from its dot: comments before the dot stay.
+    let mut cursor = func.walk();
+    let Some(dot) = func.children(&mut cursor).find(|c| c.kind() == ".") else { return };
+    let tail = dot.start_byte()..call.node.end_byte();
+    if ctx.text(call.node)[tail.start - call.node.start_byte()..].contains('#') {
+        return; // A comment inside `.method(  # …` would be lost.
     }
     let Some(tf) = ctx.imports.aliases_of("tensorflow").min() else { return };
     let function = format!("{tf}{}", &target[2..]);
-    let edits = vec![
-        Edit::insertion(object.start_byte(), format!("{function}(")),
-        Edit::replacement(object.end_byte()..call.end_byte(), ")"),
-    ];
+    let edits = vec![Edit::insertion(object.start_byte(), format!("{function}(")), Edit::replacement(tail, ")")];
     let message = format!("Dataset.{method}() was removed in TF2: `{target}(dataset)`");
-    push(ctx, "function-rewrite", attr.byte_range(), message, Some(Fix::safe(edits)));
+    push(ctx, Rule::FunctionRewrite, attr.byte_range(), message, Some(Fix::safe(edits)));
 }
 
 /// Text of an expression, parenthesised unless it is atomic.
@@ -332,28 +333,24 @@ fn atom(ctx: &Ctx<'_>, node: Node<'_>) -> String {
     }
 }
 
-fn cast(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str, dtype: &str) {
-    let Some(func) = call.child_by_field_name("function") else {
-        return;
-    };
-    let args = arguments(call);
+fn cast(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str, dtype: &str) {
+    let func = call.callee;
     let Some(first) =
-        args.first().filter(|a| !matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat"))
+        call.args.first().filter(|a| !matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat"))
     else {
         ctx.push(Finding::new(
-            "cast-shorthand",
+            Rule::CastShorthand,
             Severity::Error,
-            call.byte_range(),
+            call.node.byte_range(),
             format!("`{name}` was removed in TensorFlow 2: use tf.cast(x, tf.{dtype})"),
         ));
         return;
     };
-    let parts = crate::resolve::dotted_parts(func).unwrap_or_default();
-    let root = parts.first().map_or("tf", |p| ctx.text(*p));
-    let Some(cast_name) = ctx.spell("tf.cast", root, "tf") else {
+    // Spelled through the callee's own root binding (`tf`, `tflow`, or a from-imported name).
+    let Some(cast_name) = respell(ctx, call, "tf.cast") else {
         return;
     };
-    let Some(dtype_name) = ctx.spell(&format!("tf.{dtype}"), root, "tf") else {
+    let Some(dtype_name) = respell(ctx, call, &format!("tf.{dtype}")) else {
         return;
     };
     let edits = vec![
@@ -361,7 +358,7 @@ fn cast(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str, dtype: &str) {
         Edit::insertion(first.end_byte(), format!(", {dtype_name}")),
     ];
     let f = Finding::new(
-        "cast-shorthand",
+        Rule::CastShorthand,
         Severity::Error,
         func.byte_range(),
         format!("`{name}(x)` was removed in TensorFlow 2: `tf.cast(x, tf.{dtype})`"),
@@ -373,9 +370,11 @@ fn cast(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str, dtype: &str) {
 /// Parameters of TF1's `tf.nn.dropout` after `keep_prob`, in order (same names in TF2).
 const DROPOUT_TAIL: &[&str] = &["noise_shape", "seed", "name"];
 
-fn keep_prob(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
-    let args = arguments(call);
-    let keyword = args.iter().find(|a| keyword_name(**a).is_some_and(|k| ctx.text(k) == "keep_prob"));
+fn keep_prob(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    if call.keyword("rate").is_some() {
+        return; // Already the TF2 form.
+    }
+    let keyword = call.keyword("keep_prob");
     let mut edits = Vec::new();
     let range = if let Some(arg) = keyword {
         let Some(value) = arg.child_by_field_name("value") else { return };
@@ -385,8 +384,7 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
         // TF1's second positional argument is keep_prob. It becomes the keyword `rate=`, so a
         // second pass (which reads TF2 code) sees no positional keep_prob; later positional
         // arguments must then become keywords too.
-        let positional: Vec<Node<'_>> =
-            args.iter().copied().take_while(|a| !matches!(a.kind(), "keyword_argument" | "dictionary_splat")).collect();
+        let positional = call.positional();
         let Some(value) = positional.get(1) else { return };
         if positional.iter().any(|a| a.kind() == "list_splat") {
             return;
@@ -398,7 +396,7 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
         value.byte_range()
     };
     let f = Finding::new(
-        "dropout-keep-prob",
+        Rule::DropoutKeepProb,
         Severity::Error,
         range,
         format!("`{name}` takes the drop rate in TensorFlow 2: keep_prob k becomes rate=1 - k"),
@@ -411,7 +409,7 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
 const EXACT_TYPE_CHECKS: &[&str] = &["tf.Tensor", "tf.Variable"];
 
 /// `type(x) is tf.Tensor` → `isinstance(x, tf.Tensor)` (and `is not` / `!=` → `not isinstance`).
-pub fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
+pub(crate) fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
     if ctx.options.strategy == crate::rules::Strategy::Compat || node.named_child_count() != 2 {
         return;
     }
@@ -427,8 +425,8 @@ pub fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
     };
     let is_type_call = left.kind() == "call"
         && left.child_by_field_name("function").is_some_and(|f| ctx.text(f) == "type" && ctx.resolve_root(f).is_none());
-    let args = arguments(left);
-    let [value] = args.as_slice() else { return };
+    let Some(type_call) = Call::new(left, &ctx.src.text) else { return };
+    let [value] = type_call.args.as_slice() else { return };
     let Some(name) = ctx.resolve(right).map(|q| crate::rules::context::canonical(&q)) else { return };
     if !is_type_call || !EXACT_TYPE_CHECKS.contains(&name.as_str()) || value.kind() == "keyword_argument" {
         return;
@@ -439,7 +437,7 @@ pub fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
     );
     push(
         ctx,
-        "function-rewrite",
+        Rule::FunctionRewrite,
         node.byte_range(),
         message,
         Some(Fix::review(vec![Edit::replacement(node.byte_range(), new)])),

@@ -2,8 +2,6 @@
 //! help (keys and legend) and the full rule text. Built as styled lines and wrapped here, so
 //! that the state machine knows how many rows they take.
 
-use std::fmt::Display;
-
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -14,7 +12,6 @@ use crate::tui::rows;
 use crate::tui::wrap::{self, wrap_lines};
 use tf2_migrate_core::fix::Finding;
 use tf2_migrate_core::plan::{Decision, FilePlan};
-use tf2_migrate_core::rules::{RULES, RuleInfo};
 
 /// The state symbol of a hunk.
 pub(crate) fn hunk_mark(d: Decision) -> &'static str {
@@ -25,23 +22,13 @@ pub(crate) fn hunk_mark(d: Decision) -> &'static str {
     }
 }
 
-/// The documentation of a rule (looked up by the id its `Display` prints).
-fn rule_info(rule: impl Display) -> Option<&'static RuleInfo> {
-    let id = rule.to_string();
-    RULES.iter().find(|r| r.id == id)
-}
-
-/// The packages a finding asks to install (`pip install tf-slim` in its message).
-fn packages(f: &Finding) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = f.message.as_str();
-    while let Some(at) = rest.find("pip install ") {
-        rest = &rest[at + "pip install ".len()..];
-        let name: String =
-            rest.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
-        let name = name.trim_end_matches('.').to_owned();
-        if !name.is_empty() && !out.contains(&name) {
-            out.push(name);
+/// The packages (pip names) finding `i` asks for: its chosen fix's, or its guidance's.
+fn packages(plan: &FilePlan, i: usize) -> Vec<&'static str> {
+    let f = &plan.findings[i];
+    let mut out: Vec<&'static str> = plan.chosen(i).map(|fix| fix.packages.clone()).unwrap_or_default();
+    for p in &f.packages {
+        if !out.contains(p) {
+            out.push(p);
         }
     }
     out
@@ -216,10 +203,11 @@ impl App {
             lines.push(Line::from(vec![Span::styled("[!] ", theme.error), Span::raw(why.clone())]));
             lines.push(Line::raw(""));
         }
-        let findings: Vec<&Finding> = match plan.hunks.get(self.hunk) {
-            Some(h) => h.findings.iter().map(|&i| &plan.findings[i]).collect(),
-            None => plan.manual().collect(),
+        let indices: Vec<usize> = match plan.hunks.get(self.hunk) {
+            Some(h) => h.findings.clone(),
+            None => (0..plan.findings.len()).filter(|&i| plan.findings[i].fixes.is_empty()).collect(),
         };
+        let findings: Vec<&Finding> = indices.iter().map(|&i| &plan.findings[i]).collect();
         let mut seen: Vec<String> = Vec::new();
         for f in &findings {
             let id = f.rule.to_string();
@@ -230,7 +218,8 @@ impl App {
             let label = |l: &str| Span::styled(format!("{l:<9}"), theme.key);
             lines
                 .push(Line::from(vec![Span::styled(id.clone(), theme.title), Span::raw(format!(" · {}", f.safety()))]));
-            if let Some(info) = rule_info(f.rule) {
+            {
+                let info = f.rule.info();
                 lines.push(Line::from(vec![label("What"), Span::raw(info.summary)]));
                 lines.push(Line::from(vec![label("Why"), Span::raw(info.why)]));
                 lines.push(Line::from(vec![label("Safety"), Span::raw(format!("usually {}", info.safety))]));
@@ -241,9 +230,9 @@ impl App {
                     Span::raw(info.after),
                 ]));
             }
-            for g in findings.iter().filter(|g| g.rule == f.rule) {
+            for (&i, g) in indices.iter().zip(&findings).filter(|(_, g)| g.rule == f.rule) {
                 lines.push(Line::from(vec![label("Here"), Span::raw(rows::display(&g.message))]));
-                let pkgs = packages(g);
+                let pkgs = packages(plan, i);
                 if !pkgs.is_empty() {
                     lines
                         .push(Line::from(vec![label("Install"), Span::raw(format!("pip install {}", pkgs.join(" ")))]));
