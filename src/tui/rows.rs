@@ -79,6 +79,8 @@ pub struct FileRows {
     pub hunk_rows: Vec<Range<usize>>,
     /// Digits of the largest line number.
     pub number_width: usize,
+    /// The text of each manual finding's note, by finding.
+    pub notes: std::collections::HashMap<usize, String>,
 }
 
 struct Builder {
@@ -134,6 +136,8 @@ pub fn build(plan: &FilePlan) -> FileRows {
         let keys: Vec<usize> = notes.range(..upto).map(|(&k, _)| k).collect();
         for k in keys {
             for finding in notes.remove(&k).unwrap_or_default() {
+                let f = &plan.findings[finding];
+                b.out.notes.insert(finding, format!("  ⚠ manual [{}]: {}", f.rule, display(&f.message)));
                 b.out.rows.push(Row::Note { finding });
             }
         }
@@ -233,8 +237,10 @@ pub(crate) enum VRow {
     Header {
         hunk: usize,
     },
+    /// A piece of a manual finding's note (`FileRows::notes`).
     Note {
         finding: usize,
+        range: Range<usize>,
     },
     /// Side by side: a piece of the old line and a piece of the new one.
     Pair {
@@ -281,7 +287,15 @@ pub(crate) fn visual(file: &FileRows, arrange: Arrange, (cols_before, cols_after
         starts.push(rows.len());
         match (arrange, file.rows[i]) {
             (_, Row::Header { hunk }) => rows.push(VRow::Header { hunk }),
-            (_, Row::Note { finding }) => rows.push(VRow::Note { finding }),
+            (_, Row::Note { finding }) => {
+                let text = file.notes.get(&finding).map_or("", String::as_str);
+                let g = super::layout::gutter(file.number_width);
+                let full = match arrange {
+                    Arrange::Stacked => cols_before + g,
+                    Arrange::SideBySide => cols_before + cols_after + 2 * g + 1,
+                };
+                rows.extend(wrap(text, &[], full, false).into_iter().map(|range| VRow::Note { finding, range }));
+            }
             (Arrange::SideBySide, Row::Pair { before, after, hunk }) => {
                 let b: Vec<Seg> = before.map(|b| segs(&file.before[b], b, cols_before).collect()).unwrap_or_default();
                 let a: Vec<Seg> = after.map(|a| segs(&file.after[a], a, cols_after).collect()).unwrap_or_default();

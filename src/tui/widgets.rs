@@ -206,10 +206,9 @@ pub(crate) fn diff(app: &App, area: Rect, buf: &mut Buffer) {
                 VRow::Header { hunk } => {
                     buf.set_line(body.x, y, &hunk_header(app, plan, *hunk, usize::from(full)), full);
                 }
-                VRow::Note { finding } => {
-                    let f = &plan.findings[*finding];
-                    let text = format!("  ⚠ manual [{}]: {}", f.rule, rows::display(&f.message));
-                    buf.set_line(body.x, y, &Line::from(Span::styled(text, app.theme.manual)), full);
+                VRow::Note { finding, range } => {
+                    let text = cached.rows.notes.get(finding).and_then(|t| t.get(range.clone())).unwrap_or_default();
+                    buf.set_line(body.x, y, &Line::from(Span::styled(text.to_owned(), app.theme.manual)), full);
                 }
                 VRow::Pair { before, after, hunk } => {
                     let current = *hunk == Some(app.hunk);
@@ -465,10 +464,15 @@ fn lines_into(lines: &[Line<'_>], area: Rect, buf: &mut Buffer) {
 
 /// The help or rule text overlay, scrolled.
 pub(crate) fn overlay(app: &App, area: Rect, buf: &mut Buffer, scroll: usize) {
-    let (title, lines) = app.overlay();
+    let (mut title, lines) = app.overlay();
     let h = (lines.len() as u16 + 2).min(area.height);
+    let rows = usize::from(h.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(rows));
+    if lines.len() > rows {
+        let keys = format!("{}/{}", app.keymap.first(Action::NextHunk), app.keymap.first(Action::PrevHunk));
+        title = format!("{title} · {}-{} of {} · {keys} scroll", scroll + 1, scroll + rows, lines.len());
+    }
     let inner = dialog(app, area, overlay_width(area.width), h, &title, buf);
-    let scroll = scroll.min(lines.len().saturating_sub(usize::from(inner.height)));
     lines_into(&lines[scroll..], inner, buf);
 }
 
