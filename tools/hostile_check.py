@@ -183,8 +183,8 @@ def is_module(qualified: str) -> bool:
 
 INSERTED_PATTERNS = [
     ("switch", re.compile(r"^[ \t]*[A-Za-z_][\w.]*\.(disable_v2_behavior|disable_eager_execution)\(\)[ \t]*(#.*)?$")),
-    ("legacy-env", re.compile(r"^[ \t]*os\.environ\[[\"']TF_USE_LEGACY_KERAS[\"']\][ \t]*=.*$")),
-    ("import", re.compile(r"^[ \t]*import (os|tf_slim|tf_keras|numpy as np)[ \t]*(#.*)?$")),
+    ("legacy-env", re.compile(r"^[ \t]*\w+\.environ\[[\"']TF_USE_LEGACY_KERAS[\"']\][ \t]*=.*$")),
+    ("import", re.compile(r"^[ \t]*import (os|tf_slim|tf_keras|numpy|tensorflow|tensorflow_probability)( as \w+)?[ \t]*(#.*)?$")),
 ]
 
 # Calls that fail in TF2 unless eager execution is off (when they run at import time).
@@ -720,6 +720,13 @@ class Checker:
             for kind, pattern in INSERTED_PATTERNS:
                 if pattern.match(text):
                     out[id(node)] = kind
+            # An import that binds a name the input's imports bound is the user's, rewritten.
+            if out.get(id(node)) == "import" and isinstance(node, ast.Import):
+                bound_in = {a.asname or a.name.split(".")[0]
+                            for n in ast.walk(self.tree_in) if isinstance(n, (ast.Import, ast.ImportFrom))
+                            for a in n.names}
+                if any(a.asname and a.asname in bound_in for a in node.names):
+                    del out[id(node)]
         # A pattern statement on a replaced line that also holds the same text in the input is the user's.
         src_stmts = Counter(self.src_segment_text(n) for n in ast.walk(self.tree_in) if isinstance(n, ast.stmt))
         out_stmts = Counter(self.out_segment(n) for n in ast.walk(self.tree_out) if id(n) in out)
@@ -818,7 +825,7 @@ class Checker:
             if kind in ("import", "legacy-env"):
                 if not isinstance(parent, ast.Module):
                     self.fail("inserted", f"`{text.strip()}` inserted inside a {type(parent).__name__}, not in the module body", text)
-                elif kind == "import" and text.strip() != "import os" and src_has_module_import and not any(
+                elif kind == "import" and not re.match(r"import os( as \w+)?$", text.strip()) and src_has_module_import and not any(
                         isinstance(s, (ast.Import, ast.ImportFrom)) or self.contains_import(s) for s in block[:i]):
                     first = self.pout.line_text(block[i + 1].lineno) if i + 1 < len(block) else ""
                     self.fail("inserted", f"`{text.strip()}` inserted above the module's imports (line {node.lineno}, before `{first.strip()}`)", text)
@@ -876,6 +883,13 @@ class Checker:
         return len(names) == 1 and len(consts) == 1
 
     def check_switch(self, node, parent, prev, text) -> None:
+        root = text.strip().split(".")[0]
+        binds_root = isinstance(prev, (ast.Import, ast.ImportFrom)) and any(
+            (a.asname or a.name.split(".")[0]) == root for a in prev.names)
+        if binds_root and not isinstance(parent, ast.Module):
+            # Right after the import that binds it, in the same block (`if x: import tensorflow as tf;
+            # switch; x = tf.placeholder(...)`): the only place that runs before the graph code there.
+            return
         if isinstance(parent, ast.If) and node in parent.body:
             if not (parent in self.tree_out.body and self.is_main_test(parent.test)):
                 cond = ast.get_source_segment(self.out, parent.test) or "?"

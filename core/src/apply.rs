@@ -1,5 +1,7 @@
 //! Applying fixes to the original text: sort, skip what overlaps, splice.
 
+use std::collections::{BTreeMap, HashSet};
+
 use crate::fix::{Edit, Fix};
 use crate::source;
 
@@ -12,27 +14,69 @@ pub struct Applied {
 }
 
 /// Apply `fixes` to `text`. A fix whose edits conflict with an already applied fix is skipped
-/// whole; identical edits from several fixes (a shared import line) are applied once.
-pub(crate) fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
+/// whole; identical edits from several fixes (a shared import line) are applied once. Fixes are
+/// taken in order of their first edit; conflicts are found among the edits taken so far by their
+/// start offsets, so the whole is O(n log n) in the number of edits.
+pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&i| (fixes[i].span().start, fixes[i].span().end));
-    let mut taken: Vec<&Edit> = Vec::new();
+    let mut taken = Taken::default();
     let mut applied = vec![false; fixes.len()];
     for i in order {
         let fix = fixes[i];
-        if fix.edits.iter().all(|e| taken.iter().all(|t| !t.conflicts_with(e))) {
-            taken.extend(fix.edits.iter());
+        if fix.edits.iter().all(|e| !taken.conflicts(e)) {
+            for e in &fix.edits {
+                taken.insert(e);
+            }
             applied[i] = true;
         }
     }
-    Applied { text: splice(text, taken), applied }
+    Applied { text: splice(text, taken.edits()), applied }
 }
 
-/// Join the untouched slices of `text` with the replacements of non-conflicting `edits`.
-pub(crate) fn splice<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) -> String {
+/// The edits taken so far, by start offset (insertions at one point kept in the order taken).
+#[derive(Default)]
+struct Taken<'e> {
+    by_start: BTreeMap<(usize, usize, usize), &'e Edit>,
+}
+
+impl<'e> Taken<'e> {
+    /// Whether `edit` conflicts with a taken edit. The taken edits never overlap each other, so
+    /// only the last one starting before `edit` and those starting inside it can.
+    fn conflicts(&self, edit: &Edit) -> bool {
+        let before = self.by_start.range(..(edit.range.start, 0, 0)).next_back().map(|(_, e)| *e);
+        let inside =
+            self.by_start.range((edit.range.start, 0, 0)..=(edit.range.end, usize::MAX, usize::MAX)).map(|(_, e)| *e);
+        before.into_iter().chain(inside).any(|t| t.conflicts_with(edit))
+    }
+
+    fn insert(&mut self, edit: &'e Edit) {
+        if self.contains(edit) {
+            return;
+        }
+        let n = self.by_start.len();
+        self.by_start.insert((edit.range.start, edit.range.end, n), edit);
+    }
+
+    /// Whether an identical edit is taken (a shared import line is applied once).
+    fn contains(&self, edit: &Edit) -> bool {
+        self.by_start
+            .range((edit.range.start, edit.range.end, 0)..=(edit.range.start, edit.range.end, usize::MAX))
+            .any(|(_, t)| *t == edit)
+    }
+
+    fn edits(&self) -> impl Iterator<Item = &'e Edit> + '_ {
+        self.by_start.values().copied()
+    }
+}
+
+/// Join the untouched slices of `text` with the replacements of non-conflicting `edits`, in the
+/// order given where several start at one point; identical edits count once.
+pub fn splice<'e>(text: &str, edits: impl IntoIterator<Item = &'e Edit>) -> String {
     let mut edits: Vec<&Edit> = edits.into_iter().collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
-    edits.dedup();
+    let mut seen: HashSet<&Edit> = HashSet::new();
+    edits.retain(|e| seen.insert(*e));
     let mut out = String::with_capacity(text.len() + edits.iter().map(|e| e.content.len()).sum::<usize>());
     let mut pos = 0;
     for e in edits {

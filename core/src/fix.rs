@@ -32,14 +32,13 @@ impl Edit {
         Self { range, content: String::new() }
     }
 
-    /// Whether two edits cannot both be applied. Identical edits do not conflict (they are merged),
-    /// and two insertions at the same point conflict only if they differ.
-    pub(crate) fn conflicts_with(&self, other: &Self) -> bool {
-        if self == other {
+    /// Whether two edits cannot both be applied: their ranges overlap, or an insertion falls
+    /// strictly inside the other's range. Identical edits do not conflict (they are merged), and
+    /// neither do two insertions at the same point (both go in, in order: an import line and the
+    /// eager switch may both belong after the same statement).
+    pub fn conflicts_with(&self, other: &Self) -> bool {
+        if self == other || (self.range.is_empty() && other.range.is_empty()) {
             return false;
-        }
-        if self.range.is_empty() && other.range.is_empty() {
-            return self.range.start == other.range.start;
         }
         self.range.start < other.range.end && other.range.start < self.range.end
             || (self.range.is_empty() && self.range.start > other.range.start && self.range.start < other.range.end)
@@ -148,6 +147,10 @@ pub struct Finding {
     /// Kept although `--select`/`--ignore` left its rule out, because a kept fix requires it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub kept_for_dependants: bool,
+    /// Only there for other fixes (an import line they use): applied when one of them is, never
+    /// on its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub support: bool,
 }
 
 impl Finding {
@@ -162,12 +165,27 @@ impl Finding {
             packages: Vec::new(),
             duty: None,
             kept_for_dependants: false,
+            support: false,
         }
     }
 
     #[must_use]
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);
+        self
+    }
+
+    /// Add the fixes given (none: the finding stays manual).
+    #[must_use]
+    pub(crate) fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+
+    /// Mark as [support](Self::support) for other fixes.
+    #[must_use]
+    pub(crate) fn supporting(mut self) -> Self {
+        self.support = true;
         self
     }
 
@@ -198,7 +216,7 @@ mod tests {
         assert!(a.conflicts_with(&Edit::replacement(4..6, "y")));
         assert!(!a.conflicts_with(&Edit::replacement(5..6, "y")));
         assert!(!a.conflicts_with(&a.clone()));
-        assert!(Edit::insertion(3, "a").conflicts_with(&Edit::insertion(3, "b")));
+        assert!(!Edit::insertion(3, "a").conflicts_with(&Edit::insertion(3, "b")));
         assert!(Edit::insertion(3, "a").conflicts_with(&a));
         assert!(!Edit::insertion(5, "a").conflicts_with(&a));
         assert!(!Edit::insertion(0, "a").conflicts_with(&a));

@@ -303,10 +303,11 @@ impl FilePlan {
         dependants
     }
 
-    /// Decide every finding that `pick` selects; accepting pulls in what each requires.
+    /// Decide every finding that `pick` selects; accepting pulls in what each requires. Support
+    /// findings (an import line) are never picked: they come with the fixes that need them.
     pub fn decide_where(&mut self, decision: Decision, pick: impl Fn(&Finding, &Fix) -> bool) {
         let picked: Vec<usize> = (0..self.findings.len())
-            .filter(|&i| self.chosen(i).is_some_and(|fix| pick(&self.findings[i], fix)))
+            .filter(|&i| !self.findings[i].support && self.chosen(i).is_some_and(|fix| pick(&self.findings[i], fix)))
             .collect();
         let mut stack = picked;
         let mut done = vec![false; self.findings.len()];

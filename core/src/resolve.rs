@@ -59,7 +59,7 @@ pub struct Imports {
     module_bindings: HashMap<String, String>,
     /// Names that the module body also binds by assignment, `def`, `class`, `for`, `with`...
     module_shadowed: HashSet<String>,
-    /// Per function node id: the names that function binds locally.
+    /// Per scope node id: the names that scope binds locally.
     function_locals: RefCell<HashMap<usize, HashSet<String>>>,
 }
 
@@ -89,14 +89,9 @@ impl Imports {
         Self { statements, bindings, module_bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
     }
 
-    /// The qualified name an import binds `local` to, ignoring shadowing.
-    pub fn binding(&self, local: &str) -> Option<&str> {
-        self.bindings.get(local).map(String::as_str)
-    }
-
     /// Local names that module-level imports bind to exactly `qualified` (e.g. every alias of
     /// `tensorflow`): the names inserted code can use anywhere in the file.
-    pub(crate) fn aliases_of<'a>(&'a self, qualified: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn aliases_of<'s, 'q>(&'s self, qualified: &'q str) -> impl Iterator<Item = &'s str> + use<'s, 'q> {
         self.module_bindings.iter().filter(move |(_, q)| q.as_str() == qualified).map(|(l, _)| l.as_str())
     }
 
@@ -105,16 +100,28 @@ impl Imports {
     pub(crate) fn resolve_root_in(&self, src: &SourceFile, root: Node<'_>, scopes: &[Node<'_>]) -> Option<&str> {
         let name = src.node_text(root);
         let qualified = self.bindings.get(name)?;
+        self.visible(src, name, scopes).then_some(qualified.as_str())
+    }
+
+    /// Whether a module-level binding of `name` is what `name` means inside `scopes` (the
+    /// functions, lambdas, comprehensions and class bodies enclosing a place, innermost last):
+    /// nothing at module level rebinds it and no enclosing scope binds it locally. A class body's
+    /// names count only for code directly in it, as in Python.
+    pub(crate) fn visible(&self, src: &SourceFile, name: &str, scopes: &[Node<'_>]) -> bool {
         if self.module_shadowed.contains(name) {
-            return None;
+            return false;
         }
         let mut cache = self.function_locals.borrow_mut();
-        for f in scopes {
-            if cache.entry(f.id()).or_insert_with(|| function_locals(src, *f)).contains(name) {
-                return None;
+        let innermost = scopes.len().saturating_sub(1);
+        for (i, scope) in scopes.iter().enumerate() {
+            if scope.kind() == "class_definition" && i != innermost {
+                continue;
+            }
+            if cache.entry(scope.id()).or_insert_with(|| scope_locals(src, *scope)).contains(name) {
+                return false;
             }
         }
-        Some(qualified)
+        true
     }
 
     /// The qualified name of a dotted expression (`tf.nn.dropout` → `tensorflow.nn.dropout`).
@@ -217,8 +224,20 @@ fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
                 }
                 continue;
             }
-            // `except ImportError: tf = None` is a fallback for a failed import, not a shadow.
-            "lambda" | "global_statement" | "nonlocal_statement" | "except_clause" => continue,
+            // `except ImportError: tf = None` is a fallback for a failed import, not a shadow; the
+            // `except E as name` target is a binding.
+            "except_clause" => {
+                let mut c = child.walk();
+                if let Some(alias) = child
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "as_pattern")
+                    .and_then(|p| p.child_by_field_name("alias"))
+                {
+                    target_names(src, alias, out);
+                }
+                continue;
+            }
+            "lambda" | "global_statement" | "nonlocal_statement" => continue,
             "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
                 child.child_by_field_name("left")
             }
@@ -259,9 +278,25 @@ fn target_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
     }
 }
 
-fn function_locals(src: &SourceFile, func: Node<'_>) -> HashSet<String> {
+/// Node kinds that open a scope of their own for the names bound in them.
+pub(crate) fn is_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_definition"
+            | "lambda"
+            | "class_definition"
+            | "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression"
+    )
+}
+
+/// The names a scope binds locally: a function's parameters and body bindings, a class body's
+/// bindings, a comprehension's loop targets.
+fn scope_locals(src: &SourceFile, scope: Node<'_>) -> HashSet<String> {
     let mut out = HashSet::new();
-    if let Some(params) = func.child_by_field_name("parameters") {
+    if let Some(params) = scope.child_by_field_name("parameters") {
         let mut cursor = params.walk();
         for p in params.named_children(&mut cursor) {
             let name = match p.kind() {
@@ -275,9 +310,22 @@ fn function_locals(src: &SourceFile, func: Node<'_>) -> HashSet<String> {
             }
         }
     }
-    if let Some(body) = func.child_by_field_name("body") {
-        bound_names(src, body, &mut out);
-        // `global tf` makes later assignments rebind the module name, which we treat as shadowing too.
+    match scope.kind() {
+        "function_definition" | "class_definition" => {
+            // `global tf` makes later assignments rebind the module name, which counts as shadowing too.
+            if let Some(body) = scope.child_by_field_name("body") {
+                bound_names(src, body, &mut out);
+            }
+        }
+        "lambda" => {}
+        _ => {
+            let mut cursor = scope.walk();
+            for clause in scope.named_children(&mut cursor).filter(|c| c.kind() == "for_in_clause") {
+                if let Some(left) = clause.child_by_field_name("left") {
+                    target_names(src, left, &mut out);
+                }
+            }
+        }
     }
     out
 }
@@ -299,7 +347,7 @@ mod tests {
         let mut out = Vec::new();
         let mut cur = node.parent();
         while let Some(n) = cur {
-            if matches!(n.kind(), "function_definition" | "lambda") {
+            if is_scope(n.kind()) {
                 out.push(n);
             }
             cur = n.parent();

@@ -223,7 +223,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
                 keras3::check_call(ctx, node, resolved.as_deref());
             }
             "comparison_operator" => transforms::check_comparison(ctx, node),
-            "function_definition" | "lambda" => {
+            kind if resolve::is_scope(kind) => {
                 ctx.scopes.push(node);
                 stack.push(Visit::Exit);
             }

@@ -86,6 +86,19 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Er
     }
 }
 
+/// Whether `line` is a PEP 263 encoding declaration (`# -*- coding: latin-1 -*-`).
+pub(crate) fn is_coding_line(line: &str) -> bool {
+    let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
+    trimmed.starts_with('#')
+        && trimmed.find("coding").is_some_and(|pos| {
+            let rest = &trimmed[pos + "coding".len()..];
+            rest.strip_prefix([':', '=']).is_some_and(|r| {
+                r.trim_start_matches([' ', '\t'])
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            })
+        })
+}
+
 /// The PEP 263 cookie of the first two lines, lower-cased, if any.
 fn coding_cookie(bytes: &[u8]) -> Option<String> {
     for line in bytes.split(|&b| b == b'\n').take(2) {
@@ -198,6 +211,8 @@ pub struct SourceFile {
     pub text: String,
     pub encoding: Encoding,
     pub lines: LineIndex,
+    /// The newline the file mostly uses, for inserted lines.
+    newline: &'static str,
     pub tree: Tree,
     pub broken: Vec<Broken>,
 }
@@ -206,8 +221,9 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String, encoding: Encoding) -> Self {
         let tree = parse(&text);
         let lines = LineIndex::new(&text);
+        let newline = dominant_newline(&text);
         let broken = find_broken(&tree, &text);
-        Self { path, text, encoding, lines, tree, broken }
+        Self { path, text, encoding, lines, newline, tree, broken }
     }
 
     pub(crate) fn node_text(&self, node: Node<'_>) -> &str {
@@ -232,7 +248,7 @@ impl SourceFile {
     }
 
     pub fn newline(&self) -> &'static str {
-        dominant_newline(&self.text)
+        self.newline
     }
 
     /// Why the whole file cannot be rewritten, if it cannot.

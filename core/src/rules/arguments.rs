@@ -108,6 +108,17 @@ fn reorder(ctx: &mut Ctx<'_>, name: &str, call: &Call<'_>, v1: &[&str], v2: &[&s
             // The same parameter by position and by keyword: Python itself rejects that call.
             return;
         }
+        if i >= first_changed && v1.iter().take(positional.len()).enumerate().any(|(j, p)| j != i && *p == kw) {
+            // `expand_dims(x, None, "e", 1)`: `dim` (position 3) is TF2's `axis`, which position 1
+            // already fills; which one TF1 used depends on the values.
+            ctx.push(Finding::new(
+                Rule::ArgumentOrder,
+                Severity::Error,
+                arg.byte_range(),
+                format!("`{name}` gets `{kw}` twice once `{param}` is renamed: keep one of them by hand"),
+            ));
+            return;
+        }
         names.push(kw);
     }
     let range = positional[first_changed].start_byte()..positional[positional.len() - 1].end_byte();

@@ -1,14 +1,15 @@
 //! The state one rule pass over one file shares: the source, its imports, the options, the
 //! findings so far, and de-duplicated "needs" such as an added import line.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Finding};
-use crate::resolve::Imports;
-use crate::rules::Options;
+use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::resolve::{ImportStmt, Imports};
+use crate::rules::{Options, Rule};
 use crate::source::SourceFile;
 
 pub struct Ctx<'a> {
@@ -20,10 +21,36 @@ pub struct Ctx<'a> {
     inserted: HashMap<String, usize>,
     /// Places that need graph mode (eager execution off), for the `disable-eager` rule.
     pub graph_uses: Vec<GraphUse>,
-    /// The functions enclosing the node the walk is at, innermost last.
+    /// The scopes (functions, lambdas, comprehensions, class bodies) enclosing the node the walk
+    /// is at, innermost last.
     pub scopes: Vec<Node<'a>>,
     /// Notes already given in this file (each is given once).
-    notes_given: std::collections::HashSet<&'static str>,
+    notes_given: HashSet<&'static str>,
+    /// Every identifier of the file, built when a new name must be chosen.
+    identifiers: OnceCell<HashSet<&'a str>>,
+    /// Answers of `code_mentions`, by needle.
+    mentions: HashMap<&'static str, bool>,
+    /// Where things go (computed once: rules ask for every rewrite).
+    places: OnceCell<Places>,
+    /// Under `--strategy compat`: the alias of the rewritten `import tensorflow.compat.v1 as tf`
+    /// and its finding, which gets the `tf.disable_v2_behavior()` switch.
+    pub compat_import: Option<(String, usize)>,
+}
+
+/// Offsets that depend only on the file, computed on first use.
+#[derive(Debug, Clone, Copy)]
+struct Places {
+    header_end: usize,
+    after_imports: usize,
+    entry_point: bool,
+}
+
+/// A module that inserted or rewritten code refers to: the local name to write, and the finding
+/// that imports it when the file did not (the rewrite must require it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ModuleName {
+    pub name: String,
+    pub import: Option<usize>,
 }
 
 /// A use of an API that needs graph mode under TF2.
@@ -68,7 +95,11 @@ impl<'a> Ctx<'a> {
             inserted: HashMap::new(),
             graph_uses: Vec::new(),
             scopes: Vec::new(),
-            notes_given: std::collections::HashSet::new(),
+            notes_given: HashSet::new(),
+            identifiers: OnceCell::new(),
+            mentions: HashMap::new(),
+            places: OnceCell::new(),
+            compat_import: None,
         }
     }
 
@@ -89,7 +120,7 @@ impl<'a> Ctx<'a> {
 
     /// Whether the walk is outside every function body (code that runs at import time).
     pub(crate) fn module_level(&self) -> bool {
-        self.scopes.is_empty()
+        self.scopes.iter().all(|s| !matches!(s.kind(), "function_definition" | "lambda"))
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
@@ -120,11 +151,16 @@ impl<'a> Ctx<'a> {
 
     /// Insert `line` once at `at`; further requests reuse the same finding. Returns its index.
     pub(crate) fn insert_once(&mut self, at: usize, line: &str, make: impl FnOnce(Edit) -> Finding) -> usize {
-        if let Some(&i) = self.inserted.get(line) {
+        self.once(line, || make(Edit::insertion(at, line)))
+    }
+
+    /// The finding keyed `key` (the text it inserts), made and recorded on the first request.
+    pub(crate) fn once(&mut self, key: &str, make: impl FnOnce() -> Finding) -> usize {
+        if let Some(&i) = self.inserted.get(key) {
             return i;
         }
-        let i = self.push(make(Edit::insertion(at, line)));
-        self.inserted.insert(line.to_owned(), i);
+        let i = self.push(make());
+        self.inserted.insert(key.to_owned(), i);
         i
     }
 
@@ -139,17 +175,176 @@ impl<'a> Ctx<'a> {
             return Some(format!("{root_local}{rest}"));
         }
         if let Some(rest) = target.strip_prefix("tf").filter(|r| r.is_empty() || r.starts_with('.')) {
-            let mut aliases: Vec<&str> = self.imports.aliases_of("tensorflow").collect();
-            aliases.sort_unstable();
-            return aliases.first().map(|a| format!("{a}{rest}"));
+            return self.alias_here("tensorflow").map(|a| format!("{a}{rest}"));
         }
         // An external module (`tf_slim`) or a standalone Keras path: spelled in full.
         Some(target.to_owned())
     }
 
-    /// Byte offset just after the leading block of top-level imports (where new imports and the
-    /// eager switch go), and whether anything precedes it on that line.
+    /// The alias of `module` that code at the walk's current scope can write: a module-level import
+    /// binding that nothing here shadows (the first in name order, for stable output).
+    pub(crate) fn alias_here(&self, module: &str) -> Option<&'a str> {
+        self.alias_in(module, &self.scopes)
+    }
+
+    /// The alias of `module` that code inserted at module level can write.
+    pub(crate) fn module_alias(&self, module: &str) -> Option<&'a str> {
+        self.alias_in(module, &[])
+    }
+
+    fn alias_in(&self, module: &str, scopes: &[Node<'_>]) -> Option<&'a str> {
+        let imports: &'a Imports = self.imports;
+        imports.aliases_of(module).filter(|a| imports.visible(self.src, a, scopes)).min()
+    }
+
+    /// Whether `needle` occurs in the file's code (a string or a name), not only in comments.
+    /// Remembered per needle: rules ask once per use.
+    pub(crate) fn code_mentions(&mut self, needle: &'static str) -> bool {
+        if let Some(&known) = self.mentions.get(needle) {
+            return known;
+        }
+        let text = self.src.text.as_str();
+        let root = self.src.tree.root_node();
+        let found = text.match_indices(needle).any(|(at, _)| {
+            root.descendant_for_byte_range(at, at + needle.len()).is_some_and(|n| n.kind() != "comment")
+        });
+        self.mentions.insert(needle, found);
+        found
+    }
+
+    /// Whether `name` appears nowhere in the file as an identifier, so a new binding of it can
+    /// shadow nothing and be shadowed by nothing.
+    pub(crate) fn is_fresh(&self, name: &str) -> bool {
+        !self.identifiers().contains(name)
+    }
+
+    /// Every identifier in the file: a name not among them binds nothing and shadows nothing.
+    fn identifiers(&self) -> &HashSet<&'a str> {
+        self.identifiers.get_or_init(|| {
+            let text = self.src.text.as_str();
+            let mut out = HashSet::new();
+            let mut cursor = self.src.tree.walk();
+            loop {
+                let node = cursor.node();
+                if node.kind() == "identifier" {
+                    out.insert(&text[node.byte_range()]);
+                }
+                if cursor.goto_first_child() {
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        return out;
+                    }
+                }
+            }
+        })
+    }
+
+    /// The name under which code written at the current scope (or, with `module_level`, inserted
+    /// at module level) reaches `module`: an alias the file already imports and nothing shadows
+    /// there, else the first of `names` that the file uses nowhere, imported by a new line after
+    /// the imports (a finding of `rule` saying `why`, shared by every rewrite that needs it).
+    /// `None` when every candidate name is taken.
+    pub(crate) fn module_name(
+        &mut self,
+        module: &str,
+        names: &[&str],
+        module_level: bool,
+        rule: Rule,
+        why: &str,
+        package: Option<&'static str>,
+    ) -> Option<ModuleName> {
+        let existing = if module_level { self.module_alias(module) } else { self.alias_here(module) };
+        if let Some(name) = existing {
+            return Some(ModuleName { name: name.to_owned(), import: None });
+        }
+        let at = self.after_imports();
+        let mut chosen = None;
+        for &n in names {
+            let statement = if n == module { format!("import {module}") } else { format!("import {module} as {n}") };
+            if let Some(&i) = self.inserted.get(&self.line(at, &statement)) {
+                // An earlier rewrite of this pass already imports it under this name.
+                return Some(ModuleName { name: n.to_owned(), import: Some(i) });
+            }
+            if self.is_fresh(n) {
+                chosen = Some((n, statement));
+                break;
+            }
+        }
+        let (name, statement) = chosen?;
+        let line = self.line(at, &statement);
+        let why = why.to_owned();
+        let import = self.insert_once(at, &line, |edit| {
+            let fix = Fix { packages: package.into_iter().collect(), ..Fix::safe(vec![edit]) };
+            Finding::new(rule, Severity::Info, at..at, why).with_fix(fix).supporting()
+        });
+        Some(ModuleName { name: name.to_owned(), import: Some(import) })
+    }
+    /// Where nothing may be inserted before: just after the shebang line, the PEP 263 coding line,
+    /// the leading comments, the module docstring and the `from __future__` imports, whichever of
+    /// them the file has.
+    pub(crate) fn header_end(&self) -> usize {
+        self.places().header_end
+    }
+
+    fn places(&self) -> Places {
+        *self.places.get_or_init(|| {
+            let header_end = self.compute_header_end();
+            let after_imports = self.compute_after_imports(header_end);
+            Places { header_end, after_imports, entry_point: self.compute_entry_point() }
+        })
+    }
+
+    fn compute_header_end(&self) -> usize {
+        let text = self.src.text.as_str();
+        let mut end = 0;
+        for (i, line) in text.split_inclusive('\n').take(2).enumerate() {
+            let start = end;
+            let is_shebang = i == 0 && line.starts_with("#!");
+            if is_shebang || crate::source::is_coding_line(line) {
+                end = start + line.len();
+            } else if !line.trim_start().starts_with('#') {
+                break;
+            } else {
+                // A plain comment on line 1 may be followed by the coding line on line 2.
+                let next = text[start + line.len()..].split_inclusive('\n').next().unwrap_or_default();
+                if i == 0 && crate::source::is_coding_line(next) {
+                    end = start + line.len();
+                    continue;
+                }
+                break;
+            }
+        }
+        let root = self.src.tree.root_node();
+        let mut cursor = root.walk();
+        let mut seen_docstring = false;
+        for child in root.named_children(&mut cursor) {
+            let docstring = !seen_docstring
+                && child.kind() == "expression_statement"
+                && child.named_child_count() == 1
+                && child.named_child(0).is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string"));
+            match child.kind() {
+                // A leading comment block (a licence, the tool's own markers) stays on top.
+                "comment" | "future_import_statement" => end = end.max(self.line_end(child.end_byte())),
+                _ if docstring => {
+                    seen_docstring = true;
+                    end = end.max(self.line_end(child.end_byte()));
+                }
+                _ => break,
+            }
+        }
+        end
+    }
+
+    /// Where new import lines go: just after the last import of the first run of top-level
+    /// imports (statements such as `__author__ = ...` before it are passed over), and never above
+    /// the [header](Self::header_end).
     pub(crate) fn after_imports(&self) -> usize {
+        self.places().after_imports
+    }
+
+    fn compute_after_imports(&self, header: usize) -> usize {
         let root = self.src.tree.root_node();
         let mut cursor = root.walk();
         let mut end = None;
@@ -159,32 +354,87 @@ impl<'a> Ctx<'a> {
                     end = Some(child.end_byte());
                 }
                 "comment" => {}
-                "expression_statement"
-                    if end.is_none() && child.named_child(0).is_some_and(|c| c.kind() == "string") =>
-                {
-                    end = Some(child.end_byte());
-                }
-                _ => break,
+                _ if end.is_some() => break,
+                _ => {}
             }
         }
-        match end {
-            Some(e) => self.line_end(e),
-            None => 0,
+        end.map_or(header, |e| self.line_end(e).max(header))
+    }
+
+    /// The first import statement that runs at module level and binds `alias`.
+    pub(crate) fn binding_import(&self, alias: &str) -> Option<&'a ImportStmt> {
+        let imports: &'a Imports = self.imports;
+        imports
+            .statements
+            .iter()
+            .filter(|s| !s.in_function)
+            .find(|s| s.names.iter().any(|n| n.local(s.from.is_some()) == alias))
+    }
+
+    /// Where a module-level line that uses the name `alias` can go: after the imports, and after
+    /// the module-level statement (maybe a `try:` block) that binds it.
+    pub(crate) fn after_binding(&self, alias: &str) -> usize {
+        let leading = self.after_imports();
+        match self.binding_import(alias) {
+            Some(stmt) => leading.max(self.line_end(stmt.statement.end)),
+            None => leading,
         }
     }
 
-    /// Where a line that uses TensorFlow can go at module level: after the leading imports, and
-    /// after the module-level statement (maybe a `try:` block) that first imports TensorFlow.
-    pub(crate) fn after_tensorflow_import(&self) -> usize {
-        let tf_import = self.imports.statements.iter().filter(|s| !s.in_function).find(|s| match &s.from {
-            Some(m) => m == "tensorflow" || m.starts_with("tensorflow."),
-            None => s.names.iter().any(|n| n.name == "tensorflow" || n.name.starts_with("tensorflow.")),
-        });
-        let leading = self.after_imports();
-        match tf_import {
-            Some(stmt) if stmt.statement.end > leading => self.line_end(stmt.statement.end),
-            _ => leading,
+    /// The edit replacing the statement at `range` by the statements `lines`, where Python allows
+    /// them: on lines of their own at the statement's indentation, or, when the statement shares
+    /// its line with others (`if x: from a import b`, `import a; b()`), joined by `; ` in place.
+    /// Comments inside the statement (a parenthesised import list) are kept after the new text;
+    /// `None` when that would comment out code that follows on the line.
+    pub(crate) fn replace_statement(&self, range: Range<usize>, lines: &[String]) -> Option<Edit> {
+        let text = self.src.text.as_str();
+        let line_start = self.line_start(range.start);
+        let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
+        let after = text[range.end..line_end].trim_start_matches([' ', '\t']);
+        let inline = !text[line_start..range.start].trim().is_empty() || after.starts_with(';');
+        let indent = self.indent_at(range.start);
+        let nl = self.src.newline();
+        let mut new = if inline { lines.join("; ") } else { lines.join(&format!("{nl}{indent}")) };
+        let root = self.src.tree.root_node();
+        let mut comments = Vec::new();
+        let mut cursor = root.walk();
+        let mut node = root.descendant_for_byte_range(range.start, range.end).unwrap_or(root);
+        while node.byte_range().start > range.start || node.byte_range().end < range.end {
+            match node.parent() {
+                Some(p) => node = p,
+                None => break,
+            }
         }
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "comment" && range.start <= n.start_byte() && n.end_byte() <= range.end {
+                comments.push(n.byte_range());
+            } else if n.start_byte() < range.end && range.start < n.end_byte() {
+                stack.extend(n.children(&mut cursor));
+            }
+        }
+        comments.sort_by_key(|r| r.start);
+        if !comments.is_empty() {
+            let code_follows = !(after.is_empty() || after.starts_with('#') || after == "\r");
+            if inline || code_follows {
+                return None;
+            }
+            for (i, c) in comments.iter().enumerate() {
+                if i == 0 {
+                    new.push_str("  ");
+                } else {
+                    new.push_str(nl);
+                    new.push_str(indent);
+                }
+                new.push_str(&text[c.clone()]);
+            }
+        }
+        Some(Edit::replacement(range, new))
+    }
+
+    /// The start of the line holding `offset`.
+    pub(crate) fn line_start(&self, offset: usize) -> usize {
+        self.src.text[..offset].rfind('\n').map_or(0, |i| i + 1)
     }
 
     /// The offset of the start of the line after the one holding `offset` (or the text's end).
@@ -209,5 +459,63 @@ impl<'a> Ctx<'a> {
 
     pub(crate) fn range_text(&self, range: Range<usize>) -> &'a str {
         &self.src.text[range]
+    }
+
+    /// A pytest or unittest module: named `test_*.py` / `*_test.py`, or defining unittest cases.
+    pub(crate) fn is_test_module(&self) -> bool {
+        let name = self.src.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        name.starts_with("test_")
+            || name.ends_with("_test.py")
+            || self.src.text.contains("unittest.TestCase")
+            || self.src.text.contains("tf.test.TestCase")
+    }
+
+    /// The `if __name__ == "__main__":` block at module level (either operand order, `==` only) and its
+    /// first statement, when the body is an indented block (a one-line body has no room for a line).
+    pub(crate) fn main_block(&self) -> Option<(Node<'a>, Node<'a>)> {
+        let root = self.src.tree.root_node();
+        let mut cursor = root.walk();
+        let found = root.named_children(&mut cursor).find(|n| {
+            n.kind() == "if_statement" && n.child_by_field_name("condition").is_some_and(|c| self.is_main_test(c))
+        })?;
+        let body = found.child_by_field_name("consequence")?;
+        let mut c = body.walk();
+        let first = body.named_children(&mut c).find(|n| n.kind() != "comment")?;
+        let header_line = self.src.lines.line_of(found.start_byte());
+        (self.src.lines.line_of(first.start_byte()) > header_line).then_some((found, first))
+    }
+
+    /// `__name__ == "__main__"` or `"__main__" == __name__`.
+    fn is_main_test(&self, condition: Node<'_>) -> bool {
+        if condition.kind() != "comparison_operator" || condition.named_child_count() != 2 {
+            return false;
+        }
+        let mut cursor = condition.walk();
+        if condition.children(&mut cursor).filter(|c| !c.is_named()).map(|c| c.kind()).collect::<Vec<_>>() != ["=="] {
+            return false;
+        }
+        let (Some(a), Some(b)) = (condition.named_child(0), condition.named_child(1)) else { return false };
+        let is_name = |n: Node<'_>| n.kind() == "identifier" && self.text(n) == "__name__";
+        let is_main = |n: Node<'_>| n.kind() == "string" && matches!(self.text(n), "\"__main__\"" | "'__main__'");
+        (is_name(a) && is_main(b)) || (is_main(a) && is_name(b))
+    }
+
+    /// Whether this file is where a program starts (so process-wide switches belong here): it
+    /// has a `__main__` block, is a test module, is a package's `__main__.py`, or is a plain
+    /// script (no function or class definitions at module level).
+    pub(crate) fn is_entry_point(&self) -> bool {
+        self.places().entry_point
+    }
+
+    fn compute_entry_point(&self) -> bool {
+        let root = self.src.tree.root_node();
+        let mut cursor = root.walk();
+        let script = !root
+            .named_children(&mut cursor)
+            .any(|n| matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition"));
+        let has_main = root.named_children(&mut root.walk()).any(|n| {
+            n.kind() == "if_statement" && n.child_by_field_name("condition").is_some_and(|c| self.is_main_test(c))
+        });
+        has_main || script || self.is_test_module() || self.src.path.file_name().is_some_and(|n| n == "__main__.py")
     }
 }

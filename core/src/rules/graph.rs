@@ -1,43 +1,52 @@
 //! The `disable-eager` rule: graph-mode code left in TF2 needs eager execution switched off once,
 //! at the program's entry point.
 
-use tree_sitter::Node;
-
 use crate::fix::{Duty, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::Strategy;
 use crate::rules::context::Ctx;
 
 pub fn check(ctx: &mut Ctx<'_>) {
-    if ctx.graph_uses.is_empty() || ctx.options.strategy == Strategy::Compat {
+    if ctx.code_mentions("disable_eager_execution") || ctx.code_mentions("disable_v2_behavior") {
         return;
     }
-    let text = &ctx.src.text;
-    if text.contains("disable_eager_execution(") || text.contains("disable_v2_behavior(") {
+    if ctx.options.strategy == Strategy::Compat {
+        compat_switch(ctx);
+        return;
+    }
+    if ctx.graph_uses.is_empty() {
         return;
     }
     let first = ctx.graph_uses[0].clone();
-    let call = if let Some(tf) = ctx.imports.aliases_of("tensorflow").min() {
-        format!("{tf}.compat.v1.disable_v2_behavior()")
-    } else if let Some(v1) = ctx.imports.aliases_of("tensorflow.compat.v1").min() {
-        format!("{v1}.disable_v2_behavior()")
+    // The switch is inserted at module level: it spells TensorFlow through a module-level alias.
+    let (alias, call) = if let Some(tf) = ctx.module_alias("tensorflow") {
+        (tf, format!("{tf}.compat.v1.disable_v2_behavior()"))
+    } else if let Some(v1) = ctx.module_alias("tensorflow.compat.v1") {
+        (v1, format!("{v1}.disable_v2_behavior()"))
     } else {
         return;
     };
     // The switch goes at the top when graph code runs at import time outside the `__main__`
     // block; else into that block, so the module stays importable by eager programs.
-    let main = main_block(ctx);
+    let main = ctx.main_block();
     let in_main = |r: &std::ops::Range<usize>| {
         main.is_some_and(|(block, _)| block.start_byte() <= r.start && r.end <= block.end_byte())
     };
     let at_import_time = ctx.graph_uses.iter().any(|u| u.module_level && !in_main(&u.range));
     // Test runners import test modules and never run their `__main__` block.
-    let at = if at_import_time || is_test_module(ctx) {
-        Some((ctx.after_tensorflow_import(), String::new()))
+    let at = if at_import_time || ctx.is_test_module() {
+        Some(after_binding(ctx, alias))
     } else {
-        main.map(|(_, stmt)| (line_start(ctx, stmt.start_byte()), ctx.indent_at(stmt.start_byte()).to_owned()))
+        main.map(|(block, stmt)| match ctx.binding_import(alias).map(|s| s.range.clone()) {
+            // The `__main__` block imports TensorFlow itself: after that import.
+            Some(b) if block.start_byte() <= b.start && b.end <= block.end_byte() => right_after(ctx, b.end),
+            _ => Place::Line {
+                at: ctx.line_start(stmt.start_byte()),
+                indent: ctx.indent_at(stmt.start_byte()).to_owned(),
+            },
+        })
     };
-    let Some((at, indent)) = at else {
+    let Some(at) = at else {
         ctx.push(Finding::new(
             Rule::GraphModeLibrary,
             Severity::Warning,
@@ -46,9 +55,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
         ).with_duty(Duty::DisableV2Behavior));
         return;
     };
-    let line = ctx.line(at, &format!("{indent}{call}"));
+    let (at, text) = at.text(ctx, &call);
     let why = first.why;
-    let idx = ctx.insert_once(at, &line, |edit| {
+    let idx = ctx.insert_once(at, &text, |edit| {
         Finding::new(
             Rule::DisableEager,
             Severity::Error,
@@ -65,32 +74,59 @@ pub fn check(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// A pytest or unittest module: named `test_*.py` / `*_test.py`, or defining unittest cases.
-fn is_test_module(ctx: &Ctx<'_>) -> bool {
-    let name = ctx.src.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || ctx.src.text.contains("unittest.TestCase")
-        || ctx.src.text.contains("tf.test.TestCase")
+/// The compat strategy's `tf.disable_v2_behavior()`, once, right after the rewritten import
+/// (required by it: the compat.v1 API needs TF1 behaviour).
+fn compat_switch(ctx: &mut Ctx<'_>) {
+    let Some((alias, import)) = ctx.compat_import.clone() else { return };
+    let (at, text) = after_binding(ctx, &alias).text(ctx, &format!("{alias}.disable_v2_behavior()"));
+    let idx = ctx.insert_once(at, &text, |edit| {
+        Finding::new(Rule::CompatImport, Severity::Warning, at..at, "turn TF2 behaviour off once, after the imports")
+            .with_fix(Fix::safe(vec![edit]))
+    });
+    ctx.findings_mut()[import].requires.push(idx);
 }
 
-fn line_start(ctx: &Ctx<'_>, offset: usize) -> usize {
-    ctx.src.text[..offset].rfind('\n').map_or(0, |i| i + 1)
+/// Where a module-level switch spelled through `alias` goes: after the imports and the statement
+/// binding `alias`, or right after that import when code that runs at import time follows it
+/// before that point (`import tensorflow as tf; x = tf.placeholder()`, a `try:` block).
+fn after_binding(ctx: &Ctx<'_>, alias: &str) -> Place {
+    let at = ctx.after_binding(alias);
+    let binding = ctx.binding_import(alias).map(|s| s.range.clone());
+    match binding {
+        Some(b) if ctx.graph_uses.iter().any(|u| u.module_level && b.end <= u.range.start && u.range.start < at) => {
+            right_after(ctx, b.end)
+        }
+        _ => Place::Line { at, indent: String::new() },
+    }
 }
 
-/// An `if __name__ == "__main__":` block at module level, and its first statement.
-fn main_block<'t>(ctx: &Ctx<'t>) -> Option<(Node<'t>, Node<'t>)> {
-    let root = ctx.src.tree.root_node();
-    let mut cursor = root.walk();
-    let found = root.named_children(&mut cursor).find(|n| {
-        n.kind() == "if_statement"
-            && n.child_by_field_name("condition").is_some_and(|c| {
-                let t: String = ctx.text(c).chars().filter(|c| !c.is_whitespace()).collect();
-                t.contains("__name__") && t.contains("__main__")
-            })
-    })?;
-    let body = found.child_by_field_name("consequence")?;
-    let mut c = body.walk();
-    let first = body.named_children(&mut c).find(|n| n.kind() != "comment")?;
-    Some((found, first))
+/// Where the switch goes.
+enum Place {
+    /// A line of its own at `at` (a line start), indented.
+    Line { at: usize, indent: String },
+    /// `; switch` at `at`, the end of a statement that shares its line with others.
+    Inline { at: usize },
+}
+
+impl Place {
+    /// The offset and the text that put `call` there.
+    fn text(self, ctx: &Ctx<'_>, call: &str) -> (usize, String) {
+        match self {
+            Self::Line { at, indent } => (at, ctx.line(at, &format!("{indent}{call}"))),
+            Self::Inline { at } => (at, format!("; {call}")),
+        }
+    }
+}
+
+/// Right after the statement ending at `end`: on the next line at its indentation, or in place
+/// when code follows it on the same line.
+fn right_after(ctx: &Ctx<'_>, end: usize) -> Place {
+    let text = &ctx.src.text;
+    let rest = &text[end..text[end..].find('\n').map_or(text.len(), |i| end + i)];
+    let rest = rest.trim();
+    if rest.is_empty() || rest.starts_with('#') {
+        Place::Line { at: ctx.line_end(end), indent: ctx.indent_at(end).to_owned() }
+    } else {
+        Place::Inline { at: end }
+    }
 }

@@ -18,6 +18,12 @@ pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     }
 }
 
+/// The edit replacing the whole import statement by `text`, keeping its comments (see
+/// `Ctx::replace_statement`); `None` when they cannot be kept (the finding is then manual).
+fn statement_edit(ctx: &Ctx<'_>, stmt: &ImportStmt, text: String) -> Option<Edit> {
+    ctx.replace_statement(stmt.range.clone(), &[text])
+}
+
 /// `import a.b as c` spelled for a new qualified module path and local name.
 fn render_import(new_qualified: &str, local: &str, alias_given: bool) -> String {
     match new_qualified.rsplit_once('.') {
@@ -98,14 +104,17 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         }
     }
     let (edit_range, edits) = if moved_names && !stmt.wildcard {
-        let indent = ctx.indent_at(stmt.range.start);
-        let nl = ctx.src.newline();
-        let text = groups
-            .iter()
-            .map(|(m, clauses)| format!("from {m} import {}", clauses.join(", ")))
-            .collect::<Vec<_>>()
-            .join(&format!("{nl}{indent}"));
-        (stmt.range.clone(), vec![Edit::replacement(stmt.range.clone(), text)])
+        let lines: Vec<String> =
+            groups.iter().map(|(m, clauses)| format!("from {m} import {}", clauses.join(", "))).collect();
+        let Some(edit) = ctx.replace_statement(stmt.range.clone(), &lines) else {
+            let msg = format!(
+                "`{module}` moved to several tf.keras modules: {} (split this import by hand)",
+                lines.join("; ")
+            );
+            ctx.push(Finding::new(Rule::KerasImport, Severity::Error, stmt.range.clone(), msg));
+            return;
+        };
+        (stmt.range.clone(), vec![edit])
     } else {
         (range.clone(), vec![Edit::replacement(range, target.clone())])
     };
@@ -159,7 +168,7 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
                         stmt.range.clone(),
                         format!("standalone Keras is `tensorflow.keras`: {new}"),
                     );
-                    f.fixes = keras_fixes(ctx, vec![Edit::replacement(stmt.range.clone(), new)]);
+                    f.fixes = statement_edit(ctx, stmt, new).map(|e| keras_fixes(ctx, vec![e])).unwrap_or_default();
                     if f.fixes.len() > 1 {
                         f.message = format!("{} ({KERAS2_ALTERNATIVE})", f.message);
                     }
@@ -237,7 +246,7 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                     stmt.range.clone(),
                     format!("`{key}` is `{target}` in TensorFlow 2"),
                 )
-                .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), text)]));
+                .with_fixes(statement_edit(ctx, stmt, text).map(|e| Fix::safe(vec![e])));
                 ctx.push(f);
             } else {
                 ctx.push(Finding::new(
@@ -262,7 +271,7 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             let text = render_import(&qualified(&target), &name.local(true), true);
             let message = format!("`{full}` is private: the public `{target}` replaces it");
             let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message)
-                .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), text)]));
+                .with_fixes(statement_edit(ctx, stmt, text).map(|e| Fix::safe(vec![e])));
             ctx.push(f);
         }
         _ => note_on(ctx, &full, stmt.range.clone()),
@@ -295,10 +304,10 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
                 stmt.range.clone(),
                 format!("`{key}` → `{replacement}`{install}: {}", entry.note),
             )
-            .with_fix(Fix {
-                packages: entry.package.into_iter().collect(),
-                ..Fix::review(vec![Edit::replacement(stmt.range.clone(), text)])
-            });
+            .with_fixes(
+                statement_edit(ctx, stmt, text)
+                    .map(|e| Fix { packages: entry.package.into_iter().collect(), ..Fix::review(vec![e]) }),
+            );
             ctx.push(f);
         }
         None => {
@@ -314,25 +323,15 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
 /// `tf.disable_v2_behavior()` after the imports.
 fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
     let new = format!("import tensorflow.compat.v1 as {local}");
-    let mut finding =
+    let finding =
         Finding::new(Rule::CompatImport, Severity::Warning, stmt.range.clone(), "run the TF1 API through tf.compat.v1")
-            .with_fix(Fix::safe(vec![Edit::replacement(stmt.range.clone(), new)]));
-    // Only an import that runs at module level binds the name where the switch goes.
-    if !stmt.in_function && !ctx.src.text.contains("disable_v2_behavior(") {
-        let at = ctx.after_tensorflow_import();
-        let line = ctx.line(at, &format!("{local}.disable_v2_behavior()"));
-        let idx = ctx.insert_once(at, &line, |edit| {
-            Finding::new(
-                Rule::CompatImport,
-                Severity::Warning,
-                at..at,
-                "turn TF2 behaviour off once, after the imports",
-            )
-            .with_fix(Fix::safe(vec![edit]))
-        });
-        finding.requires.push(idx);
+            .with_fixes(statement_edit(ctx, stmt, new).map(|e| Fix::safe(vec![e])));
+    let idx = ctx.push(finding);
+    // Only an import that runs at module level binds the name where the switch goes; the switch
+    // itself is placed once the uses of the module are known (`graph::check`).
+    if !stmt.in_function && ctx.compat_import.is_none() {
+        ctx.compat_import = Some((local.to_owned(), idx));
     }
-    ctx.push(finding);
 }
 
 #[cfg(test)]

@@ -75,24 +75,9 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
 
 /// `model.predict_classes(x)` → `np.argmax(model.predict(x), axis=-1)`.
 fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str) {
-    let mut requires = Vec::new();
-    let np = match ctx.imports.aliases_of("numpy").min() {
-        Some(np) => np.to_owned(),
-        None => {
-            let at = ctx.after_imports();
-            let line = ctx.line(at, "import numpy as np");
-            requires.push(ctx.insert_once(at, &line, |edit| {
-                Finding::new(
-                    Rule::Keras3Api,
-                    Severity::Info,
-                    at..at,
-                    "import numpy, needed by the predict_classes rewrite",
-                )
-                .with_fix(Fix::safe(vec![edit]))
-            }));
-            "np".to_owned()
-        }
-    };
+    let why = "import numpy, needed by the predict_classes rewrite";
+    let Some(numpy) = ctx.module_name("numpy", &["np", "numpy"], false, Rule::Keras3Api, why, None) else { return };
+    let (np, requires) = (numpy.name, numpy.import.into_iter().collect());
     let edits = vec![
         Edit::insertion(call.start_byte(), format!("{np}.argmax(")),
         Edit::replacement(attr.byte_range(), "predict"),

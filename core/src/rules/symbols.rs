@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::context::{Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
@@ -126,24 +126,61 @@ fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option
     }
 }
 
-/// The finding that selects Keras 2 before TensorFlow is imported (inserted once per file).
+/// The finding that selects Keras 2 before TensorFlow is first imported, inserted once per file at
+/// the program's entry point (right after the header, so that it precedes every import that may
+/// load TensorFlow, or right after an `import os` that comes before them). A library module must
+/// not set process-wide state: it gets one finding naming the entry point's duty instead, and
+/// `None` (the rewrites there have nothing to require).
 fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
-    if ctx.src.text.contains("TF_USE_LEGACY_KERAS") {
+    const WHY: &str = "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)";
+    if ctx.code_mentions("TF_USE_LEGACY_KERAS") {
         return None;
     }
-    let first_tf_import = ctx.imports.statements.iter().filter(|s| s.top_level).find(|s| {
-        s.from
-            .as_deref()
-            .map_or_else(|| s.names.iter().any(|n| n.name.starts_with("tensorflow")), |m| m.starts_with("tensorflow"))
-    })?;
-    let at = first_tf_import.range.start;
+    if !ctx.is_entry_point() {
+        if ctx.first_note("legacy-keras duty") {
+            let message = format!(
+                "library module: {WHY}; the program's entry point must do it ({})",
+                Duty::LegacyKeras.describe()
+            );
+            ctx.push(Finding::new(Rule::LegacyKeras, Severity::Warning, 0..0, message).with_duty(Duty::LegacyKeras));
+        }
+        return None;
+    }
     let nl = ctx.src.newline();
-    let line = format!(
-        "import os{nl}os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"  # Keras 2 (pip install tf-keras) for tf.compat.v1 layers{nl}"
-    );
-    Some(ctx.insert_once(at, &line, |edit| {
-        Finding::new(Rule::LegacyKeras, Severity::Error, at..at, "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)")
-            .with_fix(Fix::review(vec![edit]).needing("tf-keras"))
+    let environ = "environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"  # Keras 2 (pip install tf-keras) for tf.compat.v1 layers";
+    let first_import = ctx.imports.statements.iter().find(|s| !s.in_function).map(|s| s.statement.start);
+    // A plain `import os` on a line of its own at module level.
+    let os_import = ctx.imports.statements.iter().find(|s| {
+        !s.in_function
+            && s.top_level
+            && s.from.is_none()
+            && matches!(s.names.as_slice(), [n] if n.name == "os" && n.alias.is_none())
+    });
+    let header = ctx.header_end();
+    let mut edits = Vec::new();
+    match os_import {
+        // `import os` comes first among the imports: the switch goes right after it.
+        Some(os) if Some(os.statement.start) == first_import && ctx.module_alias("os") == Some("os") => {
+            let at = ctx.line_end(os.statement.end);
+            edits.push(Edit::insertion(at, ctx.line(at, &format!("os.{environ}"))));
+        }
+        // It comes later: it moves up, so that the file still imports os once.
+        Some(os) if ctx.module_alias("os") == Some("os") && ctx.line_start(os.range.start) == os.range.start => {
+            edits.push(Edit::insertion(header, format!("import os{nl}os.{environ}{nl}")));
+            edits.push(Edit::deletion(os.range.start..ctx.line_end(os.range.end)));
+        }
+        _ => {
+            let name = ["os", "_os"].into_iter().find(|n| ctx.is_fresh(n))?;
+            let import = if name == "os" { "import os".to_owned() } else { format!("import os as {name}") };
+            edits.push(Edit::insertion(header, format!("{import}{nl}{name}.{environ}{nl}")));
+        }
+    }
+    let at = edits[0].range.start;
+    let key = edits.iter().map(|e| e.content.as_str()).collect::<String>();
+    Some(ctx.once(&key, || {
+        Finding::new(Rule::LegacyKeras, Severity::Error, at..at, WHY)
+            .with_fix(Fix::review(edits).needing("tf-keras"))
+            .supporting()
     }))
 }
 
@@ -218,21 +255,16 @@ fn check_contrib(
     let spelled = if replacement.starts_with("tf.") || replacement == "tf" {
         ctx.spell(replacement, root_local, root_c)
     } else {
+        // An external package (`tf_slim`): through an import of it visible here, else a new one
+        // (under another name where the file uses its own name for something else).
         let top = replacement.split('.').next().unwrap_or(replacement);
-        if ctx.imports.binding(top) == Some(top) {
-            // Already imported (by the user, or by an earlier pass): nothing to add.
-            return push_contrib(ctx, range, message, replacement.to_owned(), Vec::new(), entry.package);
-        }
-        let at = ctx.after_imports();
-        let line = ctx.line(at, &format!("import {top}"));
+        let alternative = format!("{top}_");
         let why = format!("import {top}{install}, needed by the tf.contrib replacements");
-        let package = entry.package;
-        requires.push(ctx.insert_once(at, &line, |edit| {
-            let mut fix = Fix::review(vec![edit]);
-            fix.packages.extend(package);
-            Finding::new(Rule::Contrib, Severity::Info, at..at, why).with_fix(fix)
-        }));
-        Some(replacement.to_owned())
+        let names = [top, alternative.as_str()];
+        ctx.module_name(top, &names, false, Rule::Contrib, &why, entry.package).map(|m| {
+            requires.extend(m.import);
+            format!("{}{}", m.name, &replacement[top.len()..])
+        })
     };
     match spelled {
         Some(spelled) => push_contrib(ctx, range, message, spelled, requires, entry.package),

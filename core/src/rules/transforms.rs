@@ -86,16 +86,31 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
     }
 }
 
-/// How to spell the canonical `target` where the call's callee is written.
-fn respell(ctx: &Ctx<'_>, call: &Call<'_>, target: &str) -> Option<String> {
+/// How to spell the canonical `target` where the call's callee is written: through the callee's
+/// root binding, else a TensorFlow alias visible here, else a new `import tensorflow as tf` (its
+/// finding goes into `needs`).
+fn respell(ctx: &mut Ctx<'_>, call: &Call<'_>, target: &str, needs: &mut Vec<usize>) -> Option<String> {
     let parts = crate::resolve::dotted_parts(call.callee)?;
     let root = ctx.resolve_root(parts[0])?;
-    ctx.spell(target, ctx.text(parts[0]), &crate::rules::context::canonical(root))
+    if let Some(spelled) = ctx.spell(target, ctx.text(parts[0]), &crate::rules::context::canonical(root)) {
+        return Some(spelled);
+    }
+    let rest = target.strip_prefix("tf")?;
+    let why = "import tensorflow: a rewrite of a name imported from it needs the module";
+    let tf = ctx.module_name("tensorflow", &["tf", "tensorflow"], false, Rule::FunctionRewrite, why, None)?;
+    needs.extend(tf.import);
+    Some(format!("{}{rest}", tf.name))
 }
 
-/// A finding that renames the callee of `call` to the canonical `target` (plus `more` edits).
-fn renamed_call(ctx: &Ctx<'_>, call: &Call<'_>, target: &str, mut more: Vec<Edit>) -> Option<Vec<Edit>> {
-    more.push(Edit::replacement(call.callee.byte_range(), respell(ctx, call, target)?));
+/// The callee of `call` renamed to the canonical `target`, plus `more` edits.
+fn renamed_call(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    target: &str,
+    mut more: Vec<Edit>,
+    needs: &mut Vec<usize>,
+) -> Option<Vec<Edit>> {
+    more.push(Edit::replacement(call.callee.byte_range(), respell(ctx, call, target, needs)?));
     Some(more)
 }
 
@@ -103,8 +118,18 @@ fn is_literal(ctx: &Ctx<'_>, node: Option<Node<'_>>, value: &str) -> bool {
     node.and_then(|n| n.child_by_field_name("value").or(Some(n))).is_some_and(|v| ctx.text(v) == value)
 }
 
-fn push(ctx: &mut Ctx<'_>, rule: Rule, range: std::ops::Range<usize>, message: String, fix: Option<Fix>) {
+fn push(
+    ctx: &mut Ctx<'_>,
+    rule: Rule,
+    range: std::ops::Range<usize>,
+    message: String,
+    fix: Option<Fix>,
+    needs: Vec<usize>,
+) {
     let mut f = Finding::new(rule, Severity::Error, range, message);
+    if fix.is_some() {
+        f.requires = needs;
+    }
     f.fixes.extend(fix);
     ctx.push(f);
 }
@@ -117,6 +142,7 @@ fn cast_call(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
 
 /// TF1's `softmax_cross_entropy_with_logits` does not backpropagate into labels; TF2's does.
 fn softmax_xent(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let mut needs = Vec::new();
     let mut edits = Vec::new();
     if let Some(dim) = call.keyword("dim") {
         if call.keyword("axis").is_some() {
@@ -128,7 +154,7 @@ fn softmax_xent(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     if let Some(value) = labels {
         let already = ctx.text(value).contains("stop_gradient(");
         if !already {
-            let Some(stop) = respell(ctx, call, "tf.stop_gradient") else { return };
+            let Some(stop) = respell(ctx, call, "tf.stop_gradient", &mut needs) else { return };
             edits.push(Edit::insertion(value.start_byte(), format!("{stop}(")));
             edits.push(Edit::insertion(value.end_byte(), ")"));
         }
@@ -138,11 +164,12 @@ fn softmax_xent(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     }
     let message =
         format!("`{name}` in TF2 backpropagates into labels: tf.stop_gradient keeps TF1's behaviour; dim= is axis=");
-    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::safe(edits)));
+    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::safe(edits)), needs);
 }
 
 /// `tf.image.resize_*` → `tf.image.resize(..., method=...)` unless TF1-only options are used.
 fn resize(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let mut needs = Vec::new();
     let method = match name {
         "tf.image.resize_area" => Some("AREA"),
         "tf.image.resize_bicubic" => Some("BICUBIC"),
@@ -159,9 +186,9 @@ fn resize(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     });
     if tf1_only || positional.len() > max_positional || positional.iter().any(|a| a.kind() == "list_splat") {
         let target = name.replacen("tf.", "tf.compat.v1.", 1);
-        let Some(edits) = renamed_call(ctx, call, &target, Vec::new()) else { return };
+        let Some(edits) = renamed_call(ctx, call, &target, Vec::new(), &mut needs) else { return };
         let message = format!("`{name}` with align_corners/half_pixel_centers has no TF2 equivalent: `{target}`");
-        push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::safe(edits)));
+        push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::safe(edits)), needs);
         return;
     }
     if call.keyword("method").is_some() && method.is_some() {
@@ -173,22 +200,23 @@ fn resize(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
         .collect();
     let mut edits = call.removal_edits(&removed);
     if let Some(method) = method {
-        let Some(m) = respell(ctx, call, &format!("tf.image.ResizeMethod.{method}")) else { return };
+        let Some(m) = respell(ctx, call, &format!("tf.image.ResizeMethod.{method}"), &mut needs) else { return };
         let Some(last) = args.iter().zip(&removed).rev().find(|(_, r)| !**r).map(|(a, _)| a.end_byte()) else { return };
         edits.push(Edit::insertion(last, format!(", method={m}")));
     }
     if method.is_none() && edits.is_empty() && name == "tf.image.resize" {
         return; // Already the TF2 spelling with nothing TF1-only: nothing to do.
     }
-    let Some(edits) = renamed_call(ctx, call, "tf.image.resize", edits) else { return };
+    let Some(edits) = renamed_call(ctx, call, "tf.image.resize", edits, &mut needs) else { return };
     let message = format!(
         "`{name}` is tf.image.resize in TF2, which returns float32 for every method but nearest neighbour and has no align_corners"
     );
-    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::review(edits)));
+    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::review(edits)), needs);
 }
 
 /// `tf.contrib.layers.xavier_initializer(uniform=...)` → the glorot initializer of tf.compat.v1.
 fn xavier(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let mut needs = Vec::new();
     let positional = call.positional();
     let uniform = call.keyword("uniform").or_else(|| positional.first().copied());
     let target = if uniform.is_none() || is_literal(ctx, uniform, "True") {
@@ -204,6 +232,7 @@ fn xavier(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
                 "`{name}`: use tf.compat.v1.glorot_uniform_initializer (uniform=True) or glorot_normal_initializer"
             ),
             None,
+            needs,
         );
         return;
     };
@@ -214,22 +243,25 @@ fn xavier(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
             call.node.byte_range(),
             format!("`{name}`: pass seed= and dtype= by keyword, then use {target}"),
             None,
+            needs,
         );
         return;
     }
     let removed: Vec<bool> = call.args.iter().map(|a| Some(*a) == uniform).collect();
-    let Some(edits) = renamed_call(ctx, call, target, call.removal_edits(&removed)) else { return };
+    let Some(edits) = renamed_call(ctx, call, target, call.removal_edits(&removed), &mut needs) else { return };
     push(
         ctx,
         Rule::Contrib,
         call.node.byte_range(),
         format!("`{name}` is `{target}` (the same Glorot/Xavier scheme)"),
         Some(Fix::safe(edits)),
+        needs,
     );
 }
 
 /// `l2_regularizer(scale)` computes scale * sum(w²) / 2; Keras' l2(l) computes l * sum(w²).
 fn regularizer(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let mut needs = Vec::new();
     let args = &call.args;
     let l2 = name.ends_with("l2_regularizer");
     let Some(scale) = call.argument("scale", 0) else { return };
@@ -245,7 +277,7 @@ fn regularizer(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let mut edits = call.removal_edits(&removed);
     edits.push(Edit::replacement(scale_arg.byte_range(), value));
     let target = if l2 { "tf.keras.regularizers.l2" } else { "tf.keras.regularizers.l1" };
-    let Some(edits) = renamed_call(ctx, call, target, edits) else { return };
+    let Some(edits) = renamed_call(ctx, call, target, edits, &mut needs) else { return };
     let why = if l2 {
         "l2_regularizer(s) penalises s·Σw²/2, Keras l2(x) penalises x·Σw²: the factor 0.5 keeps the loss"
     } else {
@@ -257,40 +289,45 @@ fn regularizer(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
         call.node.byte_range(),
         format!("`{name}` is `{target}` ({why})"),
         Some(Fix::review(edits)),
+        needs,
     );
 }
 
 /// TF2's `tf.name_scope` takes only a name; TF1's `default_name`/`values` need `tf.compat.v1`.
 fn name_scope(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let mut needs = Vec::new();
     let v1_only =
         call.positional().len() > 1 || call.keyword("default_name").is_some() || call.keyword("values").is_some();
     if !v1_only {
         return;
     }
-    let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.name_scope", Vec::new()) else { return };
+    let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.name_scope", Vec::new(), &mut needs) else { return };
     push(
         ctx,
         Rule::CompatV1,
         call.node.byte_range(),
         format!("`{name}` with default_name/values is tf.compat.v1.name_scope in TF2"),
         Some(Fix::safe(edits)),
+        needs,
     );
 }
 
 /// TF2's `tf.device` takes only a device string; TF1 also took a function.
 fn device(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let mut needs = Vec::new();
     let Some(&first) = call.args.first() else { return };
     let value = first.child_by_field_name("value").unwrap_or(first);
     if matches!(value.kind(), "string" | "none" | "concatenated_string" | "binary_operator" | "call") {
         return;
     }
-    let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.device", Vec::new()) else { return };
+    let Some(edits) = renamed_call(ctx, call, "tf.compat.v1.device", Vec::new(), &mut needs) else { return };
     push(
         ctx,
         Rule::CompatV1,
         call.node.byte_range(),
         format!("`{name}` with a device function is tf.compat.v1.device in TF2 (TF2 takes only strings)"),
         Some(Fix::safe(edits)),
+        needs,
     );
 }
 
@@ -319,7 +356,7 @@ fn method_call(ctx: &mut Ctx<'_>, call: &Call<'_>) {
     let function = format!("{tf}{}", &target[2..]);
     let edits = vec![Edit::insertion(object.start_byte(), format!("{function}(")), Edit::replacement(tail, ")")];
     let message = format!("Dataset.{method}() was removed in TF2: `{target}(dataset)`");
-    push(ctx, Rule::FunctionRewrite, attr.byte_range(), message, Some(Fix::safe(edits)));
+    push(ctx, Rule::FunctionRewrite, attr.byte_range(), message, Some(Fix::safe(edits)), Vec::new());
 }
 
 /// Text of an expression, parenthesised unless it is atomic.
@@ -334,6 +371,7 @@ fn atom(ctx: &Ctx<'_>, node: Node<'_>) -> String {
 }
 
 fn cast(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str, dtype: &str) {
+    let mut needs = Vec::new();
     let func = call.callee;
     let Some(first) =
         call.args.first().filter(|a| !matches!(a.kind(), "keyword_argument" | "list_splat" | "dictionary_splat"))
@@ -347,23 +385,24 @@ fn cast(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str, dtype: &str) {
         return;
     };
     // Spelled through the callee's own root binding (`tf`, `tflow`, or a from-imported name).
-    let Some(cast_name) = respell(ctx, call, "tf.cast") else {
+    let Some(cast_name) = respell(ctx, call, "tf.cast", &mut needs) else {
         return;
     };
-    let Some(dtype_name) = respell(ctx, call, &format!("tf.{dtype}")) else {
+    let Some(dtype_name) = respell(ctx, call, &format!("tf.{dtype}"), &mut needs) else {
         return;
     };
     let edits = vec![
         Edit::replacement(func.byte_range(), cast_name),
         Edit::insertion(first.end_byte(), format!(", {dtype_name}")),
     ];
-    let f = Finding::new(
+    let mut f = Finding::new(
         Rule::CastShorthand,
         Severity::Error,
         func.byte_range(),
         format!("`{name}(x)` was removed in TensorFlow 2: `tf.cast(x, tf.{dtype})`"),
     )
     .with_fix(Fix::safe(edits));
+    f.requires = needs;
     ctx.push(f);
 }
 
@@ -377,8 +416,10 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let keyword = call.keyword("keep_prob");
     let mut edits = Vec::new();
     let range = if let Some(arg) = keyword {
-        let Some(value) = arg.child_by_field_name("value") else { return };
-        edits.push(Edit::replacement(arg.byte_range(), format!("rate=1 - {}", atom(ctx, value))));
+        let (Some(name), Some(value)) = (keyword_name(arg), arg.child_by_field_name("value")) else { return };
+        // The name and the value change separately: a comment between them stays.
+        edits.push(Edit::replacement(name.byte_range(), "rate"));
+        edits.push(Edit::replacement(value.byte_range(), format!("1 - {}", atom(ctx, value))));
         arg.byte_range()
     } else {
         // TF1's second positional argument is keep_prob. It becomes the keyword `rate=`, so a
@@ -441,5 +482,6 @@ pub(crate) fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
         node.byte_range(),
         message,
         Some(Fix::review(vec![Edit::replacement(node.byte_range(), new)])),
+        Vec::new(),
     );
 }
