@@ -10,13 +10,15 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use ratatui::backend::CrosstermBackend;
-use ratatui::layout::Rect;
-use ratatui::{Terminal, TerminalOptions, Viewport};
+use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
 
 use tf2_migrate::tui::action::Action;
+use tf2_migrate::tui::app::App;
+use tf2_migrate::tui::screen::Screen;
 use tf2_migrate::tui::theme::Depth;
-use tf2_migrate::tui::{SCAN_POLL, Scan, build_app, draw};
+use tf2_migrate::tui::{SCAN_POLL, Scan, build_app};
 use tf2_migrate_core::pipeline::{self, Settings};
 use tf2_migrate_core::source::Encoding;
 
@@ -43,11 +45,77 @@ impl std::io::Write for Sink {
     }
 }
 
-fn terminal(sink: Sink) -> Result<Terminal<CrosstermBackend<Sink>>> {
-    Ok(Terminal::with_options(
-        CrosstermBackend::new(sink),
-        TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, SIZE.0, SIZE.1)) },
-    )?)
+/// A crossterm backend over a `Sink`, with a fixed size (no terminal to ask).
+struct Term(CrosstermBackend<Sink>, (u16, u16));
+
+impl std::io::Write for Term {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::Write::flush(&mut self.0)
+    }
+}
+
+impl Backend for Term {
+    type Error = std::io::Error;
+    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> std::io::Result<()> {
+        self.0.draw(content)
+    }
+    fn hide_cursor(&mut self) -> std::io::Result<()> {
+        self.0.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> std::io::Result<()> {
+        self.0.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> std::io::Result<Position> {
+        Ok(Position::ORIGIN)
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> std::io::Result<()> {
+        self.0.set_cursor_position(p)
+    }
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.0.clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> std::io::Result<()> {
+        self.0.clear_region(clear_type)
+    }
+    fn size(&self) -> std::io::Result<Size> {
+        Ok(Size::new(self.1.0, self.1.1))
+    }
+    fn window_size(&mut self) -> std::io::Result<WindowSize> {
+        Ok(WindowSize { columns_rows: Size::new(self.1.0, self.1.1), pixels: Size::new(0, 0) })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Backend::flush(&mut self.0)
+    }
+}
+
+fn terminal(sink: Sink) -> Term {
+    Term(CrosstermBackend::new(sink), SIZE)
+}
+
+/// Bytes sent per next-hunk frame over `n` presses from the first hunk: (mean, max).
+fn bytes_per_move(app: &mut App, size: (u16, u16), n: usize) -> Result<(usize, usize)> {
+    let sink = Sink::default();
+    let mut term = Term(CrosstermBackend::new(sink.clone()), size);
+    let mut screen = Screen::new();
+    app.resize(size);
+    app.update(Action::First);
+    screen.draw(&mut term, app)?;
+    let (mut sum, mut max) = (0, 0);
+    for _ in 0..n {
+        sink.0.borrow_mut().clear();
+        app.update(Action::NextHunk);
+        screen.draw(&mut term, app)?;
+        let bytes = sink.0.borrow().len();
+        if std::env::var_os("TUI_BENCH_DEBUG").is_some() && bytes > 3000 {
+            eprintln!("{bytes} B: {:?}", String::from_utf8_lossy(&sink.0.borrow()[..bytes.min(300)]));
+        }
+        sum += bytes;
+        max = max.max(bytes);
+    }
+    Ok((sum / n, max))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -74,18 +142,19 @@ fn run() -> Result<String> {
     let mut scan = Scan::start(candidates, errors, &settings, None);
     let mut app = build_app(Vec::new(), settings.clone(), "dark", Depth::TrueColor, SIZE)?;
     scan.drain(&mut app);
-    let mut term = terminal(Sink::default())?;
-    draw(&mut term, &app)?;
+    let mut term = terminal(Sink::default());
+    let mut screen = Screen::new();
+    screen.draw(&mut term, &app)?;
     let first = start.elapsed();
-    let shown = app.plans.len();
+    let shown = app.file_count();
     let mut frames = 1;
     let mut first_file = (shown > 0).then_some(first);
     while !scan.finished() {
         std::thread::sleep(SCAN_POLL);
         if scan.drain(&mut app) {
-            draw(&mut term, &app)?;
+            screen.draw(&mut term, &app)?;
             frames += 1;
-            if first_file.is_none() && !app.plans.is_empty() {
+            if first_file.is_none() && app.file_count() > 0 {
                 first_file = Some(start.elapsed());
             }
         }
@@ -97,7 +166,7 @@ fn run() -> Result<String> {
         ms(first),
         ms(walked),
         ms(first_file.unwrap_or_default()),
-        app.plans.len(),
+        app.file_count(),
         ms(all_in)
     )?;
 
@@ -118,8 +187,9 @@ fn run() -> Result<String> {
     let start = Instant::now();
     let mut app = build_app(vec![plan], settings, "dark", Depth::TrueColor, SIZE)?;
     let sink = Sink::default();
-    let mut term = terminal(sink.clone())?;
-    draw(&mut term, &app)?;
+    let mut term = terminal(sink.clone());
+    let mut screen = Screen::new();
+    screen.draw(&mut term, &app)?;
     let first = start.elapsed();
     let keys = 500;
     let mut worst = Duration::ZERO;
@@ -127,7 +197,7 @@ fn run() -> Result<String> {
     for _ in 0..keys {
         let t = Instant::now();
         app.update(Action::NextHunk);
-        draw(&mut term, &app)?;
+        screen.draw(&mut term, &app)?;
         worst = worst.max(t.elapsed());
     }
     let mean = start.elapsed() / keys;
@@ -139,24 +209,40 @@ fn run() -> Result<String> {
         ms(worst)
     )?;
 
-    // 3. Bytes written per next-hunk frame at 120x40 (same file, from its start).
-    app.update(Action::First);
-    draw(&mut term, &app)?;
-    let (mut sum, mut max, n) = (0, 0, 200);
-    for _ in 0..n {
-        sink.0.borrow_mut().clear();
-        app.update(Action::NextHunk);
-        draw(&mut term, &app)?;
-        let bytes = sink.0.borrow().len();
-        sum += bytes;
-        max = max.max(bytes);
-    }
+    bytes_report(&mut app, &mut out)?;
+    Ok(out)
+}
+
+/// Bytes written per next-hunk frame at 120x40 on `app` (the dense file, from its start), then
+/// with hunks far apart (every move a new page), then at 80x24. `TUI_BENCH_DEBUG=1` prints the
+/// start of every frame over 3,000 bytes.
+fn bytes_report(app: &mut App, out: &mut String) -> Result<()> {
+    let n = 200;
+    let (mean, max) = bytes_per_move(app, SIZE, n)?;
     writeln!(
         out,
-        "bytes per next-hunk frame at 120x40: mean {} B, max {max} B over {n} frames (synchronized output included)",
-        sum / n
+        "bytes per next-hunk frame at 120x40: mean {mean} B, max {max} B over {n} frames (synchronized output included)"
     )?;
-    Ok(out)
+    let mut sparse = String::from("import tensorflow as tf\n\n");
+    for i in 0..120 {
+        sparse.push_str(CHUNK);
+        for k in 0..40 {
+            let _ = writeln!(sparse, "value_{i}_{k} = compute(value_{i}, {k}) + offset  # unchanged line");
+        }
+    }
+    let (plan, _) = pipeline::check_text(
+        PathBuf::from("sparse.py"),
+        PathBuf::from("."),
+        sparse,
+        Encoding::Utf8 { bom: false },
+        &Settings::default(),
+    );
+    let mut far = build_app(vec![plan], Settings::default(), "dark", Depth::TrueColor, SIZE)?;
+    let (mean, max) = bytes_per_move(&mut far, SIZE, 100)?;
+    writeln!(out, "  hunks 40 lines apart (each move a new page): mean {mean} B, max {max} B over 100 frames")?;
+    let (mean, max) = bytes_per_move(app, (80, 24), n)?;
+    writeln!(out, "  at 80x24 (dense file): mean {mean} B, max {max} B over {n} frames")?;
+    Ok(())
 }
 
 fn main() -> Result<()> {

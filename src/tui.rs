@@ -4,12 +4,15 @@
 
 pub mod action;
 pub mod app;
-pub mod highlight;
-pub mod keymap;
-pub mod rows;
+mod highlight;
+mod keymap;
+mod layout;
+mod rows;
+pub mod screen;
 pub mod theme;
-pub mod view;
-pub mod widgets;
+mod view;
+mod widgets;
+mod wrap;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -19,11 +22,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
-use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
 use crate::cli::{ExitStatus, ReviewArgs};
 use crate::commands;
@@ -36,6 +36,7 @@ use tf2_migrate_core::session::{self, Journal, Restorer};
 use app::{App, Effect};
 use highlight::Highlighter;
 use keymap::Keymap;
+use screen::Screen;
 use theme::{Depth, Palette, Theme};
 
 /// How long the loop waits for a key before it looks at the signal flag again.
@@ -43,38 +44,46 @@ const POLL: Duration = Duration::from_millis(250);
 /// The same while the analysis runs, so that files and progress show as they arrive.
 pub const SCAN_POLL: Duration = Duration::from_millis(40);
 
-/// Build the app over `plans` with a named theme (used by `review`, tests and benchmarks).
+/// Build the app over `plans` with a named theme and the default keys (used by `review`,
+/// tests and benchmarks).
 pub fn build_app(plans: Vec<FilePlan>, settings: Settings, theme: &str, depth: Depth, size: (u16, u16)) -> Result<App> {
     let palette = Palette::load(theme)?;
     let highlighter = Highlighter::new(theme::syntax_theme(&palette.syntax)?);
-    Ok(App::new(plans, settings, load_keymap(), Theme::new(&palette, depth), highlighter, size))
+    Ok(App::new(plans, settings, Keymap::default(), Theme::new(&palette, depth), highlighter, size))
 }
 
-/// The keymap, patched by `$XDG_CONFIG_HOME/tf2-migrate/keys.toml` when it exists.
-fn load_keymap() -> Keymap {
+/// The keymap, patched by `$XDG_CONFIG_HOME/tf2-migrate/keys.toml` when it exists; a problem
+/// in it is an error naming the file and line.
+fn load_keymap() -> Result<Keymap> {
     let config = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
     let Some(path) = config.map(|c| c.join("tf2-migrate/keys.toml")) else {
-        return Keymap::default();
+        return Ok(Keymap::default());
     };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let (map, problems) = Keymap::with_overrides(&text);
-            for p in problems {
-                eprintln!("tf2-migrate: {}: {p}", path.display());
-            }
-            map
-        }
-        Err(_) => Keymap::default(),
-    }
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Keymap::default()),
+        Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
+    };
+    Keymap::from_toml(&text).map_err(|problems| {
+        let lines: Vec<String> =
+            problems.iter().map(|p| format!("{}:{}: {}", path.display(), p.line, p.message)).collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })
 }
+
+/// What the background analysis says about one file: its index among the candidates and what
+/// it is.
+type Arrival = (usize, Found);
 
 /// The background analysis as the UI sees it: results arrive over a channel and are moved into
 /// the app (journalled decisions restored) on every tick of the event loop.
 pub struct Scan {
-    rx: Receiver<Found>,
+    rx: Receiver<Arrival>,
+    paths: Vec<PathBuf>,
+    announced: bool,
     done: Arc<AtomicUsize>,
     total: usize,
     /// Every error so far (candidate collection first), listed on exit.
@@ -93,8 +102,9 @@ impl Scan {
     ) -> Self {
         let done = Arc::new(AtomicUsize::new(0));
         let total = candidates.len();
+        let paths = candidates.iter().map(|c| c.path.clone()).collect();
         let rx = pipeline::spawn_analysis(candidates, settings.clone(), Arc::clone(&done));
-        Self { rx, done, total, errors, restorer, finished: false }
+        Self { rx, paths, announced: false, done, total, errors, restorer, finished: false }
     }
 
     pub fn finished(&self) -> bool {
@@ -107,16 +117,29 @@ impl Scan {
             return false;
         }
         let mut changed = false;
+        if !self.announced {
+            self.announced = true;
+            app.expect(self.paths.iter().cloned());
+            changed = true;
+        }
         loop {
             match self.rx.try_recv() {
-                Ok(Found::Plan(mut plan)) => {
-                    if let Some(r) = &mut self.restorer {
-                        r.apply(&mut plan);
+                Ok((i, found)) => {
+                    match found {
+                        Found::Plan(mut plan) => {
+                            if let Some(r) = &mut self.restorer {
+                                r.apply(&mut plan);
+                            }
+                            app.insert_plan(plan);
+                            changed = true;
+                        }
+                        Found::Error(e) => self.errors.push(e),
+                        Found::Clean => {}
                     }
-                    app.insert_plan(plan);
-                    changed = true;
+                    if let Some(path) = self.paths.get(i) {
+                        app.analysed(path);
+                    }
                 }
-                Ok(Found::Error(e)) => self.errors.push(e),
                 Err(TryRecvError::Empty) => {
                     let progress = Some((self.done.load(Ordering::Relaxed), self.total));
                     changed |= app.scanning != progress;
@@ -136,10 +159,13 @@ impl Scan {
     fn finish(&mut self, app: &mut App) {
         self.finished = true;
         app.scanning = None;
+        for path in &self.paths {
+            app.analysed(path);
+        }
         let restored = self.restorer.as_ref().map(Restorer::finish).unwrap_or_default();
         if restored.restored > 0 || restored.stale > 0 {
             app.message = Some(format!(
-                "restored {} decisions from the last session ({} stale); --fresh starts over",
+                "restored {} hunk decisions from the last session ({} stale); --fresh starts over",
                 restored.restored, restored.stale
             ));
         } else if !self.errors.is_empty() {
@@ -164,6 +190,11 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
         None => (None, None),
     };
 
+    // Configuration first, so that a mistake is reported on a normal screen.
+    let keymap = load_keymap()?;
+    let palette = Palette::load(theme)?;
+    let highlighter = Highlighter::new(theme::syntax_theme(&palette.syntax)?);
+
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
@@ -175,30 +206,23 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
 
     let mut terminal = ratatui::init();
     let size = terminal.size().map_or((80, 24), |s| (s.width, s.height));
-    let result = build_app(Vec::new(), settings, theme, depth, size)
-        .and_then(|mut app| event_loop(&mut terminal, &mut app, &mut scan, journal.as_mut(), &stop));
+    let mut app = App::new(Vec::new(), settings, keymap, Theme::new(&palette, depth), highlighter, size);
+    let result = event_loop(terminal.backend_mut(), &mut app, &mut scan, journal.as_mut(), &stop);
     ratatui::restore();
     let failed = commands::print_errors(&scan.errors);
     result?;
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
-/// Draw one frame inside a synchronized update (no tearing, one burst of bytes).
-pub fn draw<B: Backend + Write>(terminal: &mut Terminal<B>, app: &App) -> Result<()> {
-    execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    terminal.draw(|frame| frame.render_widget(app, frame.area())).map_err(|e| anyhow::anyhow!("draw: {e}"))?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
-    Ok(())
-}
-
 fn event_loop<B: Backend + Write>(
-    terminal: &mut Terminal<B>,
+    backend: &mut B,
     app: &mut App,
     scan: &mut Scan,
     mut journal: Option<&mut Journal>,
     stop: &AtomicBool,
 ) -> Result<()> {
     let input = spawn_input();
+    let mut screen = Screen::new();
     let mut dirty = true;
     loop {
         if stop.load(Ordering::Relaxed) {
@@ -207,7 +231,7 @@ fn event_loop<B: Backend + Write>(
         dirty |= scan.drain(app);
         if dirty {
             // A terminal that went away cannot be drawn on: leave quietly.
-            if draw(terminal, app).is_err() {
+            if screen.draw(backend, app).is_err() {
                 return Ok(());
             }
             dirty = false;
@@ -223,9 +247,8 @@ fn event_loop<B: Backend + Write>(
         let effect = match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => app.on_key(key),
             Event::Resize(w, h) => {
-                app.size = (w, h);
-                let (f, h) = (app.file, app.hunk);
-                app.goto(f, h);
+                app.resize((w, h));
+                screen.invalidate();
                 None
             }
             _ => None,

@@ -57,9 +57,15 @@ struct Session {
 impl Session {
     /// Start `command` (a shell line) in a detached 120x40 tmux session.
     fn start(name: &str, command: &str) -> Self {
+        Self::start_sized(name, command, (120, 40))
+    }
+
+    /// Start `command` in a detached tmux session of `width` x `height`.
+    fn start_sized(name: &str, command: &str, (width, height): (u16, u16)) -> Self {
         let name = format!("tf2m-{}-{name}", std::process::id());
+        let (w, h) = (width.to_string(), height.to_string());
         let status = Command::new("tmux")
-            .args(["new-session", "-d", "-x", "120", "-y", "40", "-s", &name])
+            .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name])
             .arg(command)
             .status()
             .unwrap();
@@ -140,6 +146,62 @@ fn review_accept_reject_write_quit() {
     assert_eq!(std::fs::read_to_string(root.join("train.py")).unwrap(), EXPECTED);
 }
 
+/// TF1 code with changes past column 70.
+const LONG: &str = "\
+import tensorflow as tf
+
+
+def build_network(inputs, keep_probability, num_hidden_units=128, scope_name=\"network\"):
+    hidden_layer_output = tf.keras.layers.Dense(num_hidden_units)(inputs)
+    if keep_probability is not None:
+        if True:
+            dropped = tf.nn.dropout(hidden_layer_output, keep_prob=keep_probability)
+    return dropped
+
+
+def total_loss(predictions, targets, weights_for_each_example, regularisation_scale=0.01):
+    per_example = tf.reduce_sum(tf.square(predictions - targets) * weights_for_each_example, 1, keep_dims=True)
+    return per_example
+";
+
+#[test]
+fn every_change_shows_at_80x24_over_xterm() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("proj");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("model.py"), LONG).unwrap();
+    // The last file in path order is small and quick; the start must still be model.py.
+    std::fs::write(root.join("zz_last.py"), "import tensorflow as tf\nx = tf.log(1.0)\n").unwrap();
+    let cmd = format!(
+        "cd '{}' && env TERM=xterm XDG_STATE_HOME='{}' '{BIN}' review proj; echo EXITED $?; sleep 60",
+        dir.path().display(),
+        dir.path().join("state").display()
+    );
+    let s = Session::start_sized("long", &cmd, (80, 24));
+    let screen = s.wait_for("hunk 1/2");
+    assert!(screen.contains("proj/model.py"), "{screen}");
+    // Old and new text of the dropout hunk, every changed character, without extra keys.
+    let screen = s.wait_for("rate=1 - keep_probability)");
+    assert!(screen.contains("keep_prob=keep_probability)"), "{screen}");
+    for line in screen.lines() {
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+    s.keys(&["j"]);
+    let screen = s.wait_for("▶ [ ] hunk 2/2");
+    let screen = if screen.contains("keepdims=True)") { screen } else { s.wait_for("keepdims=True)") };
+    assert!(screen.contains("keep_dims=True)"), "{screen}");
+    // The key bar keeps the essentials at 80 columns.
+    let bar = screen.lines().last().unwrap_or_default();
+    for k in ["y accept", "n reject", "w write", "q quit", "? help", "/ "] {
+        assert!(bar.contains(k), "{k:?} missing from {bar:?}");
+    }
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+}
+
 #[test]
 fn decisions_survive_sighup() {
     if !have_tmux() {
@@ -156,11 +218,40 @@ fn decisions_survive_sighup() {
         "hup2",
         &format!("cd '{}' && '{BIN}' review --session '{}' proj; sleep 60", dir.path().display(), journal.display()),
     );
-    s.wait_for("restored 2 decisions from the last session (0 stale)");
+    s.wait_for("restored 2 hunk decisions from the last session (0 stale)");
     s.keys(&["j"]);
     let screen = s.wait_for("2/3 hunks decided (1 accepted, 1 rejected)");
     assert!(screen.contains("[~]"), "{screen}");
     s.keys(&["q", "y"]);
+}
+
+#[test]
+fn review_dot_inside_and_the_folder_outside_share_decisions() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = fixture(dir.path());
+    let state = dir.path().join("state");
+    let run = |name: &str, cwd: &Path, arg: &str| {
+        let cmd = format!(
+            "cd '{}' && env XDG_STATE_HOME='{}' '{BIN}' review {arg}; echo EXITED $?; sleep 60",
+            cwd.display(),
+            state.display()
+        );
+        Session::start(name, &cmd)
+    };
+    let s = run("dot", &root, ".");
+    s.wait_for("hunk 1/3");
+    s.keys(&["n"]);
+    s.wait_for("1/3 hunks decided");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
+    drop(s);
+    let s = run("outside", dir.path(), "proj");
+    s.wait_for("restored 1 hunk decisions from the last session (0 stale)");
+    s.keys(&["q"]);
+    s.wait_for("EXITED 0");
 }
 
 /// Start `review` over a fresh fixture tree in tmux with its own journal; wait for the first hunk.

@@ -127,12 +127,14 @@ pub enum Found {
     Plan(FilePlan),
     /// A file that could not be handled, with the reason.
     Error(Error),
+    /// A file with nothing to migrate (handed over so that a listener knows it is done).
+    Clean,
 }
 
-/// Analyse candidates in parallel and hand each flagged plan and each error to `each`, with the
-/// candidate's index, as soon as it is ready (roughly in candidate order, not exactly). Files with
-/// nothing to migrate are counted in `done` but not handed over. `each` returns `false` to stop
-/// early (nobody is listening any more). Returns the number of lines scanned.
+/// Analyse candidates in parallel and hand what each one is (a plan, an error, or clean) to
+/// `each`, with the candidate's index, as soon as it is ready (roughly in candidate order, not
+/// exactly). `each` returns `false` to stop early (nobody is listening any more). Returns the
+/// number of lines scanned.
 pub(crate) fn analyse_each(
     candidates: &[Candidate],
     settings: &Settings,
@@ -142,14 +144,11 @@ pub(crate) fn analyse_each(
     let lines = AtomicUsize::new(0);
     scan::par_each(candidates, done, |i, c| {
         let found = match scan::load(c, &settings.scan) {
-            Ok(None) => return true,
+            Ok(None) => Found::Clean,
             Ok(Some(loaded)) => {
                 let (plan, n) = check_text(loaded.path, loaded.root, loaded.text, loaded.encoding, settings);
                 lines.fetch_add(n, Ordering::Relaxed);
-                if plan.findings.is_empty() {
-                    return true;
-                }
-                Found::Plan(plan)
+                if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
             }
             Err(e) => Found::Error(e),
         };
@@ -173,16 +172,23 @@ pub fn analyse(candidates: &[Candidate], mut errors: Vec<Error>, settings: &Sett
         match f {
             Found::Plan(plan) => plans.push(plan),
             Found::Error(e) => errors.push(e),
+            Found::Clean => {}
         }
     }
     Analysis { plans, errors, files_scanned: candidates.len(), lines_scanned }
 }
 
-/// Run `analyse_each` on a background thread that sends each result as soon as it is ready. The
-/// channel closes when every file is done, or once the receiver is dropped (the rest is skipped).
-pub fn spawn_analysis(candidates: Vec<Candidate>, settings: Settings, done: Arc<AtomicUsize>) -> Receiver<Found> {
+/// Run `analyse_each` on a background thread that sends each candidate's index and result as
+/// soon as it is ready (clean files too, so the review knows which files before the first one in
+/// path order are still to come). The channel closes when every file is done, or once the
+/// receiver is dropped (the rest is skipped).
+pub fn spawn_analysis(
+    candidates: Vec<Candidate>,
+    settings: Settings,
+    done: Arc<AtomicUsize>,
+) -> Receiver<(usize, Found)> {
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || analyse_each(&candidates, &settings, &done, |_, f| tx.send(f).is_ok()));
+    std::thread::spawn(move || analyse_each(&candidates, &settings, &done, |i, f| tx.send((i, f)).is_ok()));
     rx
 }
 
@@ -313,18 +319,32 @@ mod tests {
     }
 
     #[test]
-    fn analyse_each_hands_over_every_plan_and_error_once() {
+    fn analyse_each_hands_over_every_candidate_once() {
         let (_dir, candidates, _) = tree(40);
         let seen = Mutex::new(Vec::new());
         let done = AtomicUsize::new(0);
         let lines = analyse_each(&candidates, &Settings::default(), &done, |i, f| {
-            seen.lock().unwrap().push((i, matches!(f, Found::Plan(_))));
+            let kind = match f {
+                Found::Plan(_) => 'p',
+                Found::Error(_) => 'e',
+                Found::Clean => 'c',
+            };
+            seen.lock().unwrap().push((i, kind));
             true
         });
         let mut seen = seen.into_inner().unwrap();
         seen.sort_unstable();
+        let kind = |i: usize| {
+            if i.is_multiple_of(3) {
+                'c'
+            } else if i.is_multiple_of(5) {
+                'e'
+            } else {
+                'p'
+            }
+        };
+        assert_eq!(seen, (0..40).map(|i| (i, kind(i))).collect::<Vec<_>>());
         let expected: Vec<(usize, bool)> = (0..40).filter(|i| i % 3 != 0).map(|i| (i, i % 5 != 0)).collect();
-        assert_eq!(seen, expected);
         assert_eq!(done.load(Ordering::Relaxed), 40);
         // Only TensorFlow files that could be read count their lines.
         let (_, per_file) =
@@ -353,13 +373,17 @@ mod tests {
         let batch = analyse(&candidates, errors, &settings, &AtomicUsize::new(0));
         let done = Arc::new(AtomicUsize::new(0));
         let rx = spawn_analysis(candidates, settings, Arc::clone(&done));
-        let (mut plans, mut errors) = (Vec::new(), Vec::new());
-        for f in rx {
+        let (mut plans, mut errors, mut seen) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, f) in rx {
+            seen.push(i);
             match f {
                 Found::Plan(p) => plans.push(p.path),
                 Found::Error(e) => errors.push(e.to_string()),
+                Found::Clean => {}
             }
         }
+        seen.sort_unstable();
+        assert_eq!(seen, (0..30).collect::<Vec<_>>(), "every candidate is reported once");
         plans.sort();
         errors.sort();
         assert_eq!(done.load(Ordering::Relaxed), 30);

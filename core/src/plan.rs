@@ -23,6 +23,18 @@ pub enum Decision {
     Rejected,
 }
 
+/// What deciding several hunks at once did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Bulk {
+    /// Undecided hunks now decided.
+    pub decided: usize,
+    /// Hunks already decided (by hand or before), left as they were.
+    pub kept: usize,
+    /// Undecided hunks left undecided: accepting one would need a rejected hunk, or rejecting
+    /// one would break an accepted hunk that needs it.
+    pub blocked: usize,
+}
+
 /// A group of fixes on adjacent lines, reviewed together.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hunk {
@@ -222,6 +234,75 @@ impl FilePlan {
         }
     }
 
+    /// The hunks `h` needs, directly or through others (without `h`), in index order.
+    pub fn requirements(&self, h: usize) -> Vec<usize> {
+        self.closure(h, |p, x| p.hunks[x].requires.clone())
+    }
+
+    /// The hunks that need `h`, directly or through others (without `h`), in index order.
+    pub fn dependants(&self, h: usize) -> Vec<usize> {
+        self.closure(h, |p, x| (0..p.hunks.len()).filter(|&d| p.hunks[d].requires.contains(&x)).collect())
+    }
+
+    fn closure(&self, h: usize, next: impl Fn(&Self, usize) -> Vec<usize>) -> Vec<usize> {
+        let mut seen = vec![false; self.hunks.len()];
+        let mut stack = vec![h];
+        seen[h] = true;
+        while let Some(x) = stack.pop() {
+            for n in next(self, x) {
+                if !std::mem::replace(&mut seen[n], true) {
+                    stack.push(n);
+                }
+            }
+        }
+        seen[h] = false;
+        (0..seen.len()).filter(|&i| seen[i]).collect()
+    }
+
+    /// Decide the undecided hunks among `hunks`; decided ones keep their decision. Accepting
+    /// pulls in what a hunk needs, and skips a hunk that needs a rejected one; rejecting skips
+    /// a hunk that an accepted hunk needs. So no accepted hunk ever lacks what it needs.
+    pub fn decide_undecided(&mut self, hunks: &[usize], decision: Decision) -> Bulk {
+        let mut bulk = Bulk::default();
+        let mut todo = Vec::new();
+        for &h in hunks {
+            if self.hunk_decision(h) == Decision::Pending {
+                todo.push(h);
+            } else {
+                bulk.kept += 1;
+            }
+        }
+        for h in todo {
+            let conflict = match decision {
+                Decision::Accepted => {
+                    self.requirements(h).into_iter().any(|r| self.hunk_decision(r) == Decision::Rejected)
+                }
+                Decision::Rejected => {
+                    self.dependants(h).into_iter().any(|d| self.hunk_decision(d) == Decision::Accepted)
+                }
+                Decision::Pending => false,
+            };
+            if conflict {
+                bulk.blocked += 1;
+            } else {
+                self.decide_hunk(h, decision);
+                bulk.decided += 1;
+            }
+        }
+        bulk
+    }
+
+    /// Reject hunk `h` and every accepted hunk that needs it (an accepted use of `tf_slim`
+    /// without its import would fail); returns those dependants.
+    pub fn reject_with_dependants(&mut self, h: usize) -> Vec<usize> {
+        let dependants: Vec<usize> =
+            self.dependants(h).into_iter().filter(|&d| self.hunk_decision(d) == Decision::Accepted).collect();
+        for &d in dependants.iter().chain([&h]) {
+            self.set_hunk_decision(d, Decision::Rejected);
+        }
+        dependants
+    }
+
     /// Decide every finding that `pick` selects; accepting pulls in what each requires. Support
     /// findings (an import line) are never picked: they come with the fixes that need them.
     pub fn decide_where(&mut self, decision: Decision, pick: impl Fn(&Finding, &Fix) -> bool) {
@@ -357,6 +438,62 @@ mod tests {
         p.decide_hunk(0, Decision::Rejected);
         assert_eq!(p.hunk_decision(1), Decision::Accepted);
         assert_eq!(p.counts(), (0, 1, 1));
+    }
+
+    /// Hunks: 0 an import, 1 a use that needs it, 2 a use that needs 1, 3 unrelated.
+    fn chain() -> FilePlan {
+        let text = "import a\n\n\nx\n\n\ny\n\n\nz\n";
+        let import = Finding::new(Rule::Contrib, Severity::Info, 0..0, "imp")
+            .with_fix(Fix::review(vec![Edit::insertion(0, "import b\n")]));
+        let mut x = rename(11..12, "b.x");
+        x.requires = vec![0];
+        let mut y = rename(15..16, "b.y");
+        y.requires = vec![1];
+        plan(text, vec![import, x, y, rename(19..20, "Z")])
+    }
+
+    #[test]
+    fn requirements_and_dependants_are_transitive() {
+        let p = chain();
+        assert_eq!(p.hunks.len(), 4);
+        assert_eq!(p.requirements(2), vec![0, 1]);
+        assert_eq!(p.dependants(0), vec![1, 2]);
+        assert!(p.dependants(3).is_empty());
+    }
+
+    #[test]
+    fn bulk_decisions_keep_what_was_decided() {
+        let mut p = chain();
+        p.decide_hunk(3, Decision::Rejected);
+        let bulk = p.decide_undecided(&[0, 1, 2, 3], Decision::Accepted);
+        assert_eq!(bulk, Bulk { decided: 3, kept: 1, blocked: 0 });
+        assert_eq!(p.hunk_decision(3), Decision::Rejected, "an explicit rejection stays");
+
+        // An explicit rejection of the import blocks accepting its users in bulk.
+        let mut p = chain();
+        p.decide_hunk(0, Decision::Rejected);
+        let bulk = p.decide_undecided(&[1, 2, 3], Decision::Accepted);
+        assert_eq!(bulk, Bulk { decided: 1, kept: 0, blocked: 2 });
+        assert_eq!(p.counts(), (2, 1, 1));
+
+        // Rejecting in bulk leaves what an accepted hunk needs.
+        let mut p = chain();
+        p.decide_hunk(1, Decision::Accepted);
+        assert_eq!(p.hunk_decision(0), Decision::Accepted);
+        p.set_hunk_decision(0, Decision::Pending);
+        let bulk = p.decide_undecided(&[0, 2], Decision::Rejected);
+        assert_eq!(bulk, Bulk { decided: 1, kept: 0, blocked: 1 });
+        assert_eq!(p.hunk_decision(0), Decision::Pending);
+    }
+
+    #[test]
+    fn rejecting_a_needed_hunk_rejects_its_accepted_users() {
+        let mut p = chain();
+        p.decide_hunk(2, Decision::Accepted);
+        assert_eq!(p.counts(), (1, 3, 0));
+        assert_eq!(p.reject_with_dependants(0), vec![1, 2]);
+        assert_eq!(p.counts(), (1, 0, 3));
+        assert_eq!(p.apply_accepted().text, p.text, "nothing accepted is left without its import");
     }
 
     #[test]

@@ -312,6 +312,29 @@ mod tests {
     }
 
     #[test]
+    fn one_journal_per_canonical_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let proj = dir.path().join("proj");
+        fs::create_dir_all(proj.join("sub")).unwrap();
+        fs::write(proj.join("a.py"), "x\n").unwrap();
+        let canonical = vec![fs::canonicalize(&proj).unwrap()];
+        // `review proj`, `review proj/`, `review proj/sub/..`, `review proj/.` and a file in it
+        // all review the same root, so they share one journal.
+        for spelling in [proj.clone(), proj.join(""), proj.join("sub/.."), proj.join("."), proj.join("a.py")] {
+            assert_eq!(roots(std::slice::from_ref(&spelling)), canonical, "{}", spelling.display());
+        }
+        assert_eq!(roots(&[proj.clone(), proj.join("a.py")]), canonical, "duplicates collapse");
+        // Journalled paths are relative to the root as given: `.` inside and `proj` outside agree.
+        let inside = plan("./a.py", "x\n");
+        let mut outside = plan("proj/a.py", "x\n");
+        let mut inside = FilePlan { root: ".".into(), ..inside };
+        outside.root = "proj".into();
+        assert_eq!(relative_path(&inside), relative_path(&outside));
+        inside.root = "./".into();
+        assert_eq!(relative_path(&inside), "a.py");
+    }
+
+    #[test]
     fn default_path_is_per_root() {
         let a = default_path(&[PathBuf::from("/x")]);
         let b = default_path(&[PathBuf::from("/y")]);

@@ -1,4 +1,12 @@
-//! Everything the user can ask the review UI to do.
+//! Everything the user can ask the review UI to do, with the words the key bar and the help use.
+
+/// Where an action's keys apply: the main screen, a confirmation dialog (and the search prompt's
+/// Enter and Esc), or a text overlay (help, rule text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Context {
+    Main,
+    Dialog,
+}
 
 /// One user intent; keys map to these through the keymap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -11,9 +19,9 @@ pub enum Action {
     AcceptFile,
     /// Reject every undecided hunk left in the current file.
     RejectFile,
-    /// Accept every hunk of the current hunk's rule, in every file.
+    /// Accept every undecided hunk of the current hunk's rule, in every file.
     AcceptRule,
-    /// Reject every hunk of the current hunk's rule, in every file.
+    /// Reject every undecided hunk of the current hunk's rule, in every file.
     RejectRule,
     /// Move to the next hunk (or the next file in the file list).
     NextHunk,
@@ -35,23 +43,47 @@ pub enum Action {
     PageDown,
     /// Show the next alternative rewrite of the current hunk.
     SwitchAlternative,
+    /// Switch the diff between side by side and stacked (old above new).
+    ToggleLayout,
+    /// Show the full rule text of the current hunk: what, why, safety, example, packages.
+    RuleInfo,
     /// Undo the last decision.
     Undo,
     /// Redo the last undone decision.
     Redo,
     /// Search file paths and hunk text.
     Search,
+    /// Go to the next search match.
+    NextMatch,
+    /// Go to the previous search match.
+    PrevMatch,
     /// Show or hide the help.
     Help,
     /// Write the accepted hunks (after a summary).
     Write,
     /// Quit (asks when accepted hunks are unwritten).
     Quit,
+    /// In a dialog: do it (write, quit); in the search prompt: search.
+    Confirm,
+    /// In a dialog: don't; in the search prompt: stop searching.
+    Cancel,
+}
+
+/// How an action is named and described (the key bar has its own labels, `keymap::KEY_BAR`).
+pub(crate) struct Words {
+    /// The name in `keys.toml` (snake case).
+    pub name: &'static str,
+    /// The line in the help overlay.
+    pub describe: &'static str,
+}
+
+const fn words(name: &'static str, describe: &'static str) -> Words {
+    Words { name, describe }
 }
 
 impl Action {
     /// Every action, in help order.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 28] = [
         Self::Accept,
         Self::Reject,
         Self::AcceptFile,
@@ -68,99 +100,67 @@ impl Action {
         Self::PageUp,
         Self::PageDown,
         Self::SwitchAlternative,
+        Self::ToggleLayout,
+        Self::RuleInfo,
         Self::Undo,
         Self::Redo,
         Self::Search,
+        Self::NextMatch,
+        Self::PrevMatch,
         Self::Help,
         Self::Write,
         Self::Quit,
+        Self::Confirm,
+        Self::Cancel,
     ];
+
+    pub(crate) fn words(self) -> Words {
+        match self {
+            Self::Accept => words("accept", "accept the hunk, go to the next undecided one"),
+            Self::Reject => words("reject", "reject the hunk (and accepted hunks that need it)"),
+            Self::AcceptFile => words("accept_file", "accept the undecided hunks of this file"),
+            Self::RejectFile => words("reject_file", "reject the undecided hunks of this file"),
+            Self::AcceptRule => words("accept_rule", "accept this rule's undecided hunks in every file"),
+            Self::RejectRule => words("reject_rule", "reject this rule's undecided hunks in every file"),
+            Self::NextHunk => words("next_hunk", "next hunk (next file in the file list)"),
+            Self::PrevHunk => words("prev_hunk", "previous hunk (previous file in the file list)"),
+            Self::NextFile => words("next_file", "next file"),
+            Self::PrevFile => words("prev_file", "previous file"),
+            Self::SwitchFocus => words("switch_focus", "switch focus: file list / diff"),
+            Self::First => words("first", "first hunk (or file)"),
+            Self::Last => words("last", "last hunk (or file)"),
+            Self::PageUp => words("page_up", "scroll up a page"),
+            Self::PageDown => words("page_down", "scroll down a page"),
+            Self::SwitchAlternative => words("switch_alternative", "switch to the next alternative rewrite"),
+            Self::ToggleLayout => words("toggle_layout", "side by side / stacked (old above new)"),
+            Self::RuleInfo => words("rule_info", "the rule's full text: what, why, safety, example"),
+            Self::Undo => words("undo", "undo what the last key changed"),
+            Self::Redo => words("redo", "redo"),
+            Self::Search => words("search", "search file paths and hunk text"),
+            Self::NextMatch => words("next_match", "next search match"),
+            Self::PrevMatch => words("prev_match", "previous search match"),
+            Self::Help => words("help", "show / hide this help"),
+            Self::Write => words("write", "write the accepted hunks (asks first; final)"),
+            Self::Quit => words("quit", "quit (asks if accepted hunks are unwritten)"),
+            Self::Confirm => words("confirm", "in a dialog: yes; in the search prompt: search"),
+            Self::Cancel => words("cancel", "in a dialog: no; in the search prompt: stop"),
+        }
+    }
 
     /// The name used in keymap files (snake case).
     pub fn name(self) -> &'static str {
-        match self {
-            Self::Accept => "accept",
-            Self::Reject => "reject",
-            Self::AcceptFile => "accept_file",
-            Self::RejectFile => "reject_file",
-            Self::AcceptRule => "accept_rule",
-            Self::RejectRule => "reject_rule",
-            Self::NextHunk => "next_hunk",
-            Self::PrevHunk => "prev_hunk",
-            Self::NextFile => "next_file",
-            Self::PrevFile => "prev_file",
-            Self::SwitchFocus => "switch_focus",
-            Self::First => "first",
-            Self::Last => "last",
-            Self::PageUp => "page_up",
-            Self::PageDown => "page_down",
-            Self::SwitchAlternative => "switch_alternative",
-            Self::Undo => "undo",
-            Self::Redo => "redo",
-            Self::Search => "search",
-            Self::Help => "help",
-            Self::Write => "write",
-            Self::Quit => "quit",
-        }
+        self.words().name
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.name() == name)
     }
 
-    /// A short label for the key bar.
-    pub fn short(self) -> &'static str {
+    /// Where the action's keys apply.
+    pub(crate) fn context(self) -> Context {
         match self {
-            Self::Accept => "accept",
-            Self::Reject => "reject",
-            Self::AcceptFile => "accept file",
-            Self::RejectFile => "reject file",
-            Self::AcceptRule => "accept rule",
-            Self::RejectRule => "reject rule",
-            Self::NextHunk => "next",
-            Self::PrevHunk => "prev",
-            Self::NextFile => "next file",
-            Self::PrevFile => "prev file",
-            Self::SwitchFocus => "focus",
-            Self::First => "first",
-            Self::Last => "last",
-            Self::PageUp => "page up",
-            Self::PageDown => "page down",
-            Self::SwitchAlternative => "alternative",
-            Self::Undo => "undo",
-            Self::Redo => "redo",
-            Self::Search => "search",
-            Self::Help => "help",
-            Self::Write => "write",
-            Self::Quit => "quit",
-        }
-    }
-
-    /// The one-line description shown in the help overlay.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Accept => "accept the hunk, go to the next undecided one",
-            Self::Reject => "reject the hunk, go to the next undecided one",
-            Self::AcceptFile => "accept the rest of this file",
-            Self::RejectFile => "reject the rest of this file",
-            Self::AcceptRule => "accept this rule's hunks in every file",
-            Self::RejectRule => "reject this rule's hunks in every file",
-            Self::NextHunk => "next hunk (next file in the file list)",
-            Self::PrevHunk => "previous hunk (previous file in the file list)",
-            Self::NextFile => "next file",
-            Self::PrevFile => "previous file",
-            Self::SwitchFocus => "switch focus: file list / diff",
-            Self::First => "first hunk (or file)",
-            Self::Last => "last hunk (or file)",
-            Self::PageUp => "scroll up a page",
-            Self::PageDown => "scroll down a page",
-            Self::SwitchAlternative => "switch to the next alternative rewrite",
-            Self::Undo => "undo the last decision",
-            Self::Redo => "redo",
-            Self::Search => "search file paths and hunk text",
-            Self::Help => "show / hide this help",
-            Self::Write => "write the accepted hunks (asks first)",
-            Self::Quit => "quit (asks if accepted hunks are unwritten)",
+            Self::Confirm | Self::Cancel => Context::Dialog,
+            _ => Context::Main,
         }
     }
 }
@@ -174,5 +174,9 @@ mod tests {
         for a in Action::ALL {
             assert_eq!(Action::from_name(a.name()), Some(a));
         }
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
     }
 }

@@ -2,42 +2,52 @@
 //! and no terminal here; effects (journal, write, quit) are carried out by the event loop.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
 
-use super::action::Action;
+use super::action::{Action, Context};
 use super::highlight::{Highlighter, SideHighlight};
 use super::keymap::{Key, Keymap};
-use super::rows::{self, FileRows};
+use super::layout::{self, Areas, Arrange};
+use super::rows::{self, FileRows, Visual};
 use super::theme::Theme;
-use super::view;
+use super::wrap;
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::pipeline::{self, Settings};
 use tf2_migrate_core::plan::{Decision, FilePlan};
 use tf2_migrate_core::session::Entry;
 
 mod decisions;
+mod pages;
+pub(crate) use pages::{alternative, hunk_mark, overlay_width};
+mod search;
 
-/// Rows kept above a hunk when scrolling to it.
-pub const CONTEXT_ROWS: usize = 3;
+/// Rows kept above and below a hunk when scrolling to it.
+pub(crate) const CONTEXT_ROWS: usize = 3;
 
 /// How many files keep their rows and highlighting cached.
 const CACHE_FILES: usize = 64;
 
 /// Which pane takes the navigation keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
+pub(crate) enum Focus {
     Files,
     Diff,
 }
 
 /// What the keys currently do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Normal,
-    Help,
+    /// The key list and legend, scrolled this far.
+    Help(usize),
+    /// The full text of the current hunk's rules, scrolled this far.
+    Info(usize),
     Search(String),
     ConfirmWrite,
     ConfirmQuit,
@@ -53,53 +63,102 @@ pub enum Effect {
     Quit,
 }
 
-/// A file's rows and highlighting, built when first shown.
+/// A file's rows, highlighting and wrapped layouts, built when first shown.
 #[derive(Debug)]
-pub struct Cached {
+pub(crate) struct Cached {
     pub rows: FileRows,
     pub before: SideHighlight,
     pub after: SideHighlight,
+    /// The last few layouts, by arrangement and text widths.
+    visual: Vec<((Arrange, usize, usize), Visual)>,
 }
 
-/// The decisions and choices of one file at one moment (for undo).
+impl Cached {
+    /// The rows laid out for `arrange` at these text widths (kept for the next frame).
+    pub(crate) fn visual(&mut self, arrange: Arrange, widths: (usize, usize)) -> &Visual {
+        let key = (arrange, widths.0, widths.1);
+        let at = match self.visual.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                if self.visual.len() >= 4 {
+                    self.visual.remove(0);
+                }
+                self.visual.push((key, rows::visual(&self.rows, arrange, widths)));
+                self.visual.len() - 1
+            }
+        };
+        &self.visual[at].1
+    }
+}
+
+/// The geometry of the current screen: the areas, how the diff is arranged and its text widths.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Geometry {
+    pub areas: Areas,
+    pub arrange: Arrange,
+    pub widths: (usize, usize),
+    /// The diff's rows (below its header).
+    pub body: Rect,
+}
+
+/// Where the diff of the current file is scrolled to, for the screen's scroll-region shortcut:
+/// two frames with equal anchors but for `scroll` show the same rows shifted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Snapshot {
-    file: usize,
-    decisions: Vec<Decision>,
-    choices: Vec<usize>,
+pub(crate) struct Anchor {
+    pub file: PathBuf,
+    pub arrange: Arrange,
+    pub widths: (usize, usize),
+    pub body: Rect,
+    pub scroll: usize,
 }
 
+/// The state of one hunk, as undo and the journal see it: where it is, its key, and
+/// (decision, alternative) before and after a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Mark {
+    path: PathBuf,
+    key: String,
+    before: (Decision, usize),
+    after: (Decision, usize),
+}
+
+/// What one key changed, hunk by hunk, and where the cursor was.
 #[derive(Debug, Clone)]
 struct Change {
-    before: Vec<Snapshot>,
-    after: Vec<Snapshot>,
-    cursor: (usize, usize),
+    marks: Vec<Mark>,
+    cursor: Option<(PathBuf, String)>,
 }
 
 /// The whole review.
 #[derive(Debug)]
 pub struct App {
-    pub plans: Vec<FilePlan>,
+    pub(crate) plans: Vec<FilePlan>,
     /// Display names (relative, made safe).
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// Per file: why the last write did not happen, or that it did.
-    pub outcome: Vec<Option<(bool, String)>>,
-    pub file: usize,
-    pub hunk: usize,
-    pub focus: Focus,
-    pub mode: Mode,
-    /// Top row of the diff.
-    pub scroll: usize,
-    /// A one-off message for the status line.
-    pub message: Option<String>,
-    pub keymap: Keymap,
-    pub theme: Theme,
-    pub highlighter: Highlighter,
+    pub(crate) outcome: Vec<Option<(bool, String)>>,
+    pub(crate) file: usize,
+    pub(crate) hunk: usize,
+    pub(crate) focus: Focus,
+    pub(crate) mode: Mode,
+    /// Top row of the diff (in rows of the current arrangement).
+    pub(crate) scroll: usize,
+    /// A one-off message for the title row.
+    pub(crate) message: Option<String>,
+    pub(crate) keymap: Keymap,
+    pub(crate) theme: Theme,
+    pub(crate) highlighter: Highlighter,
     /// Terminal size (columns, rows).
-    pub size: (u16, u16),
-    pub settings: Settings,
+    pub(crate) size: (u16, u16),
+    pub(crate) settings: Settings,
     /// While the background analysis runs: files done and the total (`None` once complete).
-    pub scanning: Option<(usize, usize)>,
+    pub(crate) scanning: Option<(usize, usize)>,
+    /// The arrangement chosen with the layout key (`None`: automatic, per hunk).
+    pub(crate) arrange: Option<Arrange>,
+    /// Files found but not analysed yet (the start waits for those before the first file).
+    unseen: BTreeSet<PathBuf>,
+    /// Whether the cursor has found its start (or the user moved it).
+    settled: bool,
     last_search: String,
     undo: Vec<Change>,
     redo: Vec<Change>,
@@ -107,7 +166,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(
+    pub(crate) fn new(
         plans: Vec<FilePlan>,
         settings: Settings,
         keymap: Keymap,
@@ -133,62 +192,93 @@ impl App {
             size,
             settings,
             scanning: None,
+            arrange: None,
+            unseen: BTreeSet::new(),
+            settled: false,
             last_search: String::new(),
             undo: Vec::new(),
             redo: Vec::new(),
             cache: RefCell::new(HashMap::new()),
         };
-        if let Some((f, h)) = app.next_pending_from(0, 0) {
-            app.goto(f, h);
-        }
+        app.settle();
         app
     }
 
     // ----- plans arriving from the scan -----
 
+    /// The files the scan will analyse: until those before it in path order are known, the
+    /// cursor waits for the first file in path order.
+    pub(crate) fn expect(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.unseen.extend(paths);
+        if self.plans.is_empty() {
+            self.settled = false;
+        }
+        self.settle();
+    }
+
+    /// One expected file is analysed (flagged or not, or unreadable).
+    pub(crate) fn analysed(&mut self, path: &Path) {
+        if self.unseen.remove(path) {
+            self.settle();
+        }
+    }
+
+    /// The first file in path order not analysed yet, while the cursor waits for it.
+    pub(crate) fn waiting_for(&self) -> Option<&Path> {
+        if self.settled { None } else { self.unseen.first().map(PathBuf::as_path) }
+    }
+
+    /// Put the cursor on its start once that is known: the first undecided hunk in path order,
+    /// when no file before it is still being analysed.
+    fn settle(&mut self) {
+        if self.settled {
+            return;
+        }
+        let first_unseen = self.unseen.first();
+        let target = self.first_pending();
+        let ready = match (target, first_unseen) {
+            (Some((f, _)), Some(u)) => self.plans[f].path < *u,
+            (None, Some(_)) => false,
+            (_, None) => true,
+        };
+        if ready {
+            self.settled = true;
+            let (f, h) = target.unwrap_or((0, 0));
+            self.goto(f, h);
+        }
+    }
+
     /// Add a plan as it arrives from the background analysis: the list stays in path order and
-    /// the cursor stays on the file it was on (the first arrival gets the cursor).
-    pub fn insert_plan(&mut self, plan: FilePlan) {
+    /// the cursor stays on the file it is on.
+    pub(crate) fn insert_plan(&mut self, plan: FilePlan) {
         let at = self.plans.partition_point(|p| p.path < plan.path);
-        let first = self.plans.is_empty();
+        let path = plan.path.clone();
         self.names.insert(at, rows::display(&plan.path.to_string_lossy()));
         self.outcome.insert(at, None);
         self.plans.insert(at, plan);
-        let shift = |f: &mut usize| {
-            if *f >= at {
-                *f += 1;
-            }
-        };
+        let shift = |f: usize| if f >= at { f + 1 } else { f };
         let cache = std::mem::take(self.cache.get_mut());
-        *self.cache.get_mut() = cache
-            .into_iter()
-            .map(|(mut f, c)| {
-                shift(&mut f);
-                (f, c)
-            })
-            .collect();
-        for change in self.undo.iter_mut().chain(&mut self.redo) {
-            shift(&mut change.cursor.0);
-            for snap in change.before.iter_mut().chain(&mut change.after) {
-                shift(&mut snap.file);
-            }
+        *self.cache.get_mut() = cache.into_iter().map(|(f, c)| (shift(f), c)).collect();
+        if self.plans.len() > 1 {
+            self.file = shift(self.file);
         }
-        if first {
-            let (f, h) = self.next_pending_from(0, 0).unwrap_or((0, 0));
-            self.goto(f, h);
-        } else {
-            shift(&mut self.file);
-        }
+        self.unseen.remove(&path);
+        self.settle();
     }
 
     // ----- queries used by the view -----
 
-    pub fn hunk_count(&self) -> usize {
+    /// How many flagged files are in (for the benchmark).
+    pub fn file_count(&self) -> usize {
+        self.plans.len()
+    }
+
+    pub(crate) fn hunk_count(&self) -> usize {
         self.plans.get(self.file).map_or(0, |p| p.hunks.len())
     }
 
     /// Totals over every file: (pending, accepted, rejected, manual).
-    pub fn totals(&self) -> (usize, usize, usize, usize) {
+    pub(crate) fn totals(&self) -> (usize, usize, usize, usize) {
         self.plans.iter().fold((0, 0, 0, 0), |(p, a, r, m), plan| {
             let (pp, aa, rr) = plan.counts();
             (p + pp, a + aa, r + rr, m + plan.manual().count())
@@ -196,12 +286,12 @@ impl App {
     }
 
     /// Accepted hunks not yet written, and the files they are in.
-    pub fn unwritten(&self) -> (usize, usize) {
+    pub(crate) fn unwritten(&self) -> (usize, usize) {
         self.plans.iter().filter(|p| p.has_accepted()).fold((0, 0), |(h, f), p| (h + p.counts().1, f + 1))
     }
 
     /// Run `f` over the cached rows and highlighting of `file` (built on first use).
-    pub fn with_cached<R>(&self, file: usize, f: impl FnOnce(&mut Cached, &Highlighter) -> R) -> R {
+    pub(crate) fn with_cached<R>(&self, file: usize, f: impl FnOnce(&mut Cached, &Highlighter) -> R) -> R {
         let mut cache = self.cache.borrow_mut();
         if !cache.contains_key(&file) {
             if cache.len() >= CACHE_FILES {
@@ -213,6 +303,7 @@ impl App {
                     rows: rows::build(&self.plans[file]),
                     before: SideHighlight::default(),
                     after: SideHighlight::default(),
+                    visual: Vec::new(),
                 },
             );
         }
@@ -224,15 +315,77 @@ impl App {
         self.cache.get_mut().remove(&file);
     }
 
-    fn hunk_rows(&self, file: usize, hunk: usize) -> Option<std::ops::Range<usize>> {
-        self.with_cached(file, |c, _| c.rows.hunk_rows.get(hunk).cloned())
+    /// The geometry of the screen for the current file and hunk.
+    pub(crate) fn geometry(&self) -> Geometry {
+        let area = Rect::new(0, 0, self.size.0, self.size.1);
+        let info = self.status_lines(usize::from(self.size.0).max(1)).len() as u16;
+        let areas = layout::areas(area, self.focus == Focus::Files, info);
+        let diff = areas.diff.unwrap_or_else(|| layout::areas(area, false, info).diff.unwrap_or_default());
+        let body = layout::diff_body(diff);
+        let number_width =
+            if self.plans.is_empty() { 1 } else { self.with_cached(self.file, |c, _| c.rows.number_width) };
+        let arrange = self.arrangement(diff.width, number_width);
+        let widths = layout::text_widths(diff.width, arrange, number_width);
+        Geometry { areas, arrange, widths, body }
     }
 
-    fn row_count(&self) -> usize {
-        if self.plans.is_empty() {
-            return 0;
+    /// How the current hunk is shown: as chosen with the layout key, else side by side when both
+    /// panes are wide enough for every changed span of the hunk, else stacked.
+    fn arrangement(&self, width: u16, number_width: usize) -> Arrange {
+        if width < layout::MIN_SIDE_BY_SIDE {
+            return Arrange::Stacked;
         }
-        self.with_cached(self.file, |c, _| c.rows.rows.len())
+        if let Some(a) = self.arrange {
+            return a;
+        }
+        if self.plans.is_empty() {
+            return Arrange::SideBySide;
+        }
+        let (wb, wa) = layout::text_widths(width, Arrange::SideBySide, number_width);
+        let fits = self.with_cached(self.file, |c, _| {
+            let Some(range) = c.rows.hunk_rows.get(self.hunk) else {
+                return true;
+            };
+            c.rows.rows[range.clone()].iter().all(|row| match *row {
+                rows::Row::Pair { before, after, .. } => {
+                    before.is_none_or(|b| needed(&c.rows.before[b]) <= wb)
+                        && after.is_none_or(|a| needed(&c.rows.after[a]) <= wa)
+                }
+                _ => true,
+            })
+        });
+        if fits { Arrange::SideBySide } else { Arrange::Stacked }
+    }
+
+    /// The rows of hunk `h` of the current file in the current layout, and the row count.
+    fn visual_hunk(&self, g: &Geometry, h: usize) -> (Option<Range<usize>>, usize) {
+        self.with_cached(self.file, |c, _| {
+            let v = c.visual(g.arrange, g.widths);
+            (v.hunk_rows.get(h).cloned(), v.rows.len())
+        })
+    }
+
+    /// An empty cell of the screen (the theme's base colours).
+    pub(crate) fn blank(&self) -> ratatui::buffer::Cell {
+        let mut cell = ratatui::buffer::Cell::default();
+        cell.set_style(self.theme.base);
+        cell
+    }
+
+    /// The scroll anchor of this frame (see `Anchor`).
+    pub(crate) fn anchor(&self) -> Option<Anchor> {
+        if self.plans.is_empty() || self.mode != Mode::Normal && !matches!(self.mode, Mode::Search(_)) {
+            return None;
+        }
+        let g = self.geometry();
+        g.areas.diff?;
+        Some(Anchor {
+            file: self.plans[self.file].path.clone(),
+            arrange: g.arrange,
+            widths: g.widths,
+            body: g.body,
+            scroll: self.scroll,
+        })
     }
 
     // ----- keys -----
@@ -243,49 +396,77 @@ impl App {
         match self.mode.clone() {
             Mode::Normal => {
                 self.message = None;
-                let action = self.keymap.action(key)?;
+                let action = self.keymap.action(key, Context::Main)?;
                 self.update(action)
             }
-            Mode::Help => {
-                self.mode = Mode::Normal;
+            Mode::Help(scroll) | Mode::Info(scroll) => {
+                self.scroll_page(key, scroll);
                 None
             }
             Mode::Search(mut query) => {
-                match key.code {
-                    KeyCode::Esc => self.mode = Mode::Normal,
-                    KeyCode::Enter => {
+                match self.keymap.action(key, Context::Dialog).filter(|_| !key.is_text()) {
+                    Some(Action::Cancel) => self.mode = Mode::Normal,
+                    Some(Action::Confirm) => {
                         self.mode = Mode::Normal;
                         if !query.is_empty() {
                             self.last_search = query;
                         }
-                        self.search();
+                        self.find(true);
                     }
-                    KeyCode::Backspace => {
+                    _ if key.code == KeyCode::Backspace => {
                         query.pop();
                         self.mode = Mode::Search(query);
                     }
-                    KeyCode::Char(c) if !key.ctrl && !c.is_control() => {
-                        query.push(c);
+                    _ if key.is_text() => {
+                        if let KeyCode::Char(c) = key.code {
+                            query.push(c);
+                        }
                         self.mode = Mode::Search(query);
                     }
                     _ => {}
                 }
                 None
             }
-            Mode::ConfirmWrite => {
-                self.mode = Mode::Normal;
-                if matches!(key.code, KeyCode::Char('y') | KeyCode::Enter) && !key.ctrl {
+            Mode::ConfirmWrite => match self.keymap.action(key, Context::Dialog)? {
+                Action::Confirm => {
+                    self.mode = Mode::Normal;
                     Some(Effect::Write)
-                } else {
-                    self.message = Some("write cancelled".into());
+                }
+                _ => {
+                    self.mode = Mode::Normal;
+                    self.message = Some("write cancelled: nothing written".into());
                     None
                 }
-            }
-            Mode::ConfirmQuit => {
-                self.mode = Mode::Normal;
-                if key.code == KeyCode::Char('y') && !key.ctrl { Some(Effect::Quit) } else { None }
-            }
+            },
+            Mode::ConfirmQuit => match self.keymap.action(key, Context::Dialog)? {
+                Action::Confirm => Some(Effect::Quit),
+                _ => {
+                    self.mode = Mode::Normal;
+                    None
+                }
+            },
         }
+    }
+
+    /// In an overlay: the diff's scroll keys scroll it, any other key closes it.
+    fn scroll_page(&mut self, key: Key, scroll: usize) {
+        let page = usize::from(self.size.1.saturating_sub(6)).max(1);
+        let max = self.overlay_lines().saturating_sub(page);
+        let scroll = match self.keymap.action(key, Context::Main) {
+            Some(Action::NextHunk) => scroll + 1,
+            Some(Action::PrevHunk) => scroll.saturating_sub(1),
+            Some(Action::PageDown) => scroll + page,
+            Some(Action::PageUp) => scroll.saturating_sub(page),
+            _ => {
+                self.mode = Mode::Normal;
+                return;
+            }
+        };
+        let scroll = scroll.min(max);
+        self.mode = match self.mode {
+            Mode::Help(_) => Mode::Help(scroll),
+            _ => Mode::Info(scroll),
+        };
     }
 
     /// Apply one action.
@@ -294,16 +475,50 @@ impl App {
             self.message = Some("still scanning: writing waits until every file is in".into());
             return None;
         }
-        if self.plans.is_empty() {
-            return match action {
-                Action::Quit => Some(Effect::Quit),
-                Action::Help => {
-                    self.mode = Mode::Help;
-                    None
-                }
-                _ => None,
-            };
+        match action {
+            Action::Help => {
+                self.mode = Mode::Help(0);
+                return None;
+            }
+            Action::Quit if self.unwritten().0 == 0 => return Some(Effect::Quit),
+            Action::Search => {
+                self.mode = Mode::Search(String::new());
+                return None;
+            }
+            Action::NextMatch | Action::PrevMatch if !self.plans.is_empty() => {
+                self.settled = true;
+                self.find(action == Action::NextMatch);
+                return None;
+            }
+            _ => {}
         }
+        if self.plans.is_empty() || self.held(action) {
+            return None;
+        }
+        self.update_review(action)
+    }
+
+    /// While the start waits for the first file in path order: a move shows what has
+    /// arrived; anything else is refused (true) with a word on what it waits for.
+    fn held(&mut self, action: Action) -> bool {
+        let Some(first) = self.waiting_for() else {
+            return false;
+        };
+        if is_navigation(action) {
+            self.settled = true;
+            let (f, h) = self.first_pending().unwrap_or((0, 0));
+            self.goto(f, h);
+        } else {
+            self.message = Some(format!(
+                "waiting for {}, the first file in path order, to be analysed",
+                rows::display(&first.to_string_lossy())
+            ));
+        }
+        true
+    }
+
+    /// The actions on the files and hunks (there is at least one file).
+    fn update_review(&mut self, action: Action) -> Option<Effect> {
         let in_files = self.focus == Focus::Files;
         match action {
             Action::Accept => self.decide_current(Decision::Accepted),
@@ -340,21 +555,24 @@ impl App {
                 None
             }
             Action::PageDown => {
-                let max = self.row_count().saturating_sub(1);
-                self.scroll = (self.scroll + self.page()).min(max);
+                let g = self.geometry();
+                let rows = self.visual_hunk(&g, 0).1;
+                self.scroll = (self.scroll + self.page()).min(rows.saturating_sub(1));
                 None
             }
             Action::SwitchAlternative => self.switch_alternative(),
+            Action::ToggleLayout => {
+                self.toggle_layout();
+                None
+            }
+            Action::RuleInfo => {
+                if self.hunk_count() > 0 || self.plans[self.file].manual().next().is_some() {
+                    self.mode = Mode::Info(0);
+                }
+                None
+            }
             Action::Undo => self.undo_redo(true),
             Action::Redo => self.undo_redo(false),
-            Action::Search => {
-                self.mode = Mode::Search(String::new());
-                None
-            }
-            Action::Help => {
-                self.mode = Mode::Help;
-                None
-            }
             Action::Write => {
                 if self.unwritten().0 == 0 {
                     self.message = Some("nothing accepted to write".into());
@@ -364,39 +582,71 @@ impl App {
                 None
             }
             Action::Quit => {
-                if self.unwritten().0 > 0 {
-                    self.mode = Mode::ConfirmQuit;
-                    None
-                } else {
-                    Some(Effect::Quit)
-                }
+                self.mode = Mode::ConfirmQuit;
+                None
             }
+            Action::Help
+            | Action::Search
+            | Action::NextMatch
+            | Action::PrevMatch
+            | Action::Confirm
+            | Action::Cancel => None,
         }
     }
 
     fn page(&self) -> usize {
-        view::diff_viewport(self.size).max(1)
+        usize::from(self.geometry().body.height).max(1)
+    }
+
+    /// `v`: the other arrangement than the one shown; pressed again, back to automatic.
+    fn toggle_layout(&mut self) {
+        let g = self.geometry();
+        if g.body.width < layout::MIN_SIDE_BY_SIDE {
+            self.message = Some("too narrow for side by side: the diff stays stacked".into());
+            return;
+        }
+        self.arrange = match self.arrange {
+            Some(_) => None,
+            None => Some(g.arrange.other()),
+        };
+        let shown = self.geometry().arrange;
+        let how = if self.arrange.is_some() { "" } else { " (automatic again)" };
+        self.message =
+            Some(format!("diff {}{how}; {} switches", shown.name(), self.keymap.first(Action::ToggleLayout)));
+        let (f, h) = (self.file, self.hunk);
+        self.scroll = 0;
+        self.goto(f, h);
     }
 
     // ----- navigation -----
 
-    /// Show hunk `hunk` of `file`, scrolling only as far as needed.
-    pub fn goto(&mut self, file: usize, hunk: usize) {
+    /// Show hunk `hunk` of `file`, scrolling only as far as needed to show all of it (with a
+    /// few rows of context when they fit).
+    pub(crate) fn goto(&mut self, file: usize, hunk: usize) {
         if self.plans.is_empty() {
             return;
         }
-        if file != self.file {
+        let before = self.plans.get(self.file).map(|p| p.path.clone());
+        let old_arrange = self.geometry().arrange;
+        self.file = file.min(self.plans.len() - 1);
+        self.hunk = hunk.min(self.hunk_count().saturating_sub(1));
+        let g = self.geometry();
+        if before.as_ref() != Some(&self.plans[self.file].path) || g.arrange != old_arrange {
             self.scroll = 0;
         }
-        self.file = file;
-        self.hunk = hunk.min(self.hunk_count().saturating_sub(1));
-        if let Some(rows) = self.hunk_rows(file, self.hunk) {
-            let height = self.page();
-            let visible = self.scroll..self.scroll + height;
-            if !(visible.contains(&rows.start) && rows.end <= visible.end) {
-                self.scroll = rows.start.saturating_sub(CONTEXT_ROWS);
-            }
+        let (rows, total) = self.visual_hunk(&g, self.hunk);
+        let height = usize::from(g.body.height).max(1);
+        if let Some(rows) = rows.filter(|_| self.hunk_count() > 0) {
+            self.scroll = scroll_to(self.scroll, height, &rows);
         }
+        self.scroll = self.scroll.min(total.saturating_sub(1));
+    }
+
+    /// After a resize: keep the current hunk in view.
+    pub fn resize(&mut self, size: (u16, u16)) {
+        self.size = size;
+        let (f, h) = (self.file, self.hunk);
+        self.goto(f, h);
     }
 
     fn goto_file(&mut self, file: usize) -> Option<Effect> {
@@ -432,6 +682,13 @@ impl App {
         None
     }
 
+    /// The first pending hunk in path order.
+    fn first_pending(&self) -> Option<(usize, usize)> {
+        self.plans.iter().enumerate().find_map(|(f, plan)| {
+            (0..plan.hunks.len()).find(|&h| plan.hunk_decision(h) == Decision::Pending).map(|h| (f, h))
+        })
+    }
+
     /// The first pending hunk at or after (file, hunk), wrapping around.
     fn next_pending_from(&self, file: usize, hunk: usize) -> Option<(usize, usize)> {
         let n = self.plans.len();
@@ -452,49 +709,27 @@ impl App {
             Some((f, h)) => self.goto(f, h),
             None => {
                 let (h, f) = self.unwritten();
-                self.message = Some(if h > 0 {
+                let done = if h > 0 {
                     format!(
                         "every hunk is decided: {h} accepted in {f} files; press {} to write",
-                        self.keymap.hint(Action::Write).unwrap_or_default()
+                        self.keymap.first(Action::Write)
                     )
                 } else {
                     "every hunk is decided".into()
+                };
+                self.message = Some(match self.message.take() {
+                    Some(m) => format!("{m}; {done}"),
+                    None => done,
                 });
             }
         }
     }
 
-    fn search(&mut self) {
-        let query = self.last_search.to_lowercase();
-        if query.is_empty() {
-            return;
-        }
-        let n = self.plans.len();
-        // Positions after the current one: the rest of this file, then the others.
-        for k in 0..=n {
-            let f = (self.file + k) % n;
-            let plan = &self.plans[f];
-            let first_hunk = if k == 0 { self.hunk + 1 } else { 0 };
-            if k > 0 && self.names[f].to_lowercase().contains(&query) {
-                self.goto(f, 0);
-                return;
-            }
-            let last = if k == n { self.hunk + 1 } else { plan.hunks.len() };
-            for h in first_hunk..last.min(plan.hunks.len()) {
-                let (before, after) = plan.hunk_texts(h);
-                if before.to_lowercase().contains(&query) || after.to_lowercase().contains(&query) {
-                    self.goto(f, h);
-                    return;
-                }
-            }
-        }
-        self.message = Some(format!("no match for {}", rows::display(&self.last_search)));
-    }
-
     // ----- writing -----
 
     /// Write every file with accepted hunks through the core; returns journal entries that
-    /// forget the written hunks. Files changed on disk are reported, not written.
+    /// forget the written hunks. Files changed on disk are reported, not written. Undo keeps
+    /// working for what was not written.
     pub fn write_accepted(&mut self) -> Vec<Entry> {
         let mut forget = Vec::new();
         let (mut written, mut hunks, mut failed) = (0, 0, 0);
@@ -525,18 +760,19 @@ impl App {
                 Err(e) => {
                     failed += 1;
                     let why = match e {
-                        Error::Conflict { .. } => "changed on disk since the scan: not written".into(),
-                        other => rows::display(&other.to_string()),
+                        Error::Conflict { .. } => {
+                            "not written: the file changed on disk since the scan (run review again to see the new text)"
+                                .into()
+                        }
+                        other => format!("not written: {}", rows::display(&other.to_string())),
                     };
                     self.outcome[f] = Some((false, why));
                 }
             }
         }
-        self.undo.clear();
-        self.redo.clear();
         let mut msg = format!("wrote {written} files ({hunks} hunks)");
         if failed > 0 {
-            let _ = write!(msg, "; {failed} not written (marked ! in the file list)");
+            let _ = write!(msg, "; {failed} not written (marked [!]; the status line says why)");
         }
         self.message = Some(msg);
         let (f, h) = (self.file, self.hunk);
@@ -565,5 +801,71 @@ impl App {
         if f == self.file {
             self.hunk = self.hunk.min(self.hunk_count().saturating_sub(1));
         }
+    }
+}
+
+/// Keys that move the cursor (they end the wait for the first file).
+fn is_navigation(action: Action) -> bool {
+    matches!(
+        action,
+        Action::NextHunk
+            | Action::PrevHunk
+            | Action::NextFile
+            | Action::PrevFile
+            | Action::First
+            | Action::Last
+            | Action::SwitchFocus
+            | Action::PageUp
+            | Action::PageDown
+    )
+}
+
+/// The columns a changed line needs for all its changes to show: up to the end of its last
+/// changed span (the whole line when nothing inside it is marked).
+fn needed(line: &rows::Line) -> usize {
+    if !line.changed {
+        return 0;
+    }
+    line.emph.last().map_or_else(|| wrap::width(&line.text), |r| wrap::width(&line.text[..r.end]))
+}
+
+/// The new top row so that `rows` (a hunk) shows in a viewport of `height` rows at `scroll`: no
+/// move when it already shows whole; else the least scroll that shows it with `CONTEXT_ROWS`
+/// around it; a hunk taller than the viewport starts at its top.
+fn scroll_to(scroll: usize, height: usize, rows: &Range<usize>) -> usize {
+    let len = rows.end - rows.start;
+    if rows.start >= scroll && rows.end <= scroll + height {
+        return scroll;
+    }
+    if len + 2 * CONTEXT_ROWS > height {
+        // Too tall for context on both sides: as much context above as leaves it whole.
+        return rows.start.saturating_sub(height.saturating_sub(len).min(CONTEXT_ROWS));
+    }
+    if rows.start < scroll {
+        rows.start.saturating_sub(CONTEXT_ROWS)
+    } else if rows.end + CONTEXT_ROWS <= scroll + height + height / 2 {
+        // Just below the viewport: scroll down only as far as needed (a short move).
+        rows.end + CONTEXT_ROWS - height
+    } else {
+        rows.start.saturating_sub(CONTEXT_ROWS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrolling_moves_as_little_as_it_can() {
+        // Visible: no move.
+        assert_eq!(scroll_to(10, 20, &(12..15)), 10);
+        // Just below: the least move that shows it with context after.
+        assert_eq!(scroll_to(0, 20, &(18..22)), 5);
+        // Far below or above: context above it.
+        assert_eq!(scroll_to(0, 20, &(100..104)), 97);
+        assert_eq!(scroll_to(50, 20, &(40..44)), 37);
+        // Taller than the viewport: its top, with what context fits.
+        assert_eq!(scroll_to(0, 10, &(30..45)), 30);
+        assert_eq!(scroll_to(0, 10, &(30..38)), 28);
     }
 }

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use super::layout::Arrange;
+use super::wrap::wrap;
 use similar::{ChangeTag, TextDiff};
 
 use tf2_migrate_core::plan::FilePlan;
@@ -77,6 +79,8 @@ pub struct FileRows {
     pub hunk_rows: Vec<Range<usize>>,
     /// Digits of the largest line number.
     pub number_width: usize,
+    /// The text of each manual finding's note, by finding.
+    pub notes: std::collections::HashMap<usize, String>,
 }
 
 struct Builder {
@@ -132,6 +136,8 @@ pub fn build(plan: &FilePlan) -> FileRows {
         let keys: Vec<usize> = notes.range(..upto).map(|(&k, _)| k).collect();
         for k in keys {
             for finding in notes.remove(&k).unwrap_or_default() {
+                let f = &plan.findings[finding];
+                b.out.notes.insert(finding, format!("  ⚠ manual [{}]: {}", f.rule, display(&f.message)));
                 b.out.rows.push(Row::Note { finding });
             }
         }
@@ -203,6 +209,143 @@ pub fn build(plan: &FilePlan) -> FileRows {
     let max_no = lines.len().max(b.after_no);
     b.out.number_width = max_no.to_string().len();
     b.out
+}
+
+/// A piece of one line: the line's index on its side, the bytes shown on this row, and whether
+/// it continues the row above (a soft wrap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Seg {
+    pub line: usize,
+    pub range: Range<usize>,
+    pub cont: bool,
+}
+
+/// Which text a stacked row shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// A removed line (old text).
+    Old,
+    /// An added line (new text).
+    New,
+    /// An unchanged line (the old side's copy).
+    Context,
+}
+
+/// One screen row of the diff, after wrapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VRow {
+    Header {
+        hunk: usize,
+    },
+    /// A piece of a manual finding's note (`FileRows::notes`).
+    Note {
+        finding: usize,
+        range: Range<usize>,
+    },
+    /// Side by side: a piece of the old line and a piece of the new one.
+    Pair {
+        before: Option<Seg>,
+        after: Option<Seg>,
+        hunk: Option<usize>,
+    },
+    /// Stacked: a piece of one line.
+    Line {
+        side: Side,
+        seg: Seg,
+        hunk: Option<usize>,
+    },
+}
+
+/// The screen rows of one file for one arrangement and width.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Visual {
+    pub rows: Vec<VRow>,
+    /// The rows of each hunk (its header first).
+    pub hunk_rows: Vec<Range<usize>>,
+}
+
+fn segs(line: &Line, index: usize, cols: usize) -> impl Iterator<Item = Seg> {
+    wrap(&line.text, &line.emph, cols, true).into_iter().enumerate().map(move |(k, range)| Seg {
+        line: index,
+        range,
+        cont: k > 0,
+    })
+}
+
+/// Lay the rows of a file out for `arrange`, wrapping the old and new text at `cols` columns.
+pub(crate) fn visual(file: &FileRows, arrange: Arrange, (cols_before, cols_after): (usize, usize)) -> Visual {
+    let mut rows = Vec::with_capacity(file.rows.len());
+    let mut starts = Vec::with_capacity(file.rows.len() + 1);
+    let changed = |r: &Row| match *r {
+        Row::Pair { before, after, hunk: Some(_) } => {
+            before.is_some_and(|b| file.before[b].changed) || after.is_some_and(|a| file.after[a].changed)
+        }
+        _ => false,
+    };
+    let mut i = 0;
+    while i < file.rows.len() {
+        starts.push(rows.len());
+        match (arrange, file.rows[i]) {
+            (_, Row::Header { hunk }) => rows.push(VRow::Header { hunk }),
+            (_, Row::Note { finding }) => {
+                let text = file.notes.get(&finding).map_or("", String::as_str);
+                let g = super::layout::gutter(file.number_width);
+                let full = match arrange {
+                    Arrange::Stacked => cols_before + g,
+                    Arrange::SideBySide => cols_before + cols_after + 2 * g + 1,
+                };
+                rows.extend(wrap(text, &[], full, false).into_iter().map(|range| VRow::Note { finding, range }));
+            }
+            (Arrange::SideBySide, Row::Pair { before, after, hunk }) => {
+                let b: Vec<Seg> = before.map(|b| segs(&file.before[b], b, cols_before).collect()).unwrap_or_default();
+                let a: Vec<Seg> = after.map(|a| segs(&file.after[a], a, cols_after).collect()).unwrap_or_default();
+                let (mut b, mut a) = (b.into_iter(), a.into_iter());
+                loop {
+                    let (before, after) = (b.next(), a.next());
+                    if before.is_none() && after.is_none() {
+                        break;
+                    }
+                    rows.push(VRow::Pair { before, after, hunk });
+                }
+            }
+            (Arrange::Stacked, Row::Pair { before, hunk, .. }) if !changed(&file.rows[i]) => {
+                if let Some(b) = before {
+                    rows.extend(segs(&file.before[b], b, cols_before).map(|seg| VRow::Line {
+                        side: Side::Context,
+                        seg,
+                        hunk,
+                    }));
+                }
+            }
+            (Arrange::Stacked, Row::Pair { hunk, .. }) => {
+                // A block of changed rows: every old line, then every new line.
+                let end = (i..file.rows.len())
+                    .find(|&j| {
+                        !changed(&file.rows[j]) || !matches!(file.rows[j], Row::Pair { hunk: h, .. } if h == hunk)
+                    })
+                    .unwrap_or(file.rows.len());
+                let block = &file.rows[i..end];
+                for (side, lines) in [(Side::Old, &file.before), (Side::New, &file.after)] {
+                    for row in block {
+                        let Row::Pair { before, after, .. } = *row else { continue };
+                        let index = if side == Side::Old { before } else { after };
+                        if let Some(x) = index {
+                            rows.extend(segs(&lines[x], x, cols_before).map(|seg| VRow::Line { side, seg, hunk }));
+                        }
+                    }
+                }
+                for _ in i + 1..end {
+                    starts.push(rows.len());
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    starts.push(rows.len());
+    let hunk_rows = file.hunk_rows.iter().map(|r| starts[r.start]..starts[r.end]).collect();
+    Visual { rows, hunk_rows }
 }
 
 #[cfg(test)]

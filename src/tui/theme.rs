@@ -1,12 +1,13 @@
 //! Colours: the built-in themes (`themes/*.toml` + `themes/*.tmTheme`, embedded), the terminal's
 //! colour depth, and the `Theme` of named styles the view draws with.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
 use anyhow::{Context, Result, bail};
 use ratatui::style::{Color, Modifier, Style};
 use syntect::highlighting::{Theme as SyntaxTheme, ThemeSet};
+use toml::Spanned;
 
 use crate::cli::ColorChoice;
 
@@ -120,22 +121,17 @@ fn parse_rgb(text: &str) -> Option<Rgb> {
     Some((byte(0)?, byte(2)?, byte(4)?))
 }
 
-/// `key = "value"` lines (the subset of TOML our theme files use).
-fn parse_pairs(text: &str) -> Result<HashMap<String, String>> {
-    let mut out = HashMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((k, v)) = line.split_once('=') else {
-            bail!("line {}: expected `name = \"value\"`", n + 1);
-        };
-        let v = v.trim();
-        let v = v.split(" #").next().unwrap_or(v).trim().trim_matches('"');
-        out.insert(k.trim().to_owned(), v.to_owned());
-    }
-    Ok(out)
+/// The `name = "value"` pairs of a theme file (read as TOML), each with its 1-based line.
+fn parse_pairs(text: &str) -> Result<Vec<(String, String, usize)>> {
+    let line_of = |at: usize| text.get(..at).map_or(1, |t| t.matches('\n').count() + 1);
+    let table: BTreeMap<Spanned<String>, Spanned<String>> = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(s.start));
+        anyhow::anyhow!("line {line}: {}", e.message().trim())
+    })?;
+    let mut pairs: Vec<(String, String, usize)> =
+        table.into_iter().map(|(k, v)| (k.get_ref().clone(), v.into_inner(), line_of(k.span().start))).collect();
+    pairs.sort_by_key(|p| p.2);
+    Ok(pairs)
 }
 
 /// The colours of one UI theme, as RGB.
@@ -172,19 +168,20 @@ impl Palette {
     /// Parse a palette; `base` names a built-in theme whose values fill the gaps.
     pub fn parse(text: &str) -> Result<Self> {
         let pairs = parse_pairs(text)?;
-        let mut palette = match pairs.get("base") {
-            Some(base) => Self::builtin(base)?,
+        let mut palette = match pairs.iter().find(|p| p.0 == "base") {
+            Some((_, base, line)) => Self::builtin(base).with_context(|| format!("line {line}"))?,
             None => Self { syntax: DEFAULT_THEME.to_owned(), colors: HashMap::new() },
         };
-        for (k, v) in &pairs {
+        for (k, v, line) in &pairs {
             match k.as_str() {
                 "base" => {}
                 "syntax" => palette.syntax.clone_from(v),
                 k if KEYS.contains(&k) => {
-                    let rgb = parse_rgb(v).with_context(|| format!("{k}: not a #rrggbb colour"))?;
+                    let rgb =
+                        parse_rgb(v).with_context(|| format!("line {line}: {k}: {v:?} is not a #rrggbb colour"))?;
                     palette.colors.insert(k.to_owned(), rgb);
                 }
-                k => bail!("unknown theme key {k:?}"),
+                k => bail!("line {line}: unknown theme key {k:?} (known: base, syntax, {})", KEYS.join(", ")),
             }
         }
         if let Some(missing) = KEYS.iter().find(|k| !palette.colors.contains_key(**k)) {
@@ -207,7 +204,7 @@ impl Palette {
             return Self::builtin(spec);
         }
         let text = std::fs::read_to_string(spec).with_context(|| format!("theme {spec}"))?;
-        Self::parse(&text).with_context(|| format!("theme {spec}"))
+        Self::parse(&text).map_err(|e| anyhow::anyhow!("{spec}:{e:#}"))
     }
 
     fn rgb(&self, key: &str) -> Rgb {
@@ -294,6 +291,13 @@ mod tests {
         let custom = Palette::parse("base = \"light\"\nkey = \"#000000\"\n").unwrap();
         assert_eq!(custom.rgb("key"), (0, 0, 0));
         assert!(Palette::parse("fg = \"#000000\"\n").is_err(), "incomplete");
+        // Errors name the line; `#` inside a string is a colour, not a comment.
+        let bad = Palette::parse("base = \"dark\"\n\nkey = \"#00000\"\n").unwrap_err();
+        assert!(format!("{bad:#}").starts_with("line 3: key"), "{bad:#}");
+        let unknown = Palette::parse("base = \"dark\"\nkye = \"#000000\"\n").unwrap_err();
+        assert!(format!("{unknown:#}").starts_with("line 2: unknown theme key \"kye\""), "{unknown:#}");
+        let syntax = Palette::parse("base = \"dark\"\nkey = #000000\n").unwrap_err();
+        assert!(format!("{syntax:#}").starts_with("line 2:"), "{syntax:#}");
     }
 
     #[test]

@@ -9,22 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Widget};
 
 use super::action::Action;
-use super::app::{App, Focus, Mode};
+use super::app::{App, Focus, Mode, alternative, hunk_mark, overlay_width};
 use super::highlight::SideHighlight;
-use super::keymap::KEY_BAR;
-use super::rows::{self, Row};
+use super::keymap::{KEY_BAR, Key};
+use super::layout::{self, Arrange};
+use super::rows::{self, Seg, Side, VRow};
 use super::theme::Depth;
-use super::view::panes;
+use super::wrap;
 use tf2_migrate_core::plan::{Decision, FilePlan};
-
-/// The state symbol of a hunk.
-pub fn hunk_mark(d: Decision) -> &'static str {
-    match d {
-        Decision::Accepted => "[✓]",
-        Decision::Rejected => "[✗]",
-        Decision::Pending => "[ ]",
-    }
-}
 
 /// The state symbol of a file in the list.
 fn file_mark(app: &App, f: usize) -> &'static str {
@@ -66,7 +58,7 @@ fn scan_progress((done, total): (usize, usize)) -> String {
     format!("scanning {done}/{total} files…")
 }
 
-pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
+pub(crate) fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let (p, a, r, m) = app.totals();
     let total = p + a + r;
     let decided = a + r;
@@ -78,7 +70,7 @@ pub fn title(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_line(area.x, area.y, &Line::from(Span::styled(text, app.theme.title)), area.width);
 }
 
-pub fn file_list(app: &App, area: Rect, buf: &mut Buffer) {
+pub(crate) fn file_list(app: &App, area: Rect, buf: &mut Buffer) {
     let focused = app.focus == Focus::Files;
     let block = Block::default().borders(Borders::RIGHT).border_style(if focused {
         app.theme.border_focus
@@ -120,19 +112,17 @@ pub fn file_list(app: &App, area: Rect, buf: &mut Buffer) {
             Span::raw(" ".repeat(pad)),
             Span::styled(counts, app.theme.dim),
         ]);
-        if f == app.file {
+        let selected = f == app.file && app.waiting_for().is_none();
+        if selected {
             line = line.patch_style(app.theme.selected);
-        }
-        let row_area = Rect::new(inner.x, y, inner.width, 1);
-        if f == app.file {
-            buf.set_style(row_area, app.theme.selected);
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), app.theme.selected);
         }
         buf.set_line(inner.x, y, &line, inner.width);
     }
 }
 
-/// The header row of the diff: file name, counts, outcome of the last write.
-fn diff_header(app: &App, area: Rect, buf: &mut Buffer) {
+/// The header row of the diff: file name, counts, arrangement, outcome of the last write.
+fn diff_header(app: &App, area: Rect, buf: &mut Buffer, arrange: Arrange) {
     let plan = &app.plans[app.file];
     let mut spans = vec![
         Span::styled(file_mark(app, app.file), app.theme.current),
@@ -149,6 +139,7 @@ fn diff_header(app: &App, area: Rect, buf: &mut Buffer) {
             ),
             app.theme.dim,
         ),
+        Span::styled(format!(" · {}", arrange.name()), app.theme.dim),
     ];
     if let Some((ok, why)) = &app.outcome[app.file] {
         spans.push(Span::styled(format!("  {why}"), if *ok { app.theme.accepted } else { app.theme.error }));
@@ -156,100 +147,103 @@ fn diff_header(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
-pub fn diff(app: &App, area: Rect, buf: &mut Buffer) {
-    if app.plans.is_empty() {
-        let text = if app.scanning.is_some() {
-            "Scanning… no file needing a change so far."
-        } else {
-            "Nothing to migrate: no file needs a change."
-        };
-        buf.set_line(area.x, area.y, &Line::from(Span::styled(text, app.theme.title)), area.width);
+pub(crate) fn diff(app: &App, area: Rect, buf: &mut Buffer) {
+    let note = if let Some(first) = app.waiting_for() {
+        Some(format!(
+            "Waiting for {}, the first file in path order, to be analysed…",
+            rows::display(&first.to_string_lossy())
+        ))
+    } else if app.plans.is_empty() && app.scanning.is_some() {
+        Some("Scanning… no file needing a change so far.".to_owned())
+    } else if app.plans.is_empty() {
+        Some("Nothing to migrate: no file needs a change.".to_owned())
+    } else {
+        None
+    };
+    if let Some(text) = note {
+        let lines = wrap::wrap_line(&Line::from(Span::styled(text, app.theme.title)), usize::from(area.width).max(1));
+        lines_into(&lines, area, buf);
         return;
     }
-    diff_header(app, area, buf);
-    let (left, right, stacked) = panes(area);
-    let height = usize::from(left.height);
-    if stacked {
-        let sep_y = left.y + left.height;
-        if sep_y < area.y + area.height {
-            buf.set_line(
-                area.x,
-                sep_y,
-                &Line::from(Span::styled("─".repeat(usize::from(area.width)), app.theme.border)),
-                area.width,
-            );
-        }
-    } else {
+    let g = app.geometry();
+    diff_header(app, area, buf, g.arrange);
+    let body = layout::diff_body(area);
+    let height = usize::from(body.height);
+    let (left, right) = match g.arrange {
+        Arrange::SideBySide => layout::side_panes(body),
+        Arrange::Stacked => (body, body),
+    };
+    if g.arrange == Arrange::SideBySide {
         for y in left.y..left.y + left.height {
             buf.set_line(left.x + left.width, y, &Line::from(Span::styled("│", app.theme.border)), 1);
         }
     }
     let plan = &app.plans[app.file];
     app.with_cached(app.file, |cached, hl| {
-        let end = (app.scroll + height).min(cached.rows.rows.len());
-        let visible = &cached.rows.rows[app.scroll.min(end)..end];
+        let visual = cached.visual(g.arrange, g.widths);
+        let end = (app.scroll + height).min(visual.rows.len());
+        let visible: Vec<VRow> = visual.rows[app.scroll.min(end)..end].to_vec();
         let (mut max_b, mut max_a) = (0, 0);
-        for row in visible {
-            if let Row::Pair { before, after, .. } = row {
-                max_b = max_b.max(before.map_or(0, |b| b + 1));
-                max_a = max_a.max(after.map_or(0, |a| a + 1));
-            }
+        for row in &visible {
+            let (b, a) = match row {
+                VRow::Pair { before, after, .. } => (before.as_ref(), after.as_ref()),
+                VRow::Line { side: Side::New, seg, .. } => (None, Some(seg)),
+                VRow::Line { seg, .. } => (Some(seg), None),
+                _ => (None, None),
+            };
+            max_b = max_b.max(b.map_or(0, |s| s.line + 1));
+            max_a = max_a.max(a.map_or(0, |s| s.line + 1));
         }
         if app.theme.depth != Depth::Mono {
             cached.before.ensure(hl, &cached.rows.before, max_b);
             cached.after.ensure(hl, &cached.rows.after, max_a);
         }
-        let width = cached.rows.number_width;
+        let nw = cached.rows.number_width;
+        let full = body.width;
         for (i, row) in visible.iter().enumerate() {
-            let dy = i as u16;
-            match *row {
-                Row::Header { hunk } => {
-                    span_both(buf, left, right, dy, stacked, &hunk_header(app, plan, hunk));
+            let y = body.y + i as u16;
+            match row {
+                VRow::Header { hunk } => {
+                    buf.set_line(body.x, y, &hunk_header(app, plan, *hunk, usize::from(full)), full);
                 }
-                Row::Note { finding } => {
-                    let f = &plan.findings[finding];
-                    let text = format!("  ⚠ manual [{}]: {}", f.rule, rows::display(&f.message));
-                    span_both(buf, left, right, dy, stacked, &Line::from(Span::styled(text, app.theme.manual)));
+                VRow::Note { finding, range } => {
+                    let text = cached.rows.notes.get(finding).and_then(|t| t.get(range.clone())).unwrap_or_default();
+                    buf.set_line(body.x, y, &Line::from(Span::styled(text.to_owned(), app.theme.manual)), full);
                 }
-                Row::Pair { before, after, hunk } => {
-                    let current = hunk == Some(app.hunk);
-                    let l = side_line(app, &cached.rows.before, &cached.before, before, width, false, current);
-                    let r = side_line(app, &cached.rows.after, &cached.after, after, width, true, current);
-                    buf.set_line(left.x, left.y + dy, &l, left.width);
-                    buf.set_line(right.x, right.y + dy, &r, right.width);
+                VRow::Pair { before, after, hunk } => {
+                    let current = *hunk == Some(app.hunk);
+                    let b = before.as_ref().map(|s| (s, &cached.rows.before[s.line], &cached.before));
+                    let a = after.as_ref().map(|s| (s, &cached.rows.after[s.line], &cached.after));
+                    buf.set_line(left.x, y, &seg_line(app, b, nw, Side::Old, current), left.width);
+                    buf.set_line(right.x, y, &seg_line(app, a, nw, Side::New, current), right.width);
+                }
+                VRow::Line { side, seg, hunk } => {
+                    let current = *hunk == Some(app.hunk);
+                    let (lines, hl) = match side {
+                        Side::New => (&cached.rows.after, &cached.after),
+                        _ => (&cached.rows.before, &cached.before),
+                    };
+                    let l = seg_line(app, Some((seg, &lines[seg.line], hl)), nw, *side, current);
+                    buf.set_line(body.x, y, &l, full);
                 }
             }
         }
     });
 }
 
-/// A line across both panes (side by side), or repeated in each (stacked).
-fn span_both(buf: &mut Buffer, left: Rect, right: Rect, dy: u16, stacked: bool, line: &Line<'_>) {
-    if stacked {
-        buf.set_line(left.x, left.y + dy, line, left.width);
-        buf.set_line(right.x, right.y + dy, line, right.width);
-    } else {
-        buf.set_line(left.x, left.y + dy, line, left.width + 1 + right.width);
-    }
-}
-
-fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize) -> Line<'a> {
+fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize, width: usize) -> Line<'a> {
     let current = hunk == app.hunk;
     let decision = plan.hunk_decision(hunk);
-    let mut rules: Vec<&str> = plan.hunks[hunk].findings.iter().map(|&i| plan.findings[i].rule.id()).collect();
+    let mut rules: Vec<String> = plan.hunks[hunk].findings.iter().map(|&i| plan.findings[i].rule.to_string()).collect();
     rules.dedup();
-    let mut text =
-        format!(" hunk {}/{} · {} · {}", hunk + 1, plan.hunks.len(), rules.join(", "), plan.hunk_safety(hunk));
-    let n = plan.alternatives(hunk);
-    if n > 1 {
-        let c = plan.hunk_choice(hunk);
-        let label = plan.hunks[hunk]
-            .findings
-            .iter()
-            .find(|&&i| plan.findings[i].fixes.len() > 1)
-            .and_then(|&i| plan.chosen(i))
-            .map_or("", |f| f.label);
-        let _ = write!(text, " · alternative {}/{n}: {label}", c + 1);
+    let safety = plan.hunk_safety(hunk);
+    let mut text = format!(" hunk {}/{} · {} · {safety}", hunk + 1, plan.hunks.len(), rules.join(", "));
+    if 4 + wrap::width(&text) > width && rules.len() > 1 {
+        // The status panel lists them all.
+        text = format!(" hunk {}/{} · {} +{} · {safety}", hunk + 1, plan.hunks.len(), rules[0], rules.len() - 1);
+    }
+    if let Some((c, n, shown, next)) = alternative(plan, hunk) {
+        let _ = write!(text, " · alt {}/{n} {shown}, {} → {next}", c + 1, app.keymap.first(Action::SwitchAlternative));
     }
     let (pointer, style) = if current { ("▶ ", app.theme.current) } else { ("  ", app.theme.dim) };
     let mark_style = match decision {
@@ -265,22 +259,21 @@ fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize) -> Line<'a> {
     ])
 }
 
-/// One side of one row: gutter (current-hunk bar, line number, sign) and the styled text.
-fn side_line<'a>(
+/// One piece of one line: gutter (current-hunk bar, line number or the wrap mark ↪, sign) and
+/// the styled text, syntax colours under the change marks.
+fn seg_line<'a>(
     app: &App,
-    lines: &[rows::Line],
-    hl: &SideHighlight,
-    index: Option<usize>,
+    seg: Option<(&Seg, &rows::Line, &SideHighlight)>,
     number_width: usize,
-    after: bool,
+    side: Side,
     current: bool,
 ) -> Line<'a> {
     let theme = &app.theme;
     let bar = if current { "▌" } else { " " };
-    let Some(i) = index else {
+    let Some((seg, line, hl)) = seg else {
         return Line::from(Span::styled(bar, theme.current));
     };
-    let line = &lines[i];
+    let after = side == Side::New;
     let sign = match (line.changed, after) {
         (false, _) => " ",
         (true, false) => "-",
@@ -297,13 +290,14 @@ fn side_line<'a>(
     } else {
         theme.gutter
     };
+    let number = if seg.cont { format!("{:>number_width$}", "↪") } else { format!("{:>number_width$}", line.no) };
     let mut spans = vec![
         Span::styled(bar, theme.current),
-        Span::styled(format!("{:>number_width$}", line.no), theme.gutter),
+        Span::styled(number, theme.gutter),
         Span::styled(sign, sign_style),
         Span::styled(" ", line_style),
     ];
-    let syntax = hl.spans.get(i);
+    let syntax = hl.spans.get(seg.line);
     let style_at = |at: usize| -> Style {
         let mut s = line_style;
         if let Some(span) = syntax.and_then(|v| v.iter().find(|s| s.range.contains(&at))) {
@@ -324,99 +318,124 @@ fn side_line<'a>(
         }
         s
     };
+    let text = &line.text[seg.range.clone()];
+    let base = seg.range.start;
     let mut run_start = 0;
     let mut run_style = None;
-    for (at, _) in line.text.char_indices() {
-        let s = style_at(at);
+    for (at, _) in text.char_indices() {
+        let s = style_at(base + at);
         if run_style != Some(s) {
             if let Some(prev) = run_style {
-                spans.push(Span::styled(line.text[run_start..at].to_owned(), prev));
+                spans.push(Span::styled(text[run_start..at].to_owned(), prev));
             }
             run_start = at;
             run_style = Some(s);
         }
     }
     if let Some(prev) = run_style {
-        spans.push(Span::styled(line.text[run_start..].to_owned(), prev));
+        spans.push(Span::styled(text[run_start..].to_owned(), prev));
     }
     Line::from(spans).style(line_style)
 }
 
-/// The status line: the current hunk's rules, safety, decision and reasons (or the prompt).
-pub fn info(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    buf.set_style(area, theme.status);
-    let line = if let Mode::Search(q) = &app.mode {
-        Line::from(vec![
-            Span::styled("search: ", theme.key),
-            Span::raw(rows::display(q)),
-            Span::styled("█", theme.current),
-        ])
-    } else if let Some(plan) = app.plans.get(app.file) {
-        if let Some(hunk) = plan.hunks.get(app.hunk) {
-            let mut rules: Vec<&str> = hunk.findings.iter().map(|&i| plan.findings[i].rule.id()).collect();
-            rules.dedup();
-            let first = &plan.findings[hunk.findings[0]];
-            let more = hunk.findings.len() - 1;
-            let mut reason = rows::display(&first.message);
-            if more > 0 {
-                let _ = write!(reason, " (+{more} more)");
-            }
-            let decision = plan.hunk_decision(app.hunk);
-            Line::from(vec![
-                Span::styled(rules.join(","), theme.key),
-                Span::raw(" · "),
-                Span::styled(plan.hunk_safety(app.hunk).as_str(), theme.current),
-                Span::raw(" · "),
-                Span::styled(
-                    hunk_mark(decision),
-                    match decision {
-                        Decision::Accepted => theme.accepted,
-                        Decision::Rejected => theme.rejected,
-                        Decision::Pending => theme.pending,
-                    },
-                ),
-                Span::raw(" "),
-                Span::raw(reason),
-            ])
-        } else {
-            let msg =
-                plan.manual().next().map(|f| format!("{}: {}", f.rule, rows::display(&f.message))).unwrap_or_default();
-            Line::from(vec![Span::styled("manual only · ", theme.manual), Span::raw(msg)])
-        }
-    } else if let Some(progress) = app.scanning {
-        Line::raw(scan_progress(progress))
-    } else {
-        Line::raw("")
+/// The status panel: the current hunk's rules, safety, decision and reason, wrapped.
+pub(crate) fn info(app: &App, area: Rect, buf: &mut Buffer) {
+    buf.set_style(area, app.theme.status);
+    let lines: Vec<Line> =
+        app.status_lines(usize::from(area.width).max(1)).into_iter().map(|l| l.patch_style(app.theme.status)).collect();
+    lines_into(&lines, area, buf);
+}
+
+/// A key bar entry: its keys, long and short label, and drop rank (0: kept longest).
+type Entry<'a> = (Vec<String>, &'a str, &'a str, u8);
+
+/// Lay out key bar entries in `width` columns: all keys and long labels when they fit, else
+/// first keys, short labels, single spaces; then the least essential entries go.
+fn fit_hints(entries: &[Entry<'_>], width: usize) -> Vec<(String, String)> {
+    let render = |all_keys: bool, short: bool, drop: u8| -> Vec<(String, String)> {
+        entries
+            .iter()
+            .filter(|e| e.3 < drop)
+            .map(|(keys, long, brief, _)| {
+                let k = if all_keys { keys.join("/") } else { keys.first().cloned().unwrap_or_default() };
+                (k, (if short { *brief } else { *long }).to_owned())
+            })
+            .collect()
     };
-    buf.set_line(area.x, area.y, &line.patch_style(theme.status), area.width);
+    let cols = |items: &[(String, String)], sep: usize| {
+        items.iter().map(|(k, d)| wrap::width(k) + 1 + wrap::width(d)).sum::<usize>()
+            + sep * items.len().saturating_sub(1)
+    };
+    let max_rank = entries.iter().map(|e| e.3).max().unwrap_or(0) + 1;
+    for drop in (1..=max_rank).rev() {
+        for (all, short) in [(true, false), (false, false), (false, true)] {
+            for sep in [2, 1] {
+                let items = render(all, short, drop);
+                if cols(&items, sep) <= width {
+                    return items.into_iter().map(|(k, d)| (k, format!("{d}{}", " ".repeat(sep)))).collect();
+                }
+            }
+        }
+    }
+    // Not even the essentials fit: as many as do.
+    let mut used = 0;
+    render(false, true, 1)
+        .into_iter()
+        .take_while(|(k, d)| {
+            used += wrap::width(k) + 2 + wrap::width(d);
+            used <= width + 1
+        })
+        .map(|(k, d)| (k, format!("{d} ")))
+        .collect()
 }
 
 /// The key bar, built from the keymap (reverse lookup), as much as fits.
-pub fn key_bar(app: &App, area: Rect, buf: &mut Buffer) {
+pub(crate) fn key_bar(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let fixed: Option<&[(&str, &str)]> = match app.mode {
-        Mode::Search(_) => Some(&[("Enter", "find"), ("Esc", "cancel")]),
-        Mode::ConfirmWrite => Some(&[("y/Enter", "write"), ("other", "cancel")]),
-        Mode::ConfirmQuit => Some(&[("y", "quit without writing"), ("other", "stay")]),
-        Mode::Help => Some(&[("any key", "close help")]),
-        Mode::Normal => None,
+    let km = &app.keymap;
+    let keys = |a: Action| km.keys(a).into_iter().map(Key::label).collect::<Vec<String>>();
+    let dialog = |yes: &'static str, no: &'static str| -> Vec<Entry<'static>> {
+        vec![(keys(Action::Confirm), yes, yes, 0), (keys(Action::Cancel), no, no, 0)]
     };
-    let pairs: Vec<(String, String)> = match fixed {
-        Some(f) => f.iter().map(|(k, d)| ((*k).to_owned(), (*d).to_owned())).collect(),
-        None => KEY_BAR.iter().filter_map(|&a| Some((app.keymap.hint(a)?, a.short().to_owned()))).collect(),
+    let entries: Vec<Entry<'_>> = match app.mode {
+        Mode::Search(_) => vec![
+            (vec![km.non_text_hint(Action::Confirm)], "search", "search", 0),
+            (vec![km.non_text_hint(Action::Cancel)], "cancel", "cancel", 0),
+        ],
+        Mode::ConfirmWrite => dialog("write (final)", "cancel"),
+        Mode::ConfirmQuit => dialog("quit without writing", "stay"),
+        Mode::Help(_) | Mode::Info(_) => vec![
+            ([keys(Action::NextHunk), keys(Action::PrevHunk)].concat(), "scroll", "scroll", 0),
+            ([keys(Action::PageDown), keys(Action::PageUp)].concat(), "page", "page", 1),
+            (vec!["any other key".to_owned()], "close", "close", 0),
+        ],
+        Mode::Normal => {
+            let mut v: Vec<Entry<'_>> = Vec::new();
+            for h in KEY_BAR {
+                let ks: Vec<String> = if h.actions.len() == 1 {
+                    keys(h.actions[0])
+                } else {
+                    vec![h.actions.iter().map(|&a| km.first(a)).collect::<Vec<_>>().join("/")]
+                };
+                if ks.is_empty() {
+                    continue;
+                }
+                let label =
+                    if h.actions == [Action::ToggleLayout] { app.geometry().arrange.other().name() } else { h.label };
+                v.push((ks, label, h.short, h.drop_rank));
+            }
+            if let Some(plan) = app.plans.get(app.file)
+                && let Some((_, _, _, next)) = plan.hunks.get(app.hunk).and_then(|_| alternative(plan, app.hunk))
+            {
+                v.insert(2, (keys(Action::SwitchAlternative), next, "alt", 1));
+            }
+            v
+        }
     };
     let mut spans = Vec::new();
-    let mut used = 0;
-    let width = usize::from(area.width);
-    for (k, d) in pairs {
-        let w = k.chars().count() + d.chars().count() + 3;
-        if used + w > width {
-            break;
-        }
-        used += w;
+    for (k, d) in fit_hints(&entries, usize::from(area.width)) {
         spans.push(Span::styled(k, theme.key));
-        spans.push(Span::styled(format!(" {d}  "), theme.dim));
+        spans.push(Span::styled(format!(" {d}"), theme.dim));
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
@@ -443,29 +462,39 @@ fn lines_into(lines: &[Line<'_>], area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// The help overlay: every action with its keys, from the keymap.
-pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
-    let mut lines: Vec<Line> = Action::ALL
-        .iter()
-        .map(|&a| {
-            let keys = app.keymap.hint(a).unwrap_or_else(|| "—".into());
-            Line::from(vec![Span::styled(format!("{keys:>12}  "), app.theme.key), Span::raw(a.describe())])
-        })
-        .collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(
-        "[✓] accepted  [✗] rejected  [ ] pending  [~] partly  [⚠] manual only  [!] not written",
-        app.theme.dim,
-    )));
-    lines.push(Line::from(Span::styled("file list counts: pending, accepted ✓, rejected ✗, manual ⚠", app.theme.dim)));
-    let inner = dialog(app, area, 74, lines.len() as u16 + 2, "Keys", buf);
-    lines_into(&lines, inner, buf);
+/// The help or rule text overlay, scrolled.
+pub(crate) fn overlay(app: &App, area: Rect, buf: &mut Buffer, scroll: usize) {
+    let (mut title, lines) = app.overlay();
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rows = usize::from(h.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(rows));
+    if lines.len() > rows {
+        let keys = format!("{}/{}", app.keymap.first(Action::NextHunk), app.keymap.first(Action::PrevHunk));
+        title = format!("{title} · {}-{} of {} · {keys} scroll", scroll + 1, scroll + rows, lines.len());
+    }
+    let inner = dialog(app, area, overlay_width(area.width), h, &title, buf);
+    lines_into(&lines[scroll..], inner, buf);
 }
 
-pub fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
+/// "y/Enter write   n/Esc cancel", from the keymap.
+fn dialog_hints(app: &App, yes: &str, no: &str) -> Line<'static> {
+    let km = &app.keymap;
+    Line::from(vec![
+        Span::styled(km.hint(Action::Confirm).unwrap_or_else(|| "(unbound)".into()), app.theme.key),
+        Span::raw(format!(" {yes}   ")),
+        Span::styled(km.hint(Action::Cancel).unwrap_or_else(|| "(unbound)".into()), app.theme.key),
+        Span::raw(format!(" {no}")),
+    ])
+}
+
+pub(crate) fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
     let (hunks, files) = app.unwritten();
     let mut lines = vec![
         Line::from(Span::styled(format!("Write {hunks} accepted hunks to {files} files?"), app.theme.title)),
+        Line::from(Span::styled(
+            "Writing is final: written hunks cannot be undone here (undo keeps the rest).",
+            app.theme.error,
+        )),
         Line::raw(""),
     ];
     for (f, plan) in app.plans.iter().enumerate() {
@@ -474,19 +503,17 @@ pub fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
             lines.push(Line::from(vec![
                 Span::styled(format!("{a:>4} ✓ "), app.theme.accepted),
                 Span::raw(app.names[f].clone()),
-                Span::styled(format!("  ({p} pending, {r} rejected: left as they are)"), app.theme.dim),
+                Span::styled(format!("  ({p} undecided, {r} rejected: left as they are)"), app.theme.dim),
             ]));
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("y/Enter", app.theme.key),
-        Span::raw(" write   "),
-        Span::styled("any other key", app.theme.key),
-        Span::raw(" cancel"),
-    ]));
+    lines.push(dialog_hints(app, "write", "cancel"));
+    let width = overlay_width(area.width).min(80);
+    let lines = wrap::wrap_lines(&lines, usize::from(width.saturating_sub(2)).max(1));
+    let mut lines = lines;
     let h = (lines.len() as u16 + 2).min(area.height);
-    let inner = dialog(app, area, 76, h, "Write", buf);
+    let inner = dialog(app, area, width, h, "Write", buf);
     if lines.len() > usize::from(inner.height) && inner.height >= 2 {
         let last = lines.pop().unwrap_or_default();
         lines.truncate(usize::from(inner.height) - 1);
@@ -495,18 +522,15 @@ pub fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
     lines_into(&lines, inner, buf);
 }
 
-pub fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer) {
+pub(crate) fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer) {
     let (hunks, files) = app.unwritten();
     let lines = vec![
         Line::from(Span::styled(format!("{hunks} accepted hunks in {files} files are not written."), app.theme.title)),
         Line::raw("Decisions are saved in the session; quit anyway?"),
-        Line::from(vec![
-            Span::styled("y", app.theme.key),
-            Span::raw(" quit   "),
-            Span::styled("any other key", app.theme.key),
-            Span::raw(" stay"),
-        ]),
+        dialog_hints(app, "quit", "stay"),
     ];
-    let inner = dialog(app, area, 60, 5, "Quit", buf);
+    let width = overlay_width(area.width).min(64);
+    let lines = wrap::wrap_lines(&lines, usize::from(width.saturating_sub(2)).max(1));
+    let inner = dialog(app, area, width, lines.len() as u16 + 2, "Quit", buf);
     lines_into(&lines, inner, buf);
 }
