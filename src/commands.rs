@@ -30,6 +30,7 @@ pub fn paint(choice: ColorChoice, is_terminal: bool) -> Paint {
 }
 
 pub fn settings(common: &CommonArgs) -> Result<Settings> {
+    tf2_migrate_core::scan::check_excludes(&common.exclude).map_err(anyhow::Error::msg)?;
     let filter = RuleFilter::new(&common.select, &common.ignore)
         .map_err(|unknown| anyhow::anyhow!("unknown rule {} (see `tf2-migrate rules`)", unknown.join(", ")))?;
     Ok(Settings {
@@ -168,7 +169,11 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     if !args.fix.common.quiet {
         let mut msg = format!("tf2-migrate: {written} files written ({edits} fixes)");
         if let Some(restored) = saved {
-            let _ = write!(msg, "; from {} saved review decisions ({} stale)", restored.restored, restored.stale);
+            let _ = write!(msg, "; from {} saved review decisions ({} stale", restored.restored, restored.stale);
+            if restored.skipped > 0 {
+                let _ = write!(msg, ", {} unreadable journal lines skipped", restored.skipped);
+            }
+            msg.push(')');
         }
         if review > 0 && !args.fix.unsafe_fixes {
             let _ = write!(msg, "; {review} review-level fixes left (see `diff --unsafe`, or `review`)");
@@ -200,9 +205,13 @@ fn saved_decisions(
     } else {
         path.to_path_buf()
     };
-    let entries =
-        session::load(&path).with_context(|| format!("{}: cannot read the review decisions", path.display()))?;
-    Ok(session::restore(plans, &entries))
+    let log = session::load(&path).with_context(|| format!("{}: cannot read the review decisions", path.display()))?;
+    let restored = session::restore(plans, &log);
+    // As in the review: no accepted hunk is written without the hunks it needs.
+    for plan in plans {
+        plan.enforce_requirements();
+    }
+    Ok(restored)
 }
 
 pub fn run_report(args: &ReportArgs) -> Result<ExitStatus> {

@@ -130,6 +130,8 @@ impl Scan {
                             if let Some(r) = &mut self.restorer {
                                 r.apply(&mut plan);
                             }
+                            // As in the review itself: no accepted hunk without what it needs.
+                            plan.enforce_requirements();
                             app.insert_plan(plan);
                             changed = true;
                         }
@@ -163,9 +165,14 @@ impl Scan {
             app.analysed(path);
         }
         let restored = self.restorer.as_ref().map(Restorer::finish).unwrap_or_default();
-        if restored.restored > 0 || restored.stale > 0 {
+        if restored.restored > 0 || restored.stale > 0 || restored.skipped > 0 {
+            let skipped = if restored.skipped > 0 {
+                format!(", {} unreadable journal lines skipped", restored.skipped)
+            } else {
+                String::new()
+            };
             app.message = Some(format!(
-                "restored {} hunk decisions from the last session ({} stale); --fresh starts over",
+                "restored {} hunk decisions from the last session ({} stale{skipped}); --fresh starts over",
                 restored.restored, restored.stale
             ));
         } else if !self.errors.is_empty() {
@@ -183,9 +190,9 @@ pub fn run_review(args: &ReviewArgs) -> Result<ExitStatus> {
     let journal_path = args.session.clone().or_else(|| session::default_path(&session::roots(&args.common.paths)));
     let (mut journal, restorer) = match &journal_path {
         Some(path) => {
-            let (journal, entries) =
+            let (journal, log) =
                 Journal::open(path, args.fresh).with_context(|| format!("session journal {}", path.display()))?;
-            (Some(journal), Some(Restorer::new(&entries)))
+            (Some(journal), Some(Restorer::new(&log)))
         }
         None => (None, None),
     };

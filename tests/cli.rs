@@ -296,3 +296,60 @@ fn apply_decisions_applies_exactly_the_saved_review_decisions() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
 }
+
+/// `apply --decisions` keeps linked hunks whole like the review: a journal that rejects the
+/// `import tf_slim` hunk but accepts a `tf_slim.` use writes neither; one that leaves the import
+/// undecided pulls it in with the use. A file that is no journal is an error.
+#[test]
+fn apply_decisions_enforces_requirements() {
+    use tf2_migrate_core::pipeline::{self, Settings};
+    use tf2_migrate_core::plan::Decision;
+    use tf2_migrate_core::session::{Entry, Journal};
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("net.py");
+    let text = "import tensorflow as tf\n\n\n\n\ndef f(x):\n    return tf.contrib.slim.conv2d(x, 8, 3)\n";
+    fs::write(&f, text).unwrap();
+    let settings = Settings::default();
+    let (candidates, errors) = pipeline::candidates(&[tmp.path().to_path_buf()], &settings);
+    let analysis = pipeline::analyse(&candidates, errors, &settings, &std::sync::atomic::AtomicUsize::new(0));
+    let plan = &analysis.plans[0];
+    let import = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("import tf_slim")).unwrap();
+    let usage = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("tf_slim.conv2d")).unwrap();
+    assert_ne!(import, usage);
+    let journal_path = tmp.path().join("decisions.jsonl");
+    let entry = |h: usize, decision: Decision| Entry { decision, ..Entry::of(plan, h) };
+
+    let (mut journal, _) = Journal::open(&journal_path, false).unwrap();
+    journal.append(&[entry(usage, Decision::Accepted), entry(import, Decision::Rejected)]).unwrap();
+    let o = run(tmp.path(), &["apply", "--decisions", journal_path.to_str().unwrap(), "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&f).unwrap(), text, "a use without its import is not written");
+
+    let (_, _) = Journal::open(&journal_path, true).unwrap();
+    let (mut journal, _) = Journal::open(&journal_path, false).unwrap();
+    journal.append(&[entry(usage, Decision::Accepted)]).unwrap();
+    let o = run(tmp.path(), &["apply", "--decisions", journal_path.to_str().unwrap(), "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = fs::read_to_string(&f).unwrap();
+    assert!(out.contains("import tf_slim\n") && out.contains("tf_slim.conv2d(x, 8, 3)"), "{out}");
+
+    fs::write(tmp.path().join("notes.txt"), "not a journal\n").unwrap();
+    let o = run(tmp.path(), &["apply", "--decisions", "notes.txt", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not a review journal"), "{}", stderr(&o));
+}
+
+/// A malformed or empty `--exclude` glob stops the run with an error naming it; nothing is read
+/// or written, and the wording does not suggest the root was skipped.
+#[test]
+fn bad_exclude_globs_are_errors() {
+    let (_tmp, dir) = example_tree();
+    let before = snapshot_tree(&dir);
+    for glob in ["", "[", "a{b"] {
+        let o = run(&dir, &["apply", "--exclude", glob, "."]);
+        assert_eq!(code(&o), 2, "{glob:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--exclude"), "{glob:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("skipped"), "{glob:?}: {}", stderr(&o));
+    }
+    assert_eq!(snapshot_tree(&dir), before);
+}

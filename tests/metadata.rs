@@ -163,3 +163,20 @@ fn apply_keeps_metadata_or_refuses_with_a_reason() {
         r.stdout
     );
 }
+
+/// Extended attributes (user attributes here; POSIX ACLs are attributes too) survive a write:
+/// the writer copies every one onto the new file before the rename.
+#[test]
+fn apply_keeps_extended_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tagged.py");
+    fs::write(&file, PLAIN).unwrap();
+    if let Err(e) = xattr::set(&file, "user.tf2m.test", b"kept") {
+        eprintln!("skipped: this file system keeps no user attributes ({e})");
+        return;
+    }
+    let out = run(dir.path(), "apply", &[], dir.path());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(fs::read(&file).unwrap(), PLAIN_NEW);
+    assert_eq!(xattr::get(&file, "user.tf2m.test").unwrap().as_deref(), Some(&b"kept"[..]));
+}

@@ -96,9 +96,11 @@ pub enum Rejected {
     BreaksSyntax,
 }
 
-/// Check that rewriting `before` into `after` did not break a file that parsed.
-pub fn verify(before_parsed_cleanly: bool, after: &str) -> Result<(), Rejected> {
-    if before_parsed_cleanly && source::has_syntax_error(&source::parse(after)) {
+/// Check that rewriting a file that compiled (`before_ok`) into `after` did not break it: the
+/// result must parse, and hold nothing `CPython` rejects that tree-sitter accepts (a repeated
+/// keyword argument, a positional argument after a keyword, a bad indentation).
+pub fn verify(before_ok: bool, after: &str) -> Result<(), Rejected> {
+    if before_ok && source::blocker_of(after).is_some() {
         return Err(Rejected::BreaksSyntax);
     }
     Ok(())
@@ -133,5 +135,8 @@ mod tests {
         assert_eq!(verify(true, "x = (\n"), Err(Rejected::BreaksSyntax));
         assert_eq!(verify(false, "x = (\n"), Ok(()));
         assert_eq!(verify(true, "x = 1\n"), Ok(()));
+        assert_eq!(verify(true, "f(x, axis=1, axis=2)\n"), Err(Rejected::BreaksSyntax));
+        assert_eq!(verify(true, "f(name=1, x)\n"), Err(Rejected::BreaksSyntax));
+        assert_eq!(verify(true, "f(*a, k=1, **kw)\n"), Ok(()));
     }
 }

@@ -218,7 +218,7 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     // Each pass re-checks the previous pass's text; that parse also verifies it.
     for pass in 1..=MAX_PASSES {
         let (mut next, _) = check_text(plan.path.clone(), plan.root.clone(), text.clone(), plan.encoding, settings);
-        if plan.parsed_cleanly && !next.parsed_cleanly {
+        if plan.blocker.is_none() && next.blocker.is_some() {
             return Err(broke_syntax(plan));
         }
         if pass == MAX_PASSES {
@@ -272,7 +272,7 @@ pub fn not_rewritable(plan: &FilePlan) -> Option<Error> {
 }
 
 fn verify(plan: &FilePlan, text: &str) -> Result<(), Error> {
-    apply::verify(plan.parsed_cleanly, text).map_err(|_| broke_syntax(plan))
+    apply::verify(plan.blocker.is_none(), text).map_err(|_| broke_syntax(plan))
 }
 
 fn broke_syntax(plan: &FilePlan) -> Error {

@@ -303,6 +303,24 @@ impl FilePlan {
         dependants
     }
 
+    /// Make decisions made elsewhere (a journal) hold together the way the review keeps them: an
+    /// accepted hunk that needs a rejected one is rejected too (it would not run without it),
+    /// and what an accepted hunk needs is accepted. Returns how many hunks changed.
+    pub fn enforce_requirements(&mut self) -> usize {
+        let before: Vec<Decision> = (0..self.hunks.len()).map(|h| self.hunk_decision(h)).collect();
+        for h in 0..self.hunks.len() {
+            if self.hunk_decision(h) == Decision::Rejected {
+                self.reject_with_dependants(h);
+            }
+        }
+        for h in 0..self.hunks.len() {
+            if self.hunk_decision(h) == Decision::Accepted {
+                self.decide_hunk(h, Decision::Accepted);
+            }
+        }
+        before.iter().enumerate().filter(|&(h, d)| self.hunk_decision(h) != *d).count()
+    }
+
     /// Decide every finding that `pick` selects; accepting pulls in what each requires. Support
     /// findings (an import line) are never picked: they come with the fixes that need them.
     pub fn decide_where(&mut self, decision: Decision, pick: impl Fn(&Finding, &Fix) -> bool) {

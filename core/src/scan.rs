@@ -47,6 +47,19 @@ pub struct Loaded {
     pub encoding: Encoding,
 }
 
+/// Check `--exclude` globs before any file is read: an empty or malformed one is an error that
+/// names it (the run stops; nothing is written).
+pub fn check_excludes(globs: &[String]) -> Result<(), String> {
+    for glob in globs {
+        if glob.trim().is_empty() {
+            return Err("--exclude: an empty pattern excludes nothing; give a glob such as 'build/**'".to_owned());
+        }
+        let mut builder = OverrideBuilder::new(".");
+        builder.add(glob).map_err(|e| format!("--exclude {glob:?}: {e}"))?;
+    }
+    Ok(())
+}
+
 /// Expand the command-line paths into candidate files; problems become skip reasons.
 pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec<Error>) {
     let mut files = Vec::new();

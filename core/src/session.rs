@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -110,23 +110,37 @@ pub struct Journal {
     path: PathBuf,
 }
 
+/// What a journal held: its entries, and how many lines could not be read (a torn line after a
+/// crash or a full disk, a line that is not valid UTF-8 or not a record), which were skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Log {
+    pub entries: Vec<Entry>,
+    pub skipped: usize,
+}
+
 impl Journal {
-    /// Open (creating folders as needed) and read the journal at `path`; `fresh` empties it.
-    pub fn open(path: &Path, fresh: bool) -> io::Result<(Self, Vec<Entry>)> {
+    /// Open (creating folders as needed) and read the journal at `path`; `fresh` empties it. A
+    /// last line cut short by a crash is terminated first, so the next entry starts a line.
+    pub fn open(path: &Path, fresh: bool) -> io::Result<(Self, Log)> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }
-        let entries = if fresh {
+        let bytes = if fresh {
             Vec::new()
         } else {
-            match File::open(path) {
-                Ok(f) => read_entries(BufReader::new(f)),
+            match fs::read(path) {
+                Ok(bytes) => bytes,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
                 Err(e) => return Err(e),
             }
         };
-        let file = OpenOptions::new().create(true).append(!fresh).write(true).truncate(fresh).open(path)?;
-        Ok((Self { file, path: path.to_path_buf() }, entries))
+        let log = read_log(&bytes);
+        let mut file = OpenOptions::new().create(true).append(!fresh).write(true).truncate(fresh).open(path)?;
+        if bytes.last().is_some_and(|&b| b != b'\n') {
+            file.write_all(b"\n")?;
+            file.sync_data()?;
+        }
+        Ok((Self { file, path: path.to_path_buf() }, log))
     }
 
     pub fn path(&self) -> &Path {
@@ -150,18 +164,37 @@ impl Journal {
     }
 }
 
-/// Read a journal without opening it for writing (for `apply --decisions`).
-pub fn load(path: &Path) -> io::Result<Vec<Entry>> {
-    Ok(read_entries(BufReader::new(File::open(path)?)))
+/// Read a journal without opening it for writing (for `apply --decisions`). A file with lines
+/// none of which is a journal record is refused: it is not a journal.
+pub fn load(path: &Path) -> io::Result<Log> {
+    let bytes = fs::read(path)?;
+    let log = read_log(&bytes);
+    if log.entries.is_empty() && log.skipped > 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("not a review journal (none of its {} lines is a decision record)", log.skipped),
+        ));
+    }
+    Ok(log)
 }
 
-fn read_entries(reader: impl BufRead) -> Vec<Entry> {
-    reader
-        .lines()
-        .map_while(Result::ok)
-        .filter_map(|line| serde_json::from_str::<Record>(&line).ok())
-        .filter_map(|r| Some(Entry { path: r.p, key: r.k, decision: parse_decision(&r.d)?, choice: r.c }))
-        .collect()
+/// Every readable record; a line that is not one is counted and skipped, never the end of reading.
+fn read_log(bytes: &[u8]) -> Log {
+    let mut log = Log::default();
+    for line in bytes.split(|&b| b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let entry = std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| serde_json::from_str::<Record>(l).ok())
+            .and_then(|r| Some(Entry { path: r.p, key: r.k, decision: parse_decision(&r.d)?, choice: r.c }));
+        match entry {
+            Some(e) => log.entries.push(e),
+            None => log.skipped += 1,
+        }
+    }
+    log
 }
 
 /// What restoring a journal did.
@@ -171,6 +204,8 @@ pub struct Restored {
     pub restored: usize,
     /// Journalled decisions whose hunk no longer exists.
     pub stale: usize,
+    /// Journal lines that could not be read and were skipped.
+    pub skipped: usize,
 }
 
 /// Restores a journal onto plans one at a time, as they arrive; `finish` counts what came back
@@ -180,13 +215,14 @@ pub struct Restorer {
     latest: HashMap<(String, String), Entry>,
     matched: HashSet<(String, String)>,
     restored: usize,
+    skipped: usize,
 }
 
 impl Restorer {
     /// Keep the journal's latest entry per hunk.
-    pub fn new(entries: &[Entry]) -> Self {
-        let latest = entries.iter().map(|e| ((e.path.clone(), e.key.clone()), e.clone())).collect();
-        Self { latest, ..Self::default() }
+    pub fn new(log: &Log) -> Self {
+        let latest = log.entries.iter().map(|e| ((e.path.clone(), e.key.clone()), e.clone())).collect();
+        Self { latest, skipped: log.skipped, ..Self::default() }
     }
 
     /// Apply the journalled decisions to one plan.
@@ -213,13 +249,13 @@ impl Restorer {
     pub fn finish(&self) -> Restored {
         let stale =
             self.latest.iter().filter(|(id, e)| e.decision != Decision::Pending && !self.matched.contains(*id)).count();
-        Restored { restored: self.restored, stale }
+        Restored { restored: self.restored, stale, skipped: self.skipped }
     }
 }
 
 /// Apply the journal's latest entry per hunk to the plans.
-pub fn restore(plans: &mut [FilePlan], entries: &[Entry]) -> Restored {
-    let mut restorer = Restorer::new(entries);
+pub fn restore(plans: &mut [FilePlan], log: &Log) -> Restored {
+    let mut restorer = Restorer::new(log);
     for plan in plans {
         restorer.apply(plan);
     }
@@ -249,20 +285,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s/j.jsonl");
         let p = plan("root/a.py", "x\n\n\nx = 1\n");
-        let (mut j, entries) = Journal::open(&path, false).unwrap();
-        assert!(entries.is_empty());
+        let (mut j, log) = Journal::open(&path, false).unwrap();
+        assert!(log.entries.is_empty());
         let mut e = Entry::of(&p, 0);
         e.decision = Decision::Accepted;
         j.append(std::slice::from_ref(&e)).unwrap();
         e.decision = Decision::Rejected;
         j.append(std::slice::from_ref(&e)).unwrap();
         drop(j);
-        let (_, entries) = Journal::open(&path, false).unwrap();
-        assert_eq!(entries.len(), 2);
-        assert_eq!(entries[0].path, "a.py");
+        let (_, log) = Journal::open(&path, false).unwrap();
+        assert_eq!(log.entries.len(), 2);
+        assert_eq!(log.entries[0].path, "a.py");
         let mut plans = vec![p];
-        let r = restore(&mut plans, &entries);
-        assert_eq!(r, Restored { restored: 1, stale: 0 });
+        let r = restore(&mut plans, &log);
+        assert_eq!(r, Restored { restored: 1, stale: 0, skipped: 0 });
         assert_eq!(plans[0].hunk_decision(0), Decision::Rejected);
         assert_eq!(plans[0].hunk_decision(1), Decision::Pending);
     }
@@ -272,11 +308,46 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j.jsonl");
         fs::write(&path, "{\"p\":\"a.py\",\"k\":\"k-1\",\"d\":\"a\",\"c\":0}\n{\"p\":\"a.p").unwrap();
-        let (_, entries) = Journal::open(&path, false).unwrap();
-        assert_eq!(entries.len(), 1);
-        let (_, entries) = Journal::open(&path, true).unwrap();
-        assert!(entries.is_empty());
+        let (_, log) = Journal::open(&path, false).unwrap();
+        assert_eq!((log.entries.len(), log.skipped), (1, 1));
+        let (_, log) = Journal::open(&path, true).unwrap();
+        assert!(log.entries.is_empty());
         assert_eq!(fs::read_to_string(&path).unwrap(), "");
+    }
+
+    /// A torn last line (power cut, full disk) must not swallow the next decision: the journal is
+    /// terminated before the next append, and reading goes on past lines it cannot read.
+    #[test]
+    fn a_decision_after_a_torn_or_undecodable_line_survives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let p = plan("root/a.py", "x\n\n\nx = 1\n");
+        let mut bytes = b"{\"p\":\"a.py\",\"k\":\"k-1\",\"d\":\"a\",\"c\":0}\n\xff\xfe not utf-8\nnot json\n".to_vec();
+        bytes.extend_from_slice(b"{\"p\":\"a.py\",\"k\":\"k-");
+        fs::write(&path, &bytes).unwrap();
+        let (mut j, log) = Journal::open(&path, false).unwrap();
+        assert_eq!((log.entries.len(), log.skipped), (1, 3));
+        let mut e = Entry::of(&p, 1);
+        e.decision = Decision::Rejected;
+        j.append(std::slice::from_ref(&e)).unwrap();
+        drop(j);
+        let log = load(&path).unwrap();
+        assert_eq!(log.entries.last(), Some(&e), "the decision after the torn line is read back");
+        assert_eq!(log.skipped, 3);
+        let mut plans = vec![p];
+        assert_eq!(restore(&mut plans, &log).skipped, 3);
+        assert_eq!(plans[0].hunk_decision(1), Decision::Rejected);
+    }
+
+    #[test]
+    fn a_file_that_is_no_journal_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        fs::write(&path, "these are my notes\nnot decisions\n").unwrap();
+        let err = load(&path).unwrap_err();
+        assert!(err.to_string().contains("not a review journal"), "{err}");
+        fs::write(&path, "").unwrap();
+        assert_eq!(load(&path).unwrap(), Log::default(), "an empty journal is a journal");
     }
 
     #[test]
@@ -287,8 +358,8 @@ mod tests {
             Entry { path: "b.py".into(), key: plans[0].hunks[0].key.clone(), decision: Decision::Rejected, choice: 0 },
             Entry { path: "a.py".into(), key: "forgotten-1".into(), decision: Decision::Pending, choice: 0 },
         ];
-        let r = restore(&mut plans, &entries);
-        assert_eq!(r, Restored { restored: 0, stale: 2 });
+        let r = restore(&mut plans, &Log { entries, skipped: 0 });
+        assert_eq!(r, Restored { restored: 0, stale: 2, skipped: 0 });
     }
 
     #[test]
@@ -299,16 +370,17 @@ mod tests {
             Entry { path: "b.py".into(), key: b.hunks[0].key.clone(), decision: Decision::Rejected, choice: 0 },
             Entry { path: "c.py".into(), key: "gone-1".into(), decision: Decision::Accepted, choice: 0 },
         ];
-        let mut r = Restorer::new(&entries);
+        let log = Log { entries, skipped: 0 };
+        let mut r = Restorer::new(&log);
         let mut arrived = vec![b];
         r.apply(&mut arrived[0]);
         // b.py's decision is back; a.py has not arrived yet, so it is not stale either way.
         assert_eq!(arrived[0].hunk_decision(0), Decision::Rejected);
         arrived.push(a);
         r.apply(&mut arrived[1]);
-        assert_eq!(r.finish(), Restored { restored: 2, stale: 1 });
+        assert_eq!(r.finish(), Restored { restored: 2, stale: 1, skipped: 0 });
         let mut again = vec![plan("root/a.py", "x\n"), plan("root/b.py", "x\n")];
-        assert_eq!(restore(&mut again, &entries), r.finish());
+        assert_eq!(restore(&mut again, &log), r.finish());
     }
 
     #[test]

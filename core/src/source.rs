@@ -265,6 +265,11 @@ impl SourceFile {
     }
 }
 
+/// Why `text` as a whole cannot be rewritten (it does not compile), if it cannot.
+pub fn blocker_of(text: &str) -> Option<Blocker> {
+    SourceFile::new(PathBuf::new(), text.to_owned(), Encoding::Utf8 { bom: false }).blocker()
+}
+
 /// Whether a tree has syntax errors (used to verify rewritten text).
 pub fn has_syntax_error(tree: &Tree) -> bool {
     tree.root_node().has_error()
@@ -302,6 +307,28 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
             stack.extend(node.children(&mut cursor));
         }
     }
+    // Calls CPython rejects and tree-sitter accepts (a keyword repeated, a positional argument
+    // after a keyword): a cursor walk over the whole tree, cheap next to the parse.
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "argument_list"
+            && let Some(bad) = bad_argument(node, text)
+        {
+            out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break;
+            }
+        }
+        if cursor.node() == root {
+            break;
+        }
+    }
     if root.has_error() {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
@@ -316,6 +343,33 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
         Broken::Python2 { range, .. } | Broken::Syntax { range, .. } | Broken::TooDeep { range } => range.start,
     });
     out
+}
+
+/// The first argument of a call that `CPython` refuses to compile although tree-sitter parses it: a
+/// keyword given twice, a positional argument after a keyword argument or `**`, `*x` after `**`.
+fn bad_argument<'t>(list: Node<'t>, text: &str) -> Option<Node<'t>> {
+    let mut cursor = list.walk();
+    let mut keywords: Vec<&str> = Vec::new();
+    let (mut seen_keyword, mut seen_double_star) = (false, false);
+    for arg in list.named_children(&mut cursor).filter(|a| !a.is_extra()) {
+        match arg.kind() {
+            "keyword_argument" => {
+                let name = arg.child_by_field_name("name").map_or("", |n| &text[n.byte_range()]);
+                if keywords.contains(&name) {
+                    return Some(arg);
+                }
+                keywords.push(name);
+                seen_keyword = true;
+            }
+            "dictionary_splat" => seen_double_star = true,
+            "list_splat" if seen_double_star => return Some(arg),
+            "list_splat" => {}
+            // A bare generator argument (`f(x for x in y)`) takes no other argument anyway.
+            _ if seen_keyword || seen_double_star => return Some(arg),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Node kinds that hold statements (as opposed to expressions): the walks that look for

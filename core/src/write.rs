@@ -69,6 +69,7 @@ pub fn write(request: &WriteRequest<'_>) -> Result<bool, Error> {
     // a chown clears the setuid and setgid bits.
     let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()));
     tmp.as_file().set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(write_err)?;
+    copy_xattrs(&real, tmp.as_file()).map_err(|reason| refused(path, reason))?;
     tmp.as_file().sync_all().map_err(write_err)?;
     // Last look before the rename narrows the window in which another writer could be overwritten.
     ensure_unchanged(path, &real, &original_bytes)?;
@@ -77,6 +78,27 @@ pub fn write(request: &WriteRequest<'_>) -> Result<bool, Error> {
         let _ = d.sync_all();
     }
     Ok(true)
+}
+
+/// Copy the extended attributes of `from` (user attributes, POSIX ACLs, …) onto `to`. One that
+/// cannot be copied refuses the write: replacing the file would lose it.
+fn copy_xattrs(from: &Path, to: &fs::File) -> Result<(), String> {
+    use xattr::FileExt as _;
+    let names = match xattr::list(from) {
+        Ok(names) => names,
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => return Ok(()),
+        Err(e) => return Err(format!("cannot read its extended attributes: {e}")),
+    };
+    for name in names {
+        let shown = name.to_string_lossy().into_owned();
+        let Some(value) =
+            xattr::get(from, &name).map_err(|e| format!("cannot read extended attribute {shown}: {e}"))?
+        else {
+            continue;
+        };
+        to.set_xattr(&name, &value).map_err(|e| format!("cannot keep extended attribute {shown}: {e}"))?;
+    }
+    Ok(())
 }
 
 fn ensure_unchanged(path: &Path, real: &Path, original: &[u8]) -> Result<(), Error> {
