@@ -12,11 +12,19 @@ Listing format (one file per package and mode, UTF-8, "\\n" line ends):
 
 sorted by name, one line per name.  Kinds:
 
-* module     a module object that `import <name>` / `from <name> import x` accepts;
-             <extra>, when present, is the module's real `__name__` (a second spelling of the
-             same module, whose members are listed under this name only);
+* module     a module object that `import <name>` accepts, giving a module with (at least
+             half of) the listed members, so that `from <name> import x` works for them;
+             <extra> holds space-separated tokens: `!a,b` lists the members that the imported
+             module lacks (`from tensorflow.compat.v1.app import flags` fails: `!flags`), and
+             a dotted name is the module's real `__name__` when it differs (also on namespace
+             lines): another spelling of the same module in this package, whose members are
+             listed under one of its names only; in a TensorFlow listing, a module the walk
+             does not enter (tf.compat.v1.flags is tensorflow.python.platform.flags, a wrapper
+             of absl.flags), whose members are not listed;
 * namespace  a module object reachable as an attribute only: `import <name>` fails
-             (`tensorflow_probability.distributions`, `tf.compat.v1.keras`);
+             (`tensorflow_probability.distributions`, `tf.compat.v1.keras`) or imports a module
+             lacking most of its members (`tensorflow.distribute` is an on-disk package without
+             the tf.distribute API);
 * private    an importable module outside the public tree (`tf.python.ops.array_ops`):
              its members are not listed;
 * class      <extra> is the constructor's signature (see below);
@@ -32,12 +40,15 @@ and for module kinds `import tensorflow.x.y`.
 
 Signature (<extra> of class, function, method): the parameter names in Python's notation
 without defaults or annotations, comma separated: `x,y,/,z,*args,k,**kwargs` (a bare `*`
-before keyword-only parameters when there is no `*args`).  `?` means unreadable (a builtin
-without a text signature).  A class's signature is its `__init__`'s (`self` dropped), or that
-of the class itself when `__init__` is object's.  When an `__init__` takes `**kwargs` and
+before keyword-only parameters when there is no `*args`).  `?` means unknown (a builtin
+without a text signature; every callable of a listing written without signatures, numpy).
+A class's signature is its `__init__`'s (`self` dropped), or that of the class itself when
+`__init__` is object's.  When an `__init__` takes `**kwargs` and
 passes them to a base `__init__` (`super().__init__(..., **kwargs)`), the keyword parameters
 of that base are merged in (as keyword-only), repeatedly, so `Dense` lists `name` and
-`trainable`; `**` stays only if the last `__init__` of the chain takes it.
+`trainable`; `**` stays only if the last `__init__` of the chain takes it and does not
+validate it: a Keras 3 `if kwargs: raise` or a tf_keras `validate_kwargs(kwargs,
+allowed_kwargs)` closes the list, adding the keywords it does accept (`input_shape`).
 """
 
 import importlib
@@ -169,6 +180,28 @@ def _forwarded_to(fn, mro, owner):
     return targets.pop() if len(targets) == 1 else None
 
 
+KWARGS_ASSIGNED_RE = re.compile(r"\w+\s*=\s*kwargs\.(?:pop|get)\(\s*['\"](\w+)['\"]")
+KWARGS_RAISE_RE = re.compile(r"\bif kwargs:\s*\n?\s*raise\b")
+ALLOWED_KWARGS_RE = re.compile(r"allowed_kwargs\s*=\s*\{([^}]*)\}")
+
+
+def _closed_kwargs(fn):
+    """The keywords a validating **kwargs accepts, or None (anything may be accepted).  Keras 3:
+    `x = kwargs.pop("input_shape", ...)` ... `if kwargs: raise` (a name only popped to warn,
+    like an optimizer's `decay`, is not accepted); tf_keras: `allowed_kwargs = {...}` then
+    `validate_kwargs(kwargs, allowed_kwargs)`."""
+    try:
+        src = inspect.getsource(fn)
+    except (OSError, TypeError):
+        return None
+    if KWARGS_RAISE_RE.search(src):
+        return set(KWARGS_ASSIGNED_RE.findall(src))
+    m = ALLOWED_KWARGS_RE.search(src)
+    if m and "validate_kwargs(kwargs, allowed_kwargs" in src:
+        return set(re.findall(r"['\"](\w+)['\"]", m.group(1)))
+    return None
+
+
 def class_params(cls):
     """Constructor parameters of a class, with keyword parameters of the base __init__s that
     **kwargs is forwarded to (see the module docstring)."""
@@ -200,6 +233,12 @@ def class_params(cls):
             break
         params.append(var_kw)
         owner = base
+    if params and params[-1].kind == P.VAR_KEYWORD:
+        closed = _closed_kwargs(fn)
+        if closed is not None:
+            params.pop()
+            for name in sorted(closed - seen):
+                params.append(inspect.Parameter(name, P.KEYWORD_ONLY, default=None))
     return params
 
 
@@ -254,6 +293,24 @@ def importable(dotted):
         return False
 
 
+def import_gap(dotted, obj):
+    """None if `import dotted` fails, else the public members of `obj` (the module walked at
+    that path) that the imported module lacks.  `import tensorflow.distribute` works but finds
+    the on-disk package tensorflow/distribute instead of the API module tf.distribute (`from
+    tensorflow.distribute import MirroredStrategy` fails); `import tensorflow.compat.v1.app`
+    gives a module without `flags`."""
+    if not importable(dotted):
+        return None
+    got = sys.modules.get(dotted)
+    if got is None or got is obj:
+        return []
+    try:
+        names = sorted(n for n in dir(obj) if not n.startswith("_"))
+    except Exception:
+        return []
+    return [n for n in names if not hasattr(got, n)]
+
+
 def class_members(cls):
     """(name, object) of a class's static/class methods, constants and nested classes."""
     out = []
@@ -298,32 +355,49 @@ def entries(objects, to_import, public_real_name, with_signatures=True, method_c
     worth listing (else None); method_classes are names whose instance methods are listed.
     """
     out = {}
+    unknown = "" if with_signatures else "?"
     for name, obj in objects.items():
         if isinstance(obj, types.ModuleType):
             target = to_import(name)
-            kind = "module" if target and importable(target) else "namespace"
+            gap = import_gap(target, obj) if target else None
+            children = [k for k in gap or () if name + "." + k in objects]
+            listed = sum(1 for k in objects if k.startswith(name + ".") and "." not in k[len(name) + 1:])
+            kind = "module" if gap is not None and 2 * len(children) <= listed else "namespace"
             real = public_real_name(obj)
-            out[name] = (kind, real if real and real != target else "")
+            extra = [real] if real and real != target else []
+            if kind == "module" and children:
+                extra.append("!" + ",".join(children))
+            out[name] = (kind, " ".join(extra))
         elif inspect.isclass(obj):
-            out[name] = ("class", signature_of(obj) if with_signatures else "")
+            out[name] = ("class", signature_of(obj) if with_signatures else unknown)
             for k, v in class_members(obj):
                 sub = name + "." + k
                 if sub in objects:
                     continue
                 if inspect.isclass(v):
-                    out[sub] = ("class", signature_of(v) if with_signatures else "")
+                    out[sub] = ("class", signature_of(v) if with_signatures else unknown)
                 elif callable(v):
-                    out[sub] = ("function", signature_of(v) if with_signatures else "")
+                    out[sub] = ("function", signature_of(v) if with_signatures else unknown)
                 else:
                     out[sub] = ("value", "")
             if name in method_classes:
                 for k, v in instance_methods(obj):
-                    out.setdefault(name + "." + k, ("method", signature_of(v, True) if with_signatures else ""))
+                    out.setdefault(name + "." + k, ("method", signature_of(v, True) if with_signatures else unknown))
         elif callable(obj):
-            out[name] = ("function", signature_of(obj) if with_signatures else "")
+            out[name] = ("function", signature_of(obj) if with_signatures else unknown)
         else:
             out[name] = ("value", "")
     return out
+
+
+def real_name_of(extra):
+    """The real module name in a module line's <extra>, or ""."""
+    return next((t for t in extra.split() if not t.startswith("!")), "")
+
+
+def import_gaps_of(extra):
+    """The members that `from <module> import` cannot reach, from a module line's <extra>."""
+    return set(x for t in extra.split() if t.startswith("!") for x in t[1:].split(","))
 
 
 def write_listing(path, header, entries_):
@@ -396,11 +470,30 @@ def tf_private_modules(tf):
     return ["tf" + n[len("tensorflow"):] for n in found if importable(n)]
 
 
+def foreign_name(mod):
+    """The `__name__` of a module that the TensorFlow API re-exports but the walk does not
+    enter (tf.compat.v1.flags is tensorflow.python.platform.flags, tf.compat.v1.test.mock is
+    unittest.mock): its members are not listed."""
+    name = getattr(mod, "__name__", "") or ""
+    return name if name and not is_tf_api_module(mod) else None
+
+
 def tf_entries(tf, objects=None):
     """Listing entries of this TensorFlow: the public walk (`objects`, else walked now), then
-    the private modules."""
+    the private modules.  The walk starts at tf.compat.v2, whose top level differs slightly
+    from the `tensorflow` module that `import tensorflow as tf` binds: names missing from the
+    latter (tf.enable_v2_behavior) are left out, and its own extra modules (tf.dtensor,
+    tf.security, tf.tools) are listed as private."""
     objects = tf_walk(tf) if objects is None else objects
-    out = entries(objects, tf_to_import, lambda m: None, method_classes=TF_METHOD_CLASSES)
+    top = set(n for n in dir(tf) if not n.startswith("_"))
+    objects = {n: o for n, o in objects.items()
+               if not (n.count(".") >= 1 and not n.startswith("tf.compat.v1") and n.split(".")[1] not in top)}
+    objects["tf"] = tf
+    out = entries(objects, tf_to_import, foreign_name, method_classes=TF_METHOD_CLASSES)
+    for n in sorted(top):
+        value = getattr(tf, n, None)
+        if "tf." + n not in out and isinstance(value, types.ModuleType) and importable("tensorflow." + n):
+            out["tf." + n] = ("private", "")
     for name in tf_private_modules(tf):
         out.setdefault(name, ("private", ""))
     return out

@@ -87,7 +87,8 @@ def package_entries(package):
                           with_signatures=spec.get("signatures", True), method_classes=spec["methods"])
     # The real names of walked modules (tfp.distributions is tensorflow_probability.python.
     # distributions): importable spellings, listed without their members.
-    for name, (kind, real) in sorted(out.items()):
+    for name, (kind, extra) in sorted(out.items()):
+        real = apiwalk.real_name_of(extra)
         if kind in ("module", "namespace") and real and real not in out and apiwalk.importable(real):
             out[real] = ("module", "")
     return out
