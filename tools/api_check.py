@@ -317,7 +317,8 @@ class FileCheck:
                     continue
                 module_ok = self.importable(node.module)
                 if not module_ok:
-                    self.add(node, "import", node.module, "from %s import" % node.module)
+                    for a in node.names:
+                        self.add(node, "import", node.module, "from %s import %s" % (node.module, a.name))
                 module_entry = self.entry(node.module) if module_ok else None
                 private = module_ok and module_entry[0] == "private"
                 gaps = import_gaps(module_entry[1]) if module_ok else set()
