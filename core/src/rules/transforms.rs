@@ -448,11 +448,12 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
 }
 
 /// TensorFlow types whose graph-mode instances are subclasses in TF >= 2.14 (`SymbolicTensor`).
-const EXACT_TYPE_CHECKS: &[&str] = &["tf.Tensor", "tf.Variable"];
+const EXACT_TYPE_CHECKS: &[&str] = &["tf.Tensor", "tf.Variable", "tf.compat.v1.Tensor", "tf.compat.v1.Variable"];
 
 /// `type(x) is tf.Tensor` → `isinstance(x, tf.Tensor)` (and `is not` / `!=` → `not isinstance`).
+/// Under every strategy: the compat.v1 names are the same classes, and just as subclassed.
 pub(crate) fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
-    if ctx.options.strategy == crate::rules::Strategy::Compat || node.named_child_count() != 2 {
+    if node.named_child_count() != 2 {
         return;
     }
     let (Some(left), Some(right)) = (node.named_child(0), node.named_child(1)) else { return };
