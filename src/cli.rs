@@ -63,7 +63,7 @@ pub enum Command {
     Apply(ApplyArgs),
     /// A migration report: every change and every manual action, per file.
     Report(ReportArgs),
-    /// Explain every rule and list the data tables.
+    /// Explain every rule and list the data tables; `rules ID` shows one rule in full.
     Rules(RulesArgs),
 }
 
@@ -159,10 +159,11 @@ pub struct FixArgs {
 pub struct ApplyArgs {
     #[command(flatten)]
     pub fix: FixArgs,
-    /// Apply the decisions saved by `review` (accepted hunks only) instead of the safety policy:
-    /// the session journal of these paths, or FILE.
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    pub decisions: Option<PathBuf>,
+    /// Apply the decisions saved by `review` (accepted hunks only) instead of the safety policy.
+    /// `--decisions` alone reads the review journal of the given paths; `--decisions=FILE` (with
+    /// `=`) reads FILE.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
+    pub decisions: Option<Option<PathBuf>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -185,6 +186,9 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Show only this rule, in full (an id, or `prefix*` for several).
+    #[arg(value_name = "ID|PREFIX*")]
+    pub rule: Option<String>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -15,8 +15,9 @@ use std::path::Path;
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::fix::Safety;
 use tf2_migrate_core::pipeline::{self, Analysis, Policy, RuleFilter, Settings};
-use tf2_migrate_core::report::{self, Paint};
-use tf2_migrate_core::rules::Options;
+use tf2_migrate_core::plan::Decision;
+use tf2_migrate_core::report::{self, Paint, Tally};
+use tf2_migrate_core::rules::{Options, Rule};
 use tf2_migrate_core::scan::ScanOptions;
 use tf2_migrate_core::session;
 
@@ -54,11 +55,12 @@ pub fn analyse(common: &CommonArgs, settings: &Settings) -> Analysis {
         if show {
             s.spawn(|| {
                 let total = candidates.len();
+                let mut stderr = std::io::stderr();
                 while !finished.load(Ordering::Relaxed) {
-                    eprint!("\r\x1b[2Kscanning {}/{total} files", done.load(Ordering::Relaxed));
+                    let _ = write!(stderr, "\r\x1b[2Kscanning {}/{total} files", done.load(Ordering::Relaxed));
                     std::thread::sleep(Duration::from_millis(100));
                 }
-                eprint!("\r\x1b[2K");
+                let _ = write!(stderr, "\r\x1b[2K");
             });
         }
         let analysis = pipeline::analyse(&candidates, errors, settings, &done);
@@ -83,12 +85,23 @@ pub fn run_check(args: &CheckArgs) -> Result<ExitStatus> {
     let settings = settings(&args.common)?;
     let analysis = analyse(&args.common, &settings);
     let stdout = std::io::stdout();
+    let failed = analysis.errors.iter().any(|e| !matches!(e, Error::Skipped { .. }));
     let text = match args.format {
-        CheckFormat::Text => report::check_text(&analysis.plans, paint(args.common.color, stdout.is_terminal())),
+        CheckFormat::Text => {
+            let mut text = report::check_text(&analysis.plans, paint(args.common.color, stdout.is_terminal()));
+            // After a path that failed, "nothing found" would read as an all-clear.
+            if analysis.plans.is_empty() && !failed {
+                text.push_str(report::NOTHING_FOUND);
+            }
+            text
+        }
         CheckFormat::Json => report::check_json(&analysis.plans, &analysis.errors),
     };
-    stdout.lock().write_all(text.as_bytes())?;
-    let failed = print_errors(&analysis.errors);
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    drop(out);
+    print_errors(&analysis.errors);
     Ok(status(failed, !analysis.plans.is_empty()))
 }
 
@@ -110,6 +123,8 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
     let settings = settings(&args.common)?;
     let mut analysis = analyse(&args.common, &settings);
     let paint = paint(args.common.color, std::io::stdout().is_terminal());
+    // Names as seen from here, so that `git apply` and `patch -p1` take the diff in this folder.
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = std::io::stdout().lock();
     let mut changed = 0;
     let mut errors = std::mem::take(&mut analysis.errors);
@@ -121,12 +136,14 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
         match pipeline::migrate(plan, policy(args), &settings) {
             Ok(Some(new_text)) => {
                 changed += 1;
-                out.write_all(&report::unified_diff(plan, &new_text, paint))?;
+                let name = tf2_migrate_core::diff::relative_to(&plan.path, &cwd);
+                out.write_all(&report::unified_diff(plan, &name, &new_text, paint))?;
             }
             Ok(None) => {}
             Err(e) => errors.push(e),
         }
     }
+    out.flush()?;
     drop(out);
     let failed = print_errors(&errors);
     Ok(status(failed, changed > 0))
@@ -137,13 +154,16 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     let mut analysis = analyse(&args.fix.common, &settings);
     let mut errors = std::mem::take(&mut analysis.errors);
     let saved = match &args.decisions {
-        Some(path) => Some(saved_decisions(path, &args.fix.common, &mut analysis.plans)?),
+        Some(path) => Some(saved_decisions(path.as_deref(), &args.fix.common, &mut analysis.plans)?),
         None => None,
     };
-    let (mut written, mut edits) = (0, 0);
+    let (mut written, mut hunks) = (0, 0);
+    // What is left after this run, in hunks and manual items (as `check` and the review count).
+    let mut left = Tally::default();
     for plan in &mut analysis.plans {
         if let Some(skip) = pipeline::not_rewritable(plan) {
             errors.push(skip);
+            left.add(plan, |_| true);
             continue;
         }
         let new_text = match saved {
@@ -155,19 +175,21 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
             Some(text) => pipeline::write_plan(plan, &text),
             None => Ok(false),
         });
+        let done = matches!(result, Ok(true));
         match result {
             Ok(true) => {
                 written += 1;
-                edits += plan.decisions.iter().filter(|d| **d == tf2_migrate_core::plan::Decision::Accepted).count();
+                hunks += (0..plan.hunks.len()).filter(|&h| plan.hunk_decision(h) == Decision::Accepted).count();
             }
             Ok(false) => {}
             Err(e) => errors.push(e),
         }
+        left.add(plan, |h| !done || plan.hunk_decision(h) != Decision::Accepted);
     }
     let failed = print_errors(&errors);
-    let (_, review, manual) = report::safety_counts(&analysis.plans);
     if !args.fix.common.quiet {
-        let mut msg = format!("tf2-migrate: {written} files written ({edits} fixes)");
+        let mut msg =
+            format!("tf2-migrate: {} written ({})", report::plural(written, "file"), report::plural(hunks, "hunk"));
         if let Some(restored) = saved {
             let _ = write!(msg, "; from {} saved review decisions ({} stale", restored.restored, restored.stale);
             if restored.skipped > 0 {
@@ -175,11 +197,16 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
             }
             msg.push(')');
         }
-        if review > 0 && !args.fix.unsafe_fixes {
-            let _ = write!(msg, "; {review} review-level fixes left (see `diff --unsafe`, or `review`)");
-        }
-        if manual > 0 {
-            let _ = write!(msg, "; {manual} manual actions (see `report`)");
+        if !left.is_empty() {
+            let _ = write!(msg, "; left: {left}");
+            let mut hints = Vec::new();
+            if left.review > 0 || left.safe > 0 {
+                hints.push("`review` to go through them, `diff --unsafe` to see them");
+            }
+            if left.manual > 0 {
+                hints.push("`report` lists the manual items");
+            }
+            let _ = write!(msg, " ({})", hints.join("; "));
         }
         let kept = analysis.plans.iter().flat_map(|p| &p.findings).filter(|f| f.kept_for_dependants).count();
         if kept > 0 {
@@ -188,22 +215,21 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
                 "; {kept} fixes of rules left out by --select/--ignore kept, because selected fixes need them"
             );
         }
-        eprintln!("{msg}");
+        let _ = writeln!(std::io::stderr(), "{msg}");
     }
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
 /// Load the review journal (`path`, or the default one for these roots) onto the plans.
 fn saved_decisions(
-    path: &Path,
+    path: Option<&Path>,
     common: &CommonArgs,
     plans: &mut [tf2_migrate_core::plan::FilePlan],
 ) -> Result<session::Restored> {
-    let path = if path.as_os_str().is_empty() {
-        session::default_path(&session::roots(&common.paths))
-            .context("--decisions: no session folder (set XDG_STATE_HOME or HOME, or name the journal file)")?
-    } else {
-        path.to_path_buf()
+    let path = match path {
+        Some(path) => path.to_path_buf(),
+        None => session::default_path(&session::roots(&common.paths))
+            .context("--decisions: no session folder (set XDG_STATE_HOME or HOME, or name the journal file)")?,
     };
     let log = session::load(&path).with_context(|| format!("{}: cannot read the review decisions", path.display()))?;
     let restored = session::restore(plans, &log);
@@ -225,17 +251,33 @@ pub fn run_report(args: &ReportArgs) -> Result<ExitStatus> {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("{}: cannot write the report", path.display()))?;
         }
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
     }
     let failed = print_errors(&analysis.errors);
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
 pub fn run_rules(args: &RulesArgs) -> Result<ExitStatus> {
-    let text = match args.format {
-        CheckFormat::Text => report::rules_text(paint(args.color, std::io::stdout().is_terminal())),
-        CheckFormat::Json => report::rules_json(),
+    let paint = paint(args.color, std::io::stdout().is_terminal());
+    let only: Vec<Rule> = match &args.rule {
+        Some(pattern) => {
+            let rules: Vec<Rule> = Rule::matching(pattern).collect();
+            anyhow::ensure!(!rules.is_empty(), "unknown rule {pattern} (see `tf2-migrate rules`)");
+            rules
+        }
+        None => Vec::new(),
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    let text = match (args.format, only.is_empty()) {
+        (CheckFormat::Json, _) => report::rules_json(&only),
+        (_, true) => report::rules_text(paint),
+        (_, false) => only.iter().map(|&r| report::rule_text(r, paint)).collect::<Vec<_>>().join("\n"),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(ExitStatus::Clean)
 }

@@ -24,3 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         None => commands::run_check(&cli::CheckArgs { common: cli.default.common, format: cli::CheckFormat::Text }),
     }
 }
+
+/// Whether an error is a closed output pipe (the reader of `diff | head` stopped reading).
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().filter_map(|c| c.downcast_ref::<std::io::Error>()).any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
