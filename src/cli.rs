@@ -133,6 +133,19 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum CheckFormat {
+    /// `path:line:col: severity [rule] message (safety)`, then a summary.
+    #[default]
+    Text,
+    /// Files, findings, errors and the summary as JSON.
+    Json,
+    /// SARIF 2.1.0 for code scanning: rule metadata, locations, fixes as replacements.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum RulesFormat {
     #[default]
     Text,
     Json,
@@ -189,8 +202,8 @@ pub struct RulesArgs {
     /// Show only this rule, in full (an id, or `prefix*` for several).
     #[arg(value_name = "ID|PREFIX*")]
     pub rule: Option<String>,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }

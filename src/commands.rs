@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::{
     ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, ExitStatus, FixArgs, ReportArgs, ReportFormat,
-    RulesArgs,
+    RulesArgs, RulesFormat,
 };
 use std::path::Path;
 use tf2_migrate_core::error::Error;
@@ -96,6 +96,8 @@ pub fn run_check(args: &CheckArgs) -> Result<ExitStatus> {
             text
         }
         CheckFormat::Json => report::check_json(&analysis.plans, &analysis.errors),
+        CheckFormat::Sarif => tf2_migrate_core::sarif::sarif(&analysis.plans, &cwd()),
+        CheckFormat::Github => report::check_github(&analysis.plans, &cwd()),
     };
     let mut out = stdout.lock();
     out.write_all(text.as_bytes())?;
@@ -103,6 +105,11 @@ pub fn run_check(args: &CheckArgs) -> Result<ExitStatus> {
     drop(out);
     print_errors(&analysis.errors);
     Ok(status(failed, !analysis.plans.is_empty()))
+}
+
+/// The folder the command runs in, which output paths are made relative to.
+fn cwd() -> std::path::PathBuf {
+    std::env::current_dir().unwrap_or_default()
 }
 
 fn status(failed: bool, found: bool) -> ExitStatus {
@@ -124,7 +131,7 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
     let mut analysis = analyse(&args.common, &settings);
     let paint = paint(args.common.color, std::io::stdout().is_terminal());
     // Names as seen from here, so that `git apply` and `patch -p1` take the diff in this folder.
-    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = cwd();
     let mut out = std::io::stdout().lock();
     let mut changed = 0;
     let mut errors = std::mem::take(&mut analysis.errors);
@@ -272,7 +279,7 @@ pub fn run_rules(args: &RulesArgs) -> Result<ExitStatus> {
         None => Vec::new(),
     };
     let text = match (args.format, only.is_empty()) {
-        (CheckFormat::Json, _) => report::rules_json(&only),
+        (RulesFormat::Json, _) => report::rules_json(&only),
         (_, true) => report::rules_text(paint),
         (_, false) => only.iter().map(|&r| report::rule_text(r, paint)).collect::<Vec<_>>().join("\n"),
     };

@@ -672,3 +672,45 @@ pub fn rules_json(only: &[Rule]) -> String {
     let rules = Rule::ALL.iter().filter(|r| only.is_empty() || only.contains(r)).map(|r| r.info()).collect();
     serde_json::to_string_pretty(&Out { rules, tables }).unwrap_or_default() + "\n"
 }
+
+/// GitHub workflow-command escaping of a message (`%`, CR, LF).
+pub fn github_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// GitHub workflow-command escaping of a property value: as a message, plus `:` and `,`.
+pub fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `check --format github`: one workflow command per finding (`::error file=…,line=…::…`),
+/// which GitHub Actions shows as an annotation on the line.
+/// Paths are relative to `base`, the folder the command runs in (the repository's root in a
+/// workflow), when they are under it.
+pub fn check_github(plans: &[FilePlan], base: &Path) -> String {
+    let mut out = String::new();
+    for plan in plans {
+        let rel = diff::relative_to(&plan.path, base);
+        let shown = if rel.is_absolute() { rel.display().to_string() } else { diff::normal(&rel) };
+        let path = github_property(&shown);
+        for f in sorted_findings(plan) {
+            let l = locate(plan, f);
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let _ = writeln!(
+                out,
+                "::{command} file={path},line={},col={},endLine={},endColumn={},title={}::{}",
+                l.line,
+                l.column,
+                l.end_line,
+                l.end_column,
+                github_property(&format!("tf2-migrate [{}] ({})", f.rule, l.safety)),
+                github_data(&f.message)
+            );
+        }
+    }
+    out
+}
