@@ -8,17 +8,16 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, ExitStatus, FixArgs, ReportArgs, ReportFormat,
-    RulesArgs, RulesFormat,
+    ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, CompletionsArgs, ConfigArgs, ExitStatus, FixArgs,
+    ReportArgs, ReportFormat, RulesArgs, RulesFormat,
 };
 use std::path::Path;
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::fix::Safety;
-use tf2_migrate_core::pipeline::{self, Analysis, Policy, RuleFilter, Settings};
+use tf2_migrate_core::pipeline::{self, Analysis, Policy, Settings};
 use tf2_migrate_core::plan::Decision;
 use tf2_migrate_core::report::{self, Paint, Tally};
-use tf2_migrate_core::rules::{Options, Rule};
-use tf2_migrate_core::scan::ScanOptions;
+use tf2_migrate_core::rules::Rule;
 use tf2_migrate_core::session;
 
 /// Whether to colour output on a stream.
@@ -30,19 +29,9 @@ pub fn paint(choice: ColorChoice, is_terminal: bool) -> Paint {
     })
 }
 
+/// The pipeline's settings: the configuration file's, under the command-line flags.
 pub fn settings(common: &CommonArgs) -> Result<Settings> {
-    tf2_migrate_core::scan::check_excludes(&common.exclude).map_err(anyhow::Error::msg)?;
-    let filter = RuleFilter::new(&common.select, &common.ignore)
-        .map_err(|unknown| anyhow::anyhow!("unknown rule {} (see `tf2-migrate rules`)", unknown.join(", ")))?;
-    Ok(Settings {
-        scan: ScanOptions {
-            exclude: common.exclude.clone(),
-            max_file_size: common.max_file_size,
-            respect_ignore: !common.no_ignore,
-        },
-        rules: Options { strategy: common.strategy, target: common.target_tf },
-        filter,
-    })
+    crate::config::Resolved::new(common)?.settings(common)
 }
 
 /// Scan and analyse, with a progress line on stderr when it is a terminal.
@@ -286,5 +275,35 @@ pub fn run_rules(args: &RulesArgs) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn run_config(args: &ConfigArgs) -> Result<ExitStatus> {
+    let resolved = crate::config::Resolved::new(&args.common)?;
+    // The same checks a command makes (rule names given as flags, globs).
+    resolved.settings(&args.common)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(resolved.describe().as_bytes())?;
+    out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn run_completions(args: &CompletionsArgs) -> Result<ExitStatus> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut crate::cli::Cli::command(), "tf2-migrate", &mut out);
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn run_man() -> Result<ExitStatus> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(crate::cli::Cli::command()).render(&mut out)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
     Ok(ExitStatus::Clean)
 }

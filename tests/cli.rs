@@ -582,3 +582,120 @@ fn report_is_a_plan() {
     assert!(v["summary"]["packages"].as_array().unwrap().iter().any(|p| p == "tf-slim"));
     assert_eq!(v["files"].as_array().unwrap().len(), v["summary"]["files"].as_u64().unwrap() as usize);
 }
+
+/// A project with `[tool.tf2-migrate]` in its pyproject.toml: the file's settings apply (also
+/// from a subfolder), flags win, per-path tables change the files they match, and `config`
+/// says where each value came from.
+#[test]
+fn configuration_precedence_and_config_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("proj");
+    fs::create_dir_all(project.join("tests")).unwrap();
+    fs::create_dir_all(project.join("src")).unwrap();
+    fs::write(
+        project.join("pyproject.toml"),
+        "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.tf2-migrate]\nstrategy = \"compat\"\n\
+         ignore = [\"api-note\"]\n\n[[tool.tf2-migrate.per-path]]\npaths = [\"tests/**\"]\nstrategy = \"upgrade\"\n\
+         select = [\"tf2-rename\"]\n",
+    )
+    .unwrap();
+    let text = "import tensorflow as tf\nx = tf.log(y)\ns = tf.Session()\n";
+    fs::write(project.join("src/a.py"), text).unwrap();
+    fs::write(project.join("tests/t.py"), text).unwrap();
+
+    let o = run(&project, &["config"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("pyproject.toml [tool.tf2-migrate]"), "{out}");
+    let row =
+        |key: &str| out.lines().find(|l| l.starts_with(key)).unwrap_or_default().split_whitespace().collect::<Vec<_>>();
+    assert_eq!(row("strategy")[1], "compat");
+    assert!(row("strategy")[2].ends_with("pyproject.toml:8"), "{out}");
+    assert_eq!(row("target-tf")[1..], ["2.21", "default"]);
+    assert!(row("ignore")[2].ends_with("pyproject.toml:9"), "{out}");
+    assert!(out.contains("per-path   tests/**") && out.contains("pyproject.toml:14"), "{out}");
+
+    let o = run(&project, &["config", "--strategy", "native", "--target-tf", "2.15"]);
+    let out = stdout(&o);
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["strategy", "native", "--strategy"]),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["target-tf", "2.15", "--target-tf"]),
+        "{out}"
+    );
+
+    // The file applies from a subfolder; the per-path table changes tests/ only.
+    let o = run(&project.join("src"), &["diff", "."]);
+    assert!(stdout(&o).contains("+import tensorflow.compat.v1 as tf"), "{}", stdout(&o));
+    let o = run(&project, &["diff", "tests"]);
+    assert!(stdout(&o).contains("+x = tf.math.log(y)") && !stdout(&o).contains("compat"), "{}", stdout(&o));
+    // A flag wins over the file and over the per-path table.
+    let o = run(&project, &["diff", "--strategy", "upgrade", "--select", "compat-v1", "."]);
+    let out = stdout(&o);
+    assert!(out.contains("+s = tf.compat.v1.Session()") && !out.contains("tf.math.log"), "{out}");
+    assert!(!out.contains("import tensorflow.compat.v1 as tf"), "{out}");
+
+    // A tf2-migrate.toml nearer the files wins over the pyproject.toml above it.
+    fs::write(project.join("src/tf2-migrate.toml"), "strategy = \"upgrade\"\n").unwrap();
+    let o = run(&project.join("src"), &["config"]);
+    assert!(stdout(&o).contains("src/tf2-migrate.toml:1"), "{}", stdout(&o));
+}
+
+/// Unknown keys and bad values in the configuration stop the run with the file and line.
+#[test]
+fn configuration_errors_name_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.py"), "import tensorflow as tf\nx = tf.log(y)\n").unwrap();
+    let cases = [
+        (
+            "pyproject.toml",
+            "[tool.black]\nfoo = 1\n\n[tool.tf2-migrate]\nstrategy = \"compat\"\nselcet = [\"x\"]\n",
+            ":6: unknown field `selcet`",
+        ),
+        ("tf2-migrate.toml", "\n\nstrategy = \"fast\"\n", ":3: strategy: unknown strategy \"fast\""),
+        (
+            "tf2-migrate.toml",
+            "select = [\n  \"compat-v1\",\n]\nignore = [\"no-such-rule\"]\n",
+            ":4: ignore: unknown rule no-such-rule",
+        ),
+        ("tf2-migrate.toml", "target-tf = \"1.15\"\n", ":1: target-tf: expected a TensorFlow 2 version"),
+        (
+            "tf2-migrate.toml",
+            "[[per-path]]\npaths = [\"x/**\"]\nstrategy = \"native\"\nfix = true\n",
+            ":4: unknown field `fix`",
+        ),
+        ("tf2-migrate.toml", "exclude = [\"\"]\n", ":1: exclude: an empty pattern"),
+    ];
+    for (name, text, expected) in cases {
+        let _ = fs::remove_file(tmp.path().join("pyproject.toml"));
+        let _ = fs::remove_file(tmp.path().join("tf2-migrate.toml"));
+        fs::write(tmp.path().join(name), text).unwrap();
+        for command in ["check", "config"] {
+            let o = run(tmp.path(), &[command, "."]);
+            assert_eq!(code(&o), 2, "{name} {text:?}: {}", stderr(&o));
+            let err = stderr(&o);
+            assert!(err.contains(&format!("{name}{expected}")), "{expected:?} in: {err}");
+            assert_eq!(stdout(&o), "", "nothing else is printed");
+        }
+    }
+}
+
+#[test]
+fn completions_and_man_page() {
+    for (shell, marker) in
+        [("bash", "complete -F"), ("zsh", "#compdef tf2-migrate"), ("fish", "complete -c tf2-migrate")]
+    {
+        let o = bin().args(["completions", shell]).output().unwrap();
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains(marker), "{shell}: {marker:?} in\n{}", &out[..out.len().min(400)]);
+        assert!(out.contains("strategy") && out.contains("report"), "{shell}: flags and commands");
+    }
+    let o = bin().arg("man").output().unwrap();
+    assert_eq!(code(&o), 0);
+    let man = stdout(&o);
+    assert!(man.contains(".TH tf2-migrate 1"), "{}", &man[..man.len().min(300)]);
+    assert!(man.contains("review") && man.contains("Exit codes"), "commands and the after-help are in the page");
+}

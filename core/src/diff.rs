@@ -102,6 +102,12 @@ pub fn normal(path: &Path) -> String {
     if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
+/// A path as outputs other than diff headers show it: like [`normal`], but an absolute path
+/// stays absolute (`/srv/x.py`).
+pub fn display(path: &Path) -> String {
+    if path.has_root() { format!("/{}", normal(path)) } else { normal(path) }
+}
+
 /// `path` as seen from `base` (the folder the command runs in): an absolute path under `base`
 /// loses that prefix, so that a diff of `/home/me/proj` run in `/home/me/proj` applies there.
 /// Other paths are returned as they are.
@@ -303,6 +309,8 @@ mod tests {
         assert_eq!(header_path("a/", Path::new("m\u{1b}[31mx.py")), "\"a/m\\033[31mx.py\"");
         assert_eq!(header_path("b/", Path::new("new\nline.py")), "\"b/new\\nline.py\"");
         assert_eq!(header_path("a/", Path::new("./a/./b.py")), "a/a/b.py");
+        assert_eq!(display(Path::new("./a/./b.py")), "a/b.py");
+        assert_eq!(display(Path::new("/srv/./b.py")), "/srv/b.py");
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub fn plural(n: usize, what: &str) -> String {
 
 /// A path as every output shows it: `/`-separated, without `./` (escaped for one line).
 pub fn shown(path: &Path) -> String {
-    escape_line(&diff::normal(path))
+    escape_line(&diff::display(path))
 }
 
 /// `check --format text`.
@@ -196,14 +196,14 @@ fn json_files(plans: &[FilePlan]) -> Vec<JsonFile<'_>> {
     plans
         .iter()
         .map(|p| JsonFile {
-            path: diff::normal(&p.path),
+            path: diff::display(&p.path),
             findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
         })
         .collect()
 }
 
 fn json_errors(errors: &[Error]) -> Vec<JsonError> {
-    errors.iter().map(|e| JsonError { path: diff::normal(e.path()), error: e.to_string() }).collect()
+    errors.iter().map(|e| JsonError { path: diff::display(e.path()), error: e.to_string() }).collect()
 }
 
 /// `check --format json`.
@@ -375,7 +375,7 @@ impl<'a> MigrationPlan<'a> {
         let mut duties: BTreeMap<Duty, Vec<String>> = BTreeMap::new();
         let mut files = Vec::new();
         for plan in plans {
-            let path = diff::normal(&plan.path);
+            let path = diff::display(&plan.path);
             let mut tally = Tally::default();
             tally.add(plan, |_| true);
             files.push(FileRow {
@@ -691,7 +691,7 @@ pub fn check_github(plans: &[FilePlan], base: &Path) -> String {
     let mut out = String::new();
     for plan in plans {
         let rel = diff::relative_to(&plan.path, base);
-        let shown = if rel.is_absolute() { rel.display().to_string() } else { diff::normal(&rel) };
+        let shown = diff::display(&rel);
         let path = github_property(&shown);
         for f in sorted_findings(plan) {
             let l = locate(plan, f);
