@@ -256,7 +256,7 @@ rules! {
         after: "import tensorflow as tf\nx = tf.compat.v1.placeholder(tf.float32)\ny = tf.math.log(x)",
     },
     EagerCode = "eager-code" {
-        safety: Safe,
+        safety: Safe | Review,
         fix: Sometimes,
         tables: [CONTRIB],
         summary: "TF1 eager-style code (tf.enable_eager_execution, tf.contrib.eager) becomes plain TF2.",
