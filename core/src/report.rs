@@ -98,7 +98,15 @@ impl Tally {
     /// Add the hunks of `plan` that `left` keeps, and all its manual items.
     pub fn add(&mut self, plan: &FilePlan, left: impl Fn(usize) -> bool) {
         for h in (0..plan.hunks.len()).filter(|&h| left(h)) {
-            match plan.hunk_safety(h) {
+            // A hunk that only supports others (an import line they use) is written with them:
+            // it counts at their lowest safety.
+            let support = plan.hunks[h].findings.iter().all(|&i| plan.findings[i].support);
+            let safety = if support {
+                plan.dependants(h).into_iter().map(|d| plan.hunk_safety(d)).min().unwrap_or(plan.hunk_safety(h))
+            } else {
+                plan.hunk_safety(h)
+            };
+            match safety {
                 Safety::Safe => self.safe += 1,
                 Safety::Review => self.review += 1,
                 Safety::Manual => self.manual += 1,
@@ -457,8 +465,13 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
         if t.manual > 0 {
             steps.push("do the manual work below by hand".to_owned());
         }
-        if t.safe > 0 {
-            steps.push(format!("`tf2-migrate apply` writes the {}", plural(t.safe, "safe hunk")));
+        // Files that do not parse are left alone by `apply` until they are fixed.
+        let blocked: usize = plan.files.iter().filter(|r| r.status == FileStatus::Blocked).map(|r| r.safe).sum();
+        if t.safe > blocked {
+            steps.push(format!("`tf2-migrate apply` writes the {}", plural(t.safe - blocked, "safe hunk")));
+        }
+        if blocked > 0 {
+            steps.push(format!("fix the syntax of the blocked files (their {} wait)", plural(blocked, "safe hunk")));
         }
         if t.review > 0 {
             steps.push(format!(
@@ -713,4 +726,38 @@ pub fn check_github(plans: &[FilePlan], base: &Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Fix};
+    use crate::source::Encoding;
+
+    /// An import line only there for a review-level rewrite counts as review: `apply` never
+    /// writes it alone.
+    #[test]
+    fn support_hunks_count_at_the_safety_of_what_needs_them() {
+        let text = "import a\n\n\nx\n\n\ny\n";
+        let import = Finding::new(Rule::Contrib, Severity::Info, 0..0, "import")
+            .with_fix(Fix::safe(vec![Edit::insertion(0, "import b\n")]))
+            .supporting();
+        let mut user = Finding::new(Rule::Contrib, Severity::Error, 11..12, "use")
+            .with_fix(Fix::review(vec![Edit::replacement(11..12, "b.x")]));
+        user.requires = vec![0];
+        let rename = Finding::new(Rule::Tf2Rename, Severity::Error, 14..15, "rename")
+            .with_fix(Fix::safe(vec![Edit::replacement(14..15, "z")]));
+        let manual = Finding::new(Rule::ApiNote, Severity::Warning, 14..15, "by hand");
+        let plan = FilePlan::new(
+            "t.py".into(),
+            ".".into(),
+            text.into(),
+            Encoding::Utf8 { bom: false },
+            true,
+            vec![import, user, rename, manual],
+        );
+        assert_eq!(plan.hunks.len(), 3);
+        assert_eq!(Tally::of(&[plan]), Tally { safe: 1, review: 2, manual: 1 });
+        assert_eq!(Tally { safe: 1, review: 2, manual: 1 }.to_string(), "1 safe hunk, 2 review hunks, 1 manual item");
+    }
 }
