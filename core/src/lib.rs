@@ -13,6 +13,7 @@ pub mod apply;
 pub mod diff;
 pub mod error;
 pub mod fix;
+pub mod notebook;
 pub mod pipeline;
 pub mod plan;
 pub mod report;
