@@ -20,6 +20,7 @@
 //! Supported: nbformat 4 (`cells[i].source`, any minor version, cell ids included) and nbformat 3
 //! (`worksheets[w].cells[i].input` of code cells). Sources may be one string or a list of strings.
 
+pub mod file;
 mod json;
 #[cfg(test)]
 mod tests;

@@ -41,6 +41,9 @@ pub struct Located<'a> {
     pub rule: Rule,
     pub severity: Severity,
     pub safety: Safety,
+    /// In a notebook: the 1-based cell; `line` and `column` are then in that cell's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -51,14 +54,23 @@ pub struct Located<'a> {
 }
 
 pub fn locate<'a>(plan: &FilePlan, finding: &'a Finding) -> Located<'a> {
-    let (line, column) = plan.lines.line_col(&plan.text, finding.range.start);
-    let (end_line, end_column) = plan.lines.line_col(&plan.text, finding.range.end);
+    let start = plan.position(finding.range.start);
+    let end = plan.position(finding.range.end);
+    let (line, column) = (start.line, start.column);
+    // A range that ends where the next cell starts ends at the end of its own cell's last line.
+    let (end_line, end_column) = if end.cell == start.cell {
+        (end.line, end.column)
+    } else {
+        let last = plan.position(finding.range.end.saturating_sub(1).max(finding.range.start));
+        (last.line, last.column + 1)
+    };
     let replacement =
         finding.fixes.first().map(|f| f.edits.iter().map(|e| e.content.as_str()).collect::<Vec<_>>().join(" … "));
     Located {
         rule: finding.rule,
         severity: finding.severity,
         safety: finding.safety(),
+        cell: start.cell,
         line,
         column,
         end_line,
@@ -98,10 +110,9 @@ pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
             let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
                 out,
-                "{}:{}:{}: {sev} [{}] {} ({}{kept})",
+                "{}:{}: {sev} [{}] {} ({}{kept})",
                 paint.bold(&path),
-                l.line,
-                l.column,
+                plan.position(f.range.start),
                 f.rule,
                 printable(&f.message),
                 l.safety
@@ -126,6 +137,9 @@ pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
 struct JsonFile<'a> {
     path: String,
     findings: Vec<Located<'a>>,
+    /// A notebook's cells that the migration may change: their saved outputs go stale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_outputs: Option<Vec<usize>>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +154,7 @@ fn json_files(plans: &[FilePlan]) -> Vec<JsonFile<'_>> {
         .map(|p| JsonFile {
             path: p.path.display().to_string(),
             findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
+            stale_outputs: p.notebook.is_some().then(|| p.cells_with_fixes()),
         })
         .collect()
 }
@@ -162,7 +177,13 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
 /// The unified diff of one file: in the file's own bytes (encoding, line endings) when `paint` is
 /// off, so that `git apply` and `patch -p1` take it; coloured and made safe for a terminal when
 /// it is on. Names are relative (no `./`) and quoted like git's where needed.
+///
+/// For a notebook (`new_text` is its new JSON): the diff of each changed code cell's code, under
+/// a `path:cell N` header.
 pub fn unified_diff(plan: &FilePlan, new_text: &str, paint: Paint) -> Vec<u8> {
+    if let Some(nb) = &plan.notebook {
+        return if paint.0 { nb.diff(&plan.path, new_text, &paint) } else { nb.diff(&plan.path, new_text, &diff::Raw) };
+    }
     let (Some(old), Some(new)) = (plan.encoding.encode(&plan.text), plan.encoding.encode(new_text)) else {
         return Vec::new();
     };
@@ -219,6 +240,15 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
     }
     for plan in plans {
         let _ = writeln!(out, "\n## `{}`\n", printable(&plan.path.display().to_string()));
+        let stale = plan.cells_with_fixes();
+        if !stale.is_empty() {
+            let cells: Vec<String> = stale.iter().map(ToString::to_string).collect();
+            let _ = writeln!(
+                out,
+                "Notebook: the cells that change ({}) keep their saved outputs, which are stale until the notebook is run again.\n",
+                cells.join(", ")
+            );
+        }
         let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in sorted_findings(plan) {
             groups.entry(f.rule.id()).or_default().push(f);
@@ -228,8 +258,8 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
             for f in findings {
                 let l = locate(plan, f);
                 let action = if f.fixes.is_empty() { "**manual**".to_owned() } else { format!("{} fix", l.safety) };
-                let _ =
-                    writeln!(out, "- {}:{} ({}, {action}): {}", l.line, l.column, f.severity, printable(&f.message));
+                let at = plan.position(f.range.start);
+                let _ = writeln!(out, "- {at} ({}, {action}): {}", f.severity, printable(&f.message));
             }
             out.push('\n');
         }

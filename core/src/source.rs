@@ -215,6 +215,9 @@ pub struct SourceFile {
     newline: &'static str,
     pub tree: Tree,
     pub broken: Vec<Broken>,
+    /// For a notebook's program: each code cell's range (with the newline the program adds after
+    /// a cell), in order. `None` for a Python file.
+    cells: Option<Vec<Range<usize>>>,
 }
 
 impl SourceFile {
@@ -223,7 +226,24 @@ impl SourceFile {
         let lines = LineIndex::new(&text);
         let newline = dominant_newline(&text);
         let broken = find_broken(&tree, &text);
-        Self { path, text, encoding, lines, newline, tree, broken }
+        Self { path, text, encoding, lines, newline, tree, broken, cells: None }
+    }
+
+    /// A notebook's code cells as one program (`cells`: each code cell's range, in order).
+    pub fn with_cells(path: PathBuf, text: String, encoding: Encoding, cells: Vec<Range<usize>>) -> Self {
+        Self { cells: Some(cells), ..Self::new(path, text, encoding) }
+    }
+
+    /// Whether this is a notebook's program (always run as a program's entry point).
+    pub(crate) fn is_notebook(&self) -> bool {
+        self.cells.is_some()
+    }
+
+    /// The end of the notebook cell holding `offset` (a cell's end belongs to the next cell);
+    /// the end of the text for a Python file.
+    pub(crate) fn cell_end(&self, offset: usize) -> usize {
+        let cells = self.cells.as_deref().unwrap_or_default();
+        cells.iter().rev().find(|c| c.start <= offset && offset < c.end).map_or(self.text.len(), |c| c.end)
     }
 
     pub(crate) fn node_text(&self, node: Node<'_>) -> &str {
