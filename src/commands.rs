@@ -140,7 +140,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
         Some(path) => Some(saved_decisions(path, &args.fix.common, &mut analysis.plans)?),
         None => None,
     };
-    let (mut written, mut edits) = (0, 0);
+    let (mut written, mut edits, mut notebooks) = (0, 0, 0);
     for plan in &mut analysis.plans {
         if let Some(skip) = pipeline::not_rewritable(plan) {
             errors.push(skip);
@@ -158,6 +158,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
         match result {
             Ok(true) => {
                 written += 1;
+                notebooks += usize::from(plan.notebook.is_some());
                 edits += plan.decisions.iter().filter(|d| **d == tf2_migrate_core::plan::Decision::Accepted).count();
             }
             Ok(false) => {}
@@ -174,6 +175,10 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
                 let _ = write!(msg, ", {} unreadable journal lines skipped", restored.skipped);
             }
             msg.push(')');
+        }
+        if notebooks > 0 {
+            let _ =
+                write!(msg, "; in the {notebooks} notebooks written, changed cells keep stale outputs until run again");
         }
         if review > 0 && !args.fix.unsafe_fixes {
             let _ = write!(msg, "; {review} review-level fixes left (see `diff --unsafe`, or `review`)");
