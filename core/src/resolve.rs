@@ -89,6 +89,24 @@ impl Imports {
         Self { statements, bindings, module_bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
     }
 
+    /// Read the names bound to `from` (a module) as bound to `to`: the rules then treat
+    /// `import tensorflow.compat.v1 as tf` as `import tensorflow as tf` (the way out of the cheat).
+    /// Returns the local names remapped.
+    pub(crate) fn remap(&mut self, from: &str, to: &str) -> Vec<String> {
+        let mut locals = Vec::new();
+        for map in [&mut self.bindings, &mut self.module_bindings] {
+            for (local, qualified) in map.iter_mut() {
+                if qualified == from {
+                    to.clone_into(qualified);
+                    locals.push(local.clone());
+                }
+            }
+        }
+        locals.sort();
+        locals.dedup();
+        locals
+    }
+
     /// Local names that module-level imports bind to exactly `qualified` (e.g. every alias of
     /// `tensorflow`): the names inserted code can use anywhere in the file.
     pub(crate) fn aliases_of<'s, 'q>(&'s self, qualified: &'q str) -> impl Iterator<Item = &'s str> + use<'s, 'q> {

@@ -6,7 +6,9 @@
 pub(crate) mod arguments;
 pub(crate) mod call;
 pub mod catalogue;
+pub(crate) mod cheat;
 pub(crate) mod context;
+pub(crate) mod eager;
 pub(crate) mod graph;
 pub(crate) mod imports;
 pub(crate) mod keras3;
@@ -139,7 +141,8 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
             format!("nested more than {} levels deep; the file is left alone", crate::source::MAX_DEPTH),
         )];
     }
-    let imports = Imports::new(src);
+    let mut imports = Imports::new(src);
+    let cheats = cheat::remap(&mut imports, options);
     let mut ctx = Ctx::new(src, &imports, options);
     report_broken(&mut ctx);
     if src.is_python2() {
@@ -150,6 +153,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
     }
     walk(&mut ctx, src.tree.root_node());
     graph::check(&mut ctx);
+    cheat::link(&mut ctx, &cheats);
     ctx.into_findings()
 }
 

@@ -10,6 +10,10 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::fix::Edit;
+use crate::rules::context::Ctx;
+
+/// A function-specific rewrite of one call, given the call and its callee's canonical name.
+pub(crate) type Rewrite = fn(&mut Ctx<'_>, &Call<'_>, &str);
 
 /// One call expression and its arguments.
 #[derive(Debug, Clone)]

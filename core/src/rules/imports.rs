@@ -5,7 +5,7 @@ use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
 use crate::rules::context::{Ctx, canonical, qualified};
-use crate::rules::symbols::note_on;
+use crate::rules::symbols::{legacy_keras_prelude, legacy_keras_target, note_on};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion};
 
@@ -296,9 +296,15 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
     let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
     match entry.replacement {
         Some(replacement) => {
-            let new = qualified(&format!("{replacement}{}", &full[key.len()..]));
-            let text = render_import(&new, local, true);
-            let f = Finding::new(
+            let target = format!("{replacement}{}", &full[key.len()..]);
+            let text = render_import(&qualified(&target), local, true);
+            let (mut requires, mut package) = (Vec::new(), entry.package);
+            if legacy_keras_target(ctx, &target) {
+                // `from tensorflow.contrib import rnn` → the Keras 2 RNN cells of tf.compat.v1.
+                requires.extend(legacy_keras_prelude(ctx));
+                package = Some("tf-keras");
+            }
+            let mut f = Finding::new(
                 Rule::Contrib,
                 Severity::Error,
                 stmt.range.clone(),
@@ -306,8 +312,9 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
             )
             .with_fixes(
                 statement_edit(ctx, stmt, text)
-                    .map(|e| Fix { packages: entry.package.into_iter().collect(), ..Fix::review(vec![e]) }),
+                    .map(|e| Fix { packages: package.into_iter().collect(), ..Fix::review(vec![e]) }),
             );
+            f.requires = requires;
             ctx.push(f);
         }
         None => {

@@ -40,6 +40,7 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
 
     if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
         note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
+        check_compat_v1(ctx, &name, rest, parts, root_local, &root_c);
         return;
     }
     if name.starts_with("tf.contrib") && !(in_call && transforms::claims(&name)) {
@@ -53,6 +54,8 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
     }
     if ctx.options.strategy == Strategy::Compat {
         note_graph_use(ctx, &name, node, None, module_level);
+        // The compat strategy keeps the name and runs it through tf.compat.v1.
+        needs_legacy_keras(ctx, &format!("tf.compat.v1{}", &name[2..]));
         return;
     }
     let mut final_name = name.clone();
@@ -131,7 +134,7 @@ fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option
 /// load TensorFlow, or right after an `import os` that comes before them). A library module must
 /// not set process-wide state: it gets one finding naming the entry point's duty instead, and
 /// `None` (the rewrites there have nothing to require).
-fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
+pub(crate) fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
     const WHY: &str = "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)";
     if ctx.code_mentions("TF_USE_LEGACY_KERAS") {
         return None;
@@ -182,6 +185,35 @@ fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
             .with_fix(Fix::review(edits).needing("tf-keras"))
             .supporting()
     }))
+}
+
+/// A name already on `tf.compat.v1` (spelled out, or through a compat.v1 alias): what still
+/// breaks on TF 2.21 — `tf.compat.v1.contrib` (never existed: the `tf.contrib` successors) and
+/// the Keras 2 layers and RNN cells (the legacy-Keras switch).
+fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>], root_local: &str, root_c: &str) {
+    let Some(rest) = rest.strip_prefix("contrib").filter(|r| r.is_empty() || r.starts_with('.')) else {
+        needs_legacy_keras(ctx, name);
+        return;
+    };
+    // A key `tf.contrib.x` is `tf.compat.v1.contrib.x` as written (through a compat.v1 alias or
+    // spelled out): two segments more, the first few of them in the root's part.
+    let written = |key: &str| {
+        let last = (segments(key) + 2).checked_sub(segments(root_c)).filter(|&l| l > 0)?;
+        parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
+    };
+    check_contrib(ctx, &format!("tf.contrib{rest}"), root_local, root_c, written);
+}
+
+/// Code that stays on `tf.compat.v1` (the compat strategy, or code already written against it)
+/// and uses its layers or RNN cells needs Keras 2 on TensorFlow 2.16+: the switch, inserted on
+/// its own (no rewrite needs it, the code as it stands does).
+fn needs_legacy_keras(ctx: &mut Ctx<'_>, v1_name: &str) {
+    if !legacy_keras_target(ctx, v1_name) {
+        return;
+    }
+    if let Some(i) = legacy_keras_prelude(ctx) {
+        ctx.findings_mut()[i].support = false;
+    }
 }
 
 /// The release (at or before `target`) that removed `name`, if any.
@@ -266,12 +298,24 @@ fn check_contrib(
             format!("{}{}", m.name, &replacement[top.len()..])
         })
     };
+    let mut package = entry.package;
+    if legacy_keras_target(ctx, &format!("{replacement}{}", &name[key.len()..])) {
+        // `tf.contrib.rnn` → `tf.compat.v1.nn.rnn_cell`: Keras 2 classes on TF 2.16+.
+        requires.extend(legacy_keras_prelude(ctx));
+        package = Some("tf-keras");
+    }
     match spelled {
-        Some(spelled) => push_contrib(ctx, range, message, spelled, requires, entry.package),
+        Some(spelled) => push_contrib(ctx, range, message, spelled, requires, package),
         None => {
             ctx.push(Finding::new(Rule::Contrib, Severity::Error, range, message));
         }
     }
+}
+
+/// Whether the canonical `target` (a `tf.compat.v1` layers or RNN-cell name) needs Keras 2 on the
+/// targeted release.
+pub(crate) fn legacy_keras_target(ctx: &Ctx<'_>, target: &str) -> bool {
+    ctx.options.target >= TfVersion::KERAS3 && Tables::longest_prefix(&tables().legacy_keras, target).is_some()
 }
 
 fn push_contrib(
