@@ -320,6 +320,11 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
             out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
             continue;
         }
+        if node.kind() == "try_statement" && !has_handler(node) {
+            // `try:` with neither `except` nor `finally` (a notebook cell cut after its body):
+            // CPython rejects it, tree-sitter-python accepts it.
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+        }
         if let Some(bad) = indentation_error(node, text) {
             out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
         }
@@ -363,6 +368,12 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
         Broken::Python2 { range, .. } | Broken::Syntax { range, .. } | Broken::TooDeep { range } => range.start,
     });
     out
+}
+
+/// Whether a `try` statement has an `except`, `except*` or `finally` clause.
+fn has_handler(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| matches!(c.kind(), "except_clause" | "except_group_clause" | "finally_clause"))
 }
 
 /// The first argument of a call that `CPython` refuses to compile although tree-sitter parses it: a
@@ -558,7 +569,7 @@ mod tests {
 
     #[test]
     fn indentation_errors_tree_sitter_accepts() {
-        for src in ["y = 1\n    z = 2\n", "with a as b:\n", "if x:\n        y = 1\n\tz = 2\n"] {
+        for src in ["y = 1\n    z = 2\n", "with a as b:\n", "if x:\n        y = 1\n\tz = 2\n", "try:\n    x = 1\n"] {
             let b = broken(src);
             assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
         }
