@@ -136,6 +136,7 @@ fn check_finds_every_notebook_and_locates_findings_by_cell() {
     for line in [
         "tutorial_list.ipynb:cell 2:1:14: warning [notebook-setup] `tensorflow==1.15` installs TensorFlow 1",
         "tutorial_list.ipynb:cell 2:1:31: warning [notebook-setup] `keras==2.2.4` installs standalone Keras 2",
+        "tutorial_list.ipynb:cell 2:2:1: warning [notebook-setup] `%tensorflow_version 1.x` selects TensorFlow 1",
         "tutorial_list.ipynb:cell 3:2:24: error [disable-eager]",
         "tutorial_list.ipynb:cell 4:5:23: error [tf2-rename] `tf.log` is `tf.math.log`",
         "tutorial_list.ipynb:cell 5:1:1: error [python2-syntax] Python 2 syntax (print statement): the cell is left unchanged",

@@ -41,7 +41,7 @@ def tutorial_list():
     nb = new_notebook(metadata=PY3)
     nb.cells = [
         new_markdown_cell("# Softmax regression on TensorFlow 1 — données d'exemple ✓"),
-        new_code_cell("!pip install tensorflow==1.15 keras==2.2.4\n%load_ext autoreload\n%autoreload 2"),
+        new_code_cell("!pip install tensorflow==1.15 keras==2.2.4\n%tensorflow_version 1.x\n%load_ext autoreload\n%autoreload 2"),
         new_code_cell("import numpy as np\nimport tensorflow as tf", execution_count=2),
         new_code_cell(
             "# Entraînement : 日本語のコメント 😀\n"

@@ -136,6 +136,20 @@ fn setup_findings(notebook: &Notebook) -> Vec<Finding> {
             out.push(finding);
         }
     }
+    // Colab's `%tensorflow_version 1.x`.
+    for m in notebook.masked_lines().iter().filter(|m| m.kind == super::MaskKind::LineMagic) {
+        let text = &notebook.code()[m.range.clone()];
+        let at = m.range.start + text.len() - text.trim_start().len();
+        let line = text.trim();
+        let Some(version) = line.strip_prefix("%tensorflow_version") else { continue };
+        if version.trim_start().starts_with('1') {
+            let message = format!(
+                "`{}` selects TensorFlow 1, which Colab no longer has and the migrated code is not for: remove the line (TensorFlow 2 is the default)",
+                crate::text::printable(line)
+            );
+            out.push(Finding::new(Rule::NotebookSetup, Severity::Warning, at..at + line.len(), message));
+        }
+    }
     let kernel = notebook.kernel();
     if kernel.is_python2() {
         let name = kernel.display_name.as_deref().or(kernel.name.as_deref()).unwrap_or("Python 2");
