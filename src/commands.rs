@@ -176,9 +176,15 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
             }
             msg.push(')');
         }
-        if notebooks > 0 {
-            let _ =
-                write!(msg, "; in the {notebooks} notebooks written, changed cells keep stale outputs until run again");
+        match notebooks {
+            0 => {}
+            1 => msg.push_str("; the notebook written keeps stale outputs in its changed cells until run again"),
+            n => {
+                let _ = write!(
+                    msg,
+                    "; the {n} notebooks written keep stale outputs in their changed cells until run again"
+                );
+            }
         }
         if review > 0 && !args.fix.unsafe_fixes {
             let _ = write!(msg, "; {review} review-level fixes left (see `diff --unsafe`, or `review`)");
