@@ -157,14 +157,16 @@ impl Imports {
 
 /// The identifiers of a pure dotted expression (`a.b.c` → `[a, b, c]`); `None` for anything else.
 pub(crate) fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
-    match node.kind() {
-        "identifier" => Some(vec![node]),
-        "attribute" => {
-            let mut parts = dotted_parts(node.child_by_field_name("object")?)?;
-            parts.push(node.child_by_field_name("attribute")?);
-            Some(parts)
-        }
-        _ => None,
+    let g = crate::source::grammar();
+    let id = node.kind_id();
+    if id == g.identifier {
+        Some(vec![node])
+    } else if id == g.attribute {
+        let mut parts = dotted_parts(node.child_by_field_id(g.object_field)?)?;
+        parts.push(node.child_by_field_id(g.attribute_field)?);
+        Some(parts)
+    } else {
+        None
     }
 }
 
@@ -177,7 +179,7 @@ fn collect_imports(src: &SourceFile, node: Node<'_>, out: &mut Vec<ImportStmt>) 
                     out.push(stmt);
                 }
             }
-            kind if crate::source::is_statement_container(kind) => collect_imports(src, child, out),
+            _ if crate::source::holds_statements(child) => collect_imports(src, child, out),
             _ => {}
         }
     }
@@ -267,7 +269,7 @@ fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
         if let Some(target) = target {
             target_names(src, target, out);
         }
-        if crate::source::is_statement_container(child.kind()) || target.is_some() {
+        if target.is_some() || crate::source::holds_statements(child) {
             bound_names(src, child, out);
         }
     }

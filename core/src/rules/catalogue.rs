@@ -250,6 +250,15 @@ rules! {
         before: "tf.enable_eager_execution()\nit = tfe.Iterator(dataset)",
         after: "(the call goes)\nit = iter(dataset)",
     },
+    DependencyPin = "dependency-pin" {
+        safety: Review,
+        fix: Sometimes,
+        tables: [],
+        summary: "A dependency file pins what the migrated code cannot use, or lacks a package it now imports.",
+        why: "tensorflow 1.x pins keep TF1 installed; keras 2 pins clash with tf.keras; tf-slim, tf-keras and tensorflow-probability must be installed for the rewritten imports.",
+        before: "tensorflow-gpu==1.15.0\nkeras==2.2.4",
+        after: "tensorflow~=2.21.0\ntf-keras~=2.21.0\ntf-slim~=1.1",
+    },
     DisableEager = "disable-eager" {
         safety: Safe,
         fix: Always,
