@@ -19,6 +19,9 @@
 //!
 //! Supported: nbformat 4 (`cells[i].source`, any minor version, cell ids included) and nbformat 3
 //! (`worksheets[w].cells[i].input` of code cells). Sources may be one string or a list of strings.
+//!
+//! [`file`] puts this to work in the pipeline: the program the rules read, the cells left
+//! unchanged, each edit placed in its cell, and the verified JSON that `apply` writes.
 
 pub mod file;
 mod json;

@@ -28,19 +28,19 @@ pub struct NotebookFile {
 
 /// A notebook made ready for the rules.
 #[derive(Debug)]
-pub struct Prepared {
-    pub file: NotebookFile,
+pub(crate) struct Prepared {
+    pub(crate) file: NotebookFile,
     /// The program the rules read: [`Notebook::program`] with each broken cell blanked (same
     /// offsets, same lines).
-    pub rules_text: String,
+    pub(crate) rules_text: String,
     /// Each code cell's program range, with the newline the program adds after it.
-    pub cells: Vec<Range<usize>>,
+    pub(crate) cells: Vec<Range<usize>>,
     /// The notebook's own findings: cells left unchanged, setup lines.
-    pub findings: Vec<Finding>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// Read a notebook's JSON text for migration.
-pub fn prepare(json: String) -> Result<Prepared, NotebookError> {
+pub(crate) fn prepare(json: String) -> Result<Prepared, NotebookError> {
     let notebook = super::parse(&json)?;
     let program = notebook.program();
     let mut rules_text = program.to_owned();
@@ -164,12 +164,12 @@ fn setup_findings(notebook: &Notebook) -> Vec<Finding> {
 
 impl NotebookFile {
     /// The cell, line and column of a program offset.
-    pub fn position(&self, offset: usize) -> Option<CellPos> {
+    pub(crate) fn position(&self, offset: usize) -> Option<CellPos> {
         self.notebook.cell_at(offset)
     }
 
     /// Whether some code cell does not parse on its own.
-    pub fn has_broken_cells(&self) -> bool {
+    pub(crate) fn has_broken_cells(&self) -> bool {
         self.broken.contains(&true)
     }
 
@@ -180,7 +180,7 @@ impl NotebookFile {
     /// switch after the imports) goes at the end of the earlier cell, the one it follows, unless
     /// the same fix edits the later one. A fix that would touch `IPython` syntax, a cell left
     /// unchanged, or two cells at once is dropped; so are the fixes that need it.
-    pub fn place(&self, mut findings: Vec<Finding>) -> Vec<Finding> {
+    pub(crate) fn place(&self, mut findings: Vec<Finding>) -> Vec<Finding> {
         for finding in &mut findings {
             let point = finding.range.is_empty().then_some(finding.range.start);
             for fix in &mut finding.fixes {
@@ -270,7 +270,7 @@ impl NotebookFile {
 
     /// The notebook's JSON text with `edits` of the program made (as `apply::applied_edits`
     /// gives them: sorted, several insertions at one point in the order they go in).
-    pub fn json_with(&self, edits: &[Edit]) -> Result<String, Unmappable> {
+    pub(crate) fn json_with(&self, edits: &[Edit]) -> Result<String, Unmappable> {
         let mut merged: Vec<(Range<usize>, String)> = Vec::with_capacity(edits.len());
         for e in edits {
             match merged.last_mut() {
@@ -305,7 +305,7 @@ impl NotebookFile {
     }
 
     /// The unified diff of each code cell that `new_json` changes, under a `path:cell N` header.
-    pub fn diff(&self, path: &Path, new_json: &str, style: &dyn diff::Style) -> Vec<u8> {
+    pub(crate) fn diff(&self, path: &Path, new_json: &str, style: &dyn diff::Style) -> Vec<u8> {
         let Ok(changed) = super::changed_cells(&self.json, new_json) else { return Vec::new() };
         let mut out = Vec::new();
         for c in changed {
