@@ -206,7 +206,7 @@ fn apply_changes_code_cell_sources_only_and_keeps_the_file() {
     assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
     assert!(again.stdout.is_empty(), "{}", again.stdout);
     let check = run(&dir, "check", &[], &dir);
-    assert!(check.stdout.contains(": 0 safe fixes, 0 to review, "), "{}", check.stdout);
+    assert!(check.stdout.contains(": 0 safe hunks, 0 review hunks, "), "{}", check.stdout);
     let same = run_in(&dir, &["apply", "--unsafe", "."]);
     assert!(same.stderr.contains("0 files written"), "{}", same.stderr);
 }
@@ -234,12 +234,15 @@ fn report_locates_by_cell_and_says_which_outputs_go_stale() {
     assert!(
         md.stdout.contains("Notebook: the cells that change (3, 4, 6, 7) keep their saved outputs, which are stale")
     );
-    assert!(md.stdout.contains("- cell 5:1:1 (error, **manual**): Python 2 syntax (print statement)"), "{}", md.stdout);
+    assert!(md.stdout.contains("- cell 5:1:1 [python2-syntax] **manual** (error): Python 2 syntax"), "{}", md.stdout);
+    assert!(md.stdout.contains("tutorial_list.ipynb:cell 5:1:1`: Python 2 syntax (print statement)"), "{}", md.stdout);
     let json = run(&fixtures(), "report", &["--format", "json"], &fixtures());
     let v: Value = serde_json::from_str(&json.stdout).unwrap();
-    let list = v["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with("list.ipynb"));
+    let list = v["changes"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with("list.ipynb"));
     assert_eq!(list.unwrap()["stale_outputs"], serde_json::json!([3, 4, 6, 7]));
-    assert!(v["packages"].as_array().unwrap().iter().any(|p| p == "tensorflow"), "{v}");
+    assert!(v["summary"]["packages"].as_array().unwrap().iter().any(|p| p == "tensorflow"), "{v}");
+    let manual = v["manual"].as_array().unwrap().iter().flat_map(|g| g["places"].as_array().unwrap());
+    assert!(manual.into_iter().all(|p| p["cell"].as_u64().is_some()), "{v}");
 }
 
 #[test]

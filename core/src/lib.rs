@@ -22,6 +22,7 @@ pub mod report;
 pub(crate) mod resolve;
 pub mod rules;
 pub mod safety;
+pub mod sarif;
 pub mod scan;
 pub mod session;
 pub mod source;

@@ -84,6 +84,51 @@ pub struct Settings {
     pub scan: ScanOptions,
     pub rules: Options,
     pub filter: RuleFilter,
+    /// Other rules for the files some globs match (the configuration's `per-path` tables); the
+    /// last that matches a file wins.
+    pub per_path: Vec<PathSettings>,
+}
+
+/// The rule settings of the files a set of globs matches.
+#[derive(Debug, Clone)]
+pub struct PathSettings {
+    /// The globs (gitignore syntax), relative to the folder they were written for.
+    pub matcher: ignore::overrides::Override,
+    pub rules: Options,
+    pub filter: RuleFilter,
+}
+
+impl PathSettings {
+    /// Settings for the files `globs` (gitignore syntax, relative to `base`) match; `Err` names
+    /// a glob that does not parse.
+    pub fn new(base: &std::path::Path, globs: &[String], rules: Options, filter: RuleFilter) -> Result<Self, String> {
+        let mut builder = ignore::overrides::OverrideBuilder::new(base);
+        for g in globs {
+            builder.add(g).map_err(|e| format!("bad glob {g:?}: {e}"))?;
+        }
+        let matcher = builder.build().map_err(|e| e.to_string())?;
+        Ok(Self { matcher, rules, filter })
+    }
+}
+
+impl Settings {
+    /// The rule options and filter for `path`.
+    pub fn rules_for(&self, path: &std::path::Path) -> (&Options, &RuleFilter) {
+        if self.per_path.is_empty() {
+            return (&self.rules, &self.filter);
+        }
+        // Absolute and without `.` components: the matcher strips its root as a byte prefix.
+        let absolute: std::path::PathBuf = if path.is_absolute() {
+            path.components().collect()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path).components().collect()
+        };
+        self.per_path
+            .iter()
+            .rev()
+            .find(|p| p.matcher.matched(&absolute, false).is_whitelist())
+            .map_or((&self.rules, &self.filter), |p| (&p.rules, &p.filter))
+    }
 }
 
 /// The result of analysing the given paths.
@@ -106,7 +151,8 @@ pub fn check_text(
     settings: &Settings,
 ) -> (FilePlan, usize) {
     let src = SourceFile::new(path, text, encoding);
-    let findings = settings.filter.apply(rules::check(&src, &settings.rules));
+    let (options, filter) = settings.rules_for(&src.path);
+    let findings = filter.apply(rules::check(&src, options));
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
     let blocker = src.blocker();
