@@ -153,7 +153,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
         Some(path) => Some(saved_decisions(path.as_deref(), &args.fix.common, &mut analysis.plans)?),
         None => None,
     };
-    let (mut written, mut hunks) = (0, 0);
+    let (mut written, mut hunks, mut notebooks) = (0, 0, 0);
     // What is left after this run, in hunks and manual items (as `check` and the review count).
     let mut left = Tally::default();
     for plan in &mut analysis.plans {
@@ -175,6 +175,7 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
         match result {
             Ok(true) => {
                 written += 1;
+                notebooks += usize::from(plan.notebook.is_some());
                 hunks += (0..plan.hunks.len()).filter(|&h| plan.hunk_decision(h) == Decision::Accepted).count();
             }
             Ok(false) => {}
@@ -192,6 +193,16 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
                 let _ = write!(msg, ", {} unreadable journal lines skipped", restored.skipped);
             }
             msg.push(')');
+        }
+        match notebooks {
+            0 => {}
+            1 => msg.push_str("; the notebook written keeps stale outputs in its changed cells until run again"),
+            n => {
+                let _ = write!(
+                    msg,
+                    "; the {n} notebooks written keep stale outputs in their changed cells until run again"
+                );
+            }
         }
         if !left.is_empty() {
             let _ = write!(msg, "; left: {left}");

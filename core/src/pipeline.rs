@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::apply;
 use crate::error::Error;
 use crate::fix::{Finding, Fix, Safety};
+use crate::notebook;
 use crate::plan::{Decision, FilePlan};
 use crate::rules::{self, Options, Rule};
 use crate::scan::{self, Candidate, ScanOptions};
@@ -141,7 +142,7 @@ pub struct Analysis {
     pub lines_scanned: usize,
 }
 
-/// Run the rules over one decoded text.
+/// Run the rules over one decoded Python text (for a file of any kind, see [`check_file`]).
 pub fn check_text(
     path: PathBuf,
     root: PathBuf,
@@ -159,6 +160,28 @@ pub fn check_text(
     let mut plan = FilePlan::new(path, root, text, encoding, parsed_cleanly, findings);
     plan.blocker = blocker;
     (plan, lines)
+}
+
+/// Run the rules over one decoded file: a Python file, or a Jupyter notebook's JSON (by the
+/// path's extension). A notebook that cannot be read is skipped with the reason.
+pub fn check_file(
+    path: PathBuf,
+    root: PathBuf,
+    text: String,
+    encoding: crate::source::Encoding,
+    settings: &Settings,
+) -> Result<(FilePlan, usize), Error> {
+    if !scan::is_notebook(&path) {
+        return Ok(check_text(path, root, text, encoding, settings));
+    }
+    let prepared =
+        notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
+    let src = SourceFile::with_cells(path, prepared.rules_text, encoding, prepared.cells);
+    let mut findings = rules::check(&src, &settings.rules);
+    findings.extend(prepared.findings);
+    let findings = prepared.file.place(settings.filter.apply(findings));
+    let lines = src.lines.line_count();
+    Ok((FilePlan::for_notebook(src.path, root, prepared.file, encoding, findings), lines))
 }
 
 /// Collect the candidate files of `paths`.
@@ -191,11 +214,13 @@ pub(crate) fn analyse_each(
     scan::par_each(candidates, done, |i, c| {
         let found = match scan::load(c, &settings.scan) {
             Ok(None) => Found::Clean,
-            Ok(Some(loaded)) => {
-                let (plan, n) = check_text(loaded.path, loaded.root, loaded.text, loaded.encoding, settings);
-                lines.fetch_add(n, Ordering::Relaxed);
-                if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
-            }
+            Ok(Some(loaded)) => match check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings) {
+                Ok((plan, n)) => {
+                    lines.fetch_add(n, Ordering::Relaxed);
+                    if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
+                }
+                Err(e) => Found::Error(e),
+            },
             Err(e) => Found::Error(e),
         };
         each(i, found)
@@ -255,8 +280,13 @@ pub(crate) const MAX_PASSES: usize = 4;
 
 /// Decide by policy and compute a file's new text, re-running the rules over the result until
 /// nothing more applies. Returns `None` when nothing changes.
+///
+/// For a notebook the text returned is its new JSON (see [`FilePlan::original`]).
 pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Result<Option<String>, Error> {
     plan.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
+    if plan.notebook.is_some() {
+        return migrate_notebook(plan, policy, settings);
+    }
     let mut text = plan.apply_accepted().text;
     if text == plan.text {
         return Ok(None);
@@ -280,9 +310,62 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     Ok(Some(text))
 }
 
+/// [`migrate`] for a notebook (fixes already decided): every pass maps the accepted edits of
+/// the program onto the JSON, and the next pass reads that JSON again.
+fn migrate_notebook(plan: &FilePlan, policy: Policy, settings: &Settings) -> Result<Option<String>, Error> {
+    let original = plan.original();
+    let mut json = notebook_json(plan)?;
+    if json == original {
+        return Ok(None);
+    }
+    for pass in 1..=MAX_PASSES {
+        verify_notebook(plan, &json)?;
+        if pass == MAX_PASSES {
+            break;
+        }
+        let (mut next, _) = check_file(plan.path.clone(), plan.root.clone(), json.clone(), plan.encoding, settings)
+            .map_err(|_| broke_syntax(plan))?;
+        next.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
+        let again = notebook_json(&next)?;
+        if again == json {
+            break;
+        }
+        json = again;
+    }
+    Ok(Some(json))
+}
+
+/// A notebook plan's JSON with its accepted edits made (not verified).
+fn notebook_json(plan: &FilePlan) -> Result<String, Error> {
+    let Some(nb) = &plan.notebook else { return Ok(plan.text.clone()) };
+    nb.json_with(&plan.accepted_edits()).map_err(|e| Error::Refused {
+        path: plan.path.clone(),
+        reason: format!("the accepted edits cannot be written into the notebook ({e}); file left unchanged"),
+    })
+}
+
+/// Check a notebook's new JSON against the one read (see [`NotebookFile::verify`]).
+///
+/// [`NotebookFile::verify`]: crate::notebook::file::NotebookFile::verify
+fn verify_notebook(plan: &FilePlan, json: &str) -> Result<(), Error> {
+    let Some(nb) = &plan.notebook else { return Ok(()) };
+    nb.verify(json).map(drop).map_err(|why| Error::Refused {
+        path: plan.path.clone(),
+        reason: format!("{why} (please report this); file left unchanged"),
+    })
+}
+
 /// The text with exactly the accepted fixes applied (decisions made elsewhere, e.g. in a review),
-/// verified; `None` when nothing changes.
+/// verified; `None` when nothing changes. For a notebook, its new JSON.
 pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
+    if plan.notebook.is_some() {
+        let json = notebook_json(plan)?;
+        if json == plan.original() {
+            return Ok(None);
+        }
+        verify_notebook(plan, &json)?;
+        return Ok(Some(json));
+    }
     let text = plan.apply_accepted().text;
     if text == plan.text {
         return Ok(None);
@@ -328,12 +411,12 @@ fn broke_syntax(plan: &FilePlan) -> Error {
     }
 }
 
-/// Write a file's new text through the safe writer.
+/// Write a file's new text (a notebook's new JSON) through the safe writer.
 pub fn write_plan(plan: &FilePlan, new_text: &str) -> Result<bool, Error> {
     write::write(&WriteRequest {
         path: &plan.path,
         root: &plan.root,
-        original: &plan.text,
+        original: plan.original(),
         new_text,
         encoding: plan.encoding,
     })

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::diff;
 use crate::error::Error;
 use crate::fix::{Duty, Finding, Safety, Severity};
-use crate::plan::FilePlan;
+use crate::plan::{FilePlan, Position};
 use crate::rules::{Rule, RuleInfo, table};
 use crate::text::{escape_line, printable};
 
@@ -42,6 +42,9 @@ pub struct Located<'a> {
     pub rule: Rule,
     pub severity: Severity,
     pub safety: Safety,
+    /// In a notebook: the 1-based cell; `line` and `column` are then in that cell's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -52,20 +55,36 @@ pub struct Located<'a> {
 }
 
 pub fn locate<'a>(plan: &FilePlan, finding: &'a Finding) -> Located<'a> {
-    let (line, column) = plan.lines.line_col(&plan.text, finding.range.start);
-    let (end_line, end_column) = plan.lines.line_col(&plan.text, finding.range.end);
+    let start = plan.position(finding.range.start);
+    let end = plan.position(finding.range.end);
+    let (line, column) = (start.line, start.column);
+    // A range that ends where the next cell starts ends at the end of its own cell's last line.
+    let (end_line, end_column) = if end.cell == start.cell {
+        (end.line, end.column)
+    } else {
+        let last = plan.position(finding.range.end.saturating_sub(1).max(finding.range.start));
+        (last.line, last.column + 1)
+    };
     let replacement =
         finding.fixes.first().map(|f| f.edits.iter().map(|e| e.content.as_str()).collect::<Vec<_>>().join(" … "));
     Located {
         rule: finding.rule,
         severity: finding.severity,
         safety: finding.safety(),
+        cell: start.cell,
         line,
         column,
         end_line,
         end_column,
         message: &finding.message,
         replacement,
+    }
+}
+
+impl Located<'_> {
+    /// Where it starts: `line:column`, or `cell N:line:column` in a notebook.
+    pub fn at(&self) -> Position {
+        Position { cell: self.cell, line: self.line, column: self.column }
     }
 }
 
@@ -162,10 +181,9 @@ pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
             let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
                 out,
-                "{}:{}:{}: {sev} [{}] {} ({}{kept})",
+                "{}:{}: {sev} [{}] {} ({}{kept})",
                 paint.bold(&path),
-                l.line,
-                l.column,
+                l.at(),
                 f.rule,
                 printable(&f.message),
                 l.safety
@@ -192,6 +210,9 @@ pub const NOTHING_FOUND: &str = "No TensorFlow 1 or standalone Keras code found 
 pub struct JsonFile<'a> {
     path: String,
     findings: Vec<Located<'a>>,
+    /// A notebook's cells that the migration may change: their saved outputs go stale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_outputs: Option<Vec<usize>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -206,6 +227,7 @@ fn json_files(plans: &[FilePlan]) -> Vec<JsonFile<'_>> {
         .map(|p| JsonFile {
             path: diff::display(&p.path),
             findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
+            stale_outputs: p.notebook.is_some().then(|| p.cells_with_fixes()),
         })
         .collect()
 }
@@ -235,7 +257,13 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
 /// off, so that `git apply` and `patch -p1` take it; coloured and made safe for a terminal when
 /// it is on. Names are relative (no `./`) and quoted like git's where needed.
 /// `name` is the path to show (the plan's, made relative to the folder the command runs in).
+///
+/// For a notebook (`new_text` is its new JSON): the diff of each changed code cell's code, under
+/// a `name:cell N` header.
 pub fn unified_diff(plan: &FilePlan, name: &Path, new_text: &str, paint: Paint) -> Vec<u8> {
+    if let Some(nb) = &plan.notebook {
+        return if paint.0 { nb.diff(name, new_text, &paint) } else { nb.diff(name, new_text, &diff::Raw) };
+    }
     let (Some(old), Some(new)) = (plan.encoding.encode(&plan.text), plan.encoding.encode(new_text)) else {
         return Vec::new();
     };
@@ -311,6 +339,9 @@ pub struct SeverityCounts {
 #[derive(Debug, Serialize)]
 pub struct Place<'a> {
     pub path: String,
+    /// In a notebook: the 1-based cell (`line` and `column` are in its code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     pub line: usize,
     pub column: usize,
     pub severity: Severity,
@@ -409,6 +440,7 @@ impl<'a> MigrationPlan<'a> {
                     let l = locate(plan, f);
                     manual.entry(f.rule).or_default().push(Place {
                         path: path.clone(),
+                        cell: l.cell,
                         line: l.line,
                         column: l.column,
                         severity: f.severity,
@@ -513,14 +545,21 @@ pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
         out.push_str("\n## Every finding\n");
         for file in &plan.changes {
             let _ = writeln!(out, "\n### {}\n", code(&file.path));
+            if let Some(cells) = file.stale_outputs.as_ref().filter(|c| !c.is_empty()) {
+                let cells: Vec<String> = cells.iter().map(ToString::to_string).collect();
+                let _ = writeln!(
+                    out,
+                    "Notebook: the cells that change ({}) keep their saved outputs, which are stale until the notebook is run again.\n",
+                    cells.join(", ")
+                );
+            }
             for l in &file.findings {
                 let action =
                     if l.safety == Safety::Manual { "**manual**".to_owned() } else { format!("{} fix", l.safety) };
                 let _ = writeln!(
                     out,
-                    "- {}:{} [{}] {action} ({}): {}",
-                    l.line,
-                    l.column,
+                    "- {} [{}] {action} ({}): {}",
+                    l.at(),
                     l.rule,
                     l.severity,
                     printable(l.message).replace('\n', " ")
@@ -571,7 +610,7 @@ fn markdown_manual(plan: &MigrationPlan<'_>, out: &mut String) {
             let _ = writeln!(
                 out,
                 "- {}: {}",
-                code(&format!("{}:{}:{}", p.path, p.line, p.column)),
+                code(&format!("{}:{}", p.path, Position { cell: p.cell, line: p.line, column: p.column })),
                 printable(p.message).replace('\n', " ")
             );
         }
@@ -721,7 +760,7 @@ pub fn check_github(plans: &[FilePlan], base: &Path) -> String {
                 l.end_line,
                 l.end_column,
                 github_property(&format!("tf2-migrate [{}] ({})", f.rule, l.safety)),
-                github_data(&f.message)
+                github_data(&l.cell.map_or_else(|| f.message.clone(), |c| format!("cell {c}: {}", f.message)))
             );
         }
     }

@@ -1,5 +1,6 @@
-//! Finding and reading the files to migrate: walk the roots (honouring .gitignore), skip what
-//! cannot be handled with a one-line reason, decode the rest. Parallel over files.
+//! Finding and reading the files to migrate (`*.py` and `*.ipynb`): walk the roots (honouring
+//! .gitignore), skip what cannot be handled with a one-line reason, decode the rest. Parallel
+//! over files.
 
 use std::fs;
 use std::io::Read;
@@ -77,11 +78,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            if is_notebook(path) {
-                errors.push(skip(path, "Jupyter notebooks are not supported yet"));
-            } else {
-                files.push(Candidate { path: path.clone(), root });
-            }
+            files.push(Candidate { path: path.clone(), root });
             continue;
         }
         let mut overrides = OverrideBuilder::new(path);
@@ -105,7 +102,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                         // link, a folder or a pipe named `x.py` is not a file to migrate.
                         let is_link = entry.file_type().is_some_and(|t| t.is_symlink());
                         if is_link
-                            && p.extension().is_some_and(|e| e == "py")
+                            && (p.extension().is_some_and(|e| e == "py") || is_notebook(p))
                             && let Err(source) = fs::metadata(p)
                             && source.kind() != std::io::ErrorKind::NotFound
                         {
@@ -113,10 +110,8 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                         }
                         continue;
                     }
-                    if p.extension().is_some_and(|e| e == "py") {
+                    if p.extension().is_some_and(|e| e == "py") || is_notebook(p) {
                         files.push(Candidate { path: p.to_path_buf(), root: path.clone() });
-                    } else if is_notebook(p) {
-                        errors.push(skip(p, "Jupyter notebooks are not supported yet"));
                     }
                 }
                 Err(e) => errors.push(walk_error(path, &e)),
@@ -154,7 +149,8 @@ fn same_file_once(files: Vec<Candidate>) -> Vec<Candidate> {
     keep
 }
 
-fn is_notebook(p: &Path) -> bool {
+/// Whether a path names a Jupyter notebook (`*.ipynb`), read as one rather than as Python.
+pub(crate) fn is_notebook(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "ipynb")
 }
 

@@ -309,6 +309,15 @@ rules! {
         before: "tf.app.flags",
         after: "from absl import flags",
     },
+    NotebookSetup = "notebook-setup" {
+        safety: Manual,
+        fix: Never,
+        tables: [],
+        summary: "A notebook installs or selects TensorFlow 1.x (`!pip install`, `%tensorflow_version 1.x`) or standalone Keras 2, or names a Python 2 kernel.",
+        why: "The migrated code needs TensorFlow 2 on Python 3 (tf.keras comes with it); `!pip install tensorflow==1.15` brings back TensorFlow 1. IPython lines are never edited.",
+        before: "!pip install tensorflow==1.15 keras==2.2.4",
+        after: "!pip install tensorflow  # tf.keras comes with it",
+    },
 }
 
 impl Rule {
