@@ -699,3 +699,43 @@ fn completions_and_man_page() {
     assert!(man.contains(".TH tf2-migrate 1"), "{}", &man[..man.len().min(300)]);
     assert!(man.contains("review") && man.contains("Exit codes"), "commands and the after-help are in the page");
 }
+
+/// Dependency files move with the code: TF 1.x pins to the target, `tensorflow-gpu` to
+/// `tensorflow`, the Keras 2 pin goes once every Keras import moved, and the packages the
+/// rewritten code imports are added; every other byte (comments, markers) stays.
+#[test]
+fn dependency_files_follow_the_migrated_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("pkg")).unwrap();
+    fs::write(
+        dir.join("requirements.txt"),
+        "numpy>=1.16  # arrays\ntensorflow-gpu==1.15.0 ; sys_platform == \"linux\"\nkeras==2.2.4\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("setup.py"),
+        "from setuptools import setup\nsetup(name='pkg', install_requires=['tensorflow>=1.12,<2'])\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pkg/model.py"),
+        "import tensorflow as tf\nfrom keras.layers import Dense\nnet = tf.contrib.slim.conv2d\n",
+    )
+    .unwrap();
+    let o = run(dir, &["check", "."]);
+    assert!(stdout(&o).contains("requirements.txt:2:1: error [dependency-pin]"), "{}", stdout(&o));
+    let o = run(dir, &["apply", "--unsafe", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(dir.join("requirements.txt")).unwrap(),
+        "numpy>=1.16  # arrays\ntensorflow~=2.21.0 ; sys_platform == \"linux\"\ntf-slim~=1.1\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("setup.py")).unwrap(),
+        "from setuptools import setup\nsetup(name='pkg', install_requires=['tensorflow~=2.21.0', 'tf-slim~=1.1'])\n"
+    );
+    // Idempotent: nothing left to pin.
+    let o = run(dir, &["check", "--select", "dependency-pin", "."]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}

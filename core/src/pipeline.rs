@@ -8,6 +8,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::apply;
+use crate::deps::{self, DepsKind, KerasRoute, Needs};
 use crate::error::Error;
 use crate::fix::{Finding, Fix, Safety};
 use crate::notebook;
@@ -162,8 +163,40 @@ pub fn check_text(
     (plan, lines)
 }
 
+/// The plan of a dependency file, given what the migrated code needs (see [`crate::deps`]).
+pub fn check_deps(
+    path: PathBuf,
+    root: PathBuf,
+    text: String,
+    encoding: crate::source::Encoding,
+    kind: DepsKind,
+    needs: &Needs,
+) -> FilePlan {
+    let findings = deps::check(kind, &text, needs);
+    let mut plan = FilePlan::new(path, root, text, encoding, true, findings);
+    plan.deps = Some(kind);
+    plan
+}
+
+/// What the plans so far need from the project's dependency files: the packages their chosen
+/// fixes import, and their Keras route.
+fn absorb(needs: &mut Needs, plan: &FilePlan) {
+    for (i, f) in plan.findings.iter().enumerate() {
+        let Some(fix) = plan.chosen(i) else { continue };
+        needs.packages.extend(fix.packages.iter().copied());
+        if f.rule == Rule::KerasImport {
+            needs.keras = if fix.packages.contains(&"tf-keras") || needs.keras == KerasRoute::TfKeras {
+                KerasRoute::TfKeras
+            } else {
+                KerasRoute::TensorflowKeras
+            };
+        }
+    }
+}
+
 /// Run the rules over one decoded file: a Python file, or a Jupyter notebook's JSON (by the
-/// path's extension). A notebook that cannot be read is skipped with the reason.
+/// path's extension). A notebook that cannot be read is skipped with the reason. A dependency
+/// file gets no finding here: what it needs depends on the other files ([`analyse_each`]).
 pub fn check_file(
     path: PathBuf,
     root: PathBuf,
@@ -171,6 +204,10 @@ pub fn check_file(
     encoding: crate::source::Encoding,
     settings: &Settings,
 ) -> Result<(FilePlan, usize), Error> {
+    if let Some(kind) = DepsKind::of(&path) {
+        let needs = Needs::default();
+        return Ok((check_deps(path, root, text, encoding, kind, &needs), 0));
+    }
     if !scan::is_notebook(&path) {
         return Ok(check_text(path, root, text, encoding, settings));
     }
@@ -211,20 +248,48 @@ pub(crate) fn analyse_each(
     each: impl Fn(usize, Found) -> bool + Sync,
 ) -> usize {
     let lines = AtomicUsize::new(0);
-    scan::par_each(candidates, done, |i, c| {
+    let needs = Mutex::new(Needs { target: Some(settings.rules.target), ..Needs::default() });
+    let is_deps = |c: &Candidate| DepsKind::of(&c.path).is_some();
+    let code = candidates.iter().enumerate().filter(|(_, c)| !is_deps(c));
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    scan::par_each(code, done, |i, c| {
         let found = match scan::load(c, &settings.scan) {
             Ok(None) => Found::Clean,
             Ok(Some(loaded)) => match check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings) {
                 Ok((plan, n)) => {
                     lines.fetch_add(n, Ordering::Relaxed);
+                    absorb(&mut needs.lock().unwrap_or_else(PoisonError::into_inner), &plan);
                     if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
                 }
                 Err(e) => Found::Error(e),
             },
             Err(e) => Found::Error(e),
         };
-        each(i, found)
+        let go_on = each(i, found);
+        if !go_on {
+            stop.store(true, Ordering::Relaxed);
+        }
+        go_on
     });
+    let mut stopped = stop.into_inner();
+    // Dependency files last: what they must pin depends on what every other file needs.
+    let needs = needs.into_inner().unwrap_or_else(PoisonError::into_inner);
+    for (i, c) in candidates.iter().enumerate().filter(|(_, c)| is_deps(c)) {
+        if stopped {
+            break;
+        }
+        let found = match scan::load(c, &settings.scan) {
+            Ok(None) => Found::Clean,
+            Ok(Some(loaded)) => {
+                let kind = DepsKind::of(&loaded.path).unwrap_or(DepsKind::Requirements);
+                let plan = check_deps(loaded.path, loaded.root, loaded.text, loaded.encoding, kind, &needs);
+                if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
+            }
+            Err(e) => Found::Error(e),
+        };
+        done.fetch_add(1, Ordering::Relaxed);
+        stopped = !each(i, found);
+    }
     lines.into_inner()
 }
 
@@ -286,6 +351,11 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     plan.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
     if plan.notebook.is_some() {
         return migrate_notebook(plan, policy, settings);
+    }
+    if plan.deps.is_some() {
+        // One pass: the pins a dependency file gets do not ask for more.
+        let text = plan.apply_accepted().text;
+        return Ok((text != plan.text).then_some(text));
     }
     let mut text = plan.apply_accepted().text;
     if text == plan.text {
@@ -370,7 +440,9 @@ pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
     if text == plan.text {
         return Ok(None);
     }
-    verify(plan, &text)?;
+    if plan.deps.is_none() {
+        verify(plan, &text)?;
+    }
     Ok(Some(text))
 }
 

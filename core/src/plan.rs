@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::apply::{self, Applied};
+use crate::deps::DepsKind;
 use crate::fix::{Edit, Finding, Fix, Safety};
 use crate::notebook::file::NotebookFile;
 use crate::source::{Blocker, Encoding, LineIndex};
@@ -81,6 +82,10 @@ pub struct FilePlan {
     /// program) and the way back to its JSON.
     #[serde(skip)]
     pub notebook: Option<Arc<NotebookFile>>,
+    /// For a dependency file (`requirements.txt`, `setup.py`…): its kind. Its findings come from
+    /// [`crate::deps`], not the Python rules, and its text is not Python.
+    #[serde(skip)]
+    pub deps: Option<DepsKind>,
 }
 
 /// Where something is in a file: 1-based line and character column, in a notebook within the
@@ -136,6 +141,7 @@ impl FilePlan {
             choices: vec![0; n],
             hunks: Vec::new(),
             notebook: None,
+            deps: None,
         };
         plan.hunks = plan.group();
         plan
