@@ -1,5 +1,6 @@
 //! `cargo bench --bench tui`: benchmarks of the review UI. First frame over 1,000
-//! flagged files (analysed in the background) and the time until all are in, key press → frame
+//! flagged files (analysed in the background) and the time until all are in (also over the tree
+//! in `$TUI_BENCH_TREE`), key press → frame
 //! on a 10,000-line file, bytes sent per next-hunk frame.
 //! Frames go to a `CrosstermBackend` over a `Vec<u8>`, wrapped in synchronized output.
 
@@ -122,24 +123,13 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Run every benchmark and describe the results.
-fn run() -> Result<String> {
-    let mut out = String::new();
-    let settings = Settings::default();
-
-    // 1. First frame over a generated tree of 1,000 flagged files (scan included).
-    let dir = tempfile::tempdir()?;
-    for i in 0..1000 {
-        let sub = dir.path().join(format!("pkg{}", i / 100));
-        std::fs::create_dir_all(&sub)?;
-        std::fs::write(sub.join(format!("m{i}.py")), format!("import tensorflow as tf\n\n{}", CHUNK.repeat(5)))?;
-    }
-    // The real path: the walk, the analysis started behind the UI, the UI built, whatever has
-    // arrived drained, the first frame drawn; then frames every SCAN_POLL until all is in.
+/// Time to the first frame of a review over `dir` (walk, analysis behind the UI, UI built,
+/// first frame drawn), then until every file is in, drawing every `SCAN_POLL` meanwhile.
+fn first_frame(dir: &std::path::Path, what: &str, settings: &Settings) -> Result<String> {
     let start = Instant::now();
-    let (candidates, errors) = pipeline::candidates(&[dir.path().to_path_buf()], &settings);
+    let (candidates, errors) = pipeline::candidates(&[dir.to_path_buf()], settings);
     let walked = start.elapsed();
-    let mut scan = Scan::start(candidates, errors, &settings, None);
+    let mut scan = Scan::start(candidates, errors, settings, None);
     let mut app = build_app(Vec::new(), settings.clone(), "dark", Depth::TrueColor, SIZE)?;
     scan.drain(&mut app);
     let mut term = terminal(Sink::default());
@@ -160,15 +150,34 @@ fn run() -> Result<String> {
         }
     }
     let all_in = start.elapsed();
-    writeln!(
-        out,
-        "first frame, 1,000 flagged files streamed: {:.1} ms ({:.1} ms walk; {shown} files in at that frame); first file on screen after {:.1} ms; all {} files in after {:.1} ms ({frames} frames drawn meanwhile)",
+    Ok(format!(
+        "first frame, {what}: {:.1} ms ({:.1} ms walk; {shown} files in at that frame); first file on screen after {:.1} ms; all {} files in after {:.1} ms ({frames} frames drawn meanwhile)\n",
         ms(first),
         ms(walked),
         ms(first_file.unwrap_or_default()),
         app.file_count(),
         ms(all_in)
-    )?;
+    ))
+}
+
+/// Run every benchmark and describe the results.
+fn run() -> Result<String> {
+    let mut out = String::new();
+    let settings = Settings::default();
+
+    // 1. First frame over a generated tree of 1,000 flagged files (scan included), and over
+    // the tree in $TUI_BENCH_TREE if set (e.g. the synthetic monorepo of benches/bench.sh).
+    let dir = tempfile::tempdir()?;
+    for i in 0..1000 {
+        let sub = dir.path().join(format!("pkg{}", i / 100));
+        std::fs::create_dir_all(&sub)?;
+        std::fs::write(sub.join(format!("m{i}.py")), format!("import tensorflow as tf\n\n{}", CHUNK.repeat(5)))?;
+    }
+    out.push_str(&first_frame(dir.path(), "1,000 flagged files streamed", &settings)?);
+    if let Some(tree) = std::env::var_os("TUI_BENCH_TREE") {
+        let tree = PathBuf::from(tree);
+        out.push_str(&first_frame(&tree, &tree.display().to_string(), &settings)?);
+    }
 
     // 2. Key press → frame on a 10,000-line file.
     let mut text = String::from("import tensorflow as tf\n\n");

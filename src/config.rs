@@ -322,7 +322,8 @@ impl Resolved {
     }
 
     /// Where the content cache lives: `$TF2_MIGRATE_CACHE_DIR`, else `.tf2-migrate-cache` beside
-    /// the configuration file, else in the current folder; none with `--no-cache`.
+    /// the configuration file or in the current folder, else (that folder is read-only)
+    /// `$XDG_CACHE_HOME/tf2-migrate/<digest of the folder>`; none with `--no-cache`.
     fn cache_dir(&self, common: &CommonArgs) -> Option<PathBuf> {
         if common.no_cache {
             return None;
@@ -334,7 +335,19 @@ impl Resolved {
             Some(_) => self.base.clone(),
             None => std::env::current_dir().ok()?,
         };
-        Some(root.join(tf2_migrate_core::cache::DIR_NAME))
+        let own = root.join(tf2_migrate_core::cache::DIR_NAME);
+        match std::fs::create_dir(&own) {
+            Ok(()) => Some(own),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Some(own),
+            Err(_) => {
+                let home = std::env::var_os("XDG_CACHE_HOME")
+                    .filter(|d| !d.is_empty())
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+                let digest = tf2_migrate_core::cache::path_digest(&root);
+                Some(home.join("tf2-migrate").join(format!("{digest:016x}")))
+            }
+        }
     }
 
     /// `tf2-migrate config`: the settings in effect and where each came from.

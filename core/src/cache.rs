@@ -17,22 +17,24 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use serde::{Deserialize, Serialize};
 
 use crate::fix::Finding;
-use crate::plan::FilePlan;
+use crate::plan::{FilePlan, Hunk};
 use crate::source::{Blocker, Encoding};
 
 /// The cache folder's name, created in the project (with a `.gitignore` of its own).
 pub const DIR_NAME: &str = ".tf2-migrate-cache";
 const FILE_NAME: &str = "files.json";
 /// Bumped when the stored layout changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 3;
 
 /// What the analysis of one file found.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Entry {
-    /// Two independent 64-bit hashes of the decoded text and its encoding, and its length.
-    hash: [u64; 2],
+    /// A 64-bit hash of the decoded text and its encoding, and the text's length.
+    hash: u64,
     len: usize,
     pub findings: Vec<Finding>,
+    /// The hunks grouped from them (empty for a notebook, whose plan regroups).
+    pub hunks: Vec<Hunk>,
     pub parsed_cleanly: bool,
     pub blocker: Option<Blocker>,
     pub lines: usize,
@@ -81,6 +83,7 @@ impl Cache {
             hash: content_hash(text, encoding),
             len: text.len(),
             findings: plan.findings.clone(),
+            hunks: if plan.notebook.is_some() { Vec::new() } else { plan.hunks.clone() },
             parsed_cleanly: plan.parsed_cleanly,
             blocker: plan.blocker,
             lines,
@@ -100,6 +103,7 @@ impl Cache {
         entries.retain(|id, _| new.contains_key(id) || Path::new(id).exists());
         entries.extend(new);
         fs::create_dir_all(&self.dir)?;
+        // A folder made elsewhere (e.g. under `$XDG_CACHE_HOME`) ignores itself as well.
         let ignore = self.dir.join(".gitignore");
         if !ignore.exists() {
             fs::write(&ignore, "# Created by tf2-migrate: its cache, not part of the project.\n*\n")?;
@@ -113,18 +117,24 @@ impl Cache {
     }
 }
 
-/// The key of a file in the cache: its canonical path (the same file reached from another
-/// folder is the same entry).
-pub(crate) fn file_id(path: &Path) -> String {
-    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
+/// A stable digest of a folder's path (names the cache of a read-only project elsewhere).
+pub fn path_digest(path: &Path) -> u64 {
+    crate::plan::fnv1a(path.as_os_str().as_encoded_bytes())
 }
 
-fn content_hash(text: &str, encoding: Encoding) -> [u64; 2] {
+/// The key of a file in the cache: its absolute path, made without touching the file system
+/// beyond the current folder (`canonicalize` would read every link on the way).
+pub(crate) fn file_id(path: &Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
+}
+
+/// SipHash-1-3 of the text and its encoding (std's, stable within one build, and the build is
+/// part of the key), with the length beside it in the entry.
+fn content_hash(text: &str, encoding: Encoding) -> u64 {
     let mut sip = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut sip);
     encoding.name().hash(&mut sip);
-    let fnv = crate::plan::fnv1a(text.as_bytes()) ^ crate::plan::fnv1a(encoding.name().as_bytes()).rotate_left(1);
-    [sip.finish(), fnv]
+    sip.finish()
 }
 
 /// This build of the tool: its version and its executable's size and time, so that a rebuild

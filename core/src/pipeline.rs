@@ -247,7 +247,9 @@ fn check_cached(loaded: scan::Loaded, settings: &Settings, cache: Option<&Cache>
                 .map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
             FilePlan::for_notebook(path, root, prepared.file, encoding, entry.findings)
         } else {
-            let mut plan = FilePlan::new(path, root, text, encoding, entry.parsed_cleanly, entry.findings);
+            let hunks = Some(entry.hunks);
+            let mut plan =
+                FilePlan::with_hunks(path, root, text, encoding, entry.parsed_cleanly, entry.findings, hunks);
             plan.blocker = entry.blocker;
             plan
         };

@@ -40,7 +40,7 @@ pub struct Bulk {
 }
 
 /// A group of fixes on adjacent lines, reviewed together.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Hunk {
     /// Indices of the findings (with fixes) in this hunk.
     pub findings: Vec<usize>,
@@ -126,6 +126,20 @@ impl FilePlan {
         parsed_cleanly: bool,
         findings: Vec<Finding>,
     ) -> Self {
+        Self::with_hunks(path, root, text, encoding, parsed_cleanly, findings, None)
+    }
+
+    /// [`new`](Self::new), with the hunks when they are known already (`Some`: grouped from
+    /// these very findings of this very text, e.g. by an earlier run).
+    pub(crate) fn with_hunks(
+        path: PathBuf,
+        root: PathBuf,
+        text: String,
+        encoding: Encoding,
+        parsed_cleanly: bool,
+        findings: Vec<Finding>,
+        hunks: Option<Vec<Hunk>>,
+    ) -> Self {
         let lines = LineIndex::new(&text);
         let n = findings.len();
         let mut plan = Self {
@@ -143,7 +157,10 @@ impl FilePlan {
             notebook: None,
             deps: None,
         };
-        plan.hunks = plan.group();
+        plan.hunks = match hunks {
+            Some(h) => h,
+            None => plan.group(),
+        };
         plan
     }
 

@@ -216,16 +216,7 @@ fn mentions_tf_or_keras(bytes: &[u8]) -> bool {
 }
 
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {
-    let first = needle[0];
-    let mut i = 0;
-    while let Some(pos) = hay[i..].iter().position(|&b| b == first) {
-        let at = i + pos;
-        if hay[at..].starts_with(needle) {
-            return true;
-        }
-        i = at + 1;
-    }
-    false
+    memchr::memmem::find(hay, needle).is_some()
 }
 
 /// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are
