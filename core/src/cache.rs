@@ -110,8 +110,10 @@ impl Cache {
         }
         let stored = Stored { format: FORMAT, key: self.key, entries };
         let mut tmp = tempfile::Builder::new().prefix(".files-").suffix(".tmp").tempfile_in(&self.dir)?;
-        serde_json::to_writer(&mut tmp, &stored).map_err(io::Error::other)?;
-        tmp.flush()?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, &mut tmp);
+        serde_json::to_writer(&mut out, &stored).map_err(io::Error::other)?;
+        out.flush()?;
+        drop(out);
         tmp.persist(self.dir.join(FILE_NAME)).map_err(|e| e.error)?;
         Ok(())
     }
