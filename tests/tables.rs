@@ -512,13 +512,26 @@ fn written_names_exist_for_tf_2_21() {
     expect_known("exists", failures);
 }
 
+/// `namespaces.tsv`: module path reachable only as an attribute → the module to import from
+/// instead (`None`: none, the engine writes no from-import of it).
+fn namespaces() -> HashMap<String, Option<String>> {
+    table("namespaces.tsv").into_iter().map(|r| (r[0].clone(), Some(r[1].clone()).filter(|m| m != "-"))).collect()
+}
+
 /// What `import X` / `from X import y` will be written for each target: a module target must be
-/// importable (not just an attribute: `tensorflow_probability.distributions` is one), and the
-/// parent of any other target too (`from parent import name`).
+/// importable from its parent (`from parent import name as x`), and a module the engine writes
+/// `from M import name` for must be importable and have `name`.  The engine imports from a
+/// namespace (`tensorflow_probability.distributions`, `tensorflow.distribute`) through its
+/// `namespaces.tsv` row: the importable module object it names, or nothing (guidance instead).
 #[test]
 fn written_import_paths_are_importable() {
     let apis = Apis::load();
+    let namespaces = namespaces();
     let mut failures = Vec::new();
+    let python = |m: &str| match m.strip_prefix("tf") {
+        Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tensorflow{rest}"),
+        _ => m.to_owned(),
+    };
     for (table, key, name) in written_names() {
         if name.starts_with("tf.") && under(&name, &apis.removed) {
             continue;
@@ -526,28 +539,71 @@ fn written_import_paths_are_importable() {
         let Some((listing, spelled)) = apis.listing_of(&name) else { continue };
         let Some(entry) = listing.get(&spelled) else { continue }; // reported by written_names_exist
         let is_module = matches!(entry.kind.as_str(), "module" | "namespace" | "private");
-        let module = if is_module { spelled.as_str() } else { parent(&spelled) };
-        if !is_module && listing.get(module).is_some_and(|e| e.kind == "class") {
+        // Each (module imported from, name imported) the engine may write for this target.
+        let mut imports =
+            vec![(parent(&spelled).to_owned(), spelled.rsplit('.').next().unwrap_or_default().to_owned())];
+        if is_module && entry.kind == "namespace" && !namespaces.contains_key(&spelled) {
+            failures.push(format!("{table}: {key} -> {name}: namespace {spelled} has no namespaces.tsv row"));
+        }
+        if !is_module && listing.get(&imports[0].0).is_some_and(|e| e.kind == "class") {
             continue; // a class attribute (enum value) is reached through its class
         }
-        let python = |m: &str| match m.strip_prefix("tf") {
-            Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tensorflow{rest}"),
-            _ => m.to_owned(),
-        };
-        if !listing.importable(module) {
-            failures.push(format!("{table}: {key} -> {name}: `import {}` fails ({})", python(module), listing.file));
-        } else if !is_module {
-            let last = spelled.rsplit('.').next().unwrap_or_default();
-            if listing.direct(module).is_some_and(|m| m.import_gap(last)) {
+        if imports[0].0.is_empty() {
+            // A top-level package: `import tf_slim`.
+            if !listing.importable(&spelled) {
+                failures.push(format!("{table}: {key} -> {name}: `import {spelled}` fails ({})", listing.file));
+            }
+            continue;
+        }
+        for (module, last) in imports.drain(..) {
+            let from = match namespaces.get(&module) {
+                Some(None) => continue, // the engine writes no import from it
+                Some(Some(real)) => real.clone(),
+                None => module.clone(),
+            };
+            if listing.direct(&from).is_some_and(|e| e.kind == "namespace") {
+                failures.push(format!("{table}: {key} -> {name}: namespace {from} has no namespaces.tsv row"));
+            } else if !listing.importable(&from)
+                || listing.direct(&from).is_some_and(|m| m.import_gap(&last))
+                || !listing.has(&format!("{from}.{last}"))
+            {
                 failures.push(format!(
                     "{table}: {key} -> {name}: `from {} import {last}` fails ({})",
-                    python(module),
+                    python(&from),
                     listing.file
                 ));
             }
         }
     }
     expect_known("importable", failures);
+}
+
+/// Python standard-library modules that `namespaces.tsv` may name (not in any listing).
+const PYTHON_MODULES: &[&str] = &["unittest.mock"];
+
+/// `namespaces.tsv` is what `tools/gen_namespaces.py` reads from the listings: every namespace of
+/// the TF 2.21, tfp, `tf_keras` and `tf_slim` listings (but those importable with
+/// `TF_USE_LEGACY_KERAS=1`), each with an importable public module or `-`.
+#[test]
+fn namespaces_match_the_listings() {
+    let apis = Apis::load();
+    let namespaces = namespaces();
+    let mut expected = BTreeSet::new();
+    for listing in [&apis.new, &apis.tfp, &apis.tf_keras, &apis.slim] {
+        for (name, e) in &listing.entries {
+            if e.kind == "namespace" && !apis.legacy.importable(name) {
+                expected.insert(name.clone());
+            }
+        }
+    }
+    let found: BTreeSet<String> = namespaces.keys().cloned().collect();
+    assert_eq!(found, expected, "namespaces.tsv differs from the listings: run tools/gen_namespaces.py");
+    for (name, real) in &namespaces {
+        let Some(real) = real else { continue };
+        let ok = PYTHON_MODULES.contains(&real.as_str())
+            || apis.listing_of(real).is_some_and(|(l, spelled)| l.importable(&spelled) && !spelled.contains("._"));
+        assert!(ok, "namespaces.tsv: {name} -> {real}: not an importable public module");
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -687,19 +743,31 @@ fn keras3_keywords_and_methods_match_keras_3() {
     expect_known("keras3", failures);
 }
 
-/// `native.tsv`: the rewritten call keeps every other argument, so each parameter of the TF1
-/// function (2.15's tf.compat.v1) that the row neither renames nor drops must be a keyword of
-/// the TF2 target; positional arguments must land on the same parameter.  A layer form applies
-/// the layer to `inputs` (and `training`).  TF1 signatures have no keyword-only parameters
-/// (Python 2): those a listing shows come from base classes (`dynamic` of a Keras 2 Layer) and
-/// are not counted.  (Keras layers and optimizers validate their **kwargs: the listings record
-/// the keywords they accept instead.)
+/// What a `native.tsv` keyword change writes for parameter `p`: its new name, or `None` when
+/// dropped (`>-`) or without equivalent (`>!`).
+fn renamed_to<'a>(renamed: &HashMap<&'a str, &'a str>, p: &'a str) -> Option<&'a str> {
+    match renamed.get(p) {
+        Some(new) if !matches!(*new, "-" | "!") => Some(*new),
+        Some(_) => None,
+        None => Some(p),
+    }
+}
+
+/// `native.tsv`: the rewritten call keeps every other argument.  The positional column is the TF1
+/// function's (2.15's tf.compat.v1) positional parameters; those before its `|` must land on the
+/// same parameter of the TF2 target (after the row's renames), and `|` sits at the first one that
+/// does not (the engine passes the rest by keyword).  Every parameter the row neither renames,
+/// drops (`>-`) nor marks as having no equivalent (`>!`) must be a keyword of the target.  A layer
+/// form applies the layer to `inputs` (and `training`).  TF1 signatures have no keyword-only
+/// parameters (Python 2): those a listing shows come from base classes (`dynamic` of a Keras 2
+/// Layer) and are not counted.  (Keras layers and optimizers validate their **kwargs: the
+/// listings record the keywords they accept instead.)
 #[test]
 fn native_rewrites_keep_their_arguments() {
     let apis = Apis::load();
     let mut failures = Vec::new();
     for row in table("native.tsv") {
-        let (source, target, form, changes) = (&row[0], &row[1], &row[2], &row[3]);
+        let (source, target, form, changes, positional) = (&row[0], &row[1], &row[2], &row[3], &row[4]);
         let layer = form == "layer";
         let v1 = format!("tf.compat.v1.{}", &source[3..]);
         let Some(v1_sig) = apis.old.signature(&v1) else {
@@ -711,21 +779,29 @@ fn native_rewrites_keep_their_arguments() {
             failures.push(format!("native.tsv: {source}: no signature of {target} in {}", listing.file));
             continue;
         };
-        let mut renamed: HashMap<&str, Option<&str>> = HashMap::new();
+        // old -> Some(new) renamed, Some("-") dropped, Some("!") no equivalent.
+        let mut renamed: HashMap<&str, &str> = HashMap::new();
         for change in changes.split(',').filter(|c| *c != "-") {
             match change.split_once('>') {
-                Some((old, "-")) => renamed.insert(old, None),
-                Some((old, new)) => renamed.insert(old, Some(new)),
+                Some((old, new)) => renamed.insert(old, new),
                 None => {
                     failures.push(format!("native.tsv: {source}: bad keyword change {change:?}"));
                     continue;
                 }
             };
         }
-        let accepts = |k: &str| sig.accepts(k);
+        let (kept, rest) = positional.split_once('|').unwrap_or((positional, ""));
+        let kept: Vec<&str> = kept.split(',').filter(|p| !p.is_empty()).collect();
+        let listed: Vec<&str> = kept.iter().copied().chain(rest.split(',').filter(|p| !p.is_empty())).collect();
+        if listed != v1_sig.positional.iter().map(String::as_str).collect::<Vec<_>>() {
+            failures.push(format!("native.tsv: {source}: positional column is not {v1}'s {:?}", v1_sig.positional));
+            continue;
+        }
         for (old, new) in &renamed {
-            let Some(new) = new else { continue }; // dropped: nothing written
-            if !accepts(new) {
+            if matches!(*new, "-" | "!") {
+                continue; // nothing written
+            }
+            if !sig.accepts(new) {
                 failures.push(format!("native.tsv: {source} {old}>{new}: {target} has no {new}"));
             }
             if !v1_sig.positional.iter().any(|p| p == old) {
@@ -737,26 +813,26 @@ fn native_rewrites_keep_their_arguments() {
             if applied.contains(&p.as_str()) || renamed.contains_key(p.as_str()) {
                 continue;
             }
-            if !accepts(p) {
+            if !sig.accepts(p) {
                 failures.push(format!("native.tsv: {source}: keyword {p} is kept but {target} does not take it"));
             }
         }
-        let v1_positional: Vec<&String> = v1_sig.positional.iter().skip(usize::from(layer)).collect();
-        for (i, p) in v1_positional.iter().enumerate() {
-            let lands = sig.positional.get(i).map(String::as_str);
-            let (want, dropped) = match renamed.get(p.as_str()) {
-                Some(Some(new)) => (Some(*new), ""),
-                Some(None) => (None, ", dropped by keyword only,"),
-                None => (Some(p.as_str()), ""),
-            };
-            if lands != want {
+        let offset = usize::from(layer);
+        let lands = |i: usize| sig.positional.get(i - offset).map(String::as_str);
+        for (i, p) in kept.iter().enumerate().skip(offset) {
+            if lands(i) != renamed_to(&renamed, p) {
                 failures.push(format!(
-                    "native.tsv: {source}: positional argument {} ({p}{dropped}) lands on {} of {target}",
-                    i + 1 + usize::from(layer),
-                    lands.unwrap_or("nothing")
+                    "native.tsv: {source}: positional argument {} ({p}) lands on {} of {target}",
+                    i + 1,
+                    lands(i).unwrap_or("nothing")
                 ));
-                break;
             }
+        }
+        if let Some(next) = listed.get(kept.len()).filter(|_| kept.len() >= offset)
+            && renamed_to(&renamed, next).is_some()
+            && lands(kept.len()) == renamed_to(&renamed, next)
+        {
+            failures.push(format!("native.tsv: {source}: {next} keeps its position too: move the `|` after it"));
         }
     }
     expect_known("native", failures);

@@ -830,6 +830,7 @@ def verify_curated(tf, out_dir, log):
 TABLE_SHAPES = {  # file: (fields, key width) -- mirrors the checks of src/rules/table.rs
     "renames.tsv": (3, 1), "reorders.tsv": (3, 1), "keywords.tsv": (3, 2), "removed.tsv": (2, 1),
     "notes.tsv": (3, 1), "contrib.tsv": (4, 1), "keras_modules.tsv": (2, 1), "graph_mode.tsv": (2, 1),
+    "native.tsv": (6, 1), "namespaces.tsv": (3, 1),
 }
 
 

@@ -118,7 +118,7 @@ rules! {
     Tf2Rename = "tf2-rename" {
         safety: Safe,
         fix: Sometimes,
-        tables: [RENAMES, PRIVATE, REMOVED],
+        tables: [RENAMES, PRIVATE, REMOVED, NAMESPACES],
         summary: "A TF1 symbol that TF2 exports under another name.",
         why: "The old name does not exist in TF2; the object is the same.",
         before: "tf.log(x)",
@@ -190,7 +190,7 @@ rules! {
     Contrib = "contrib" {
         safety: Review,
         fix: Sometimes,
-        tables: [CONTRIB],
+        tables: [CONTRIB, NAMESPACES],
         summary: "tf.contrib was removed in TF2: moved to its successor where one exists, else guidance.",
         why: "`import tensorflow.contrib` fails on TF2 (No module named 'tensorflow.contrib').",
         before: "tf.contrib.slim.conv2d",

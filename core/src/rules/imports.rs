@@ -39,6 +39,39 @@ fn render_import(new_qualified: &str, local: &str, alias_given: bool) -> String 
     }
 }
 
+/// The module to write in `from M import …` for the qualified module path `module`: itself, or,
+/// where `module` is reachable only as an attribute (`tensorflow_probability.distributions`), the
+/// importable module object it is (`tensorflow_probability.python.distributions`); `None` where
+/// there is none (`tensorflow.distribute`: `from tensorflow.distribute import X` fails).
+fn from_module(module: &str) -> Option<String> {
+    match tables().namespaces.get(canonical(module).as_str()) {
+        None => Some(module.to_owned()),
+        Some(Some(real)) => Some(qualified(real)),
+        Some(None) => None,
+    }
+}
+
+/// [`render_import`], importing only from modules that can be imported from: `Err(module)` names
+/// the module path that cannot be.
+fn render_importable(new_qualified: &str, local: &str, alias_given: bool) -> Result<String, String> {
+    let text = render_import(new_qualified, local, alias_given);
+    if let Some((module, names)) = text.strip_prefix("from ").and_then(|t| t.split_once(" import ")) {
+        return from_module(module).map(|m| format!("from {m} import {names}")).ok_or_else(|| module.to_owned());
+    }
+    let module = text.strip_prefix("import ").map(|t| t.split(" as ").next().unwrap_or(t)).unwrap_or_default();
+    if tables().namespaces.contains_key(canonical(module).as_str()) {
+        return Err(module.to_owned());
+    }
+    Ok(text)
+}
+
+/// Guidance for an import whose new module cannot be imported from.
+fn not_importable(module: &str, target: &str) -> String {
+    format!(
+        "`{module}` can only be reached as an attribute (`from {module} import …` fails): write `{target}` through an import of its package (port this import by hand)"
+    )
+}
+
 /// Map a standalone Keras module path to its tf.keras home; `Err(key)` where there is none.
 fn keras_target(module: &str) -> Option<Result<String, &'static str>> {
     let (key, target) = Tables::longest_prefix(&tables().keras_modules, module)?;
@@ -238,15 +271,13 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         {
             let new = qualified(&format!("{target}{}", &full[key.len()..]));
             if stmt.names.len() == 1 {
-                let text = render_import(&new, &local, true);
                 let rule = if target.starts_with("tf.compat.v1") { Rule::CompatV1 } else { Rule::Tf2Rename };
-                let f = Finding::new(
-                    rule,
-                    Severity::Error,
-                    stmt.range.clone(),
-                    format!("`{key}` is `{target}` in TensorFlow 2"),
-                )
-                .with_fixes(statement_edit(ctx, stmt, text).map(|e| Fix::safe(vec![e])));
+                let mut message = format!("`{key}` is `{target}` in TensorFlow 2");
+                let text = render_importable(&new, &local, true)
+                    .map_err(|module| message = format!("{message}; {}", not_importable(&module, &canonical(&new))))
+                    .ok();
+                let f = Finding::new(rule, Severity::Error, stmt.range.clone(), message)
+                    .with_fixes(text.and_then(|t| statement_edit(ctx, stmt, t)).map(|e| Fix::safe(vec![e])));
                 ctx.push(f);
             } else {
                 ctx.push(Finding::new(
@@ -268,10 +299,12 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     match Tables::longest_prefix(&tables().private, &full) {
         Some((key, public)) if stmt.names.len() == 1 => {
             let target = format!("{public}{}", &full[key.len()..]);
-            let text = render_import(&qualified(&target), &name.local(true), true);
-            let message = format!("`{full}` is private: the public `{target}` replaces it");
+            let mut message = format!("`{full}` is private: the public `{target}` replaces it");
+            let text = render_importable(&qualified(&target), &name.local(true), true)
+                .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
+                .ok();
             let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message)
-                .with_fixes(statement_edit(ctx, stmt, text).map(|e| Fix::safe(vec![e])));
+                .with_fixes(text.and_then(|t| statement_edit(ctx, stmt, t)).map(|e| Fix::safe(vec![e])));
             ctx.push(f);
         }
         _ => note_on(ctx, &full, stmt.range.clone()),
@@ -297,18 +330,18 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
     match entry.replacement {
         Some(replacement) => {
             let new = qualified(&format!("{replacement}{}", &full[key.len()..]));
-            let text = render_import(&new, local, true);
-            let f = Finding::new(
-                Rule::Contrib,
-                Severity::Error,
-                stmt.range.clone(),
-                format!("`{key}` → `{replacement}`{install}: {}", entry.note),
-            )
-            .with_fixes(
-                statement_edit(ctx, stmt, text)
+            let mut message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
+            let text = render_importable(&new, local, true)
+                .map_err(|module| message = format!("{message}; {}", not_importable(&module, &canonical(&new))))
+                .ok();
+            let f = Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), message).with_fixes(
+                text.and_then(|t| statement_edit(ctx, stmt, t))
                     .map(|e| Fix { packages: entry.package.into_iter().collect(), ..Fix::review(vec![e]) }),
             );
-            ctx.push(f);
+            let idx = ctx.push(f);
+            if entry.package.is_some() && ctx.findings()[idx].fixes.is_empty() {
+                ctx.findings_mut()[idx].packages.extend(entry.package);
+            }
         }
         None => {
             let mut f =
@@ -336,7 +369,7 @@ fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::render_import;
+    use super::{render_import, render_importable};
 
     #[test]
     fn private_contrib_paths_collapse_to_public_names() {
@@ -358,5 +391,16 @@ mod tests {
         assert_eq!(render_import("tf_slim", "slim", true), "import tf_slim as slim");
         assert_eq!(render_import("tf_slim", "tf_slim", true), "import tf_slim");
         assert_eq!(render_import("tensorflow.keras", "k", true), "from tensorflow import keras as k");
+    }
+
+    #[test]
+    fn namespaces_are_imported_from_their_module() {
+        let tfp = render_importable("tensorflow_probability.distributions.Normal", "Normal", true);
+        assert_eq!(tfp.as_deref(), Ok("from tensorflow_probability.python.distributions import Normal"));
+        let tfd = render_importable("tensorflow_probability.distributions", "tfd", true);
+        assert_eq!(tfd.as_deref(), Ok("from tensorflow_probability import distributions as tfd"));
+        let strategy = render_importable("tensorflow.distribute.MirroredStrategy", "MirroredStrategy", true);
+        assert_eq!(strategy, Err("tensorflow.distribute".to_owned()));
+        assert!(render_importable("tensorflow.distribute", "ds", true).is_ok());
     }
 }

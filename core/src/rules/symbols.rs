@@ -260,7 +260,8 @@ fn check_contrib(
         let top = replacement.split('.').next().unwrap_or(replacement);
         let alternative = format!("{top}_");
         let why = format!("import {top}{install}, needed by the tf.contrib replacements");
-        let names = [top, alternative.as_str()];
+        let conventional = CONVENTIONAL_ALIASES.iter().find(|(m, _)| *m == top).map(|(_, a)| *a);
+        let names: Vec<&str> = conventional.into_iter().chain([top, alternative.as_str()]).collect();
         ctx.module_name(top, &names, false, Rule::Contrib, &why, entry.package).map(|m| {
             requires.extend(m.import);
             format!("{}{}", m.name, &replacement[top.len()..])
@@ -273,6 +274,10 @@ fn check_contrib(
         }
     }
 }
+
+/// The names packages are conventionally imported as (`import tensorflow_probability as tfp`),
+/// used for the import a tf.contrib rewrite adds when the file uses the name for nothing else.
+const CONVENTIONAL_ALIASES: &[(&str, &str)] = &[("tensorflow_probability", "tfp")];
 
 fn push_contrib(
     ctx: &mut Ctx<'_>,

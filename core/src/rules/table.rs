@@ -35,6 +35,7 @@ pub(crate) const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
 pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
 pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
+pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -51,6 +52,7 @@ pub const ALL: &[&DataFile] = &[
     &NATIVE,
     &LEGACY_KERAS,
     &PRIVATE,
+    &NAMESPACES,
 ];
 
 impl DataFile {
@@ -190,6 +192,13 @@ pub struct NativeEntry {
     /// The TF1 function builds a layer and applies it to its first argument.
     pub layer: bool,
     pub keywords: Vec<KeywordChange>,
+    /// Keywords the replacement has no equivalent for: a call giving one has no native rewrite.
+    pub blocking: Vec<&'static str>,
+    /// The TF1 positional parameters, in order.
+    pub positional: Vec<&'static str>,
+    /// How many leading positional arguments keep their meaning at the same position of the
+    /// replacement; the others are passed by keyword.
+    pub kept: usize,
     pub note: &'static str,
 }
 
@@ -211,6 +220,9 @@ pub struct Tables {
     pub legacy_keras: HashMap<&'static str, &'static str>,
     /// Private module path (`tf.python...`) → public replacement.
     pub private: HashMap<&'static str, &'static str>,
+    /// Module paths reachable only as attributes → the importable module to write in
+    /// `from … import` instead, if any.
+    pub namespaces: HashMap<&'static str, Option<&'static str>>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -246,12 +258,27 @@ fn notes(file: &DataFile) -> Result<HashMap<&'static str, Note>, TableError> {
 }
 
 fn native(file: &DataFile) -> Result<HashMap<&'static str, NativeEntry>, TableError> {
-    rows(file, 5)
+    rows(file, 6)
         .map(|r| {
             let r = r?;
             let layer = r.choice(2, &["layer", "call"])? == "layer";
-            let entry =
-                NativeEntry { replacement: r.field(1), layer, keywords: r.keyword_changes(3)?, note: r.field(4) };
+            let (keywords, blocking): (Vec<KeywordChange>, Vec<KeywordChange>) =
+                r.keyword_changes(3)?.into_iter().partition(|c| c.new != Some("!"));
+            let (kept, rest) = r.field(4).split_once('|').unwrap_or((r.field(4), ""));
+            let kept = list(kept);
+            let positional: Vec<&str> = kept.iter().copied().chain(list(rest)).collect();
+            let entry = NativeEntry {
+                replacement: r.field(1),
+                layer,
+                keywords,
+                blocking: blocking.into_iter().map(|c| c.old).collect(),
+                kept: kept.len(),
+                positional,
+                note: r.field(5),
+            };
+            if entry.layer && entry.positional.first() != Some(&"inputs") {
+                return Err(r.error("a layer form's first positional parameter must be `inputs`"));
+            }
             Ok((r.field(0), entry))
         })
         .collect()
@@ -300,6 +327,9 @@ impl Tables {
         Ok(Self {
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
+            namespaces: rows(&NAMESPACES, 3)
+                .map(|r| r.map(|r| (r.field(0), opt(r.field(1)))))
+                .collect::<Result<_, _>>()?,
             native: native(&NATIVE)?,
             keras3_methods,
             keras3_keywords,
@@ -352,9 +382,10 @@ mod tests {
             (&GRAPH_MODE, 2, true),
             (&KERAS3_METHODS, 4, true),
             (&KERAS3_KEYWORDS, 4, false),
-            (&NATIVE, 5, true),
+            (&NATIVE, 6, true),
             (&LEGACY_KERAS, 2, true),
             (&PRIVATE, 3, true),
+            (&NAMESPACES, 3, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();
@@ -389,10 +420,19 @@ mod tests {
         assert!(err.to_string().contains("\"severe\""), "{err}");
         let short = DataFile { name: "native.tsv", text: "tf.x\ttf.y\n" };
         assert!(native(&short).is_err());
-        let kind = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayers\t\tnote\n" };
+        let kind = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayers\t\tinputs\tnote\n" };
         assert!(native(&kind).unwrap_err().reason.contains("layers"));
-        let pair = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayer\treuse\tnote\n" };
+        let pair = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayer\treuse\tinputs\tnote\n" };
         assert!(native(&pair).unwrap_err().reason.contains("old>new"));
+        let inputs = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayer\t-\tunits|name\tnote\n" };
+        assert!(native(&inputs).unwrap_err().reason.contains("inputs"));
+        let ok = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tcall\ta>b,c>-,d>!\ta,b|d,c\tnote\n" };
+        let entry = &native(&ok).unwrap()["tf.x"];
+        assert_eq!(
+            (entry.kept, entry.positional.as_slice(), entry.blocking.as_slice()),
+            (2, &["a", "b", "d", "c"][..], &["d"][..])
+        );
+        assert_eq!(entry.keywords.len(), 2);
     }
 
     #[test]
