@@ -149,6 +149,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
         imports::check_import(&mut ctx, stmt);
     }
     walk(&mut ctx, src.tree.root_node());
+    imports::finish_contrib_imports(&mut ctx);
     graph::check(&mut ctx);
     ctx.into_findings()
 }

@@ -4,7 +4,7 @@
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
-use crate::rules::context::{Ctx, canonical, qualified};
+use crate::rules::context::{ContribImport, Ctx, canonical, qualified};
 use crate::rules::symbols::note_on;
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion};
@@ -221,12 +221,13 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
             if name.alias.is_some() {
                 contrib_import(ctx, stmt, &canonical(full), &local);
             } else {
-                ctx.push(Finding::new(
+                let finding = ctx.push(Finding::new(
                     Rule::Contrib,
                     Severity::Error,
                     stmt.range.clone(),
                     format!("`{full}` does not exist in TensorFlow 2"),
                 ));
+                ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names: Vec::new() });
             }
         } else if is_tf && ctx.options.strategy == Strategy::Compat && stmt.names.len() == 1 {
             compat_import(ctx, stmt, &local);
@@ -347,8 +348,43 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
             let mut f =
                 Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), format!("`{key}`: {}", entry.note));
             f.packages.extend(entry.package);
-            ctx.push(f);
+            let finding = ctx.push(f);
+            let names = vec![local.to_owned()];
+            ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names });
         }
+    }
+}
+
+/// After the walk: a tf.contrib import without a successor module goes once every use of what it
+/// binds is rewritten (the deletion needs those rewrites); else its finding says how many uses
+/// are left to port by hand.
+pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
+    for import in std::mem::take(&mut ctx.contrib_imports) {
+        let uses: Vec<_> = ctx
+            .contrib_uses
+            .iter()
+            .filter(|u| import.names.is_empty() || import.names.contains(&u.root))
+            .map(|u| u.finding)
+            .collect();
+        let left = uses.iter().filter(|f| f.is_none()).count();
+        if left > 0 {
+            let (uses, them) = if left == 1 { ("use is", "it") } else { ("uses are", "them") };
+            let note = format!(" ({left} {uses} not rewritten here: port {them} by hand, then delete the import)");
+            ctx.findings_mut()[import.finding].message.push_str(&note);
+            continue;
+        }
+        let Some(edit) = ctx.delete_statement(import.range.clone()) else { continue };
+        let mut requires: Vec<usize> = uses.into_iter().flatten().collect();
+        requires.sort_unstable();
+        requires.dedup();
+        let f = &mut ctx.findings_mut()[import.finding];
+        f.message.push_str(if requires.is_empty() {
+            " (nothing here uses it: the import goes)"
+        } else {
+            " (every use here is rewritten: the import goes with them)"
+        });
+        f.fixes.push(Fix::review(vec![edit]).labelled("remove"));
+        f.requires = requires;
     }
 }
 

@@ -4,7 +4,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::context::{Ctx, GraphUse, canonical};
+use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, native, transforms};
 
@@ -28,12 +28,13 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
     if !(name == "tf" || name.starts_with("tf.") || name == "keras" || name.starts_with("keras.")) {
         return;
     }
-    // The range covering the first `segments(key)` segments of `name`; `None` when the key is no
-    // longer than the root binding (then the import statement itself is what changes).
-    let prefix_range = |key: &str| {
-        let last = segments(key).checked_sub(segments(&root_c)).filter(|&l| l > 0)?;
+    // The range covering the first `n` segments of `name`; `None` when they are no more than the
+    // root binding's (then the import statement itself is what changes).
+    let span = |n: usize| {
+        let last = n.checked_sub(segments(&root_c)).filter(|&l| l > 0)?;
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
+    let prefix_range = |key: &str| span(segments(key));
     let t = tables();
     let in_call = call.is_some();
     let module_level = ctx.module_level();
@@ -43,7 +44,11 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         return;
     }
     if name.starts_with("tf.contrib") && !(in_call && transforms::claims(&name)) {
-        check_contrib(ctx, &name, root_local, &root_c, prefix_range);
+        check_contrib(ctx, &name, root_local, &root_c, span);
+        return;
+    }
+    if name.starts_with("tf.python.") {
+        check_private(ctx, &name, root_local, &root_c, prefix_range);
         return;
     }
     if name.starts_with("keras") {
@@ -229,31 +234,82 @@ fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>
     }
 }
 
+/// A private `….python.…` run of a tf.contrib name (`tf.contrib.rnn.python.ops.core_rnn_cell.
+/// RNNCell`) collapsed to the public name the package re-exported (`tf.contrib.rnn.RNNCell`),
+/// where the table has a row for that symbol or submodule: the collapsed name, the index of the
+/// `python` segment and of the first segment kept after the run.
+fn collapse_private(name: &str) -> Option<(String, usize, usize)> {
+    let segs: Vec<&str> = name.split('.').collect();
+    let p = segs.iter().position(|s| *s == "python").filter(|&p| p >= 3)?;
+    let contrib = &tables().contrib;
+    let mut best: Option<(usize, usize, String)> = None;
+    for k in p + 1..segs.len() {
+        let collapsed = segs[..p].iter().chain(&segs[k..]).copied().collect::<Vec<_>>().join(".");
+        if let Some((key, _)) = Tables::longest_prefix(contrib, &collapsed) {
+            let n = segments(key);
+            if n > p && best.as_ref().is_none_or(|b| n > b.0 || (n == b.0 && k > b.1)) {
+                best = Some((n, k, collapsed));
+            }
+        }
+    }
+    best.map(|(_, k, collapsed)| (collapsed, p, k))
+}
+
+/// A tf.contrib name: its successor, or guidance; recorded as a use of its root's import.
 fn check_contrib(
     ctx: &mut Ctx<'_>,
     name: &str,
     root_local: &str,
     root_c: &str,
-    prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>,
+    span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) {
+    let finding = contrib_rewrite(ctx, name, root_local, root_c, span);
+    ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding });
+}
+
+/// The rewrite of a tf.contrib name: the finding when it has one.
+fn contrib_rewrite(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    root_local: &str,
+    root_c: &str,
+    span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
+) -> Option<usize> {
     let t = tables();
-    let Some((key, entry)) = Tables::longest_prefix(&t.contrib, name) else {
-        return;
+    let collapsed = collapse_private(name);
+    let lookup = collapsed.as_ref().map_or(name, |(c, _, _)| c.as_str());
+    let (key, entry) = Tables::longest_prefix(&t.contrib, lookup)?;
+    // How many segments of the original name the key spans (the collapsed run included).
+    let covered = match &collapsed {
+        Some((_, p, k)) => segments(key) - p + k,
+        None => segments(key),
     };
-    let Some(range) = prefix_range(key) else {
-        return;
-    };
+    let range = span(covered)?;
     let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
-    let Some(replacement) = entry.replacement else {
-        let mut f = Finding::new(Rule::Contrib, Severity::Error, range, format!("`{key}`: {}", entry.note));
+    let private_rest = collapsed.is_none() && name[key.len()..].split('.').any(|s| s == "python");
+    let Some(replacement) = entry.replacement.filter(|_| !private_rest) else {
+        let mut message = format!("`{key}`: {}", entry.note);
+        if let Some(replacement) = entry.replacement {
+            message = format!(
+                "`{key}` → `{replacement}`{install}: {}; `{name}` is a private module path: write the public name under `{replacement}` by hand",
+                entry.note
+            );
+        }
+        let mut f = Finding::new(Rule::Contrib, Severity::Error, range, message);
         f.packages.extend(entry.package);
         ctx.push(f);
-        return;
+        return None;
     };
     let message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
     let mut requires = Vec::new();
     let spelled = if replacement.starts_with("tf.") || replacement == "tf" {
-        ctx.spell(replacement, root_local, root_c)
+        ctx.spell(replacement, root_local, root_c).or_else(|| {
+            // No alias of tensorflow here (`import tensorflow.compat.v1 as tf`): import it.
+            let why = "import tensorflow, needed by the tf.contrib replacements";
+            let tf = ctx.module_name("tensorflow", &["tf", "tensorflow"], false, Rule::Contrib, why, None)?;
+            requires.extend(tf.import);
+            Some(format!("{}{}", tf.name, &replacement[2..]))
+        })
     } else {
         // An external package (`tf_slim`): through an import of it visible here, else a new one
         // (under another name where the file uses its own name for something else).
@@ -268,11 +324,36 @@ fn check_contrib(
         })
     };
     match spelled {
-        Some(spelled) => push_contrib(ctx, range, message, spelled, requires, entry.package),
+        Some(spelled) => Some(push_contrib(ctx, range, message, spelled, requires, entry.package)),
         None => {
             ctx.push(Finding::new(Rule::Contrib, Severity::Error, range, message));
+            None
         }
     }
+}
+
+/// A member of a private TensorFlow module (`nest.is_sequence` after `from tensorflow.python.util
+/// import nest`) that `private.tsv` renames: written relative to the public module the import
+/// moves to (`nest.is_nested`).
+fn check_private(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    root_local: &str,
+    root_c: &str,
+    prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>,
+) {
+    let private = &tables().private;
+    let Some((key, public)) = Tables::longest_prefix(private, name) else { return };
+    let Some(range) = prefix_range(key) else { return };
+    let root_new = Tables::longest_prefix(private, root_c).map(|(k, p)| format!("{p}{}", &root_c[k.len()..]));
+    let spelled = match root_new.as_deref().and_then(|r| public.strip_prefix(r)) {
+        Some(rest) if rest.is_empty() || rest.starts_with('.') => Some(format!("{root_local}{rest}")),
+        _ => ctx.spell(public, root_local, root_c),
+    };
+    let message = format!("`{key}` is private: the public `{public}` replaces it");
+    let mut f = Finding::new(Rule::Tf2Rename, Severity::Error, range.clone(), message);
+    f.fixes.extend(spelled.map(|s| Fix::safe(vec![Edit::replacement(range, s)])));
+    ctx.push(f);
 }
 
 /// The names packages are conventionally imported as (`import tensorflow_probability as tfp`),
@@ -286,12 +367,12 @@ fn push_contrib(
     spelled: String,
     requires: Vec<usize>,
     package: Option<&'static str>,
-) {
+) -> usize {
     let mut fix = Fix::review(vec![Edit::replacement(range.clone(), spelled)]);
     fix.packages.extend(package);
     let mut f = Finding::new(Rule::Contrib, Severity::Error, range, message).with_fix(fix);
     f.requires = requires;
-    ctx.push(f);
+    ctx.push(f)
 }
 
 fn check_keras_path(

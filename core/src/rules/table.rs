@@ -306,7 +306,7 @@ impl Tables {
         let mut renames = HashMap::new();
         for r in rows(&RENAMES, 3) {
             let r = r?;
-            r.choice(2, &["v2", "compat", "curated"])?;
+            r.choice(2, &["v2", "compat", "curated", "tf0"])?;
             renames.insert(r.field(0), r.field(1));
         }
         let mut removed = HashMap::new();
