@@ -11,6 +11,7 @@ pub(crate) mod graph;
 pub(crate) mod imports;
 pub(crate) mod keras3;
 pub(crate) mod native;
+pub(crate) mod numpy2;
 pub(crate) mod symbols;
 pub(crate) mod table;
 pub(crate) mod transforms;
@@ -91,6 +92,9 @@ impl TfVersion {
     pub const NEWEST: Self = Self { major: 2, minor: 21 };
     /// The first release whose `tf.keras` is Keras 3.
     pub(crate) const KERAS3: Self = Self { major: 2, minor: 16 };
+    /// The first release built for `NumPy` 2 (`pip install tensorflow` brings `NumPy` 2 from here on;
+    /// 2.21 asks for numpy>=1.26.0, so pip picks the newest `NumPy` 2).
+    pub(crate) const NUMPY2: Self = Self { major: 2, minor: 18 };
 }
 
 impl FromStr for TfVersion {

@@ -259,6 +259,15 @@ rules! {
         before: "tf.estimator.Estimator",
         after: "(port to Keras, or pin TensorFlow <= 2.15)",
     },
+    Numpy2 = "numpy2" {
+        safety: Safe,
+        fix: Sometimes,
+        tables: [NUMPY2],
+        summary: "NumPy 1 names that NumPy 2 removed (np.float, np.asscalar, np.NaN, np.product...), which TensorFlow 2.18+ installs.",
+        why: "pip installs NumPy 2 with TensorFlow 2.18 and later, where these raise AttributeError; most are the same object under another name.",
+        before: "np.float(x) + np.asscalar(a)",
+        after: "float(x) + a.item()",
+    },
     ApiNote = "api-note" {
         safety: Manual,
         fix: Never,

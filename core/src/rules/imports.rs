@@ -7,12 +7,13 @@ use crate::rules::Rule;
 use crate::rules::context::{ContribImport, Ctx, canonical, qualified};
 use crate::rules::symbols::note_on;
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion};
+use crate::rules::{Strategy, TfVersion, numpy2};
 
 pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     match &stmt.from {
         Some(module) if module == "keras" || module.starts_with("keras.") => keras_from(ctx, stmt, module),
         Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => tf_from(ctx, stmt, module),
+        Some(module) if module == "numpy" || module.starts_with("numpy.") => numpy2::check_import(ctx, stmt, module),
         Some(_) => {}
         None => plain_import(ctx, stmt),
     }
@@ -171,6 +172,10 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
         let is_keras = full == "keras" || full.starts_with("keras.");
         let is_contrib = full.starts_with("tensorflow.contrib");
         let is_tf = full == "tensorflow";
+        if full.starts_with("numpy.") {
+            numpy2::check_plain_import(ctx, stmt, full);
+            continue;
+        }
         if !(is_keras || is_contrib || is_tf) {
             continue;
         }

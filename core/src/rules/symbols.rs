@@ -6,7 +6,7 @@ use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion, native, transforms};
+use crate::rules::{Strategy, TfVersion, native, numpy2, transforms};
 
 /// Segments of a dotted name.
 fn segments(name: &str) -> usize {
@@ -25,7 +25,8 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         name.push('.');
         name.push_str(ctx.text(*p));
     }
-    if !(name == "tf" || name.starts_with("tf.") || name == "keras" || name.starts_with("keras.")) {
+    let numpy = name == "numpy" || name.starts_with("numpy.");
+    if !(numpy || name == "tf" || name.starts_with("tf.") || name == "keras" || name.starts_with("keras.")) {
         return;
     }
     // The range covering the first `n` segments of `name`; `None` when they are no more than the
@@ -35,25 +36,15 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
     let prefix_range = |key: &str| span(segments(key));
+    if check_family(ctx, node, &name, (root_local, &root_c), call, &span) {
+        return;
+    }
     let t = tables();
     let in_call = call.is_some();
     let module_level = ctx.module_level();
 
     if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
         note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
-        return;
-    }
-    if name.starts_with("tf.contrib") && !(in_call && transforms::claims(&name)) {
-        check_contrib(ctx, &name, root_local, &root_c, span);
-        return;
-    }
-    if name.starts_with("tf.python.") {
-        check_private(ctx, &name, root_local, &root_c, prefix_range);
-        return;
-    }
-    if name.starts_with("keras") {
-        check_keras_path(ctx, &name, root_local, &root_c, prefix_range);
-        note(ctx, &name, node);
         return;
     }
     if ctx.options.strategy == Strategy::Compat {
@@ -123,6 +114,32 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
     if !handled || ctx.options.strategy == Strategy::Native {
         note(ctx, &name, node);
     }
+}
+
+/// Names with rules of their own: `NumPy`, tf.contrib, private TensorFlow modules, standalone
+/// Keras paths. Whether `name` was one of them.
+fn check_family(
+    ctx: &mut Ctx<'_>,
+    node: Node<'_>,
+    name: &str,
+    (root_local, root_c): (&str, &str),
+    call: Option<Node<'_>>,
+    span: &impl Fn(usize) -> Option<std::ops::Range<usize>>,
+) -> bool {
+    let prefix_range = |key: &str| span(segments(key));
+    if name == "numpy" || name.starts_with("numpy.") {
+        numpy2::check_dotted(ctx, node, name, (root_local, root_c), call, prefix_range);
+    } else if name.starts_with("tf.contrib") && !(call.is_some() && transforms::claims(name)) {
+        check_contrib(ctx, name, root_local, root_c, span);
+    } else if name.starts_with("tf.python.") {
+        check_private(ctx, name, root_local, root_c, prefix_range);
+    } else if name.starts_with("keras") {
+        check_keras_path(ctx, name, root_local, root_c, prefix_range);
+        note(ctx, name, node);
+    } else {
+        return false;
+    }
+    true
 }
 
 fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option<usize>, module_level: bool) {

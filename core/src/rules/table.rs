@@ -36,6 +36,7 @@ pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
 pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
 pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
+pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -53,6 +54,7 @@ pub const ALL: &[&DataFile] = &[
     &LEGACY_KERAS,
     &PRIVATE,
     &NAMESPACES,
+    &NUMPY2,
 ];
 
 impl DataFile {
@@ -202,6 +204,17 @@ pub struct NativeEntry {
     pub note: &'static str,
 }
 
+/// A `NumPy` 1 name that `NumPy` 2 removed.
+#[derive(Debug, Clone)]
+pub struct Numpy2Entry {
+    /// `numpy.X`, a builtin (`float`), a standard module (`math`), or `.item()` (a method of the
+    /// first argument); `None`: no replacement.
+    pub replacement: Option<&'static str>,
+    /// The replacement is the same object (or behaves the same).
+    pub safe: bool,
+    pub note: &'static str,
+}
+
 /// All tables, parsed.
 pub struct Tables {
     pub renames: HashMap<&'static str, &'static str>,
@@ -223,6 +236,7 @@ pub struct Tables {
     /// Module paths reachable only as attributes → the importable module to write in
     /// `from … import` instead, if any.
     pub namespaces: HashMap<&'static str, Option<&'static str>>,
+    pub numpy2: HashMap<&'static str, Numpy2Entry>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -284,6 +298,20 @@ fn native(file: &DataFile) -> Result<HashMap<&'static str, NativeEntry>, TableEr
         .collect()
 }
 
+fn numpy2(file: &DataFile) -> Result<HashMap<&'static str, Numpy2Entry>, TableError> {
+    rows(file, 4)
+        .map(|r| {
+            let r = r?;
+            let safe = r.choice(2, &["safe", "review"])? == "safe";
+            let replacement = opt(r.field(1));
+            if replacement.is_none() && safe {
+                return Err(r.error("a row without a replacement cannot be safe"));
+            }
+            Ok((r.field(0), Numpy2Entry { replacement, safe, note: r.field(3) }))
+        })
+        .collect()
+}
+
 impl Tables {
     fn load() -> Result<Self, TableError> {
         let mut keywords: HashMap<&str, Vec<KeywordChange>> = HashMap::new();
@@ -327,6 +355,7 @@ impl Tables {
         Ok(Self {
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
+            numpy2: numpy2(&NUMPY2)?,
             namespaces: rows(&NAMESPACES, 3)
                 .map(|r| r.map(|r| (r.field(0), opt(r.field(1)))))
                 .collect::<Result<_, _>>()?,
@@ -386,6 +415,7 @@ mod tests {
             (&LEGACY_KERAS, 2, true),
             (&PRIVATE, 3, true),
             (&NAMESPACES, 3, true),
+            (&NUMPY2, 4, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();
