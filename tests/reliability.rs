@@ -23,7 +23,8 @@ use std::sync::atomic::AtomicUsize;
 use std::time::{Duration, Instant};
 
 use common::{
-    EVERYTHING, Rng, STRATEGIES, TF1_SNIPPETS, generate_program, mutate, plan_of, put, run, settings, snapshot,
+    EVERYTHING, Rng, STRATEGIES, TF1_SNIPPETS, generate_program, mutate, mutate_hostile, plan_of, put, run, settings,
+    snapshot,
 };
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::pipeline::{self, Settings};
@@ -75,10 +76,13 @@ fn run_case(input: &str, settings: &Settings, out: &mut Outcome) {
     }
     alt.decide_where(Decision::Accepted, |_, _| true);
     let alt_text = alt.apply_accepted().text;
-    if tf2_migrate_core::apply::verify(alt.parsed_cleanly, &alt_text).is_ok() {
+    if tf2_migrate_core::apply::verify(alt.blocker.is_none(), &alt_text).is_ok() {
         out.outputs.push(alt_text);
     } else {
         out.refused += 1;
+        if std::env::var_os("TF2M_SHOW_REFUSED").is_some() {
+            eprintln!("refused alternative: {input:?}\n  → {alt_text:?}");
+        }
     }
     // The `apply --unsafe` path (which leaves Python 2 and unparseable files alone).
     if pipeline::not_rewritable(&plan).is_some() {
@@ -107,7 +111,13 @@ fn run_case(input: &str, settings: &Settings, out: &mut Outcome) {
             out.outputs.push(text);
         }
         Ok(None) => {}
-        Err(Error::Refused { .. }) => out.refused += 1,
+        Err(Error::Refused { .. }) => {
+            out.refused += 1;
+            // `TF2M_SHOW_REFUSED=1`: print the inputs whose rewrite verify refused (to look for bugs).
+            if std::env::var_os("TF2M_SHOW_REFUSED").is_some() {
+                eprintln!("refused: {input:?}");
+            }
+        }
         Err(e) => out.problems.push(format!("unexpected error {e}\ninput: {input:?}")),
     }
 }
@@ -123,7 +133,9 @@ fn mutation_inputs(seed: u64, cases: usize) -> Vec<(String, Strategy)> {
     }
     while inputs.len() < cases {
         let base = if rng.chance(1, 2) { (*rng.pick(TF1_SNIPPETS)).to_owned() } else { generate_program(&mut rng) };
-        let text = if rng.chance(1, 5) { base } else { mutate(&mut rng, &base) };
+        // A third stay valid Python with the hostile shapes; the rest get random damage too.
+        let base = if rng.chance(1, 3) { mutate_hostile(&mut rng, &base) } else { base };
+        let text = if rng.chance(1, 3) { base } else { mutate(&mut rng, &base) };
         inputs.push((text, *rng.pick(&STRATEGIES)));
     }
     inputs
@@ -166,17 +178,34 @@ fn mutation_run_never_panics_never_breaks_syntax_and_is_idempotent() {
         }
     }
     let mut checked = 0;
-    match common::python_parses(&texts) {
-        Some(ok) => {
+    match common::python_compiles(&texts) {
+        Some(verdicts) => {
             for (i, o) in pairs {
-                if ok[i] {
-                    checked += 1;
-                    if !ok[o] {
-                        problems.push(format!(
-                            "CPython rejects the output of an input it accepts\ninput: {:?}\noutput: {:?}",
-                            texts[i], texts[o]
-                        ));
+                let Some(comments_in) = &verdicts[i] else { continue };
+                checked += 1;
+                let Some(comments_out) = &verdicts[o] else {
+                    problems.push(format!(
+                        "CPython rejects the output of an input it compiles\ninput: {:?}\noutput: {:?}",
+                        texts[i], texts[o]
+                    ));
+                    continue;
+                };
+                let mut left = comments_out.clone();
+                for c in comments_in {
+                    match left.iter().position(|x| x == c) {
+                        Some(k) => {
+                            left.swap_remove(k);
+                        }
+                        None => {
+                            problems.push(format!("comment {c:?} lost\ninput: {:?}\noutput: {:?}", texts[i], texts[o]));
+                        }
                     }
+                }
+                // A shebang and a coding line keep their lines (Python reads them only there).
+                let head =
+                    |t: &str| t.lines().take(2).filter(|l| l.starts_with('#')).map(str::to_owned).collect::<Vec<_>>();
+                if texts[i].starts_with("#!") && head(&texts[i]) != head(&texts[o]) {
+                    problems.push(format!("shebang/coding lines moved\ninput: {:?}\noutput: {:?}", texts[i], texts[o]));
                 }
             }
         }

@@ -68,8 +68,15 @@ fn align(old: &[&[u8]], new: &[&[u8]]) -> Vec<Op> {
             j += 1;
             continue;
         }
+        // The nearest point where the sides agree again: two equal lines in a row, or one equal
+        // line with some content (a lone blank line or bracket agrees by chance too often).
+        let substantial = |k: usize| old[k].iter().filter(|b| !b.is_ascii_whitespace()).count() > 3;
         let resync = (1..=WINDOW).find_map(|d| {
-            (0..=d).map(|a| (a, d - a)).find(|&(a, b)| i + a <= old.len() && j + b <= new.len() && agree(i + a, j + b))
+            (0..=d).map(|a| (a, d - a)).find(|&(a, b)| {
+                i + a < old.len()
+                    && j + b < new.len()
+                    && (agree(i + a, j + b) || (eq(i + a, j + b) && substantial(i + a)))
+            })
         });
         let (del, ins) = resync.unwrap_or((old.len() - i, new.len() - j));
         push(&mut ops, Op::Change { del, ins });

@@ -89,6 +89,24 @@ impl Imports {
         Self { statements, bindings, module_bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
     }
 
+    /// Read the names bound to `from` (a module) as bound to `to`: the rules then treat
+    /// `import tensorflow.compat.v1 as tf` as `import tensorflow as tf` (the way out of the cheat).
+    /// Returns the local names remapped.
+    pub(crate) fn remap(&mut self, from: &str, to: &str) -> Vec<String> {
+        let mut locals = Vec::new();
+        for map in [&mut self.bindings, &mut self.module_bindings] {
+            for (local, qualified) in map.iter_mut() {
+                if qualified == from {
+                    to.clone_into(qualified);
+                    locals.push(local.clone());
+                }
+            }
+        }
+        locals.sort();
+        locals.dedup();
+        locals
+    }
+
     /// Local names that module-level imports bind to exactly `qualified` (e.g. every alias of
     /// `tensorflow`): the names inserted code can use anywhere in the file.
     pub(crate) fn aliases_of<'s, 'q>(&'s self, qualified: &'q str) -> impl Iterator<Item = &'s str> + use<'s, 'q> {
@@ -139,14 +157,16 @@ impl Imports {
 
 /// The identifiers of a pure dotted expression (`a.b.c` → `[a, b, c]`); `None` for anything else.
 pub(crate) fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
-    match node.kind() {
-        "identifier" => Some(vec![node]),
-        "attribute" => {
-            let mut parts = dotted_parts(node.child_by_field_name("object")?)?;
-            parts.push(node.child_by_field_name("attribute")?);
-            Some(parts)
-        }
-        _ => None,
+    let g = crate::source::grammar();
+    let id = node.kind_id();
+    if id == g.identifier {
+        Some(vec![node])
+    } else if id == g.attribute {
+        let mut parts = dotted_parts(node.child_by_field_id(g.object_field)?)?;
+        parts.push(node.child_by_field_id(g.attribute_field)?);
+        Some(parts)
+    } else {
+        None
     }
 }
 
@@ -159,7 +179,7 @@ fn collect_imports(src: &SourceFile, node: Node<'_>, out: &mut Vec<ImportStmt>) 
                     out.push(stmt);
                 }
             }
-            kind if crate::source::is_statement_container(kind) => collect_imports(src, child, out),
+            _ if crate::source::holds_statements(child) => collect_imports(src, child, out),
             _ => {}
         }
     }
@@ -249,7 +269,7 @@ fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
         if let Some(target) = target {
             target_names(src, target, out);
         }
-        if crate::source::is_statement_container(child.kind()) || target.is_some() {
+        if target.is_some() || crate::source::holds_statements(child) {
             bound_names(src, child, out);
         }
     }

@@ -6,7 +6,9 @@
 pub(crate) mod arguments;
 pub(crate) mod call;
 pub mod catalogue;
+pub(crate) mod cheat;
 pub(crate) mod context;
+pub(crate) mod eager;
 pub(crate) mod graph;
 pub(crate) mod imports;
 pub(crate) mod keras3;
@@ -24,7 +26,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Finding, Severity};
 use crate::resolve::{self, Imports};
-use crate::source::{Broken, SourceFile};
+use crate::source::{Broken, KindSet, SourceFile};
 pub use catalogue::{FixAvailability, Rule, RuleInfo};
 use context::Ctx;
 
@@ -143,7 +145,8 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
             format!("nested more than {} levels deep; the file is left alone", crate::source::MAX_DEPTH),
         )];
     }
-    let imports = Imports::new(src);
+    let mut imports = Imports::new(src);
+    let cheats = cheat::remap(&mut imports, options);
     let mut ctx = Ctx::new(src, &imports, options);
     report_broken(&mut ctx);
     if src.is_python2() {
@@ -155,6 +158,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
     walk(&mut ctx, src.tree.root_node());
     imports::finish_contrib_imports(&mut ctx);
     graph::check(&mut ctx);
+    cheat::link(&mut ctx, &cheats);
     ctx.into_findings()
 }
 
@@ -194,64 +198,107 @@ enum Role {
     NotAName,
 }
 
-enum Visit<'t> {
-    Enter(Node<'t>, Role, Option<Node<'t>>),
-    /// Leaving a function body: pop its scope.
-    Exit,
+/// The node kinds and fields the walk looks at, by id (`Node::kind` converts a C string on every
+/// call, too slow for a walk over every node).
+struct WalkKinds {
+    imports: KindSet,
+    scopes: KindSet,
+    identifier: u16,
+    attribute: u16,
+    call: u16,
+    comparison: u16,
+    keyword_argument: u16,
+    function_field: Option<std::num::NonZeroU16>,
+    attribute_field: Option<std::num::NonZeroU16>,
+    name_field: Option<std::num::NonZeroU16>,
 }
 
-/// One walk over the tree: imports are handled from the import table, dotted names and calls
-/// here. The walk tracks each node's role and the enclosing functions on the way down, because
-/// asking tree-sitter for a node's parent costs a walk from the root.
+fn walk_kinds() -> &'static WalkKinds {
+    static KINDS: std::sync::OnceLock<WalkKinds> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        let field = |name: &str| language.field_id_for_name(name);
+        WalkKinds {
+            imports: KindSet::new(|k| {
+                matches!(k, "import_statement" | "import_from_statement" | "future_import_statement")
+            }),
+            scopes: KindSet::new(resolve::is_scope),
+            identifier: id("identifier"),
+            attribute: id("attribute"),
+            call: id("call"),
+            comparison: id("comparison_operator"),
+            keyword_argument: id("keyword_argument"),
+            function_field: field("function"),
+            attribute_field: field("attribute"),
+            name_field: field("name"),
+        }
+    })
+}
+
+/// One walk over the tree with a single cursor: imports are handled from the import table,
+/// dotted names and calls here. The walk tracks each node's role and the enclosing scopes on the
+/// way down, because asking tree-sitter for a node's parent costs a walk from the root.
 fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
-    let mut stack = vec![Visit::Enter(root, Role::Other, None)];
-    while let Some(visit) = stack.pop() {
-        let Visit::Enter(node, role, parent) = visit else {
-            ctx.scopes.pop();
-            continue;
+    let k = walk_kinds();
+    let mut cursor = root.walk();
+    // The nodes the cursor is inside, with whether each opened a scope.
+    let mut ancestors: Vec<(Node<'a>, bool)> = Vec::new();
+    loop {
+        let node = cursor.node();
+        let id = node.kind_id();
+        let parent = ancestors.last().map(|(p, _)| *p);
+        let role = match (parent.map(|p| p.kind_id()), cursor.field_id()) {
+            (Some(p), Some(f)) if p == k.call && Some(f) == k.function_field => Role::Callee,
+            (Some(p), Some(f))
+                if (p == k.attribute && Some(f) == k.attribute_field)
+                    || (p == k.keyword_argument && Some(f) == k.name_field) =>
+            {
+                Role::NotAName
+            }
+            _ => Role::Other,
         };
-        match node.kind() {
-            "import_statement" | "import_from_statement" | "future_import_statement" => continue,
-            "identifier" | "attribute" if role != Role::NotAName => {
-                if let Some(parts) = resolve::dotted_parts(node) {
+        let descend = if k.imports.contains(node) {
+            false
+        } else if (id == k.identifier || id == k.attribute) && role != Role::NotAName {
+            match resolve::dotted_parts(node) {
+                Some(parts) => {
                     let call = parent.filter(|_| role == Role::Callee);
                     symbols::check_dotted(ctx, node, &parts, call);
-                    continue;
+                    false
                 }
+                None => true,
             }
-            "call" => {
-                // Resolved once here: each rule below filters the same canonical callee.
-                let resolved =
-                    node.child_by_field_name("function").and_then(|f| ctx.resolve(f)).map(|q| context::canonical(&q));
-                arguments::check_call(ctx, node, resolved.as_deref());
-                transforms::check_call(ctx, node, resolved.as_deref());
-                keras3::check_call(ctx, node, resolved.as_deref());
+        } else if id == k.call {
+            // Resolved once here: each rule below filters the same canonical callee.
+            let function = node.child_by_field_id(crate::source::grammar().function_field);
+            let resolved = function.and_then(|f| ctx.resolve(f)).map(|q| context::canonical(&q));
+            arguments::check_call(ctx, node, resolved.as_deref());
+            transforms::check_call(ctx, node, resolved.as_deref());
+            keras3::check_call(ctx, node, resolved.as_deref());
+            true
+        } else {
+            if id == k.comparison {
+                transforms::check_comparison(ctx, node);
             }
-            "comparison_operator" => transforms::check_comparison(ctx, node),
-            kind if resolve::is_scope(kind) => {
+            true
+        };
+        if descend && cursor.goto_first_child() {
+            let scope = k.scopes.contains(node);
+            if scope {
                 ctx.scopes.push(node);
-                stack.push(Visit::Exit);
             }
-            _ => {}
-        }
-        let mut cursor = node.walk();
-        if !cursor.goto_first_child() {
+            ancestors.push((node, scope));
             continue;
         }
-        let mark = stack.len();
-        loop {
-            let child = cursor.node();
-            let role = match (node.kind(), cursor.field_name()) {
-                ("call", Some("function")) => Role::Callee,
-                ("attribute", Some("attribute")) | ("keyword_argument", Some("name")) => Role::NotAName,
-                _ => Role::Other,
-            };
-            stack.push(Visit::Enter(child, role, Some(node)));
-            if !cursor.goto_next_sibling() {
-                break;
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+            if let Some((_, true)) = ancestors.pop() {
+                ctx.scopes.pop();
             }
         }
-        stack[mark..].reverse();
     }
 }
 

@@ -277,58 +277,13 @@ pub fn has_syntax_error(tree: &Tree) -> bool {
 
 /// Python 2 constructs and syntax errors, in source order.
 fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
-    let mut out = Vec::new();
-    if let Some(range) = too_deep(tree) {
+    let mut out = match walk_all(tree, text) {
+        Ok(calls) => calls,
         // The whole file is left alone: nothing else needs looking at.
-        out.push(Broken::TooDeep { range });
-        return out;
-    }
+        Err(range) => return vec![Broken::TooDeep { range }],
+    };
     let root = tree.root_node();
-    // Python 2 statements and clauses sit among statements; expression-level forms (`<>`,
-    // backticks, `0777`, `10L`) only where a cheap text scan says they may be.
-    let expressions = text.contains("<>") || text.contains('`') || has_python2_number(text);
     let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if let Some(what) = python2_construct(node, text) {
-            out.push(Broken::Python2 { range: node.byte_range(), what });
-            continue;
-        }
-        if node.kind() == "block" && node.child_count() == 0 {
-            // A block with no statement: a file cut off after `with x:` (CPython: "expected an
-            // indented block"); tree-sitter-python accepts it.
-            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
-            continue;
-        }
-        if let Some(bad) = indentation_error(node, text) {
-            out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
-        }
-        if expressions || is_statement_container(node.kind()) {
-            stack.extend(node.children(&mut cursor));
-        }
-    }
-    // Calls CPython rejects and tree-sitter accepts (a keyword repeated, a positional argument
-    // after a keyword): a cursor walk over the whole tree, cheap next to the parse.
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if node.kind() == "argument_list"
-            && let Some(bad) = bad_argument(node, text)
-        {
-            out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                break;
-            }
-        }
-        if cursor.node() == root {
-            break;
-        }
-    }
     if root.has_error() {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
@@ -372,6 +327,57 @@ fn bad_argument<'t>(list: Node<'t>, text: &str) -> Option<Node<'t>> {
     None
 }
 
+/// The ids of node kinds that satisfy `pick`, as a lookup table: `Node::kind` converts a C string
+/// on every call, too slow for the walks over every node.
+pub(crate) struct KindSet(Vec<bool>);
+
+impl KindSet {
+    pub(crate) fn new(pick: impl Fn(&str) -> bool) -> Self {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let ids = (0..language.node_kind_count())
+            .map(|id| u16::try_from(id).ok().and_then(|id| language.node_kind_for_id(id)).is_some_and(&pick))
+            .collect();
+        Self(ids)
+    }
+
+    pub(crate) fn contains(&self, node: Node<'_>) -> bool {
+        self.0.get(usize::from(node.kind_id())).copied().unwrap_or(false)
+    }
+}
+
+/// The grammar's ids of the node kinds and fields that hot paths test (by id: by name costs a
+/// string conversion or a string search on every call).
+pub(crate) struct Grammar {
+    pub identifier: u16,
+    pub attribute: u16,
+    pub object_field: u16,
+    pub attribute_field: u16,
+    pub function_field: u16,
+    pub arguments_field: u16,
+}
+
+pub(crate) fn grammar() -> &'static Grammar {
+    static GRAMMAR: std::sync::OnceLock<Grammar> = std::sync::OnceLock::new();
+    GRAMMAR.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let field = |name: &str| language.field_id_for_name(name).map_or(0, std::num::NonZeroU16::get);
+        Grammar {
+            identifier: language.id_for_node_kind("identifier", true),
+            attribute: language.id_for_node_kind("attribute", true),
+            object_field: field("object"),
+            attribute_field: field("attribute"),
+            function_field: field("function"),
+            arguments_field: field("arguments"),
+        }
+    })
+}
+
+/// Whether `node` holds statements ([`is_statement_container`]), by its kind id.
+pub(crate) fn holds_statements(node: Node<'_>) -> bool {
+    static SET: std::sync::OnceLock<KindSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| KindSet::new(is_statement_container)).contains(node)
+}
+
 /// Node kinds that hold statements (as opposed to expressions): the walks that look for
 /// imports, bindings and Python 2 statements descend only into these.
 pub(crate) fn is_statement_container(kind: &str) -> bool {
@@ -399,14 +405,78 @@ fn has_python2_number(text: &str) -> bool {
     })
 }
 
-/// The range of the first node nested deeper than [`MAX_DEPTH`], found with a cursor (no recursion,
-/// no `parent()` calls).
-fn too_deep(tree: &Tree) -> Option<Range<usize>> {
+/// The node kinds the walk over every node looks at, by id.
+struct WalkKinds {
+    argument_list: u16,
+    block: u16,
+    module: u16,
+    /// Kinds that may be Python 2 statements or clauses (`print`, `exec`, `raise E, m`, tuple
+    /// parameters, `except X, e`).
+    python2_statements: KindSet,
+    /// Kinds that may be Python 2 expressions (`<>`, `0777`, `10L`, backticks).
+    python2_expressions: KindSet,
+}
+
+fn walk_kinds() -> &'static WalkKinds {
+    static KINDS: std::sync::OnceLock<WalkKinds> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        WalkKinds {
+            argument_list: id("argument_list"),
+            block: id("block"),
+            module: id("module"),
+            python2_statements: KindSet::new(|k| {
+                matches!(
+                    k,
+                    "print_statement"
+                        | "exec_statement"
+                        | "raise_statement"
+                        | "parameters"
+                        | "lambda_parameters"
+                        | "except_clause"
+                )
+            }),
+            python2_expressions: KindSet::new(|k| matches!(k, "<>" | "integer" | "string")),
+        }
+    })
+}
+
+/// One cursor walk over the whole tree (no recursion, no `parent()` calls, kinds compared by id):
+/// `Err` with the range of the first node nested deeper than [`MAX_DEPTH`], else what tree-sitter
+/// accepts and `CPython` rejects: Python 2 forms (expression-level ones only where a cheap text
+/// scan says they may be), empty blocks, bad indentation, and bad calls ([`bad_argument`]).
+fn walk_all(tree: &Tree, text: &str) -> Result<Vec<Broken>, Range<usize>> {
+    let kinds = walk_kinds();
+    let expressions = text.contains("<>") || text.contains('`') || has_python2_number(text);
+    let mut out = Vec::new();
     let mut cursor = tree.walk();
     let mut depth = 0;
     loop {
         if depth > MAX_DEPTH {
-            return Some(cursor.node().byte_range());
+            return Err(cursor.node().byte_range());
+        }
+        let node = cursor.node();
+        let id = node.kind_id();
+        if id == kinds.argument_list {
+            if let Some(bad) = bad_argument(node, text) {
+                out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
+            }
+        } else if kinds.python2_statements.contains(node)
+            || (expressions && (kinds.python2_expressions.contains(node) || node.is_error()))
+        {
+            if let Some(what) = python2_construct(node, text) {
+                out.push(Broken::Python2 { range: node.byte_range(), what });
+            }
+        } else if id == kinds.block || id == kinds.module {
+            if id == kinds.block && node.child_count() == 0 {
+                // A block with no statement: a file cut off after `with x:` (CPython: "expected
+                // an indented block"); tree-sitter-python accepts it.
+                out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+            }
+            if let Some(bad) = indentation_error(node, text) {
+                out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
+            }
         }
         if cursor.goto_first_child() {
             depth += 1;
@@ -414,7 +484,7 @@ fn too_deep(tree: &Tree) -> Option<Range<usize>> {
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
-                return None;
+                return Ok(out);
             }
             depth -= 1;
         }

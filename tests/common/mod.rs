@@ -439,6 +439,102 @@ const MUTATION_TOKENS: &[&str] = &[
     "\u{feff}",
 ];
 
+/// Apply one to three of the shapes an adversarial round found in legal Python: backslash
+/// continuations and comments inside calls, one-line compound statements, `;`, names that
+/// shadow `tf`/`np`/`os`, assignments before the imports, a shebang and a coding line. A valid
+/// program stays valid (each shape is legal wherever it is put).
+pub fn mutate_hostile(rng: &mut Rng, text: &str) -> String {
+    let mut out = text.to_owned();
+    for _ in 0..=rng.below(3) {
+        match rng.below(8) {
+            // `f(a, b)` → `f(a, \\n    b)` or `f(a,  # c\n    b)`: inside brackets both are legal.
+            0 | 1 => {
+                let commas: Vec<usize> =
+                    out.match_indices(", ").map(|(i, _)| i).filter(|&i| inside_brackets(&out, i)).collect();
+                if !commas.is_empty() {
+                    let at = *rng.pick(&commas);
+                    let with = if rng.chance(1, 2) { ", \\\n        " } else { ",  # note\n        " };
+                    out.replace_range(at..at + 2, with);
+                }
+            }
+            // A module-level simple statement inside a one-line `if`, or two joined by `;`.
+            2 | 3 => {
+                let lines: Vec<(usize, &str)> = out
+                    .split_inclusive('\n')
+                    .scan(0, |pos, l| {
+                        let at = *pos;
+                        *pos += l.len();
+                        Some((at, l))
+                    })
+                    .filter(|(_, l)| is_simple_module_line(l))
+                    .collect();
+                let lines: Vec<usize> = lines.into_iter().map(|(at, _)| at).collect();
+                if !lines.is_empty() {
+                    let at = *rng.pick(&lines);
+                    if rng.chance(1, 2) {
+                        out.insert_str(at, "if True: ");
+                    } else {
+                        out.insert_str(at, "_unused = 0; ");
+                    }
+                }
+            }
+            4 => out.push_str(rng.pick::<&str>(&[
+                "\n\ndef helper(tf, np):\n    return tf, np\n",
+                "\n\nclass Holder:\n    tf = None\n    np = 0\n",
+                "\nshadow = [tf for tf in range(2)]\n",
+                "\ntry:\n    pass\nexcept ValueError as np:\n    pass\n",
+                "\nos = 'linux'\n",
+                "\nfn = lambda np: np\n",
+            ])),
+            5 => out.insert_str(0, "__author__ = 'someone'\nVERSION = 2\n"),
+            6 if !out.starts_with("#!") && !out.starts_with("from __future__") => {
+                out.insert_str(0, "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n");
+            }
+            _ => {
+                if let Some(at) = out.find("(x0") {
+                    out.insert_str(at + 1, "  # first\n        ");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `at` is inside a bracket pair opened earlier on the text (no strings looked at: the
+/// generated programs keep `, ` out of strings).
+fn inside_brackets(text: &str, at: usize) -> bool {
+    let mut depth = 0i32;
+    for b in text[..at].bytes() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b'\n' if depth <= 0 => depth = 0,
+            _ => {}
+        }
+    }
+    depth > 0
+}
+
+/// A module-level line holding a whole simple statement (an assignment or a call, no block, no
+/// bracket left open, no `from __future__`), which can sit in a one-line `if` or after a `;`.
+fn is_simple_module_line(line: &str) -> bool {
+    let t = line.trim_end();
+    let opens = t.matches(['(', '[', '{']).count();
+    let closes = t.matches([')', ']', '}']).count();
+    !t.is_empty()
+        && !line.starts_with([' ', '\t', '#', '@'])
+        && !t.ends_with([':', '\\', ','])
+        && opens == closes
+        && !t.contains("\"\"\"")
+        && !t.starts_with("from __future__")
+        && ![
+            "def ", "class ", "if ", "elif", "else", "try", "except", "finally", "for ", "while ", "with ", "async ",
+            "return", "import ", "from ",
+        ]
+        .iter()
+        .any(|k| t.starts_with(k))
+}
+
 fn char_boundary(text: &str, rng: &mut Rng) -> usize {
     let mut at = rng.below(text.len() + 1);
     while !text.is_char_boundary(at) {
@@ -514,15 +610,20 @@ pub fn mutate(rng: &mut Rng, text: &str) -> String {
 // CPython as the judge of syntax
 
 const PY_CHECK: &str = r"
-import ast, json, sys, warnings
+import io, json, sys, tokenize, warnings
 warnings.simplefilter('ignore')
 out = []
 for text in json.load(sys.stdin):
     try:
-        ast.parse(text)
-        out.append(True)
+        compile(text, 'f.py', 'exec', dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        out.append(False)
+        out.append(None)
+        continue
+    try:
+        comments = [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):
+        comments = []
+    out.append(comments)
 json.dump(out, sys.stdout)
 ";
 
@@ -539,9 +640,10 @@ pub fn have_python() -> bool {
     })
 }
 
-/// Whether `CPython`'s `ast.parse` accepts each text: one python process for the whole batch.
-/// `None` when python3 is missing.
-pub fn python_parses(texts: &[String]) -> Option<Vec<bool>> {
+/// `CPython`'s verdict on each text: `None` when `compile()` rejects it (a syntax error, or what
+/// only the compiler catches: a repeated keyword argument, `return` outside a function), else its
+/// comments. One python process for the whole batch; `None` when python3 is missing.
+pub fn python_compiles(texts: &[String]) -> Option<Vec<Option<Vec<String>>>> {
     if !have_python() {
         return None;
     }
@@ -557,9 +659,14 @@ pub fn python_parses(texts: &[String]) -> Option<Vec<bool>> {
     let out = child.wait_with_output().expect("python3 output");
     writer.join().expect("writer").expect("write to python3");
     assert!(out.status.success(), "python3 checker failed");
-    let verdicts: Vec<bool> = serde_json::from_slice(&out.stdout).expect("python3 verdicts");
+    let verdicts: Vec<Option<Vec<String>>> = serde_json::from_slice(&out.stdout).expect("python3 verdicts");
     assert_eq!(verdicts.len(), texts.len());
     Some(verdicts)
+}
+
+/// Whether `CPython` compiles each text (see [`python_compiles`]).
+pub fn python_parses(texts: &[String]) -> Option<Vec<bool>> {
+    python_compiles(texts).map(|v| v.into_iter().map(|c| c.is_some()).collect())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use crate::fix::Edit;
+use crate::rules::context::Ctx;
+
+/// A function-specific rewrite of one call, given the call and its callee's canonical name.
+pub(crate) type Rewrite = fn(&mut Ctx<'_>, &Call<'_>, &str);
 
 /// One call expression and its arguments.
 #[derive(Debug, Clone)]
@@ -31,8 +35,9 @@ impl<'t> Call<'t> {
         if node.kind() != "call" {
             return None;
         }
-        let callee = node.child_by_field_name("function")?;
-        let list = node.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+        let g = crate::source::grammar();
+        let callee = node.child_by_field_id(g.function_field)?;
+        let list = node.child_by_field_id(g.arguments_field).filter(|a| a.kind() == "argument_list")?;
         let mut cursor = list.walk();
         let args = list.named_children(&mut cursor).filter(|c| !c.is_extra()).collect();
         Some(Self { node, callee, args, list, text })

@@ -10,6 +10,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
     if ctx.code_mentions("disable_eager_execution") || ctx.code_mentions("disable_v2_behavior") {
         return;
     }
+    // Code written for TF1's eager mode runs as it is in TF2: never graph mode.
+    if crate::rules::eager::is_eager_style(ctx) {
+        return;
+    }
     if ctx.options.strategy == Strategy::Compat {
         compat_switch(ctx);
         return;

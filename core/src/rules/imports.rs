@@ -5,7 +5,7 @@ use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
 use crate::rules::context::{ContribImport, Ctx, canonical, qualified};
-use crate::rules::symbols::note_on;
+use crate::rules::symbols::{legacy_keras_prelude, legacy_keras_target, note_on};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, numpy2};
 
@@ -335,19 +335,28 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
     let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
     match entry.replacement {
         Some(replacement) => {
-            let new = qualified(&format!("{replacement}{}", &full[key.len()..]));
+            let target = format!("{replacement}{}", &full[key.len()..]);
+            let new = qualified(&target);
             let mut message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
             let text = render_importable(&new, local, true)
-                .map_err(|module| message = format!("{message}; {}", not_importable(&module, &canonical(&new))))
+                .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
                 .ok();
-            let f = Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), message).with_fixes(
-                text.and_then(|t| statement_edit(ctx, stmt, t))
-                    .map(|e| Fix { packages: entry.package.into_iter().collect(), ..Fix::review(vec![e]) }),
-            );
-            let idx = ctx.push(f);
-            if entry.package.is_some() && ctx.findings()[idx].fixes.is_empty() {
-                ctx.findings_mut()[idx].packages.extend(entry.package);
+            let (mut requires, mut package) = (Vec::new(), entry.package);
+            if text.is_some() && legacy_keras_target(ctx, &target) {
+                // `from tensorflow.contrib import rnn` → the Keras 2 RNN cells of tf.compat.v1.
+                requires.extend(legacy_keras_prelude(ctx));
+                package = Some("tf-keras");
             }
+            let mut f = Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), message).with_fixes(
+                text.and_then(|t| statement_edit(ctx, stmt, t))
+                    .map(|e| Fix { packages: package.into_iter().collect(), ..Fix::review(vec![e]) }),
+            );
+            if f.fixes.is_empty() {
+                f.packages.extend(entry.package);
+            } else {
+                f.requires = requires;
+            }
+            ctx.push(f);
         }
         None => {
             let mut f =

@@ -45,10 +45,13 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
 
     if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
         note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
+        check_compat_v1(ctx, &name, rest, parts, root_local, &root_c);
         return;
     }
     if ctx.options.strategy == Strategy::Compat {
         note_graph_use(ctx, &name, node, None, module_level);
+        // The compat strategy keeps the name and runs it through tf.compat.v1.
+        needs_legacy_keras(ctx, &format!("tf.compat.v1{}", &name[2..]));
         return;
     }
     let mut final_name = name.clone();
@@ -129,7 +132,16 @@ fn check_family(
     let prefix_range = |key: &str| span(segments(key));
     if name == "numpy" || name.starts_with("numpy.") {
         numpy2::check_dotted(ctx, node, name, (root_local, root_c), call, prefix_range);
-    } else if name.starts_with("tf.contrib") && !(call.is_some() && transforms::claims(name)) {
+    } else if name.starts_with("tf.contrib") && call.is_some() && transforms::claims(name) {
+        // A function-specific rewrite owns the call (it ran when the walk entered the call).
+        let finding = ctx.findings().iter().rposition(|f| {
+            f.fixes.first().is_some_and(|fix| {
+                fix.edits.iter().any(|e| e.range.start < node.end_byte() && node.start_byte() < e.range.end)
+            })
+        });
+        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding });
+        return false;
+    } else if name.starts_with("tf.contrib") {
         check_contrib(ctx, name, root_local, root_c, span);
     } else if name.starts_with("tf.python.") {
         check_private(ctx, name, root_local, root_c, prefix_range);
@@ -153,7 +165,7 @@ fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option
 /// load TensorFlow, or right after an `import os` that comes before them). A library module must
 /// not set process-wide state: it gets one finding naming the entry point's duty instead, and
 /// `None` (the rewrites there have nothing to require).
-fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
+pub(crate) fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
     const WHY: &str = "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)";
     if ctx.code_mentions("TF_USE_LEGACY_KERAS") {
         return None;
@@ -204,6 +216,35 @@ fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
             .with_fix(Fix::review(edits).needing("tf-keras"))
             .supporting()
     }))
+}
+
+/// A name already on `tf.compat.v1` (spelled out, or through a compat.v1 alias): what still
+/// breaks on TF 2.21 — `tf.compat.v1.contrib` (never existed: the `tf.contrib` successors) and
+/// the Keras 2 layers and RNN cells (the legacy-Keras switch).
+fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>], root_local: &str, root_c: &str) {
+    let Some(rest) = rest.strip_prefix("contrib").filter(|r| r.is_empty() || r.starts_with('.')) else {
+        needs_legacy_keras(ctx, name);
+        return;
+    };
+    // The first `n` segments of `tf.contrib.x…` are `tf.compat.v1.contrib.x…` as written (through
+    // a compat.v1 alias or spelled out): two segments more, the first few of them in the root's part.
+    let written = |n: usize| {
+        let last = (n + 2).checked_sub(segments(root_c)).filter(|&l| l > 0)?;
+        parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
+    };
+    check_contrib(ctx, &format!("tf.contrib{rest}"), root_local, root_c, written);
+}
+
+/// Code that stays on `tf.compat.v1` (the compat strategy, or code already written against it)
+/// and uses its layers or RNN cells needs Keras 2 on TensorFlow 2.16+: the switch, inserted on
+/// its own (no rewrite needs it, the code as it stands does).
+fn needs_legacy_keras(ctx: &mut Ctx<'_>, v1_name: &str) {
+    if !legacy_keras_target(ctx, v1_name) {
+        return;
+    }
+    if let Some(i) = legacy_keras_prelude(ctx) {
+        ctx.findings_mut()[i].support = false;
+    }
 }
 
 /// The release (at or before `target`) that removed `name`, if any.
@@ -340,8 +381,14 @@ fn contrib_rewrite(
             format!("{}{}", m.name, &replacement[top.len()..])
         })
     };
+    let mut package = entry.package;
+    if legacy_keras_target(ctx, &format!("{replacement}{}", &name[key.len()..])) {
+        // `tf.contrib.rnn` → `tf.compat.v1.nn.rnn_cell`: Keras 2 classes on TF 2.16+.
+        requires.extend(legacy_keras_prelude(ctx));
+        package = Some("tf-keras");
+    }
     match spelled {
-        Some(spelled) => Some(push_contrib(ctx, range, message, spelled, requires, entry.package)),
+        Some(spelled) => Some(push_contrib(ctx, range, message, spelled, requires, package)),
         None => {
             ctx.push(Finding::new(Rule::Contrib, Severity::Error, range, message));
             None
@@ -376,6 +423,12 @@ fn check_private(
 /// The names packages are conventionally imported as (`import tensorflow_probability as tfp`),
 /// used for the import a tf.contrib rewrite adds when the file uses the name for nothing else.
 const CONVENTIONAL_ALIASES: &[(&str, &str)] = &[("tensorflow_probability", "tfp")];
+
+/// Whether the canonical `target` (a `tf.compat.v1` layers or RNN-cell name) needs Keras 2 on the
+/// targeted release.
+pub(crate) fn legacy_keras_target(ctx: &Ctx<'_>, target: &str) -> bool {
+    ctx.options.target >= TfVersion::KERAS3 && Tables::longest_prefix(&tables().legacy_keras, target).is_some()
+}
 
 fn push_contrib(
     ctx: &mut Ctx<'_>,

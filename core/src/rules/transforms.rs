@@ -7,8 +7,9 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::call::{Call, keyword_name, rename_keyword};
+use crate::rules::call::{Call, Rewrite, keyword_name, rename_keyword};
 use crate::rules::context::{Ctx, tf_callee};
+use crate::rules::eager;
 
 /// `tf.to_float` and friends → `tf.cast(x, dtype)`.
 const CASTS: &[(&str, &str)] = &[
@@ -25,7 +26,7 @@ const CASTS: &[(&str, &str)] = &[
 const KEEP_PROB: &[&str] = &["tf.nn.dropout"];
 
 /// A function-specific rewrite of one call.
-type Transformer = fn(&mut Ctx<'_>, &Call<'_>, &str);
+type Transformer = Rewrite;
 
 /// Every transformer by the canonical TF1 name it rewrites. Casts and dropout are listed above.
 const TRANSFORMERS: &[(&str, Transformer)] = &[
@@ -57,7 +58,7 @@ fn transformer(name: &str) -> Option<Transformer> {
     if KEEP_PROB.contains(&name) {
         return Some(keep_prob);
     }
-    TRANSFORMERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    TRANSFORMERS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).or_else(|| eager::rewrite(name))
 }
 
 /// Whether a transformer rewrites calls of `name` (so the plain rename must not).
@@ -447,11 +448,12 @@ fn keep_prob(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
 }
 
 /// TensorFlow types whose graph-mode instances are subclasses in TF >= 2.14 (`SymbolicTensor`).
-const EXACT_TYPE_CHECKS: &[&str] = &["tf.Tensor", "tf.Variable"];
+const EXACT_TYPE_CHECKS: &[&str] = &["tf.Tensor", "tf.Variable", "tf.compat.v1.Tensor", "tf.compat.v1.Variable"];
 
 /// `type(x) is tf.Tensor` → `isinstance(x, tf.Tensor)` (and `is not` / `!=` → `not isinstance`).
+/// Under every strategy: the compat.v1 names are the same classes, and just as subclassed.
 pub(crate) fn check_comparison(ctx: &mut Ctx<'_>, node: Node<'_>) {
-    if ctx.options.strategy == crate::rules::Strategy::Compat || node.named_child_count() != 2 {
+    if node.named_child_count() != 2 {
         return;
     }
     let (Some(left), Some(right)) = (node.named_child(0), node.named_child(1)) else { return };
