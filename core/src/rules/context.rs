@@ -39,6 +39,9 @@ pub struct Ctx<'a> {
     /// module: such an import goes once every use of it is rewritten.
     pub(crate) contrib_uses: Vec<ContribUse>,
     pub(crate) contrib_imports: Vec<ContribImport>,
+    /// Findings whose default fix is a native rewrite, kept the default only where the file can
+    /// use it (`native::finish`).
+    pub(crate) native_defaults: Vec<crate::rules::native::NativeDefault>,
 }
 
 /// A use of a name under tf.contrib.
@@ -126,6 +129,7 @@ impl<'a> Ctx<'a> {
             compat_import: None,
             contrib_uses: Vec::new(),
             contrib_imports: Vec::new(),
+            native_defaults: Vec::new(),
         }
     }
 

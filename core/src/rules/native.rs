@@ -94,3 +94,77 @@ pub fn alternative(
     };
     Some((Fix::review(edits).labelled("native"), note))
 }
+
+/// A finding whose default fix is a native rewrite.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NativeDefault {
+    pub finding: usize,
+    /// The rewrite makes a Keras optimizer.
+    pub optimizer: bool,
+}
+
+/// Whether the native rewrite of the TF1 `name` is a Keras optimizer.
+pub(crate) fn is_optimizer(name: &str) -> bool {
+    tables().native.get(name).is_some_and(|e| e.replacement.starts_with("tf.keras.optimizers."))
+}
+
+/// After the walk: a native rewrite stays the default only where the surrounding code can use it.
+/// Keras 3 layers and optimizers do not run in TF1 graph mode, and a Keras optimizer has no
+/// `compute_gradients`, needs `var_list` in `minimize` and takes no `global_step`: in such a file
+/// the tf.compat.v1 rewrite becomes the default and the native one the alternative.
+pub(crate) fn finish(ctx: &mut Ctx<'_>) {
+    let defaults = std::mem::take(&mut ctx.native_defaults);
+    if defaults.is_empty() {
+        return;
+    }
+    let graph = !ctx.graph_uses.is_empty()
+        || ctx.code_mentions("disable_v2_behavior")
+        || ctx.code_mentions("disable_eager_execution");
+    let tf1_training = tf1_optimizer_call(ctx);
+    for d in defaults {
+        let why = if graph {
+            "this file runs graph-mode code, where Keras 3 layers and optimizers do not work"
+        } else if d.optimizer && tf1_training {
+            "this file trains through the TF1 optimizer API (compute_gradients, minimize without var_list, global_step)"
+        } else {
+            continue;
+        };
+        let f = &mut ctx.findings_mut()[d.finding];
+        f.fixes.rotate_left(1);
+        f.message = format!("{} (the native rewrite is the alternative: {why})", f.message);
+    }
+}
+
+/// Whether the file calls an optimizer method the TF1 way: `.compute_gradients(…)`,
+/// `.minimize(…)` without `var_list`, `.apply_gradients(…, global_step=…)`.
+fn tf1_optimizer_call(ctx: &Ctx<'_>) -> bool {
+    let text = ctx.src.text.as_str();
+    let mut cursor = ctx.src.tree.walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "call"
+            && let Some(call) = Call::new(node, text)
+            && call.callee.kind() == "attribute"
+            && let Some(attr) = call.callee.child_by_field_name("attribute")
+        {
+            let method = &text[attr.byte_range()];
+            let tf1 = match method {
+                "compute_gradients" => true,
+                "minimize" => call.argument("var_list", 1).is_none() && !call.has_splat(),
+                "apply_gradients" => call.keyword("global_step").is_some() || call.positional().len() > 1,
+                _ => false,
+            };
+            if tf1 {
+                return true;
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return false;
+            }
+        }
+    }
+}

@@ -103,7 +103,13 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         } else if removed_in.is_some() {
             f.message.push_str(": port it by hand, or target an older release with --target-tf");
         }
-        finding = Some(ctx.push(f));
+        let native_first = f.fixes.len() > 1 && f.fixes[0].label == "native";
+        let pushed = ctx.push(f);
+        finding = Some(pushed);
+        if native_first {
+            // Stays the default only where the file can use it (`native::finish`).
+            ctx.native_defaults.push(native::NativeDefault { finding: pushed, optimizer: native::is_optimizer(&name) });
+        }
         if removed_in.is_some() {
             note_graph_use(ctx, &name, node, finding, module_level);
             return;
