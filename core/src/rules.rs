@@ -158,6 +158,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
     walk(&mut ctx, src.tree.root_node());
     imports::finish_contrib_imports(&mut ctx);
     native::finish(&mut ctx);
+    keras3::finish(&mut ctx);
     graph::check(&mut ctx);
     cheat::link(&mut ctx, &cheats);
     ctx.into_findings()

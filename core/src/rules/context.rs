@@ -42,6 +42,10 @@ pub struct Ctx<'a> {
     /// Findings whose default fix is a native rewrite, kept the default only where the file can
     /// use it (`native::finish`).
     pub(crate) native_defaults: Vec<crate::rules::native::NativeDefault>,
+    /// What standalone Keras code here needs Keras 2 for (`keras3::finish` then makes its
+    /// imports default to `tf_keras`), and the findings only Keras 3 needs.
+    pub(crate) keras2_reasons: Vec<String>,
+    pub(crate) keras3_only: Vec<usize>,
 }
 
 /// A use of a name under tf.contrib.
@@ -130,6 +134,8 @@ impl<'a> Ctx<'a> {
             contrib_uses: Vec::new(),
             contrib_imports: Vec::new(),
             native_defaults: Vec::new(),
+            keras2_reasons: Vec::new(),
+            keras3_only: Vec::new(),
         }
     }
 

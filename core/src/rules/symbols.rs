@@ -6,7 +6,7 @@ use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion, native, numpy2, transforms};
+use crate::rules::{Strategy, TfVersion, keras3, native, numpy2, transforms};
 
 /// Segments of a dotted name.
 fn segments(name: &str) -> usize {
@@ -153,6 +153,7 @@ fn check_family(
         check_private(ctx, name, root_local, root_c, prefix_range);
     } else if name.starts_with("keras") {
         check_keras_path(ctx, name, root_local, root_c, prefix_range);
+        keras3::check_name(ctx, name, node);
         note(ctx, name, node);
     } else {
         return false;

@@ -32,6 +32,7 @@ pub(crate) const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
 pub(crate) const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
 pub(crate) const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
 pub(crate) const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
+pub(crate) const KERAS3_REMOVED: DataFile = data_file!("keras3_removed.tsv");
 pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
 pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
@@ -50,6 +51,7 @@ pub const ALL: &[&DataFile] = &[
     &GRAPH_MODE,
     &KERAS3_METHODS,
     &KERAS3_KEYWORDS,
+    &KERAS3_REMOVED,
     &NATIVE,
     &LEGACY_KERAS,
     &PRIVATE,
@@ -180,10 +182,31 @@ pub struct MethodChange {
     pub note: &'static str,
 }
 
+/// What becomes of a Keras 2 keyword argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KerasAction {
+    /// Renamed.
+    Rename(&'static str),
+    /// Dropped (a possible change of behaviour).
+    Drop,
+    /// The whole argument rewritten from a template, `{}` standing for the old value
+    /// (`input_shape=({},)`).
+    Template(&'static str),
+    /// No Keras 3 form keeps the meaning: the file needs Keras 2 (`tf_keras`).
+    Keras2,
+    /// Still taken (an exception to its module's row).
+    Keep,
+}
+
 /// A keyword change of a Keras callable (or of every callable under a module prefix).
 #[derive(Debug, Clone)]
 pub struct KerasKeyword {
-    pub change: KeywordChange,
+    pub keyword: &'static str,
+    pub action: KerasAction,
+    /// Literal values converted along (`dim_ordering='th'` is `data_format='channels_first'`).
+    pub values: Vec<(&'static str, &'static str)>,
+    /// Whether only Keras 3 needs the change (`keras3_removed.tsv`: Keras 2 takes the keyword).
+    pub keras3_only: bool,
     pub note: &'static str,
 }
 
@@ -322,8 +345,27 @@ impl Tables {
         let mut keras3_keywords: HashMap<&str, Vec<KerasKeyword>> = HashMap::new();
         for r in rows(&KERAS3_KEYWORDS, 4) {
             let r = r?;
-            let change = KeywordChange { old: r.field(1), new: opt(r.field(2)) };
-            keras3_keywords.entry(r.field(0)).or_default().push(KerasKeyword { change, note: r.field(3) });
+            let action = opt(r.field(2)).map_or(KerasAction::Drop, KerasAction::Rename);
+            let values = list(r.field(4))
+                .into_iter()
+                .map(|pair| pair.split_once('>').ok_or_else(|| r.error(format!("{pair:?} is not old>new"))))
+                .collect::<Result<_, _>>()?;
+            let keyword = KerasKeyword { keyword: r.field(1), action, values, keras3_only: false, note: r.field(3) };
+            keras3_keywords.entry(r.field(0)).or_default().push(keyword);
+        }
+        for r in rows(&KERAS3_REMOVED, 4) {
+            let r = r?;
+            let action = match r.field(2) {
+                "-" => KerasAction::Drop,
+                "keras2" => KerasAction::Keras2,
+                "=" => KerasAction::Keep,
+                t if t.contains("{}") => KerasAction::Template(t),
+                new if new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => KerasAction::Rename(new),
+                other => return Err(r.error(format!("unknown action {other:?}"))),
+            };
+            let keyword =
+                KerasKeyword { keyword: r.field(1), action, values: Vec::new(), keras3_only: true, note: r.field(3) };
+            keras3_keywords.entry(r.field(0)).or_default().push(keyword);
         }
         let mut keras3_methods = HashMap::new();
         for r in rows(&KERAS3_METHODS, 4) {
@@ -411,6 +453,7 @@ mod tests {
             (&GRAPH_MODE, 2, true),
             (&KERAS3_METHODS, 4, true),
             (&KERAS3_KEYWORDS, 4, false),
+            (&KERAS3_REMOVED, 4, false),
             (&NATIVE, 6, true),
             (&LEGACY_KERAS, 2, true),
             (&PRIVATE, 3, true),
