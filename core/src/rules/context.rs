@@ -41,11 +41,19 @@ pub struct Ctx<'a> {
     pub(crate) contrib_imports: Vec<ContribImport>,
     /// Findings whose default fix is a native rewrite, kept the default only where the file can
     /// use it (`native::finish`).
-    pub(crate) native_defaults: Vec<crate::rules::native::NativeDefault>,
+    pub(crate) native_defaults: Vec<NativeDefault>,
     /// What standalone Keras code here needs Keras 2 for (`keras3::finish` then makes its
     /// imports default to `tf_keras`), and the findings only Keras 3 needs.
     pub(crate) keras2_reasons: Vec<String>,
     pub(crate) keras3_only: Vec<usize>,
+}
+
+/// A finding whose default fix is a native rewrite.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NativeDefault {
+    pub finding: usize,
+    /// The rewrite makes a Keras optimizer.
+    pub optimizer: bool,
 }
 
 /// A use of a name under tf.contrib.

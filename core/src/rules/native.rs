@@ -95,14 +95,6 @@ pub fn alternative(
     Some((Fix::review(edits).labelled("native"), note))
 }
 
-/// A finding whose default fix is a native rewrite.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct NativeDefault {
-    pub finding: usize,
-    /// The rewrite makes a Keras optimizer.
-    pub optimizer: bool,
-}
-
 /// Whether the native rewrite of the TF1 `name` is a Keras optimizer.
 pub(crate) fn is_optimizer(name: &str) -> bool {
     tables().native.get(name).is_some_and(|e| e.replacement.starts_with("tf.keras.optimizers."))
@@ -130,6 +122,9 @@ pub(crate) fn finish(ctx: &mut Ctx<'_>) {
             continue;
         };
         let f = &mut ctx.findings_mut()[d.finding];
+        if f.fixes.len() < 2 {
+            continue; // its fixes were dropped (the statement does not parse)
+        }
         f.fixes.rotate_left(1);
         f.message = format!("{} (the native rewrite is the alternative: {why})", f.message);
     }

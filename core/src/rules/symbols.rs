@@ -108,7 +108,8 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         finding = Some(pushed);
         if native_first {
             // Stays the default only where the file can use it (`native::finish`).
-            ctx.native_defaults.push(native::NativeDefault { finding: pushed, optimizer: native::is_optimizer(&name) });
+            ctx.native_defaults
+                .push(crate::rules::context::NativeDefault { finding: pushed, optimizer: native::is_optimizer(&name) });
         }
         if removed_in.is_some() {
             note_graph_use(ctx, &name, node, finding, module_level);

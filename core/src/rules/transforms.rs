@@ -313,7 +313,7 @@ fn regularizer(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     f.requires = needs;
     let i = ctx.push(f);
     if native_first {
-        ctx.native_defaults.push(crate::rules::native::NativeDefault { finding: i, optimizer: false });
+        ctx.native_defaults.push(crate::rules::context::NativeDefault { finding: i, optimizer: false });
     }
 }
 
