@@ -184,12 +184,13 @@ pub(crate) fn check_name(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>) {
     if ctx.options.target < TfVersion::KERAS3 || !name.starts_with("keras.") {
         return;
     }
+    // A TF2 name of tf.keras that 2.16 removed is a Keras 2 name that tf_keras keeps; the
+    // tf.compat.v1.keras ones (sessions, CuDNNLSTM) are not public in tf_keras.
     let removed = &tables().removed;
-    let gone = [format!("tf.{name}"), format!("tf.compat.v1.{name}")]
-        .into_iter()
-        .find_map(|n| Tables::longest_prefix(removed, &n).filter(|(_, v)| **v == "2.16").map(|(k, _)| k));
-    let Some(key) = gone else { return };
-    let key = key.strip_prefix("tf.compat.v1.").or_else(|| key.strip_prefix("tf.")).unwrap_or(key);
+    let Some((key, _)) = Tables::longest_prefix(removed, &format!("tf.{name}")).filter(|(_, v)| **v == "2.16") else {
+        return;
+    };
+    let key = key.strip_prefix("tf.").unwrap_or(key);
     if !ctx.first_note(key) {
         return;
     }
