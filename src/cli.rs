@@ -37,6 +37,12 @@ Examples:
   tf2-migrate apply src/                write the safe rewrites (add --unsafe for review-level ones)
   tf2-migrate report src/ -o MIGRATION.md
   tf2-migrate rules                     every rule, with examples and safety levels
+  tf2-migrate check --format sarif > results.sarif     for code scanning (also: --format github)
+  tf2-migrate config                    the settings in effect and where each came from
+
+Configuration: [tool.tf2-migrate] in the nearest pyproject.toml (or a tf2-migrate.toml) with
+select, ignore, strategy, target-tf, exclude and [[tool.tf2-migrate.per-path]] tables (paths =
+[globs] plus any of select, ignore, strategy, target-tf); command-line flags win.
 
 Exit codes: 0 nothing found / done, 1 findings (check, diff), 2 error.";
 
@@ -63,8 +69,26 @@ pub enum Command {
     Apply(ApplyArgs),
     /// A migration report: every change and every manual action, per file.
     Report(ReportArgs),
-    /// Explain every rule and list the data tables.
+    /// Explain every rule and list the data tables; `rules ID` shows one rule in full.
     Rules(RulesArgs),
+    /// Print the settings in effect (configuration file and flags) and where each came from.
+    Config(ConfigArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `tf2-migrate man > tf2-migrate.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell, e.g. `tf2-migrate completions bash > ~/.local/share/bash-completion/completions/tf2-migrate`.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -87,18 +111,19 @@ pub struct CommonArgs {
     /// Files or folders to migrate (folders are searched for *.py, honouring .gitignore).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// How far rewrites go: compat (tf.compat.v1 + `disable_v2_behavior`), upgrade, or native.
-    #[arg(long, default_value_t = Strategy::Upgrade, value_parser = strategies())]
-    pub strategy: Strategy,
+    /// How far rewrites go (default: upgrade, or `strategy` in the configuration).
+    #[arg(long, value_parser = strategies())]
+    pub strategy: Option<Strategy>,
     /// Only these rules (ids from `tf2-migrate rules`; comma-separated or repeated; `prefix*` allowed).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Vec<String>,
     /// Leave these rules out.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub ignore: Vec<String>,
-    /// The TensorFlow release to migrate to (2.16 and later: tf.keras is Keras 3).
-    #[arg(long, value_name = "VERSION", default_value_t = TfVersion::NEWEST)]
-    pub target_tf: TfVersion,
+    /// The TensorFlow release to migrate to (default: the newest, 2.21; 2.16 and later: tf.keras
+    /// is Keras 3).
+    #[arg(long, value_name = "VERSION")]
+    pub target_tf: Option<TfVersion>,
     /// Skip files and folders matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -133,6 +158,19 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum CheckFormat {
+    /// `path:line:col: severity [rule] message (safety)`, then a summary.
+    #[default]
+    Text,
+    /// Files, findings, errors and the summary as JSON.
+    Json,
+    /// SARIF 2.1.0 for code scanning: rule metadata, locations, fixes as replacements.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum RulesFormat {
     #[default]
     Text,
     Json,
@@ -159,10 +197,11 @@ pub struct FixArgs {
 pub struct ApplyArgs {
     #[command(flatten)]
     pub fix: FixArgs,
-    /// Apply the decisions saved by `review` (accepted hunks only) instead of the safety policy:
-    /// the session journal of these paths, or FILE.
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    pub decisions: Option<PathBuf>,
+    /// Apply the decisions saved by `review` (accepted hunks only) instead of the safety policy.
+    /// `--decisions` alone reads the review journal of the given paths; `--decisions=FILE` (with
+    /// `=`) reads FILE.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true)]
+    pub decisions: Option<Option<PathBuf>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -185,8 +224,11 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
+    /// Show only this rule, in full (an id, or `prefix*` for several).
+    #[arg(value_name = "ID|PREFIX*")]
+    pub rule: Option<String>,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }

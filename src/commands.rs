@@ -8,16 +8,16 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, ExitStatus, FixArgs, ReportArgs, ReportFormat,
-    RulesArgs,
+    ApplyArgs, CheckArgs, CheckFormat, ColorChoice, CommonArgs, CompletionsArgs, ConfigArgs, ExitStatus, FixArgs,
+    ReportArgs, ReportFormat, RulesArgs, RulesFormat,
 };
 use std::path::Path;
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::fix::Safety;
-use tf2_migrate_core::pipeline::{self, Analysis, Policy, RuleFilter, Settings};
-use tf2_migrate_core::report::{self, Paint};
-use tf2_migrate_core::rules::Options;
-use tf2_migrate_core::scan::ScanOptions;
+use tf2_migrate_core::pipeline::{self, Analysis, Policy, Settings};
+use tf2_migrate_core::plan::Decision;
+use tf2_migrate_core::report::{self, Paint, Tally};
+use tf2_migrate_core::rules::Rule;
 use tf2_migrate_core::session;
 
 /// Whether to colour output on a stream.
@@ -29,19 +29,9 @@ pub fn paint(choice: ColorChoice, is_terminal: bool) -> Paint {
     })
 }
 
+/// The pipeline's settings: the configuration file's, under the command-line flags.
 pub fn settings(common: &CommonArgs) -> Result<Settings> {
-    tf2_migrate_core::scan::check_excludes(&common.exclude).map_err(anyhow::Error::msg)?;
-    let filter = RuleFilter::new(&common.select, &common.ignore)
-        .map_err(|unknown| anyhow::anyhow!("unknown rule {} (see `tf2-migrate rules`)", unknown.join(", ")))?;
-    Ok(Settings {
-        scan: ScanOptions {
-            exclude: common.exclude.clone(),
-            max_file_size: common.max_file_size,
-            respect_ignore: !common.no_ignore,
-        },
-        rules: Options { strategy: common.strategy, target: common.target_tf },
-        filter,
-    })
+    crate::config::Resolved::new(common)?.settings(common)
 }
 
 /// Scan and analyse, with a progress line on stderr when it is a terminal.
@@ -54,11 +44,12 @@ pub fn analyse(common: &CommonArgs, settings: &Settings) -> Analysis {
         if show {
             s.spawn(|| {
                 let total = candidates.len();
+                let mut stderr = std::io::stderr();
                 while !finished.load(Ordering::Relaxed) {
-                    eprint!("\r\x1b[2Kscanning {}/{total} files", done.load(Ordering::Relaxed));
+                    let _ = write!(stderr, "\r\x1b[2Kscanning {}/{total} files", done.load(Ordering::Relaxed));
                     std::thread::sleep(Duration::from_millis(100));
                 }
-                eprint!("\r\x1b[2K");
+                let _ = write!(stderr, "\r\x1b[2K");
             });
         }
         let analysis = pipeline::analyse(&candidates, errors, settings, &done);
@@ -83,13 +74,31 @@ pub fn run_check(args: &CheckArgs) -> Result<ExitStatus> {
     let settings = settings(&args.common)?;
     let analysis = analyse(&args.common, &settings);
     let stdout = std::io::stdout();
+    let failed = analysis.errors.iter().any(|e| !matches!(e, Error::Skipped { .. }));
     let text = match args.format {
-        CheckFormat::Text => report::check_text(&analysis.plans, paint(args.common.color, stdout.is_terminal())),
+        CheckFormat::Text => {
+            let mut text = report::check_text(&analysis.plans, paint(args.common.color, stdout.is_terminal()));
+            // After a path that failed, "nothing found" would read as an all-clear.
+            if analysis.plans.is_empty() && !failed {
+                text.push_str(report::NOTHING_FOUND);
+            }
+            text
+        }
         CheckFormat::Json => report::check_json(&analysis.plans, &analysis.errors),
+        CheckFormat::Sarif => tf2_migrate_core::sarif::sarif(&analysis.plans, &cwd()),
+        CheckFormat::Github => report::check_github(&analysis.plans, &cwd()),
     };
-    stdout.lock().write_all(text.as_bytes())?;
-    let failed = print_errors(&analysis.errors);
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    drop(out);
+    print_errors(&analysis.errors);
     Ok(status(failed, !analysis.plans.is_empty()))
+}
+
+/// The folder the command runs in, which output paths are made relative to.
+fn cwd() -> std::path::PathBuf {
+    std::env::current_dir().unwrap_or_default()
 }
 
 fn status(failed: bool, found: bool) -> ExitStatus {
@@ -110,6 +119,8 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
     let settings = settings(&args.common)?;
     let mut analysis = analyse(&args.common, &settings);
     let paint = paint(args.common.color, std::io::stdout().is_terminal());
+    // Names as seen from here, so that `git apply` and `patch -p1` take the diff in this folder.
+    let cwd = cwd();
     let mut out = std::io::stdout().lock();
     let mut changed = 0;
     let mut errors = std::mem::take(&mut analysis.errors);
@@ -121,12 +132,14 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
         match pipeline::migrate(plan, policy(args), &settings) {
             Ok(Some(new_text)) => {
                 changed += 1;
-                out.write_all(&report::unified_diff(plan, &new_text, paint))?;
+                let name = tf2_migrate_core::diff::relative_to(&plan.path, &cwd);
+                out.write_all(&report::unified_diff(plan, &name, &new_text, paint))?;
             }
             Ok(None) => {}
             Err(e) => errors.push(e),
         }
     }
+    out.flush()?;
     drop(out);
     let failed = print_errors(&errors);
     Ok(status(failed, changed > 0))
@@ -137,13 +150,16 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     let mut analysis = analyse(&args.fix.common, &settings);
     let mut errors = std::mem::take(&mut analysis.errors);
     let saved = match &args.decisions {
-        Some(path) => Some(saved_decisions(path, &args.fix.common, &mut analysis.plans)?),
+        Some(path) => Some(saved_decisions(path.as_deref(), &args.fix.common, &mut analysis.plans)?),
         None => None,
     };
-    let (mut written, mut edits) = (0, 0);
+    let (mut written, mut hunks, mut notebooks) = (0, 0, 0);
+    // What is left after this run, in hunks and manual items (as `check` and the review count).
+    let mut left = Tally::default();
     for plan in &mut analysis.plans {
         if let Some(skip) = pipeline::not_rewritable(plan) {
             errors.push(skip);
+            left.add(plan, |_| true);
             continue;
         }
         let new_text = match saved {
@@ -155,19 +171,22 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
             Some(text) => pipeline::write_plan(plan, &text),
             None => Ok(false),
         });
+        let done = matches!(result, Ok(true));
         match result {
             Ok(true) => {
                 written += 1;
-                edits += plan.decisions.iter().filter(|d| **d == tf2_migrate_core::plan::Decision::Accepted).count();
+                notebooks += usize::from(plan.notebook.is_some());
+                hunks += (0..plan.hunks.len()).filter(|&h| plan.hunk_decision(h) == Decision::Accepted).count();
             }
             Ok(false) => {}
             Err(e) => errors.push(e),
         }
+        left.add(plan, |h| !done || plan.hunk_decision(h) != Decision::Accepted);
     }
     let failed = print_errors(&errors);
-    let (_, review, manual) = report::safety_counts(&analysis.plans);
     if !args.fix.common.quiet {
-        let mut msg = format!("tf2-migrate: {written} files written ({edits} fixes)");
+        let mut msg =
+            format!("tf2-migrate: {} written ({})", report::plural(written, "file"), report::plural(hunks, "hunk"));
         if let Some(restored) = saved {
             let _ = write!(msg, "; from {} saved review decisions ({} stale", restored.restored, restored.stale);
             if restored.skipped > 0 {
@@ -175,11 +194,26 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
             }
             msg.push(')');
         }
-        if review > 0 && !args.fix.unsafe_fixes {
-            let _ = write!(msg, "; {review} review-level fixes left (see `diff --unsafe`, or `review`)");
+        match notebooks {
+            0 => {}
+            1 => msg.push_str("; the notebook written keeps stale outputs in its changed cells until run again"),
+            n => {
+                let _ = write!(
+                    msg,
+                    "; the {n} notebooks written keep stale outputs in their changed cells until run again"
+                );
+            }
         }
-        if manual > 0 {
-            let _ = write!(msg, "; {manual} manual actions (see `report`)");
+        if !left.is_empty() {
+            let _ = write!(msg, "; left: {left}");
+            let mut hints = Vec::new();
+            if left.review > 0 || left.safe > 0 {
+                hints.push("`review` to go through them, `diff --unsafe` to see them");
+            }
+            if left.manual > 0 {
+                hints.push("`report` lists the manual items");
+            }
+            let _ = write!(msg, " ({})", hints.join("; "));
         }
         let kept = analysis.plans.iter().flat_map(|p| &p.findings).filter(|f| f.kept_for_dependants).count();
         if kept > 0 {
@@ -188,22 +222,21 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
                 "; {kept} fixes of rules left out by --select/--ignore kept, because selected fixes need them"
             );
         }
-        eprintln!("{msg}");
+        let _ = writeln!(std::io::stderr(), "{msg}");
     }
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
 /// Load the review journal (`path`, or the default one for these roots) onto the plans.
 fn saved_decisions(
-    path: &Path,
+    path: Option<&Path>,
     common: &CommonArgs,
     plans: &mut [tf2_migrate_core::plan::FilePlan],
 ) -> Result<session::Restored> {
-    let path = if path.as_os_str().is_empty() {
-        session::default_path(&session::roots(&common.paths))
-            .context("--decisions: no session folder (set XDG_STATE_HOME or HOME, or name the journal file)")?
-    } else {
-        path.to_path_buf()
+    let path = match path {
+        Some(path) => path.to_path_buf(),
+        None => session::default_path(&session::roots(&common.paths))
+            .context("--decisions: no session folder (set XDG_STATE_HOME or HOME, or name the journal file)")?,
     };
     let log = session::load(&path).with_context(|| format!("{}: cannot read the review decisions", path.display()))?;
     let restored = session::restore(plans, &log);
@@ -225,17 +258,63 @@ pub fn run_report(args: &ReportArgs) -> Result<ExitStatus> {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("{}: cannot write the report", path.display()))?;
         }
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
     }
     let failed = print_errors(&analysis.errors);
     Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
 }
 
 pub fn run_rules(args: &RulesArgs) -> Result<ExitStatus> {
-    let text = match args.format {
-        CheckFormat::Text => report::rules_text(paint(args.color, std::io::stdout().is_terminal())),
-        CheckFormat::Json => report::rules_json(),
+    let paint = paint(args.color, std::io::stdout().is_terminal());
+    let only: Vec<Rule> = match &args.rule {
+        Some(pattern) => {
+            let rules: Vec<Rule> = Rule::matching(pattern).collect();
+            anyhow::ensure!(!rules.is_empty(), "unknown rule {pattern} (see `tf2-migrate rules`)");
+            rules
+        }
+        None => Vec::new(),
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    let text = match (args.format, only.is_empty()) {
+        (RulesFormat::Json, _) => report::rules_json(&only),
+        (_, true) => report::rules_text(paint),
+        (_, false) => only.iter().map(|&r| report::rule_text(r, paint)).collect::<Vec<_>>().join("\n"),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn run_config(args: &ConfigArgs) -> Result<ExitStatus> {
+    let resolved = crate::config::Resolved::new(&args.common)?;
+    // The same checks a command makes (rule names given as flags, globs).
+    resolved.settings(&args.common)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(resolved.describe().as_bytes())?;
+    out.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn run_completions(args: &CompletionsArgs) -> Result<ExitStatus> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut crate::cli::Cli::command(), "tf2-migrate", &mut out);
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
+    Ok(ExitStatus::Clean)
+}
+
+pub fn run_man() -> Result<ExitStatus> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(crate::cli::Cli::command()).render(&mut out)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
     Ok(ExitStatus::Clean)
 }

@@ -158,7 +158,7 @@ fn fixtures(root: &Path, privileged: bool) -> Vec<Fixture> {
     add(
         "notebook.ipynb",
         br#"{"cells": [{"source": ["import tensorflow as tf"]}]}"#,
-        Expect::Refused("not supported yet"),
+        Expect::Refused("no `nbformat` key"),
     );
     symlink("loop_b.py", root.join("loop_a.py")).unwrap();
     symlink("loop_a.py", root.join("loop_b.py")).unwrap();
@@ -273,7 +273,7 @@ fn exit_codes() {
     let found = cwd.join("found");
     put(&found, "good.py", GOOD);
     put(&found, "old.py", "import tensorflow as tf\nprint tf.log(1)\n");
-    put(&found, "nb.ipynb", "{}");
+    put(&found, "nb.ipynb", "{\"tensorflow\": \"not a notebook\"}");
     assert_eq!(run(cwd, "check", &[], &found).code, 1);
     assert_eq!(run(cwd, "diff", &[], &found).code, 1);
     let r = run(cwd, "apply", &[], &found);

@@ -88,6 +88,7 @@ fn check_exit_codes_and_output() {
     let o = run(clean.path(), &["check", "does-not-exist"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("does-not-exist"), "the error names the path: {}", stderr(&o));
+    assert_eq!(stdout(&o), "", "an error stands alone, with no \"nothing found\" after it");
 
     let o = run(clean.path(), &["check", "--select", "no-such-rule", "."]);
     assert_eq!(code(&o), 2);
@@ -234,7 +235,7 @@ fn report_and_rules() {
     let o = run(&dir, &["report", "."]);
     assert_eq!(code(&o), 0);
     let md = stdout(&o);
-    assert!(md.starts_with("# TensorFlow 2 migration report"));
+    assert!(md.starts_with("# TensorFlow 2 migration plan"));
     assert!(md.contains("## `models/slim_net.py`") || md.contains("slim_net.py"), "{md}");
     assert!(md.contains("**manual**"), "manual actions are listed:\n{md}");
     assert!(md.contains("tf-slim"), "packages to install are named:\n{md}");
@@ -284,7 +285,7 @@ fn apply_decisions_applies_exactly_the_saved_review_decisions() {
     accept.decision = Decision::Accepted;
     journal.append(&[accept]).unwrap();
 
-    let o = run(tmp.path(), &["apply", "--decisions", journal_path.to_str().unwrap(), "."]);
+    let o = run(tmp.path(), &["apply", &format!("--decisions={}", journal_path.display()), "."]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).contains("from 1 saved review decisions (0 stale)"), "{}", stderr(&o));
     assert_eq!(
@@ -292,7 +293,7 @@ fn apply_decisions_applies_exactly_the_saved_review_decisions() {
         "import tensorflow as tf\n\n\nx = tf.math.log(y)\n\n\ns = tf.Session()\n",
         "only the accepted hunk"
     );
-    let o = run(tmp.path(), &["apply", "--decisions", "missing.jsonl", "."]);
+    let o = run(tmp.path(), &["apply", "--decisions=missing.jsonl", "."]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("missing.jsonl"), "{}", stderr(&o));
 }
@@ -321,20 +322,20 @@ fn apply_decisions_enforces_requirements() {
 
     let (mut journal, _) = Journal::open(&journal_path, false).unwrap();
     journal.append(&[entry(usage, Decision::Accepted), entry(import, Decision::Rejected)]).unwrap();
-    let o = run(tmp.path(), &["apply", "--decisions", journal_path.to_str().unwrap(), "."]);
+    let o = run(tmp.path(), &["apply", &format!("--decisions={}", journal_path.display()), "."]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(fs::read_to_string(&f).unwrap(), text, "a use without its import is not written");
 
     let (_, _) = Journal::open(&journal_path, true).unwrap();
     let (mut journal, _) = Journal::open(&journal_path, false).unwrap();
     journal.append(&[entry(usage, Decision::Accepted)]).unwrap();
-    let o = run(tmp.path(), &["apply", "--decisions", journal_path.to_str().unwrap(), "."]);
+    let o = run(tmp.path(), &["apply", &format!("--decisions={}", journal_path.display()), "."]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = fs::read_to_string(&f).unwrap();
     assert!(out.contains("import tf_slim\n") && out.contains("tf_slim.conv2d(x, 8, 3)"), "{out}");
 
     fs::write(tmp.path().join("notes.txt"), "not a journal\n").unwrap();
-    let o = run(tmp.path(), &["apply", "--decisions", "notes.txt", "."]);
+    let o = run(tmp.path(), &["apply", "--decisions=notes.txt", "."]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("not a review journal"), "{}", stderr(&o));
 }
@@ -352,4 +353,389 @@ fn bad_exclude_globs_are_errors() {
         assert!(!stderr(&o).contains("skipped"), "{glob:?}: {}", stderr(&o));
     }
     assert_eq!(snapshot_tree(&dir), before);
+}
+
+/// Runs `git` with a fixed identity in `dir`.
+fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.email=t@t", "-c", "user.name=t", "-c", "core.autocrlf=false"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn tree_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    snapshot_tree(dir)
+        .into_iter()
+        .filter(|e| !e.0.components().any(|c| c.as_os_str() == ".git"))
+        .map(|e| (e.0.strip_prefix(dir).unwrap().to_path_buf(), e.1))
+        .collect()
+}
+
+/// `diff | git apply` (and `patch -p1`) in the folder `diff` ran in writes what `apply` writes,
+/// whichever way the paths were given: `.`, `./sub`, a file, or an absolute path.
+#[test]
+fn diff_output_applies_with_git_apply_and_patch() {
+    let (_tmp, dir) = example_tree();
+    // A file with CRLF line endings and one without a final newline travel too.
+    fs::write(dir.join("crlf.py"), "import tensorflow as tf\r\nx = tf.log(y)\r\n").unwrap();
+    fs::write(dir.join("models/tail.py"), "import tensorflow as tf\nx = tf.log(y)").unwrap();
+    let applied = tempfile::tempdir().unwrap();
+    let expected = {
+        let target = applied.path().join("p");
+        copy_dir(&dir, &target);
+        let o = run(&target, &["apply", "."]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        tree_bytes(&target)
+    };
+    let abs = dir.to_str().unwrap().to_owned();
+    for paths in [vec!["."], vec!["./models", "train_softmax.py", "crlf.py", "keras_cnn.py"], vec![abs.as_str()]] {
+        let mut args = vec!["diff"];
+        args.extend(&paths);
+        let o = run(&dir, &args);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        let patch = o.stdout;
+        let text = String::from_utf8_lossy(&patch);
+        assert!(!text.contains("a/./") && !text.contains("a//"), "{paths:?}: names are normalised:\n{text}");
+
+        let scratch = tempfile::tempdir().unwrap();
+        let work = scratch.path().join("p");
+        copy_dir(&dir, &work);
+        fs::write(scratch.path().join("d.patch"), &patch).unwrap();
+        assert_eq!(code(&git(&work, &["init", "-q"])), 0);
+        let o = git(&work, &["apply", "--check", "../d.patch"]);
+        assert_eq!(code(&o), 0, "{paths:?}: git apply --check: {}", stderr(&o));
+        let o = git(&work, &["apply", "../d.patch"]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        if paths == ["."] || paths == [abs.as_str()] {
+            assert_eq!(tree_bytes(&work), expected, "{paths:?}: git apply reproduces `apply`");
+        }
+
+        let plain = scratch.path().join("q");
+        copy_dir(&dir, &plain);
+        let o =
+            Command::new("patch").current_dir(&plain).args(["-p1", "--batch", "--silent", "-i", "../d.patch"]).output();
+        if let Ok(o) = o {
+            assert_eq!(code(&o), 0, "{paths:?}: patch -p1: {}{}", stdout(&o), stderr(&o));
+            assert_eq!(tree_bytes(&plain), tree_bytes(&work), "{paths:?}: patch -p1 agrees with git apply");
+        }
+    }
+}
+
+/// A reader that stops early (`diff | head`) ends the run quietly with status 0, as ripgrep does.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let body: String = (0..40).map(|i| format!("x{i} = tf.log(y)\n\n\n\n")).collect::<Vec<_>>().concat();
+    for i in 0..60 {
+        fs::write(tmp.path().join(format!("m{i:02}.py")), format!("import tensorflow as tf\n{body}")).unwrap();
+    }
+    for command in [&["diff", "."][..], &["check", "."], &["report", "."]] {
+        let mut child =
+            bin().current_dir(tmp.path()).args(command).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut first = [0u8; 100];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(code(&o), 0, "{command:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{command:?}: nothing on stderr");
+    }
+}
+
+/// `--decisions` alone reads the journal of the given root (as `review` keeps it); with `=FILE`
+/// it reads that file; the next argument is never taken as its value.
+#[test]
+fn apply_decisions_without_a_value_uses_the_roots_journal() {
+    use tf2_migrate_core::pipeline::{self, Settings};
+    use tf2_migrate_core::plan::Decision;
+    use tf2_migrate_core::session::{Entry, Journal};
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("project");
+    fs::create_dir(&project).unwrap();
+    let f = project.join("a.py");
+    let text = "import tensorflow as tf\n\n\nx = tf.log(y)\n\n\nz = tf.log(w)\n";
+    fs::write(&f, text).unwrap();
+    let settings = Settings::default();
+    let (candidates, errors) = pipeline::candidates(std::slice::from_ref(&project), &settings);
+    let analysis = pipeline::analyse(&candidates, errors, &settings, &std::sync::atomic::AtomicUsize::new(0));
+    let plan = &analysis.plans[0];
+    let first = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("x = tf.math.log")).unwrap();
+    let entry = |h: usize, decision: Decision| Entry { decision, ..Entry::of(plan, h) };
+
+    // Before any review there is no journal: the error names the one `review project` keeps.
+    let o = bin()
+        .current_dir(tmp.path())
+        .env("XDG_STATE_HOME", state.path())
+        .args(["apply", "--decisions", "project"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    let start = err.find(state.path().to_str().unwrap()).unwrap_or_else(|| panic!("{err}"));
+    let journal_path = PathBuf::from(&err[start..err.find(": cannot read").unwrap()]);
+    assert!(journal_path.ends_with(format!("tf2-migrate/{}", journal_path.file_name().unwrap().to_str().unwrap())));
+    let (mut journal, _) = Journal::open(&journal_path, false).unwrap();
+    journal.append(&[entry(first, Decision::Accepted)]).unwrap();
+    drop(journal);
+    assert_eq!(fs::read_to_string(&f).unwrap(), text, "nothing written without a journal");
+
+    let o = bin()
+        .current_dir(tmp.path())
+        .env("XDG_STATE_HOME", state.path())
+        .args(["apply", "--decisions", "project"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&f).unwrap(),
+        "import tensorflow as tf\n\n\nx = tf.math.log(y)\n\n\nz = tf.log(w)\n",
+        "exactly the accepted hunk"
+    );
+    assert!(stderr(&o).contains("left: 1 safe hunk, 0 review hunks, 0 manual items"), "{}", stderr(&o));
+
+    // `--decisions=FILE` names the journal.
+    fs::write(&f, text).unwrap();
+    fs::copy(&journal_path, tmp.path().join("mine.jsonl")).unwrap();
+    let o = run(tmp.path(), &["apply", "--decisions=mine.jsonl", "project"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(fs::read_to_string(&f).unwrap().contains("x = tf.math.log(y)\n\n\nz = tf.log(w)"));
+
+    let o = bin().args(["apply", "--help"]).output().unwrap();
+    assert!(stdout(&o).contains("--decisions[=<FILE>]") && stdout(&o).contains("`--decisions=FILE`"), "{}", stdout(&o));
+}
+
+/// `check`, `apply` and `report` count what is left in the review's units: hunks by safety, and
+/// manual items.
+#[test]
+fn summaries_count_hunks_of_every_safety_and_manual_items() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("a.py");
+    fs::write(
+        &f,
+        "import tensorflow as tf\nx = tf.log(y)\n\n\nimg = tf.image.resize_bilinear(img, [64, 64])\n\n\ng = tf.gradients(x, v)\n",
+    )
+    .unwrap();
+    let o = run(tmp.path(), &["check", "."]);
+    let out = stdout(&o);
+    // The eager switch and `tf.math.log` are on adjacent lines: one hunk.
+    let summary = "1 safe hunk, 1 review hunk, 1 manual item";
+    assert!(out.ends_with(&format!("in 1 file: {summary}.\n")), "{out}");
+    let o = run(tmp.path(), &["report", "."]);
+    assert!(stdout(&o).contains(&format!("- **1 file** to migrate: {summary}.")), "{}", stdout(&o));
+    let o = run(tmp.path(), &["check", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"], serde_json::json!({"safe": 1, "review": 1, "manual": 1}));
+
+    let o = run(tmp.path(), &["apply", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 file written (1 hunk); left: 0 safe hunks, 1 review hunk, 1 manual item"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(tmp.path(), &["apply", "--unsafe", "."]);
+    assert!(stderr(&o).contains("left: 0 safe hunks, 0 review hunks, 1 manual item"), "{}", stderr(&o));
+}
+
+/// `rules ID` and `rules PREFIX*` print rules in full, with the safety findings carry.
+#[test]
+fn rules_shows_one_rule_in_full() {
+    let o = bin().args(["rules", "contrib"]).output().unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    for part in ["contrib\n", "what:", "why:", "example:", "safety:  review or safe (sometimes manual)", "contrib.tsv"]
+    {
+        assert!(out.contains(part), "{part:?} in:\n{out}");
+    }
+    assert!(!out.contains("compat-v1"), "only the rule asked for:\n{out}");
+    let o = bin().args(["rules", "compat*"]).output().unwrap();
+    assert!(stdout(&o).contains("compat-v1\n") && stdout(&o).contains("compat-import\n"), "{}", stdout(&o));
+    let o = bin().args(["rules", "--format", "json", "keras3-api"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rules"][0]["safeties"], serde_json::json!(["review", "safe"]));
+    let o = bin().args(["rules", "nope"]).output().unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown rule nope"), "{}", stderr(&o));
+}
+
+/// The report on the example tree: a plan whose first screen says what to do by hand and what
+/// to install.
+#[test]
+fn report_is_a_plan() {
+    let (_tmp, dir) = example_tree();
+    let o = run(&dir, &["report", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let md = stdout(&o);
+    insta::assert_snapshot!("report_example_tree", md);
+    let first_screen: String = md.lines().take(24).collect::<Vec<_>>().join("\n");
+    assert!(first_screen.contains("pip install"), "{first_screen}");
+    assert!(first_screen.contains("## Do this by hand first"), "{first_screen}");
+    let o = run(&dir, &["report", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in ["summary", "manual", "files", "changes", "errors"] {
+        assert!(!v[key].is_null(), "{key} in {v}");
+    }
+    assert!(v["summary"]["packages"].as_array().unwrap().iter().any(|p| p == "tf-slim"));
+    assert_eq!(v["files"].as_array().unwrap().len(), v["summary"]["files"].as_u64().unwrap() as usize);
+}
+
+/// A project with `[tool.tf2-migrate]` in its pyproject.toml: the file's settings apply (also
+/// from a subfolder), flags win, per-path tables change the files they match, and `config`
+/// says where each value came from.
+#[test]
+fn configuration_precedence_and_config_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("proj");
+    fs::create_dir_all(project.join("tests")).unwrap();
+    fs::create_dir_all(project.join("src")).unwrap();
+    fs::write(
+        project.join("pyproject.toml"),
+        "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.tf2-migrate]\nstrategy = \"compat\"\n\
+         ignore = [\"api-note\"]\n\n[[tool.tf2-migrate.per-path]]\npaths = [\"tests/**\"]\nstrategy = \"upgrade\"\n\
+         select = [\"tf2-rename\"]\n",
+    )
+    .unwrap();
+    let text = "import tensorflow as tf\nx = tf.log(y)\ns = tf.Session()\n";
+    fs::write(project.join("src/a.py"), text).unwrap();
+    fs::write(project.join("tests/t.py"), text).unwrap();
+
+    let o = run(&project, &["config"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("pyproject.toml [tool.tf2-migrate]"), "{out}");
+    let row =
+        |key: &str| out.lines().find(|l| l.starts_with(key)).unwrap_or_default().split_whitespace().collect::<Vec<_>>();
+    assert_eq!(row("strategy")[1], "compat");
+    assert!(row("strategy")[2].ends_with("pyproject.toml:8"), "{out}");
+    assert_eq!(row("target-tf")[1..], ["2.21", "default"]);
+    assert!(row("ignore")[2].ends_with("pyproject.toml:9"), "{out}");
+    assert!(out.contains("per-path   tests/**") && out.contains("pyproject.toml:14"), "{out}");
+
+    let o = run(&project, &["config", "--strategy", "native", "--target-tf", "2.15"]);
+    let out = stdout(&o);
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["strategy", "native", "--strategy"]),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["target-tf", "2.15", "--target-tf"]),
+        "{out}"
+    );
+
+    // The file applies from a subfolder; the per-path table changes tests/ only.
+    let o = run(&project.join("src"), &["diff", "."]);
+    assert!(stdout(&o).contains("+import tensorflow.compat.v1 as tf"), "{}", stdout(&o));
+    let o = run(&project, &["diff", "tests"]);
+    assert!(stdout(&o).contains("+x = tf.math.log(y)") && !stdout(&o).contains("compat"), "{}", stdout(&o));
+    // A flag wins over the file and over the per-path table.
+    let o = run(&project, &["diff", "--strategy", "upgrade", "--select", "compat-v1", "."]);
+    let out = stdout(&o);
+    assert!(out.contains("+s = tf.compat.v1.Session()") && !out.contains("tf.math.log"), "{out}");
+    assert!(!out.contains("import tensorflow.compat.v1 as tf"), "{out}");
+
+    // A tf2-migrate.toml nearer the files wins over the pyproject.toml above it.
+    fs::write(project.join("src/tf2-migrate.toml"), "strategy = \"upgrade\"\n").unwrap();
+    let o = run(&project.join("src"), &["config"]);
+    assert!(stdout(&o).contains("src/tf2-migrate.toml:1"), "{}", stdout(&o));
+}
+
+/// Unknown keys and bad values in the configuration stop the run with the file and line.
+#[test]
+fn configuration_errors_name_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.py"), "import tensorflow as tf\nx = tf.log(y)\n").unwrap();
+    let cases = [
+        (
+            "pyproject.toml",
+            "[tool.black]\nfoo = 1\n\n[tool.tf2-migrate]\nstrategy = \"compat\"\nselcet = [\"x\"]\n",
+            ":6: unknown field `selcet`",
+        ),
+        ("tf2-migrate.toml", "\n\nstrategy = \"fast\"\n", ":3: strategy: unknown strategy \"fast\""),
+        (
+            "tf2-migrate.toml",
+            "select = [\n  \"compat-v1\",\n]\nignore = [\"no-such-rule\"]\n",
+            ":4: ignore: unknown rule no-such-rule",
+        ),
+        ("tf2-migrate.toml", "target-tf = \"1.15\"\n", ":1: target-tf: expected a TensorFlow 2 version"),
+        (
+            "tf2-migrate.toml",
+            "[[per-path]]\npaths = [\"x/**\"]\nstrategy = \"native\"\nfix = true\n",
+            ":4: unknown field `fix`",
+        ),
+        ("tf2-migrate.toml", "exclude = [\"\"]\n", ":1: exclude: an empty pattern"),
+    ];
+    for (name, text, expected) in cases {
+        let _ = fs::remove_file(tmp.path().join("pyproject.toml"));
+        let _ = fs::remove_file(tmp.path().join("tf2-migrate.toml"));
+        fs::write(tmp.path().join(name), text).unwrap();
+        for command in ["check", "config"] {
+            let o = run(tmp.path(), &[command, "."]);
+            assert_eq!(code(&o), 2, "{name} {text:?}: {}", stderr(&o));
+            let err = stderr(&o);
+            assert!(err.contains(&format!("{name}{expected}")), "{expected:?} in: {err}");
+            assert_eq!(stdout(&o), "", "nothing else is printed");
+        }
+    }
+}
+
+#[test]
+fn completions_and_man_page() {
+    for (shell, marker) in
+        [("bash", "complete -F"), ("zsh", "#compdef tf2-migrate"), ("fish", "complete -c tf2-migrate")]
+    {
+        let o = bin().args(["completions", shell]).output().unwrap();
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains(marker), "{shell}: {marker:?} in\n{}", &out[..out.len().min(400)]);
+        assert!(out.contains("strategy") && out.contains("report"), "{shell}: flags and commands");
+    }
+    let o = bin().arg("man").output().unwrap();
+    assert_eq!(code(&o), 0);
+    let man = stdout(&o);
+    assert!(man.contains(".TH tf2-migrate 1"), "{}", &man[..man.len().min(300)]);
+    assert!(man.contains("review") && man.contains("Exit codes"), "commands and the after-help are in the page");
+}
+
+/// Dependency files move with the code: TF 1.x pins to the target, `tensorflow-gpu` to
+/// `tensorflow`, the Keras 2 pin goes once every Keras import moved, and the packages the
+/// rewritten code imports are added; every other byte (comments, markers) stays.
+#[test]
+fn dependency_files_follow_the_migrated_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("pkg")).unwrap();
+    fs::write(
+        dir.join("requirements.txt"),
+        "numpy>=1.16  # arrays\ntensorflow-gpu==1.15.0 ; sys_platform == \"linux\"\nkeras==2.2.4\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("setup.py"),
+        "from setuptools import setup\nsetup(name='pkg', install_requires=['tensorflow>=1.12,<2'])\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("pkg/model.py"),
+        "import tensorflow as tf\nfrom keras.layers import Dense\nnet = tf.contrib.slim.conv2d\n",
+    )
+    .unwrap();
+    let o = run(dir, &["check", "."]);
+    assert!(stdout(&o).contains("requirements.txt:2:1: error [dependency-pin]"), "{}", stdout(&o));
+    let o = run(dir, &["apply", "--unsafe", "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(dir.join("requirements.txt")).unwrap(),
+        "numpy>=1.16  # arrays\ntensorflow~=2.21.0 ; sys_platform == \"linux\"\ntf-slim~=1.1\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("setup.py")).unwrap(),
+        "from setuptools import setup\nsetup(name='pkg', install_requires=['tensorflow~=2.21.0', 'tf-slim~=1.1'])\n"
+    );
+    // Idempotent: nothing left to pin.
+    let o = run(dir, &["check", "--select", "dependency-pin", "."]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
 }

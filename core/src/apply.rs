@@ -18,6 +18,23 @@ pub struct Applied {
 /// taken in order of their first edit; conflicts are found among the edits taken so far by their
 /// start offsets, so the whole is O(n log n) in the number of edits.
 pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
+    let (taken, applied) = take(fixes);
+    Applied { text: splice(text, taken.edits()), applied }
+}
+
+/// The edits [`apply_fixes`] would splice in, in the order it splices them (by start offset;
+/// insertions at one point in the order taken), identical edits once.
+pub fn applied_edits(fixes: &[&Fix]) -> Vec<Edit> {
+    let (taken, _) = take(fixes);
+    let mut edits: Vec<&Edit> = taken.edits().collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut seen: HashSet<&Edit> = HashSet::new();
+    edits.retain(|e| seen.insert(*e));
+    edits.into_iter().cloned().collect()
+}
+
+/// The edits of the fixes that can be applied together (see [`apply_fixes`]), and which were.
+fn take<'f>(fixes: &[&'f Fix]) -> (Taken<'f>, Vec<bool>) {
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&i| (fixes[i].span().start, fixes[i].span().end));
     let mut taken = Taken::default();
@@ -31,7 +48,7 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> Applied {
             applied[i] = true;
         }
     }
-    Applied { text: splice(text, taken.edits()), applied }
+    (taken, applied)
 }
 
 /// The edits taken so far, by start offset (insertions at one point kept in the order taken).

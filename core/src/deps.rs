@@ -233,7 +233,8 @@ fn string_list(text: &str, open: usize) -> Option<(Vec<Req>, (usize, String))> {
                 if after[comma..].starts_with(',') {
                     whole_end += comma + 1;
                 }
-                let whole_start = if indent.is_some() && text[line_start..i].trim().is_empty() { line_start } else { i };
+                let whole_start =
+                    if indent.is_some() && text[line_start..i].trim().is_empty() { line_start } else { i };
                 let whole_end = if whole_start == line_start {
                     text[whole_end..].find('\n').map_or(text.len(), |n| whole_end + n + 1)
                 } else {
@@ -305,7 +306,11 @@ fn pyproject(text: &str) -> Layout {
             if let Some(q) = value.strip_prefix('"').and_then(|v| v.find('"')) {
                 let value_at = line_start + eq + 1 + line[eq + 1..].find('"').unwrap_or(0) + 1;
                 let name_at = line_start + line.find(name).unwrap_or(0);
-                reqs.push(Req { name: name_at..name_at + name.len(), spec: value_at..value_at + q, whole: line_start..pos });
+                reqs.push(Req {
+                    name: name_at..name_at + name.len(),
+                    spec: value_at..value_at + q,
+                    whole: line_start..pos,
+                });
             }
         }
         let after_last = reqs.last().map_or(start, |r| r.whole.end);
@@ -441,7 +446,11 @@ pub fn check(kind: DepsKind, text: &str, needs: &Needs) -> Vec<Finding> {
                     edits.push(Edit::replacement(r.spec.clone(), spec_for("tf-keras", target).unwrap_or_default()));
                 }
                 present.insert("tf-keras".to_owned());
-                changes.push((at, "the code uses Keras 2 as `tf_keras` (the `tf-keras` package) now".to_owned(), edits));
+                changes.push((
+                    at,
+                    "the code uses Keras 2 as `tf_keras` (the `tf-keras` package) now".to_owned(),
+                    edits,
+                ));
             }
             "keras" if needs.keras == KerasRoute::TensorflowKeras => {
                 let why = "every Keras import moved to `tensorflow.keras`, which TensorFlow brings".to_owned();
@@ -450,12 +459,16 @@ pub fn check(kind: DepsKind, text: &str, needs: &Needs) -> Vec<Finding> {
             _ => {}
         }
     }
-    let missing: Vec<&'static str> = needs.packages.iter().copied().filter(|p| !present.contains(&normalise(p))).collect();
+    let missing: Vec<&'static str> =
+        needs.packages.iter().copied().filter(|p| !present.contains(&normalise(p))).collect();
     let mut out = Vec::new();
     if layout.hashed {
         if !changes.is_empty() || !missing.is_empty() {
-            let todo: Vec<String> =
-                changes.iter().map(|(_, why, _)| why.clone()).chain(missing.iter().map(|p| format!("add {p}"))).collect();
+            let todo: Vec<String> = changes
+                .iter()
+                .map(|(_, why, _)| why.clone())
+                .chain(missing.iter().map(|p| format!("add {p}")))
+                .collect();
             let message = format!(
                 "pins with --hash: change them by hand and regenerate the hashes (pip-compile --generate-hashes): {}",
                 todo.join("; ")
@@ -494,7 +507,10 @@ fn poetry_spec_ok(spec: &str, target: TfVersion) -> bool {
     let (op, v) = spec.split_at(spec.find(|c: char| c.is_ascii_digit()).unwrap_or(spec.len()));
     let want = release(v);
     match op {
-        "^" => want.first() == Some(&u64::from(target.major)) && cmp(&[u64::from(target.major), u64::from(target.minor)], &want).is_ge(),
+        "^" => {
+            want.first() == Some(&u64::from(target.major))
+                && cmp(&[u64::from(target.major), u64::from(target.minor)], &want).is_ge()
+        }
         "~" => want.len() >= 2 && want[..2] == [u64::from(target.major), u64::from(target.minor)],
         _ => false,
     }
@@ -535,7 +551,11 @@ mod tests {
             out,
             "# ML stack\nnumpy>=1.16  # arrays\ntensorflow~=2.21.0 ; python_version < \"3.8\"\ntf-keras~=2.21.0\nrequests\ntf-slim~=1.1\n"
         );
-        let out = migrated(DepsKind::Requirements, "keras==2.3.1\ntensorflow>=1.14\n", &needs(KerasRoute::TensorflowKeras, &[]));
+        let out = migrated(
+            DepsKind::Requirements,
+            "keras==2.3.1\ntensorflow>=1.14\n",
+            &needs(KerasRoute::TensorflowKeras, &[]),
+        );
         assert_eq!(out, "tensorflow>=1.14\n", "a lower bound that admits 2.21 stays; the keras pin goes");
     }
 
@@ -565,20 +585,32 @@ mod tests {
     fn pyproject_project_and_poetry() {
         let text = "[project]\nname = \"x\"\ndependencies = [\n    \"tensorflow==1.15\",\n]\n";
         let out = migrated(DepsKind::Pyproject, text, &needs(KerasRoute::None, &["tf-slim"]));
-        assert_eq!(out, "[project]\nname = \"x\"\ndependencies = [\n    \"tensorflow~=2.21.0\",\n    \"tf-slim~=1.1\",\n]\n");
+        assert_eq!(
+            out,
+            "[project]\nname = \"x\"\ndependencies = [\n    \"tensorflow~=2.21.0\",\n    \"tf-slim~=1.1\",\n]\n"
+        );
         let poetry = "[tool.poetry.dependencies]\npython = \"^3.9\"\ntensorflow = \"^1.15\"\n\n[build-system]\n";
         let out = migrated(DepsKind::Pyproject, poetry, &needs(KerasRoute::None, &["tf-slim"]));
-        assert_eq!(out, "[tool.poetry.dependencies]\npython = \"^3.9\"\ntensorflow = \"^2.21\"\ntf-slim = \"~1.1\"\n\n[build-system]\n");
+        assert_eq!(
+            out,
+            "[tool.poetry.dependencies]\npython = \"^3.9\"\ntensorflow = \"^2.21\"\ntf-slim = \"~1.1\"\n\n[build-system]\n"
+        );
     }
 
     #[test]
     fn setup_cfg_and_conda() {
         let cfg = "[options]\ninstall_requires =\n    tensorflow==1.15.2\n    numpy\n\n[options.extras_require]\n";
         let out = migrated(DepsKind::SetupCfg, cfg, &needs(KerasRoute::None, &["tf-slim"]));
-        assert_eq!(out, "[options]\ninstall_requires =\n    tensorflow~=2.21.0\n    numpy\n    tf-slim~=1.1\n\n[options.extras_require]\n");
+        assert_eq!(
+            out,
+            "[options]\ninstall_requires =\n    tensorflow~=2.21.0\n    numpy\n    tf-slim~=1.1\n\n[options.extras_require]\n"
+        );
         let env = "name: tf1\ndependencies:\n  - python=3.7\n  - tensorflow-gpu=1.15\n  - pip:\n    - keras==2.2.4\n";
         let out = migrated(DepsKind::CondaEnv, env, &needs(KerasRoute::TfKeras, &["tf-slim"]));
-        assert_eq!(out, "name: tf1\ndependencies:\n  - python=3.7\n  - tensorflow=2.21\n  - pip:\n    - tf-keras~=2.21.0\n    - tf-slim~=1.1\n");
+        assert_eq!(
+            out,
+            "name: tf1\ndependencies:\n  - python=3.7\n  - tensorflow=2.21\n  - pip:\n    - tf-keras~=2.21.0\n    - tf-slim~=1.1\n"
+        );
     }
 
     #[test]

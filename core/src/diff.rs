@@ -92,6 +92,12 @@ fn align(old: &[&[u8]], new: &[&[u8]]) -> Vec<Op> {
 /// A path as a diff header shows it: relative components only (no `./`), git-style quoted when
 /// it holds a character that would break the header or reach the terminal raw.
 pub fn header_path(prefix: &str, path: &Path) -> String {
+    quote(&format!("{prefix}{}", normal(path)))
+}
+
+/// A path's components joined by `/`, without `.` components or a leading `/`: `./src/x.py` is
+/// `src/x.py`. Not quoted.
+pub fn normal(path: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
     for c in path.components() {
         match c {
@@ -100,7 +106,23 @@ pub fn header_path(prefix: &str, path: &Path) -> String {
             Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
         }
     }
-    quote(&format!("{prefix}{}", parts.join("/")))
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+}
+
+/// A path as outputs other than diff headers show it: like [`normal`], but an absolute path
+/// stays absolute (`/srv/x.py`).
+pub fn display(path: &Path) -> String {
+    if path.has_root() { format!("/{}", normal(path)) } else { normal(path) }
+}
+
+/// `path` as seen from `base` (the folder the command runs in): an absolute path under `base`
+/// loses that prefix, so that a diff of `/home/me/proj` run in `/home/me/proj` applies there.
+/// Other paths are returned as they are.
+pub fn relative_to<'p>(path: &'p Path, base: &Path) -> std::borrow::Cow<'p, Path> {
+    match path.strip_prefix(base) {
+        Ok(rel) if path.is_absolute() && base.is_absolute() => std::borrow::Cow::Owned(rel.to_path_buf()),
+        _ => std::borrow::Cow::Borrowed(path),
+    }
 }
 
 /// git's C-style quoting: `"a/\033[31mx.py"`, only when needed.
@@ -293,5 +315,16 @@ mod tests {
         assert_eq!(header_path("a/", Path::new("/tmp/x.py")), "a/tmp/x.py");
         assert_eq!(header_path("a/", Path::new("m\u{1b}[31mx.py")), "\"a/m\\033[31mx.py\"");
         assert_eq!(header_path("b/", Path::new("new\nline.py")), "\"b/new\\nline.py\"");
+        assert_eq!(header_path("a/", Path::new("./a/./b.py")), "a/a/b.py");
+        assert_eq!(display(Path::new("./a/./b.py")), "a/b.py");
+        assert_eq!(display(Path::new("/srv/./b.py")), "/srv/b.py");
+    }
+
+    #[test]
+    fn absolute_paths_under_the_base_become_relative() {
+        let base = Path::new("/home/me/proj");
+        assert_eq!(relative_to(Path::new("/home/me/proj/src/x.py"), base), Path::new("src/x.py"));
+        assert_eq!(relative_to(Path::new("/elsewhere/x.py"), base), Path::new("/elsewhere/x.py"));
+        assert_eq!(relative_to(Path::new("src/x.py"), base), Path::new("src/x.py"));
     }
 }

@@ -8,8 +8,10 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::apply;
+use crate::deps::{self, DepsKind, KerasRoute, Needs};
 use crate::error::Error;
 use crate::fix::{Finding, Fix, Safety};
+use crate::notebook;
 use crate::plan::{Decision, FilePlan};
 use crate::rules::{self, Options, Rule};
 use crate::scan::{self, Candidate, ScanOptions};
@@ -83,6 +85,51 @@ pub struct Settings {
     pub scan: ScanOptions,
     pub rules: Options,
     pub filter: RuleFilter,
+    /// Other rules for the files some globs match (the configuration's `per-path` tables); the
+    /// last that matches a file wins.
+    pub per_path: Vec<PathSettings>,
+}
+
+/// The rule settings of the files a set of globs matches.
+#[derive(Debug, Clone)]
+pub struct PathSettings {
+    /// The globs (gitignore syntax), relative to the folder they were written for.
+    pub matcher: ignore::overrides::Override,
+    pub rules: Options,
+    pub filter: RuleFilter,
+}
+
+impl PathSettings {
+    /// Settings for the files `globs` (gitignore syntax, relative to `base`) match; `Err` names
+    /// a glob that does not parse.
+    pub fn new(base: &std::path::Path, globs: &[String], rules: Options, filter: RuleFilter) -> Result<Self, String> {
+        let mut builder = ignore::overrides::OverrideBuilder::new(base);
+        for g in globs {
+            builder.add(g).map_err(|e| format!("bad glob {g:?}: {e}"))?;
+        }
+        let matcher = builder.build().map_err(|e| e.to_string())?;
+        Ok(Self { matcher, rules, filter })
+    }
+}
+
+impl Settings {
+    /// The rule options and filter for `path`.
+    pub fn rules_for(&self, path: &std::path::Path) -> (&Options, &RuleFilter) {
+        if self.per_path.is_empty() {
+            return (&self.rules, &self.filter);
+        }
+        // Absolute and without `.` components: the matcher strips its root as a byte prefix.
+        let absolute: std::path::PathBuf = if path.is_absolute() {
+            path.components().collect()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path).components().collect()
+        };
+        self.per_path
+            .iter()
+            .rev()
+            .find(|p| p.matcher.matched(&absolute, false).is_whitelist())
+            .map_or((&self.rules, &self.filter), |p| (&p.rules, &p.filter))
+    }
 }
 
 /// The result of analysing the given paths.
@@ -96,7 +143,7 @@ pub struct Analysis {
     pub lines_scanned: usize,
 }
 
-/// Run the rules over one decoded text.
+/// Run the rules over one decoded Python text (for a file of any kind, see [`check_file`]).
 pub fn check_text(
     path: PathBuf,
     root: PathBuf,
@@ -105,7 +152,8 @@ pub fn check_text(
     settings: &Settings,
 ) -> (FilePlan, usize) {
     let src = SourceFile::new(path, text, encoding);
-    let findings = settings.filter.apply(rules::check(&src, &settings.rules));
+    let (options, filter) = settings.rules_for(&src.path);
+    let findings = filter.apply(rules::check(&src, options));
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
     let blocker = src.blocker();
@@ -113,6 +161,64 @@ pub fn check_text(
     let mut plan = FilePlan::new(path, root, text, encoding, parsed_cleanly, findings);
     plan.blocker = blocker;
     (plan, lines)
+}
+
+/// The plan of a dependency file, given what the migrated code needs (see [`crate::deps`]).
+pub fn check_deps(
+    path: PathBuf,
+    root: PathBuf,
+    text: String,
+    encoding: crate::source::Encoding,
+    kind: DepsKind,
+    needs: &Needs,
+) -> FilePlan {
+    let findings = deps::check(kind, &text, needs);
+    let mut plan = FilePlan::new(path, root, text, encoding, true, findings);
+    plan.deps = Some(kind);
+    plan
+}
+
+/// What the plans so far need from the project's dependency files: the packages their chosen
+/// fixes import, and their Keras route.
+fn absorb(needs: &mut Needs, plan: &FilePlan) {
+    for (i, f) in plan.findings.iter().enumerate() {
+        let Some(fix) = plan.chosen(i) else { continue };
+        needs.packages.extend(fix.packages.iter().copied());
+        if f.rule == Rule::KerasImport {
+            needs.keras = if fix.packages.contains(&"tf-keras") || needs.keras == KerasRoute::TfKeras {
+                KerasRoute::TfKeras
+            } else {
+                KerasRoute::TensorflowKeras
+            };
+        }
+    }
+}
+
+/// Run the rules over one decoded file: a Python file, or a Jupyter notebook's JSON (by the
+/// path's extension). A notebook that cannot be read is skipped with the reason. A dependency
+/// file gets no finding here: what it needs depends on the other files ([`analyse_each`]).
+pub fn check_file(
+    path: PathBuf,
+    root: PathBuf,
+    text: String,
+    encoding: crate::source::Encoding,
+    settings: &Settings,
+) -> Result<(FilePlan, usize), Error> {
+    if let Some(kind) = DepsKind::of(&path) {
+        let needs = Needs::default();
+        return Ok((check_deps(path, root, text, encoding, kind, &needs), 0));
+    }
+    if !scan::is_notebook(&path) {
+        return Ok(check_text(path, root, text, encoding, settings));
+    }
+    let prepared =
+        notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
+    let src = SourceFile::with_cells(path, prepared.rules_text, encoding, prepared.cells);
+    let mut findings = rules::check(&src, &settings.rules);
+    findings.extend(prepared.findings);
+    let findings = prepared.file.place(settings.filter.apply(findings));
+    let lines = src.lines.line_count();
+    Ok((FilePlan::for_notebook(src.path, root, prepared.file, encoding, findings), lines))
 }
 
 /// Collect the candidate files of `paths`.
@@ -142,18 +248,48 @@ pub(crate) fn analyse_each(
     each: impl Fn(usize, Found) -> bool + Sync,
 ) -> usize {
     let lines = AtomicUsize::new(0);
-    scan::par_each(candidates, done, |i, c| {
+    let needs = Mutex::new(Needs { target: Some(settings.rules.target), ..Needs::default() });
+    let is_deps = |c: &Candidate| DepsKind::of(&c.path).is_some();
+    let code = candidates.iter().enumerate().filter(|(_, c)| !is_deps(c));
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    scan::par_each(code, done, |i, c| {
+        let found = match scan::load(c, &settings.scan) {
+            Ok(None) => Found::Clean,
+            Ok(Some(loaded)) => match check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings) {
+                Ok((plan, n)) => {
+                    lines.fetch_add(n, Ordering::Relaxed);
+                    absorb(&mut needs.lock().unwrap_or_else(PoisonError::into_inner), &plan);
+                    if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
+                }
+                Err(e) => Found::Error(e),
+            },
+            Err(e) => Found::Error(e),
+        };
+        let go_on = each(i, found);
+        if !go_on {
+            stop.store(true, Ordering::Relaxed);
+        }
+        go_on
+    });
+    let mut stopped = stop.into_inner();
+    // Dependency files last: what they must pin depends on what every other file needs.
+    let needs = needs.into_inner().unwrap_or_else(PoisonError::into_inner);
+    for (i, c) in candidates.iter().enumerate().filter(|(_, c)| is_deps(c)) {
+        if stopped {
+            break;
+        }
         let found = match scan::load(c, &settings.scan) {
             Ok(None) => Found::Clean,
             Ok(Some(loaded)) => {
-                let (plan, n) = check_text(loaded.path, loaded.root, loaded.text, loaded.encoding, settings);
-                lines.fetch_add(n, Ordering::Relaxed);
+                let kind = DepsKind::of(&loaded.path).unwrap_or(DepsKind::Requirements);
+                let plan = check_deps(loaded.path, loaded.root, loaded.text, loaded.encoding, kind, &needs);
                 if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
             }
             Err(e) => Found::Error(e),
         };
-        each(i, found)
-    });
+        done.fetch_add(1, Ordering::Relaxed);
+        stopped = !each(i, found);
+    }
     lines.into_inner()
 }
 
@@ -209,8 +345,18 @@ pub(crate) const MAX_PASSES: usize = 4;
 
 /// Decide by policy and compute a file's new text, re-running the rules over the result until
 /// nothing more applies. Returns `None` when nothing changes.
+///
+/// For a notebook the text returned is its new JSON (see [`FilePlan::original`]).
 pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Result<Option<String>, Error> {
     plan.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
+    if plan.notebook.is_some() {
+        return migrate_notebook(plan, policy, settings);
+    }
+    if plan.deps.is_some() {
+        // One pass: the pins a dependency file gets do not ask for more.
+        let text = plan.apply_accepted().text;
+        return Ok((text != plan.text).then_some(text));
+    }
     let mut text = plan.apply_accepted().text;
     if text == plan.text {
         return Ok(None);
@@ -234,14 +380,69 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     Ok(Some(text))
 }
 
+/// [`migrate`] for a notebook (fixes already decided): every pass maps the accepted edits of
+/// the program onto the JSON, and the next pass reads that JSON again.
+fn migrate_notebook(plan: &FilePlan, policy: Policy, settings: &Settings) -> Result<Option<String>, Error> {
+    let original = plan.original();
+    let mut json = notebook_json(plan)?;
+    if json == original {
+        return Ok(None);
+    }
+    for pass in 1..=MAX_PASSES {
+        verify_notebook(plan, &json)?;
+        if pass == MAX_PASSES {
+            break;
+        }
+        let (mut next, _) = check_file(plan.path.clone(), plan.root.clone(), json.clone(), plan.encoding, settings)
+            .map_err(|_| broke_syntax(plan))?;
+        next.decide_where(Decision::Accepted, |_, fix| policy.accepts(fix));
+        let again = notebook_json(&next)?;
+        if again == json {
+            break;
+        }
+        json = again;
+    }
+    Ok(Some(json))
+}
+
+/// A notebook plan's JSON with its accepted edits made (not verified).
+fn notebook_json(plan: &FilePlan) -> Result<String, Error> {
+    let Some(nb) = &plan.notebook else { return Ok(plan.text.clone()) };
+    nb.json_with(&plan.accepted_edits()).map_err(|e| Error::Refused {
+        path: plan.path.clone(),
+        reason: format!("the accepted edits cannot be written into the notebook ({e}); file left unchanged"),
+    })
+}
+
+/// Check a notebook's new JSON against the one read (see [`NotebookFile::verify`]).
+///
+/// [`NotebookFile::verify`]: crate::notebook::file::NotebookFile::verify
+fn verify_notebook(plan: &FilePlan, json: &str) -> Result<(), Error> {
+    let Some(nb) = &plan.notebook else { return Ok(()) };
+    nb.verify(json).map(drop).map_err(|why| Error::Refused {
+        path: plan.path.clone(),
+        reason: format!("{why} (please report this); file left unchanged"),
+    })
+}
+
 /// The text with exactly the accepted fixes applied (decisions made elsewhere, e.g. in a review),
-/// verified; `None` when nothing changes.
+/// verified; `None` when nothing changes. For a notebook, its new JSON.
 pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
+    if plan.notebook.is_some() {
+        let json = notebook_json(plan)?;
+        if json == plan.original() {
+            return Ok(None);
+        }
+        verify_notebook(plan, &json)?;
+        return Ok(Some(json));
+    }
     let text = plan.apply_accepted().text;
     if text == plan.text {
         return Ok(None);
     }
-    verify(plan, &text)?;
+    if plan.deps.is_none() {
+        verify(plan, &text)?;
+    }
     Ok(Some(text))
 }
 
@@ -282,12 +483,12 @@ fn broke_syntax(plan: &FilePlan) -> Error {
     }
 }
 
-/// Write a file's new text through the safe writer.
+/// Write a file's new text (a notebook's new JSON) through the safe writer.
 pub fn write_plan(plan: &FilePlan, new_text: &str) -> Result<bool, Error> {
     write::write(&WriteRequest {
         path: &plan.path,
         root: &plan.root,
-        original: &plan.text,
+        original: plan.original(),
         new_text,
         encoding: plan.encoding,
     })

@@ -4,13 +4,17 @@
 //! non-interactive `apply` (which decides by rule and safety) share one model and one apply path.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::apply::{self, Applied};
-use crate::fix::{Finding, Fix, Safety};
+use crate::deps::DepsKind;
+use crate::fix::{Edit, Finding, Fix, Safety};
+use crate::notebook::file::NotebookFile;
 use crate::source::{Blocker, Encoding, LineIndex};
 
 /// What the user (or the policy) decided about a finding's fix.
@@ -74,6 +78,34 @@ pub struct FilePlan {
     /// Chosen alternative per finding (index into `fixes`).
     pub choices: Vec<usize>,
     pub hunks: Vec<Hunk>,
+    /// For a notebook: the notebook behind `text` (which is then its code cells' code as one
+    /// program) and the way back to its JSON.
+    #[serde(skip)]
+    pub notebook: Option<Arc<NotebookFile>>,
+    /// For a dependency file (`requirements.txt`, `setup.py`…): its kind. Its findings come from
+    /// [`crate::deps`], not the Python rules, and its text is not Python.
+    #[serde(skip)]
+    pub deps: Option<DepsKind>,
+}
+
+/// Where something is in a file: 1-based line and character column, in a notebook within the
+/// code of a 1-based cell (cells counted among all cells, as a person counts them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    /// `line:column`, or `cell N:line:column`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(cell) = self.cell {
+            write!(f, "cell {cell}:")?;
+        }
+        write!(f, "{}:{}", self.line, self.column)
+    }
 }
 
 /// FNV-1a, 64 bits: a stable hash for hunk keys (std's hasher may change between releases).
@@ -108,9 +140,74 @@ impl FilePlan {
             decisions: vec![Decision::Pending; n],
             choices: vec![0; n],
             hunks: Vec::new(),
+            notebook: None,
+            deps: None,
         };
         plan.hunks = plan.group();
         plan
+    }
+
+    /// The plan of a notebook: `findings` are on its program (see [`NotebookFile::place`]); the
+    /// plan's text is the code cells' code, and no hunk spans two cells.
+    pub fn for_notebook(
+        path: PathBuf,
+        root: PathBuf,
+        file: NotebookFile,
+        encoding: Encoding,
+        findings: Vec<Finding>,
+    ) -> Self {
+        let text = file.notebook.code().to_owned();
+        let parsed_cleanly = !file.has_broken_cells();
+        let mut plan = Self::new(path, root, text, encoding, parsed_cleanly, Vec::new());
+        plan.decisions = vec![Decision::Pending; findings.len()];
+        plan.choices = vec![0; findings.len()];
+        plan.findings = findings;
+        plan.notebook = Some(Arc::new(file));
+        plan.hunks = plan.group();
+        plan
+    }
+
+    /// The file's text as read: the notebook's JSON for a notebook, else [`text`](Self::text).
+    pub fn original(&self) -> &str {
+        self.notebook.as_ref().map_or(&self.text, |n| &n.json)
+    }
+
+    /// Where an offset of [`text`](Self::text) is: in a notebook, the cell and the line and
+    /// column in its code.
+    pub fn position(&self, offset: usize) -> Position {
+        if let Some(p) = self.notebook.as_ref().and_then(|n| n.position(offset)) {
+            return Position { cell: Some(p.cell), line: p.line, column: p.column };
+        }
+        let (line, column) = self.lines.line_col(&self.text, offset.min(self.text.len()));
+        Position { cell: None, line, column }
+    }
+
+    /// For a notebook: the first line (0-based, in [`text`](Self::text)) of each code cell that
+    /// has code, with the cell's 1-based index. Empty for a Python file.
+    pub fn cell_lines(&self) -> Vec<(usize, usize)> {
+        let Some(nb) = &self.notebook else { return Vec::new() };
+        let cells = nb.notebook.cells().iter().filter(|c| !c.range.is_empty());
+        cells.map(|c| (self.lines.line_of(c.range.start), c.index)).collect()
+    }
+
+    /// The notebook cell (1-based) holding 0-based line `line` of the text; `None` for a file.
+    pub fn cell_of_line(&self, line: usize) -> Option<usize> {
+        let nb = self.notebook.as_ref()?;
+        nb.position(self.lines.line_start(line)).map(|p| p.cell)
+    }
+
+    /// The notebook cell a hunk is in; `None` for a Python file.
+    pub fn hunk_cell(&self, h: usize) -> Option<usize> {
+        self.cell_of_line(self.hunks[h].lines.start)
+    }
+
+    /// The notebook cells (1-based) holding a fix: the cells the migration may change, whose
+    /// saved outputs then go stale. Empty for a Python file.
+    pub fn cells_with_fixes(&self) -> Vec<usize> {
+        let mut cells: Vec<usize> = (0..self.hunks.len()).filter_map(|h| self.hunk_cell(h)).collect();
+        cells.sort_unstable();
+        cells.dedup();
+        cells
     }
 
     /// 0-based line span of a finding's edits, over all its alternatives.
@@ -128,7 +225,12 @@ impl FilePlan {
         for i in order {
             let span = self.line_span(i);
             match hunks.last_mut() {
-                Some(h) if span.start <= h.lines.end => {
+                // In a notebook, a hunk stays within one cell.
+                Some(h)
+                    if span.start <= h.lines.end
+                        && (self.notebook.is_none()
+                            || self.cell_of_line(span.start) == self.cell_of_line(h.lines.start)) =>
+                {
                     h.lines.end = h.lines.end.max(span.end);
                     h.findings.push(i);
                 }
@@ -385,13 +487,22 @@ impl FilePlan {
         self.decisions.iter().zip(&self.findings).any(|(d, f)| *d == Decision::Accepted && !f.fixes.is_empty())
     }
 
-    /// Apply every accepted fix to the original text.
-    pub fn apply_accepted(&self) -> Applied {
-        let fixes: Vec<&Fix> = (0..self.findings.len())
+    /// The chosen fixes of the accepted findings.
+    fn accepted_fixes(&self) -> Vec<&Fix> {
+        (0..self.findings.len())
             .filter(|&i| self.decisions[i] == Decision::Accepted)
             .filter_map(|i| self.chosen(i))
-            .collect();
-        apply::apply_fixes(&self.text, &fixes)
+            .collect()
+    }
+
+    /// Apply every accepted fix to the original text.
+    pub fn apply_accepted(&self) -> Applied {
+        apply::apply_fixes(&self.text, &self.accepted_fixes())
+    }
+
+    /// The edits of the accepted fixes, as [`apply_accepted`](Self::apply_accepted) makes them.
+    pub fn accepted_edits(&self) -> Vec<Edit> {
+        apply::applied_edits(&self.accepted_fixes())
     }
 }
 

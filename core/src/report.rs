@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::diff;
 use crate::error::Error;
-use crate::fix::{Finding, Safety, Severity};
-use crate::plan::FilePlan;
+use crate::fix::{Duty, Finding, Safety, Severity};
+use crate::plan::{FilePlan, Position};
 use crate::rules::{Rule, RuleInfo, table};
 use crate::text::{escape_line, printable};
 
@@ -41,6 +42,9 @@ pub struct Located<'a> {
     pub rule: Rule,
     pub severity: Severity,
     pub safety: Safety,
+    /// In a notebook: the 1-based cell; `line` and `column` are then in that cell's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -51,14 +55,23 @@ pub struct Located<'a> {
 }
 
 pub fn locate<'a>(plan: &FilePlan, finding: &'a Finding) -> Located<'a> {
-    let (line, column) = plan.lines.line_col(&plan.text, finding.range.start);
-    let (end_line, end_column) = plan.lines.line_col(&plan.text, finding.range.end);
+    let start = plan.position(finding.range.start);
+    let end = plan.position(finding.range.end);
+    let (line, column) = (start.line, start.column);
+    // A range that ends where the next cell starts ends at the end of its own cell's last line.
+    let (end_line, end_column) = if end.cell == start.cell {
+        (end.line, end.column)
+    } else {
+        let last = plan.position(finding.range.end.saturating_sub(1).max(finding.range.start));
+        (last.line, last.column + 1)
+    };
     let replacement =
         finding.fixes.first().map(|f| f.edits.iter().map(|e| e.content.as_str()).collect::<Vec<_>>().join(" … "));
     Located {
         rule: finding.rule,
         severity: finding.severity,
         safety: finding.safety(),
+        cell: start.cell,
         line,
         column,
         end_line,
@@ -68,26 +81,96 @@ pub fn locate<'a>(plan: &FilePlan, finding: &'a Finding) -> Located<'a> {
     }
 }
 
+impl Located<'_> {
+    /// Where it starts: `line:column`, or `cell N:line:column` in a notebook.
+    pub fn at(&self) -> Position {
+        Position { cell: self.cell, line: self.line, column: self.column }
+    }
+}
+
 fn sorted_findings(plan: &FilePlan) -> Vec<&Finding> {
     let mut v: Vec<&Finding> = plan.findings.iter().collect();
     v.sort_by_key(|f| (f.range.start, f.range.end, f.rule.id()));
     v
 }
 
-/// Per-safety counts over all plans: (safe, review, manual).
-pub fn safety_counts(plans: &[FilePlan]) -> (usize, usize, usize) {
-    plans.iter().flat_map(|p| &p.findings).fold((0, 0, 0), |(s, r, m), f| match f.safety() {
-        Safety::Safe => (s + 1, r, m),
-        Safety::Review => (s, r + 1, m),
-        Safety::Manual => (s, r, m + 1),
-    })
+/// What is left to do, in the review UI's units: **hunks** (edits on adjacent lines, reviewed
+/// and written together; counted by the lowest safety of their fixes) and **manual items**
+/// (findings without a rewrite). `check`, `apply` and `report` all count with this.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub safe: usize,
+    pub review: usize,
+    pub manual: usize,
+}
+
+impl Tally {
+    /// Every hunk and manual item of the plans.
+    pub fn of(plans: &[FilePlan]) -> Self {
+        let mut t = Self::default();
+        for plan in plans {
+            t.add(plan, |_| true);
+        }
+        t
+    }
+
+    /// Add the hunks of `plan` that `left` keeps, and all its manual items.
+    pub fn add(&mut self, plan: &FilePlan, left: impl Fn(usize) -> bool) {
+        for h in (0..plan.hunks.len()).filter(|&h| left(h)) {
+            // A hunk that only supports others (an import line they use) is written with them:
+            // it counts at their lowest safety.
+            let support = plan.hunks[h].findings.iter().all(|&i| plan.findings[i].support);
+            let safety = if support {
+                plan.dependants(h).into_iter().map(|d| plan.hunk_safety(d)).min().unwrap_or(plan.hunk_safety(h))
+            } else {
+                plan.hunk_safety(h)
+            };
+            match safety {
+                Safety::Safe => self.safe += 1,
+                Safety::Review => self.review += 1,
+                Safety::Manual => self.manual += 1,
+            }
+        }
+        self.manual += plan.manual().count();
+    }
+
+    pub fn hunks(self) -> usize {
+        self.safe + self.review
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.hunks() + self.manual == 0
+    }
+}
+
+impl std::fmt::Display for Tally {
+    /// `3 safe hunks, 1 review hunk, 2 manual items`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, {}, {}",
+            plural(self.safe, "safe hunk"),
+            plural(self.review, "review hunk"),
+            plural(self.manual, "manual item")
+        )
+    }
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
+/// A path as every output shows it: `/`-separated, without `./` (escaped for one line).
+pub fn shown(path: &Path) -> String {
+    escape_line(&diff::display(path))
 }
 
 /// `check --format text`.
 pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
     let mut out = String::new();
     for plan in plans {
-        let path = escape_line(&plan.path.display().to_string());
+        let path = shown(&plan.path);
         for f in sorted_findings(plan) {
             let l = locate(plan, f);
             let sev = match f.severity {
@@ -98,38 +181,42 @@ pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
             let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
                 out,
-                "{}:{}:{}: {sev} [{}] {} ({}{kept})",
+                "{}:{}: {sev} [{}] {} ({}{kept})",
                 paint.bold(&path),
-                l.line,
-                l.column,
+                l.at(),
                 f.rule,
                 printable(&f.message),
                 l.safety
             );
         }
     }
-    let (s, r, m) = safety_counts(plans);
-    let total = s + r + m;
-    if total == 0 {
-        out.push_str("No TensorFlow 1 or standalone Keras code found that needs migrating.\n");
-    } else {
+    let findings: usize = plans.iter().map(|p| p.findings.len()).sum();
+    if findings > 0 {
         let _ = writeln!(
             out,
-            "Found {total} findings in {} files: {s} safe fixes, {r} to review, {m} manual.",
-            plans.len()
+            "Found {} in {}: {}.",
+            plural(findings, "finding"),
+            plural(plans.len(), "file"),
+            Tally::of(plans)
         );
     }
     out
 }
 
-#[derive(Serialize)]
-struct JsonFile<'a> {
+/// What `check` says when it found nothing (and nothing failed).
+pub const NOTHING_FOUND: &str = "No TensorFlow 1 or standalone Keras code found that needs migrating.\n";
+
+#[derive(Debug, Serialize)]
+pub struct JsonFile<'a> {
     path: String,
     findings: Vec<Located<'a>>,
+    /// A notebook's cells that the migration may change: their saved outputs go stale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_outputs: Option<Vec<usize>>,
 }
 
-#[derive(Serialize)]
-struct JsonError {
+#[derive(Debug, Serialize)]
+pub struct JsonError {
     path: String,
     error: String,
 }
@@ -138,14 +225,15 @@ fn json_files(plans: &[FilePlan]) -> Vec<JsonFile<'_>> {
     plans
         .iter()
         .map(|p| JsonFile {
-            path: p.path.display().to_string(),
+            path: diff::display(&p.path),
             findings: sorted_findings(p).into_iter().map(|f| locate(p, f)).collect(),
+            stale_outputs: p.notebook.is_some().then(|| p.cells_with_fixes()),
         })
         .collect()
 }
 
 fn json_errors(errors: &[Error]) -> Vec<JsonError> {
-    errors.iter().map(|e| JsonError { path: e.path().display().to_string(), error: e.to_string() }).collect()
+    errors.iter().map(|e| JsonError { path: diff::display(e.path()), error: e.to_string() }).collect()
 }
 
 /// `check --format json`.
@@ -154,19 +242,32 @@ pub fn check_json(plans: &[FilePlan], errors: &[Error]) -> String {
     struct Out<'a> {
         files: Vec<JsonFile<'a>>,
         errors: Vec<JsonError>,
+        summary: Tally,
     }
-    serde_json::to_string_pretty(&Out { files: json_files(plans), errors: json_errors(errors) }).unwrap_or_default()
+    serde_json::to_string_pretty(&Out {
+        files: json_files(plans),
+        errors: json_errors(errors),
+        summary: Tally::of(plans),
+    })
+    .unwrap_or_default()
         + "\n"
 }
 
 /// The unified diff of one file: in the file's own bytes (encoding, line endings) when `paint` is
 /// off, so that `git apply` and `patch -p1` take it; coloured and made safe for a terminal when
 /// it is on. Names are relative (no `./`) and quoted like git's where needed.
-pub fn unified_diff(plan: &FilePlan, new_text: &str, paint: Paint) -> Vec<u8> {
+/// `name` is the path to show (the plan's, made relative to the folder the command runs in).
+///
+/// For a notebook (`new_text` is its new JSON): the diff of each changed code cell's code, under
+/// a `name:cell N` header.
+pub fn unified_diff(plan: &FilePlan, name: &Path, new_text: &str, paint: Paint) -> Vec<u8> {
+    if let Some(nb) = &plan.notebook {
+        return if paint.0 { nb.diff(name, new_text, &paint) } else { nb.diff(name, new_text, &diff::Raw) };
+    }
     let (Some(old), Some(new)) = (plan.encoding.encode(&plan.text), plan.encoding.encode(new_text)) else {
         return Vec::new();
     };
-    let (a, b) = (diff::header_path("a/", &plan.path), diff::header_path("b/", &plan.path));
+    let (a, b) = (diff::header_path("a/", name), diff::header_path("b/", name));
     if paint.0 { diff::unified(&old, &new, &a, &b, &paint) } else { diff::unified(&old, &new, &a, &b, &diff::Raw) }
 }
 
@@ -188,59 +289,333 @@ impl diff::Style for Paint {
     }
 }
 
-/// `report --format markdown`: per file, every change and manual action, grouped by rule.
-pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
-    let mut out = String::from("# TensorFlow 2 migration report\n\n");
-    let (s, r, m) = safety_counts(plans);
-    let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
-    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in plans.iter().flat_map(|p| &p.findings) {
-        *by_sev.entry(f.severity).or_default() += 1;
-        *by_rule.entry(f.rule.id()).or_default() += 1;
-    }
-    let _ = writeln!(
-        out,
-        "{} files flagged, {} findings: {s} safe fixes, {r} to review, {m} manual actions.\n",
-        plans.len(),
-        s + r + m
-    );
-    out.push_str("| severity | count |\n|---|---|\n");
-    for (sev, n) in &by_sev {
-        let _ = writeln!(out, "| {sev} | {n} |");
-    }
-    out.push_str("\n| rule | count | summary |\n|---|---|---|\n");
-    for (rule, n) in &by_rule {
-        let summary = rule.parse::<Rule>().map_or("", |r| r.info().summary);
-        let _ = writeln!(out, "| `{rule}` | {n} | {summary} |");
-    }
-    let packages = packages_needed(plans);
-    if !packages.is_empty() {
-        let _ = writeln!(out, "\nPackages to install: {}", packages.join(", "));
-    }
-    for plan in plans {
-        let _ = writeln!(out, "\n## `{}`\n", printable(&plan.path.display().to_string()));
-        let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-        for f in sorted_findings(plan) {
-            groups.entry(f.rule.id()).or_default().push(f);
+/// What state a file is in, for the report's per-file table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileStatus {
+    /// Only safe hunks: `apply` migrates it.
+    Ready,
+    /// Some hunks need a review (`review`, or `apply --unsafe`).
+    Review,
+    /// Some work must be done by hand.
+    Manual,
+    /// Python 2 or a file that does not parse: nothing is rewritten until that is fixed.
+    Blocked,
+}
+
+impl FileStatus {
+    fn of(plan: &FilePlan, tally: Tally) -> Self {
+        if plan.blocker.is_some() {
+            Self::Blocked
+        } else if tally.manual > 0 {
+            Self::Manual
+        } else if tally.review > 0 {
+            Self::Review
+        } else {
+            Self::Ready
         }
-        for (rule, findings) in groups {
-            let _ = writeln!(out, "### {rule}\n");
-            for f in findings {
-                let l = locate(plan, f);
-                let action = if f.fixes.is_empty() { "**manual**".to_owned() } else { format!("{} fix", l.safety) };
-                let _ =
-                    writeln!(out, "- {}:{} ({}, {action}): {}", l.line, l.column, f.severity, printable(&f.message));
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Ready => "ready: `apply`",
+            Self::Review => "review",
+            Self::Manual => "manual work",
+            Self::Blocked => "blocked: fix the syntax first",
+        }
+    }
+}
+
+/// How many findings fail on TensorFlow 2 as written (`error`), behave differently or are
+/// deprecated (`warning`), or are style (`info`). Not the safety of their fixes.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct SeverityCounts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+/// One place, for the report.
+#[derive(Debug, Serialize)]
+pub struct Place<'a> {
+    pub path: String,
+    /// In a notebook: the 1-based cell (`line` and `column` are in its code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub message: &'a str,
+}
+
+/// The manual findings of one rule.
+#[derive(Debug, Serialize)]
+pub struct ManualGroup<'a> {
+    pub rule: Rule,
+    pub summary: &'static str,
+    pub places: Vec<Place<'a>>,
+}
+
+/// Something the programs that import some modules must do, said once.
+#[derive(Debug, Serialize)]
+pub struct EntryPoint {
+    pub duty: Duty,
+    pub what: &'static str,
+    /// The modules that need it (each once).
+    pub modules: Vec<String>,
+}
+
+/// One row of the per-file table.
+#[derive(Debug, Serialize)]
+pub struct FileRow {
+    pub path: String,
+    pub safe: usize,
+    pub review: usize,
+    pub manual: usize,
+    pub status: FileStatus,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanSummary {
+    /// Files with something to migrate.
+    pub files: usize,
+    /// Files that could not be handled (listed under `errors`).
+    pub not_handled: usize,
+    /// Hunks by safety and manual items.
+    #[serde(flatten)]
+    pub tally: Tally,
+    pub findings: usize,
+    pub severity: SeverityCounts,
+    /// Packages (pip names) the migrated code needs.
+    pub packages: Vec<String>,
+    /// What the programs' entry points must do, each once.
+    pub entry_points: Vec<EntryPoint>,
+    pub by_rule: BTreeMap<&'static str, usize>,
+}
+
+/// The migration plan `report` prints: a summary, the manual work grouped by rule, a per-file
+/// table, then every finding. The Markdown and the JSON are two renderings of this.
+#[derive(Debug, Serialize)]
+pub struct MigrationPlan<'a> {
+    pub summary: PlanSummary,
+    /// Manual work (findings without a rewrite, duties of entry points aside), by rule.
+    pub manual: Vec<ManualGroup<'a>>,
+    pub files: Vec<FileRow>,
+    /// Every finding, per file.
+    pub changes: Vec<JsonFile<'a>>,
+    pub errors: Vec<JsonError>,
+}
+
+impl<'a> MigrationPlan<'a> {
+    pub fn new(plans: &'a [FilePlan], errors: &[Error]) -> Self {
+        let mut severity = SeverityCounts::default();
+        let mut by_rule: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut manual: BTreeMap<Rule, Vec<Place<'a>>> = BTreeMap::new();
+        let mut duties: BTreeMap<Duty, Vec<String>> = BTreeMap::new();
+        let mut files = Vec::new();
+        for plan in plans {
+            let path = diff::display(&plan.path);
+            let mut tally = Tally::default();
+            tally.add(plan, |_| true);
+            files.push(FileRow {
+                path: path.clone(),
+                safe: tally.safe,
+                review: tally.review,
+                manual: tally.manual,
+                status: FileStatus::of(plan, tally),
+            });
+            for f in sorted_findings(plan) {
+                match f.severity {
+                    Severity::Error => severity.error += 1,
+                    Severity::Warning => severity.warning += 1,
+                    Severity::Info => severity.info += 1,
+                }
+                *by_rule.entry(f.rule.id()).or_default() += 1;
+                if let Some(duty) = f.duty {
+                    let modules = duties.entry(duty).or_default();
+                    if modules.last() != Some(&path) {
+                        modules.push(path.clone());
+                    }
+                } else if f.fixes.is_empty() {
+                    let l = locate(plan, f);
+                    manual.entry(f.rule).or_default().push(Place {
+                        path: path.clone(),
+                        cell: l.cell,
+                        line: l.line,
+                        column: l.column,
+                        severity: f.severity,
+                        message: &f.message,
+                    });
+                }
             }
-            out.push('\n');
+        }
+        let entry_points = duties
+            .into_iter()
+            .map(|(duty, mut modules)| {
+                modules.dedup();
+                EntryPoint { duty, what: duty.describe(), modules }
+            })
+            .collect();
+        Self {
+            summary: PlanSummary {
+                files: plans.len(),
+                not_handled: errors.iter().filter(|e| !matches!(e, Error::Skipped { .. })).count(),
+                tally: Tally::of(plans),
+                findings: plans.iter().map(|p| p.findings.len()).sum(),
+                severity,
+                packages: packages_needed(plans),
+                entry_points,
+                by_rule,
+            },
+            manual: manual
+                .into_iter()
+                .map(|(rule, places)| ManualGroup { rule, summary: rule.info().summary, places })
+                .collect(),
+            files,
+            changes: json_files(plans),
+            errors: json_errors(errors),
         }
     }
-    if !errors.is_empty() {
+}
+
+/// Markdown-safe inline code: the text between backticks, with no backtick or line break inside.
+fn code(text: &str) -> String {
+    format!("`{}`", printable(text).replace('`', "'").replace('\n', " "))
+}
+
+/// `report --format markdown`: the migration plan.
+pub fn report_markdown(plans: &[FilePlan], errors: &[Error]) -> String {
+    let plan = MigrationPlan::new(plans, errors);
+    let s = &plan.summary;
+    let mut out = String::from("# TensorFlow 2 migration plan\n\n");
+    if s.files == 0 {
+        out.push_str(NOTHING_FOUND);
+    } else {
+        let t = s.tally;
+        let _ = writeln!(out, "- **{}** to migrate: {t}.", plural(s.files, "file"));
+        let mut steps = Vec::new();
+        if t.manual > 0 {
+            steps.push("do the manual work below by hand".to_owned());
+        }
+        // Files that do not parse are left alone by `apply` until they are fixed.
+        let blocked: usize = plan.files.iter().filter(|r| r.status == FileStatus::Blocked).map(|r| r.safe).sum();
+        if t.safe > blocked {
+            steps.push(format!("`tf2-migrate apply` writes the {}", plural(t.safe - blocked, "safe hunk")));
+        }
+        if blocked > 0 {
+            steps.push(format!("fix the syntax of the blocked files (their {} wait)", plural(blocked, "safe hunk")));
+        }
+        if t.review > 0 {
+            steps.push(format!(
+                "`tf2-migrate review` goes through the {} (`apply --unsafe` takes them all)",
+                plural(t.review, "review hunk")
+            ));
+        }
+        let _ = writeln!(out, "- Order: {}.", steps.join("; then "));
+        if !s.packages.is_empty() {
+            let _ = writeln!(out, "- Install: `pip install {}`", s.packages.join(" "));
+        }
+        for e in &s.entry_points {
+            let _ = writeln!(out, "- Entry points: every program that imports {} must {}.", importers(e), e.what);
+        }
+        let _ = writeln!(
+            out,
+            "- Findings by severity: {} (fail on TensorFlow 2 as written), {} (behave differently or are \
+             deprecated), {} info (style).",
+            plural(s.severity.error, "error"),
+            plural(s.severity.warning, "warning"),
+            s.severity.info,
+        );
+        if s.not_handled > 0 {
+            let _ = writeln!(out, "- {} could not be handled (listed at the end).", plural(s.not_handled, "file"));
+        }
+        markdown_manual(&plan, &mut out);
+        out.push_str("## Files\n\n| file | safe | review | manual | status |\n|---|--:|--:|--:|---|\n");
+        for row in &plan.files {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                code(&row.path).replace('|', "\\|"),
+                row.safe,
+                row.review,
+                row.manual,
+                row.status.describe()
+            );
+        }
+        out.push_str("\n## Every finding\n");
+        for file in &plan.changes {
+            let _ = writeln!(out, "\n### {}\n", code(&file.path));
+            if let Some(cells) = file.stale_outputs.as_ref().filter(|c| !c.is_empty()) {
+                let cells: Vec<String> = cells.iter().map(ToString::to_string).collect();
+                let _ = writeln!(
+                    out,
+                    "Notebook: the cells that change ({}) keep their saved outputs, which are stale until the notebook is run again.\n",
+                    cells.join(", ")
+                );
+            }
+            for l in &file.findings {
+                let action =
+                    if l.safety == Safety::Manual { "**manual**".to_owned() } else { format!("{} fix", l.safety) };
+                let _ = writeln!(
+                    out,
+                    "- {} [{}] {action} ({}): {}",
+                    l.at(),
+                    l.rule,
+                    l.severity,
+                    printable(l.message).replace('\n', " ")
+                );
+            }
+        }
+    }
+    if !plan.errors.is_empty() {
         out.push_str("\n## Files not handled\n\n");
-        for e in errors {
-            let _ = writeln!(out, "- {}", printable(&e.to_string()));
+        for e in &plan.errors {
+            let _ = writeln!(out, "- {}", printable(&e.error).replace('\n', " "));
         }
     }
     out
+}
+
+/// Who must do an entry-point duty: `` `a.py` `` or `one of 33 modules (listed below)`.
+fn importers(e: &EntryPoint) -> String {
+    match e.modules.as_slice() {
+        [one] => code(one),
+        [a, b] => format!("{} or {}", code(a), code(b)),
+        more => format!("one of {} modules (listed below)", more.len()),
+    }
+}
+
+/// The "by hand first" section: entry-point duties once, then the manual findings by rule.
+fn markdown_manual(plan: &MigrationPlan<'_>, out: &mut String) {
+    let places: usize = plan.manual.iter().map(|g| g.places.len()).sum();
+    if places == 0 && plan.summary.entry_points.is_empty() {
+        out.push_str("\nNothing needs doing by hand.\n\n");
+        return;
+    }
+    let _ = writeln!(out, "\n## Do this by hand first\n");
+    for e in &plan.summary.entry_points {
+        let _ = writeln!(out, "### Entry points: {}\n", e.what);
+        let modules: Vec<String> = e.modules.iter().map(|m| code(m)).collect();
+        let _ = writeln!(
+            out,
+            "Every program that imports {} must do it once, at its start (a module cannot: it sets process-wide \
+             state): {}.\n",
+            if e.modules.len() == 1 { "this module" } else { "one of these modules" },
+            modules.join(", ")
+        );
+    }
+    for g in &plan.manual {
+        let _ = writeln!(out, "### `{}` ({}): {}\n", g.rule, g.places.len(), g.summary);
+        for p in &g.places {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                code(&format!("{}:{}", p.path, Position { cell: p.cell, line: p.line, column: p.column })),
+                printable(p.message).replace('\n', " ")
+            );
+        }
+        out.push('\n');
+    }
 }
 
 /// The packages (pip names) the migrated code needs: those of each finding's chosen fix, and
@@ -260,39 +635,12 @@ pub(crate) fn packages_needed(plans: &[FilePlan]) -> Vec<String> {
     out
 }
 
-/// `report --format json`.
+/// `report --format json`: the same plan as the Markdown.
 pub fn report_json(plans: &[FilePlan], errors: &[Error]) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        summary: Summary,
-        files: Vec<JsonFile<'a>>,
-        errors: Vec<JsonError>,
-        packages: Vec<String>,
-    }
-    #[derive(Serialize)]
-    struct Summary {
-        files: usize,
-        safe: usize,
-        review: usize,
-        manual: usize,
-        by_rule: BTreeMap<&'static str, usize>,
-    }
-    let (safe, review, manual) = safety_counts(plans);
-    let mut by_rule = BTreeMap::new();
-    for f in plans.iter().flat_map(|p| &p.findings) {
-        *by_rule.entry(f.rule.id()).or_default() += 1;
-    }
-    let files = json_files(plans);
-    let out = Out {
-        summary: Summary { files: plans.len(), safe, review, manual, by_rule },
-        files,
-        errors: json_errors(errors),
-        packages: packages_needed(plans),
-    };
-    serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&MigrationPlan::new(plans, errors)).unwrap_or_default() + "\n"
 }
 
-/// `tf2-migrate rules`.
+/// `tf2-migrate rules`: every rule, then the data tables.
 pub fn rules_text(paint: Paint) -> String {
     let mut out = String::new();
     for rule in Rule::ALL {
@@ -310,13 +658,56 @@ pub fn rules_text(paint: Paint) -> String {
     }
     out.push_str("Data tables (core/src/rules/data):\n");
     for file in table::ALL {
-        let source = file.provenance().into_iter().find(|(k, _)| *k == "source").map_or("", |(_, v)| v);
-        let _ = writeln!(out, "  {:<20} {:>6} entries  {}", file.name, file.len(), source);
+        let _ = writeln!(out, "  {:<20} {:>6} entries  {}", file.name, file.len(), table_source(file));
+    }
+    out.push_str("\n`tf2-migrate rules ID` (or `PREFIX*`) shows one rule in full.\n");
+    out
+}
+
+fn table_source(file: &table::DataFile) -> &'static str {
+    file.provenance().into_iter().find(|(k, _)| *k == "source").map_or("", |(_, v)| v)
+}
+
+/// `tf2-migrate rules ID`: one rule in full: what, why, example, safety, the tables it reads.
+pub fn rule_text(rule: Rule, paint: Paint) -> String {
+    let r = rule.info();
+    let mut out = String::new();
+    let indent = |t: &str| t.replace('\n', "\n           ");
+    let _ = writeln!(out, "{}", paint.bold(r.id));
+    let _ = writeln!(out, "  what:    {}", r.summary);
+    let _ = writeln!(out, "  why:     {}", r.why);
+    let _ = writeln!(out, "  example: {}", indent(r.before));
+    let _ = writeln!(out, "       →   {}", indent(r.after));
+    let _ = writeln!(out, "  safety:  {}", r.safety_label());
+    for s in r.safeties {
+        let _ = writeln!(out, "           {s}: {}", safety_meaning(*s));
+    }
+    if r.fix != crate::rules::FixAvailability::Always {
+        let _ = writeln!(out, "           manual: {}", safety_meaning(Safety::Manual));
+    }
+    if r.tables.is_empty() {
+        let _ = writeln!(out, "  tables:  none (the rule's code alone)");
+    }
+    for (i, t) in r.tables.iter().enumerate() {
+        let label = if i == 0 { "  tables:  " } else { "           " };
+        let _ = writeln!(out, "{label}{} ({} entries) {}", t.name, t.len(), table_source(t));
     }
     out
 }
 
-pub fn rules_json() -> String {
+/// What a safety level means, in one line.
+pub fn safety_meaning(s: Safety) -> &'static str {
+    match s {
+        Safety::Safe => "same behaviour; `apply` writes it",
+        Safety::Review => {
+            "behaviour may change (the message says how); written when accepted in `review` or with `apply --unsafe`"
+        }
+        Safety::Manual => "no rewrite: guidance only, listed by `check` and `report`",
+    }
+}
+
+/// `tf2-migrate rules --format json`, for the rules given (all of them when empty).
+pub fn rules_json(only: &[Rule]) -> String {
     #[derive(Serialize)]
     struct Table {
         name: &'static str,
@@ -330,6 +721,82 @@ pub fn rules_json() -> String {
     }
     let tables =
         table::ALL.iter().map(|f| Table { name: f.name, entries: f.len(), provenance: f.provenance() }).collect();
-    let rules = Rule::ALL.iter().map(|r| r.info()).collect();
+    let rules = Rule::ALL.iter().filter(|r| only.is_empty() || only.contains(r)).map(|r| r.info()).collect();
     serde_json::to_string_pretty(&Out { rules, tables }).unwrap_or_default() + "\n"
+}
+
+/// GitHub workflow-command escaping of a message (`%`, CR, LF).
+pub fn github_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// GitHub workflow-command escaping of a property value: as a message, plus `:` and `,`.
+pub fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `check --format github`: one workflow command per finding (`::error file=…,line=…::…`),
+/// which GitHub Actions shows as an annotation on the line.
+/// Paths are relative to `base`, the folder the command runs in (the repository's root in a
+/// workflow), when they are under it.
+pub fn check_github(plans: &[FilePlan], base: &Path) -> String {
+    let mut out = String::new();
+    for plan in plans {
+        let rel = diff::relative_to(&plan.path, base);
+        let shown = diff::display(&rel);
+        let path = github_property(&shown);
+        for f in sorted_findings(plan) {
+            let l = locate(plan, f);
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let _ = writeln!(
+                out,
+                "::{command} file={path},line={},col={},endLine={},endColumn={},title={}::{}",
+                l.line,
+                l.column,
+                l.end_line,
+                l.end_column,
+                github_property(&format!("tf2-migrate [{}] ({})", f.rule, l.safety)),
+                github_data(&l.cell.map_or_else(|| f.message.clone(), |c| format!("cell {c}: {}", f.message)))
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::{Edit, Fix};
+    use crate::source::Encoding;
+
+    /// An import line only there for a review-level rewrite counts as review: `apply` never
+    /// writes it alone.
+    #[test]
+    fn support_hunks_count_at_the_safety_of_what_needs_them() {
+        let text = "import a\n\n\nx\n\n\ny\n";
+        let import = Finding::new(Rule::Contrib, Severity::Info, 0..0, "import")
+            .with_fix(Fix::safe(vec![Edit::insertion(0, "import b\n")]))
+            .supporting();
+        let mut user = Finding::new(Rule::Contrib, Severity::Error, 11..12, "use")
+            .with_fix(Fix::review(vec![Edit::replacement(11..12, "b.x")]));
+        user.requires = vec![0];
+        let rename = Finding::new(Rule::Tf2Rename, Severity::Error, 14..15, "rename")
+            .with_fix(Fix::safe(vec![Edit::replacement(14..15, "z")]));
+        let manual = Finding::new(Rule::ApiNote, Severity::Warning, 14..15, "by hand");
+        let plan = FilePlan::new(
+            "t.py".into(),
+            ".".into(),
+            text.into(),
+            Encoding::Utf8 { bom: false },
+            true,
+            vec![import, user, rename, manual],
+        );
+        assert_eq!(plan.hunks.len(), 3);
+        assert_eq!(Tally::of(&[plan]), Tally { safe: 1, review: 2, manual: 1 });
+        assert_eq!(Tally { safe: 1, review: 2, manual: 1 }.to_string(), "1 safe hunk, 2 review hunks, 1 manual item");
+    }
 }

@@ -1,5 +1,6 @@
-//! Finding and reading the files to migrate: walk the roots (honouring .gitignore), skip what
-//! cannot be handled with a one-line reason, decode the rest. Parallel over files.
+//! Finding and reading the files to migrate (`*.py` and `*.ipynb`): walk the roots (honouring
+//! .gitignore), skip what cannot be handled with a one-line reason, decode the rest. Parallel
+//! over files.
 
 use std::fs;
 use std::io::Read;
@@ -10,6 +11,7 @@ use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
 use rayon::prelude::*;
 
+use crate::deps::DepsKind;
 use crate::error::Error;
 use crate::source::{self, Encoding};
 
@@ -77,11 +79,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            if is_notebook(path) {
-                errors.push(skip(path, "Jupyter notebooks are not supported yet"));
-            } else {
-                files.push(Candidate { path: path.clone(), root });
-            }
+            files.push(Candidate { path: path.clone(), root });
             continue;
         }
         let mut overrides = OverrideBuilder::new(path);
@@ -105,7 +103,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                         // link, a folder or a pipe named `x.py` is not a file to migrate.
                         let is_link = entry.file_type().is_some_and(|t| t.is_symlink());
                         if is_link
-                            && p.extension().is_some_and(|e| e == "py")
+                            && is_wanted(p)
                             && let Err(source) = fs::metadata(p)
                             && source.kind() != std::io::ErrorKind::NotFound
                         {
@@ -113,10 +111,8 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
                         }
                         continue;
                     }
-                    if p.extension().is_some_and(|e| e == "py") {
+                    if is_wanted(p) {
                         files.push(Candidate { path: p.to_path_buf(), root: path.clone() });
-                    } else if is_notebook(p) {
-                        errors.push(skip(p, "Jupyter notebooks are not supported yet"));
                     }
                 }
                 Err(e) => errors.push(walk_error(path, &e)),
@@ -154,7 +150,13 @@ fn same_file_once(files: Vec<Candidate>) -> Vec<Candidate> {
     keep
 }
 
-fn is_notebook(p: &Path) -> bool {
+/// Whether a path names a Jupyter notebook (`*.ipynb`), read as one rather than as Python.
+/// The files a folder walk picks: Python files, notebooks, and dependency files.
+fn is_wanted(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "py") || is_notebook(p) || DepsKind::of(p).is_some()
+}
+
+pub(crate) fn is_notebook(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "ipynb")
 }
 
@@ -200,7 +202,8 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
     if bytes.contains(&0) {
         return Err(skip(path, "binary file (contains a NUL byte)"));
     }
-    if !mentions_tf_or_keras(&bytes) {
+    // A dependency file may need a line added although it names no TensorFlow package.
+    if DepsKind::of(path).is_none() && !mentions_tf_or_keras(&bytes) {
         return Ok(None);
     }
     let (text, encoding) = source::decode(path, &bytes)?;
@@ -229,8 +232,12 @@ fn memfind(hay: &[u8], needle: &[u8]) -> bool {
 /// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are
 /// taken roughly in input order (so results stream in near path order); `work` gets each one's
 /// index and returns `false` to stop handing out more.
-pub(crate) fn par_each(candidates: &[Candidate], done: &AtomicUsize, work: impl Fn(usize, &Candidate) -> bool + Sync) {
-    let _ = candidates.iter().enumerate().par_bridge().try_for_each(|(i, c)| {
+pub(crate) fn par_each<'c>(
+    candidates: impl Iterator<Item = (usize, &'c Candidate)> + Send,
+    done: &AtomicUsize,
+    work: impl Fn(usize, &Candidate) -> bool + Sync,
+) {
+    let _ = candidates.par_bridge().try_for_each(|(i, c)| {
         let go_on = work(i, c);
         done.fetch_add(1, Ordering::Relaxed);
         go_on.then_some(())

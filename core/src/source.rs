@@ -215,6 +215,9 @@ pub struct SourceFile {
     newline: &'static str,
     pub tree: Tree,
     pub broken: Vec<Broken>,
+    /// For a notebook's program: each code cell's range (with the newline the program adds after
+    /// a cell), in order. `None` for a Python file.
+    cells: Option<Vec<Range<usize>>>,
 }
 
 impl SourceFile {
@@ -223,7 +226,24 @@ impl SourceFile {
         let lines = LineIndex::new(&text);
         let newline = dominant_newline(&text);
         let broken = find_broken(&tree, &text);
-        Self { path, text, encoding, lines, newline, tree, broken }
+        Self { path, text, encoding, lines, newline, tree, broken, cells: None }
+    }
+
+    /// A notebook's code cells as one program (`cells`: each code cell's range, in order).
+    pub fn with_cells(path: PathBuf, text: String, encoding: Encoding, cells: Vec<Range<usize>>) -> Self {
+        Self { cells: Some(cells), ..Self::new(path, text, encoding) }
+    }
+
+    /// Whether this is a notebook's program (always run as a program's entry point).
+    pub(crate) fn is_notebook(&self) -> bool {
+        self.cells.is_some()
+    }
+
+    /// The end of the notebook cell holding `offset` (a cell's end belongs to the next cell);
+    /// the end of the text for a Python file.
+    pub(crate) fn cell_end(&self, offset: usize) -> usize {
+        let cells = self.cells.as_deref().unwrap_or_default();
+        cells.iter().rev().find(|c| c.start <= offset && offset < c.end).map_or(self.text.len(), |c| c.end)
     }
 
     pub(crate) fn node_text(&self, node: Node<'_>) -> &str {
@@ -298,6 +318,12 @@ fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
         Broken::Python2 { range, .. } | Broken::Syntax { range, .. } | Broken::TooDeep { range } => range.start,
     });
     out
+}
+
+/// Whether a `try` statement has an `except`, `except*` or `finally` clause.
+fn has_handler(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| matches!(c.kind(), "except_clause" | "except_group_clause" | "finally_clause"))
 }
 
 /// The first argument of a call that `CPython` refuses to compile although tree-sitter parses it: a
@@ -410,6 +436,7 @@ struct WalkKinds {
     argument_list: u16,
     block: u16,
     module: u16,
+    try_statement: u16,
     /// Kinds that may be Python 2 statements or clauses (`print`, `exec`, `raise E, m`, tuple
     /// parameters, `except X, e`).
     python2_statements: KindSet,
@@ -426,6 +453,7 @@ fn walk_kinds() -> &'static WalkKinds {
             argument_list: id("argument_list"),
             block: id("block"),
             module: id("module"),
+            try_statement: id("try_statement"),
             python2_statements: KindSet::new(|k| {
                 matches!(
                     k,
@@ -445,7 +473,8 @@ fn walk_kinds() -> &'static WalkKinds {
 /// One cursor walk over the whole tree (no recursion, no `parent()` calls, kinds compared by id):
 /// `Err` with the range of the first node nested deeper than [`MAX_DEPTH`], else what tree-sitter
 /// accepts and `CPython` rejects: Python 2 forms (expression-level ones only where a cheap text
-/// scan says they may be), empty blocks, bad indentation, and bad calls ([`bad_argument`]).
+/// scan says they may be), empty blocks, a `try` without handlers, bad indentation, and bad calls
+/// ([`bad_argument`]).
 fn walk_all(tree: &Tree, text: &str) -> Result<Vec<Broken>, Range<usize>> {
     let kinds = walk_kinds();
     let expressions = text.contains("<>") || text.contains('`') || has_python2_number(text);
@@ -468,6 +497,10 @@ fn walk_all(tree: &Tree, text: &str) -> Result<Vec<Broken>, Range<usize>> {
             if let Some(what) = python2_construct(node, text) {
                 out.push(Broken::Python2 { range: node.byte_range(), what });
             }
+        } else if id == kinds.try_statement && !has_handler(node) {
+            // `try:` with neither `except` nor `finally` (a notebook cell cut after its body):
+            // CPython rejects it, tree-sitter-python accepts it.
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
         } else if id == kinds.block || id == kinds.module {
             if id == kinds.block && node.child_count() == 0 {
                 // A block with no statement: a file cut off after `with x:` (CPython: "expected
@@ -608,7 +641,7 @@ mod tests {
 
     #[test]
     fn indentation_errors_tree_sitter_accepts() {
-        for src in ["y = 1\n    z = 2\n", "with a as b:\n", "if x:\n        y = 1\n\tz = 2\n"] {
+        for src in ["y = 1\n    z = 2\n", "with a as b:\n", "if x:\n        y = 1\n\tz = 2\n", "try:\n    x = 1\n"] {
             let b = broken(src);
             assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
         }

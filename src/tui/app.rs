@@ -740,7 +740,7 @@ impl App {
             }
             let result = pipeline::accepted_text(plan).and_then(|new| match new {
                 Some(text) => pipeline::write_plan(plan, &text).map(|_| text),
-                None => Ok(plan.text.clone()),
+                None => Ok(plan.original().to_owned()),
             });
             match result {
                 Ok(text) => {
@@ -788,8 +788,13 @@ impl App {
             .filter(|&h| old.hunk_decision(h) != Decision::Accepted)
             .map(|h| (old.hunks[h].key.clone(), (old.hunk_decision(h), old.hunk_choice(h))))
             .collect();
-        let (mut plan, _) =
-            pipeline::check_text(old.path.clone(), old.root.clone(), text, old.encoding, &self.settings);
+        let Ok((mut plan, _)) =
+            pipeline::check_file(old.path.clone(), old.root.clone(), text, old.encoding, &self.settings)
+        else {
+            // Not reached: what is written was verified to read back. The old plan stays; a
+            // second write of it would be refused as a change on disk.
+            return;
+        };
         for h in 0..plan.hunks.len() {
             if let Some(&(d, c)) = kept.get(&plan.hunks[h].key) {
                 plan.set_hunk_choice(h, c);

@@ -67,6 +67,8 @@ pub enum Row {
     Note { finding: usize },
     /// The line above a hunk: its state, rule and safety.
     Header { hunk: usize },
+    /// In a notebook: the start of a code cell (its 1-based index among all cells).
+    Cell { cell: usize },
 }
 
 /// The aligned rows of one file.
@@ -86,13 +88,30 @@ pub struct FileRows {
 struct Builder {
     out: FileRows,
     after_no: usize,
+    /// A notebook's code cells: (first line, 0-based; cell index), in order; empty for a file.
+    cells: Vec<(usize, usize)>,
+    /// The cells entered so far.
+    entered: usize,
+    /// The lines before the current cell, on each side: numbers are shown within a cell.
+    base: (usize, usize),
 }
 
 impl Builder {
+    /// Start the cells that begin at or before 0-based line `line` of the before side.
+    fn enter(&mut self, line: usize) {
+        while let Some(&(first, cell)) = self.cells.get(self.entered).filter(|(first, _)| *first <= line) {
+            self.entered += 1;
+            self.base = (first, self.after_no - 1);
+            self.out.rows.push(Row::Cell { cell });
+        }
+    }
+
     fn context(&mut self, no: usize, raw: &str) {
+        self.enter(no - 1);
         let text = display(raw);
+        let (no, after_no) = (no - self.base.0, self.after_no - self.base.1);
         self.out.before.push(Line { no, text: text.clone(), changed: false, emph: Vec::new() });
-        self.out.after.push(Line { no: self.after_no, text, changed: false, emph: Vec::new() });
+        self.out.after.push(Line { no: after_no, text, changed: false, emph: Vec::new() });
         self.after_no += 1;
         self.out.rows.push(Row::Pair {
             before: Some(self.out.before.len() - 1),
@@ -130,7 +149,7 @@ pub fn build(plan: &FilePlan) -> FileRows {
             notes.entry(line).or_default().push(i);
         }
     }
-    let mut b = Builder { out: FileRows::default(), after_no: 1 };
+    let mut b = Builder { out: FileRows::default(), after_no: 1, cells: plan.cell_lines(), entered: 0, base: (0, 0) };
     let mut next = 0;
     let flush_notes = |b: &mut Builder, upto: usize, notes: &mut BTreeMap<usize, Vec<usize>>| {
         let keys: Vec<usize> = notes.range(..upto).map(|(&k, _)| k).collect();
@@ -149,6 +168,7 @@ pub fn build(plan: &FilePlan) -> FileRows {
             next += 1;
             flush_notes(&mut b, next, &mut notes);
         }
+        b.enter(span.start);
         let start_row = b.out.rows.len();
         b.out.rows.push(Row::Header { hunk: h });
         let (before, after) = plan.hunk_texts(h);
@@ -173,11 +193,11 @@ pub fn build(plan: &FilePlan) -> FileRows {
                         before_no += 1;
                     }
                     ChangeTag::Delete => {
-                        dels.push(changed_line(before_no, iter));
+                        dels.push(changed_line(before_no - b.base.0, iter));
                         before_no += 1;
                     }
                     ChangeTag::Insert => {
-                        ins.push(changed_line(b.after_no, iter));
+                        ins.push(changed_line(b.after_no - b.base.1, iter));
                         b.after_no += 1;
                     }
                 }
@@ -206,7 +226,11 @@ pub fn build(plan: &FilePlan) -> FileRows {
         flush_notes(&mut b, next, &mut notes);
     }
     flush_notes(&mut b, usize::MAX, &mut notes);
-    let max_no = lines.len().max(b.after_no);
+    let max_no = if b.cells.is_empty() {
+        lines.len().max(b.after_no)
+    } else {
+        b.out.before.iter().chain(&b.out.after).map(|l| l.no).max().unwrap_or(1)
+    };
     b.out.number_width = max_no.to_string().len();
     b.out
 }
@@ -236,6 +260,10 @@ pub(crate) enum Side {
 pub(crate) enum VRow {
     Header {
         hunk: usize,
+    },
+    /// A notebook cell starts.
+    Cell {
+        cell: usize,
     },
     /// A piece of a manual finding's note (`FileRows::notes`).
     Note {
@@ -287,6 +315,7 @@ pub(crate) fn visual(file: &FileRows, arrange: Arrange, (cols_before, cols_after
         starts.push(rows.len());
         match (arrange, file.rows[i]) {
             (_, Row::Header { hunk }) => rows.push(VRow::Header { hunk }),
+            (_, Row::Cell { cell }) => rows.push(VRow::Cell { cell }),
             (_, Row::Note { finding }) => {
                 let text = file.notes.get(&finding).map_or("", String::as_str);
                 let g = super::layout::gutter(file.number_width);

@@ -586,3 +586,45 @@ fn hostile_contents_and_names_never_reach_the_terminal() {
     a.update(Action::Accept);
     render(&a);
 }
+
+const NOTEBOOK: &str = include_str!("../../tests/fixtures/notebooks/tutorial_list.ipynb");
+
+fn notebook_plan(path: &std::path::Path, root: &std::path::Path) -> FilePlan {
+    let settings = Settings::default();
+    let enc = Encoding::Utf8 { bom: false };
+    pipeline::check_file(path.into(), root.into(), NOTEBOOK.into(), enc, &settings).unwrap().0
+}
+
+#[test]
+fn a_notebook_is_reviewed_cell_by_cell() {
+    let a = app_with(vec![notebook_plan("nb/t.ipynb".as_ref(), ".".as_ref())], Depth::TrueColor, (80, 24));
+    let screen = render(&a).backend().to_string();
+    assert!(screen.contains("── cell 3 ───"), "{screen}");
+    assert!(screen.contains("hunk 1/5 · cell 3 · disable-eager · safe"), "{screen}");
+    // Lines are numbered within their cell: the eager switch is line 3 of cell 3.
+    assert!(screen.contains("▌3+ tf.compat.v1.disable_v2_behavior()"), "{screen}");
+    let rows = super::rows::build(&a.plans[0]);
+    let cells: Vec<usize> = rows
+        .rows
+        .iter()
+        .filter_map(|r| if let super::rows::Row::Cell { cell } = r { Some(*cell) } else { None })
+        .collect();
+    assert_eq!(cells, [2, 3, 4, 5, 6, 7], "one separator per code cell with code");
+    let firsts = rows.before.iter().filter(|l| l.no == 1).count();
+    assert_eq!(firsts, 6, "each cell's first line is line 1");
+}
+
+#[test]
+fn writing_a_notebook_writes_its_json_and_reviews_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.ipynb");
+    std::fs::write(&path, NOTEBOOK).unwrap();
+    let mut a = app_with(vec![notebook_plan(&path, dir.path())], Depth::TrueColor, (80, 24));
+    a.update(Action::AcceptFile);
+    a.write_accepted();
+    let written = std::fs::read_to_string(&path).unwrap();
+    let changed = tf2_migrate_core::notebook::changed_cells(NOTEBOOK, &written).unwrap();
+    assert_eq!(changed.iter().map(|c| c.cell).collect::<Vec<_>>(), [3, 4, 6, 7]);
+    assert!(a.plans[0].hunks.is_empty(), "nothing is left to review: {:?}", a.plans[0].hunks);
+    assert_eq!(a.plans[0].original(), written);
+}

@@ -206,6 +206,10 @@ pub(crate) fn diff(app: &App, area: Rect, buf: &mut Buffer) {
                 VRow::Header { hunk } => {
                     buf.set_line(body.x, y, &hunk_header(app, plan, *hunk, usize::from(full)), full);
                 }
+                VRow::Cell { cell } => {
+                    let text = format!("{:─<width$}", format!("── cell {cell} "), width = usize::from(full));
+                    buf.set_line(body.x, y, &Line::from(Span::styled(text, app.theme.dim)), full);
+                }
                 VRow::Note { finding, range } => {
                     let text = cached.rows.notes.get(finding).and_then(|t| t.get(range.clone())).unwrap_or_default();
                     buf.set_line(body.x, y, &Line::from(Span::styled(text.to_owned(), app.theme.manual)), full);
@@ -237,10 +241,11 @@ fn hunk_header<'a>(app: &App, plan: &FilePlan, hunk: usize, width: usize) -> Lin
     let mut rules: Vec<String> = plan.hunks[hunk].findings.iter().map(|&i| plan.findings[i].rule.to_string()).collect();
     rules.dedup();
     let safety = plan.hunk_safety(hunk);
-    let mut text = format!(" hunk {}/{} · {} · {safety}", hunk + 1, plan.hunks.len(), rules.join(", "));
+    let cell = plan.hunk_cell(hunk).map_or_else(String::new, |c| format!(" · cell {c}"));
+    let mut text = format!(" hunk {}/{}{cell} · {} · {safety}", hunk + 1, plan.hunks.len(), rules.join(", "));
     if 4 + wrap::width(&text) > width && rules.len() > 1 {
         // The status panel lists them all.
-        text = format!(" hunk {}/{} · {} +{} · {safety}", hunk + 1, plan.hunks.len(), rules[0], rules.len() - 1);
+        text = format!(" hunk {}/{}{cell} · {} +{} · {safety}", hunk + 1, plan.hunks.len(), rules[0], rules.len() - 1);
     }
     if let Some((c, n, shown, next)) = alternative(plan, hunk) {
         let _ = write!(text, " · alt {}/{n} {shown}, {} → {next}", c + 1, app.keymap.first(Action::SwitchAlternative));

@@ -32,8 +32,11 @@ pub struct RuleInfo {
     pub why: &'static str,
     pub before: &'static str,
     pub after: &'static str,
-    /// The safety of its rewrites (`manual` when it has none).
+    /// The usual safety of its rewrites (`manual` when it has none).
     pub safety: Safety,
+    /// Every safety its rewrites can have, the usual one first. A finding without a rewrite is
+    /// `manual`, which `fix` allows unless it is `always`.
+    pub safeties: &'static [Safety],
     pub fix: FixAvailability,
     /// The data tables it reads.
     #[serde(serialize_with = "table_names")]
@@ -45,12 +48,22 @@ fn table_names<S: Serializer>(tables: &&'static [&'static DataFile], s: S) -> Re
 }
 
 impl RuleInfo {
-    /// The safety as `rules` and the UI show it: `review`, or `review (sometimes manual)`.
-    pub(crate) fn safety_label(&self) -> String {
+    /// The safety as `rules` and the UI show it: `review`, `safe or review`, or
+    /// `review (sometimes manual)`.
+    pub fn safety_label(&self) -> String {
+        let names: Vec<&str> = self.safeties.iter().map(|s| s.as_str()).collect();
+        let names = names.join(" or ");
         match self.fix {
-            FixAvailability::Sometimes => format!("{} (sometimes manual)", self.safety),
-            FixAvailability::Always | FixAvailability::Never => self.safety.to_string(),
+            FixAvailability::Sometimes => format!("{names} (sometimes manual)"),
+            FixAvailability::Always | FixAvailability::Never => names,
         }
+    }
+
+    /// Whether a finding of this rule may carry `safety`: one of the declared safeties, or
+    /// `manual` when the rule does not always have a rewrite. (In a part of a file that does not
+    /// parse, every finding is manual whatever its rule: nothing is rewritten there.)
+    pub fn allows(&self, safety: Safety) -> bool {
+        self.safeties.contains(&safety) || (safety == Safety::Manual && self.fix != FixAvailability::Always)
     }
 }
 
@@ -59,7 +72,7 @@ macro_rules! rules {
     ($(
         $(#[doc = $doc:literal])*
         $name:ident = $id:literal {
-            safety: $safety:ident,
+            safety: $safety:ident $(| $also:ident)*,
             fix: $fix:ident,
             tables: [$($table:ident),*],
             summary: $summary:literal,
@@ -84,6 +97,7 @@ macro_rules! rules {
                 before: $before,
                 after: $after,
                 safety: Safety::$safety,
+                safeties: &[Safety::$safety $(, Safety::$also)*],
                 fix: FixAvailability::$fix,
                 tables: &[$(&table::$table),*],
             },
@@ -125,7 +139,7 @@ rules! {
         after: "tf.math.log(x)",
     },
     CompatV1 = "compat-v1" {
-        safety: Safe,
+        safety: Safe | Review,
         fix: Sometimes,
         tables: [RENAMES, REMOVED, LEGACY_KERAS, NATIVE],
         summary: "A TF1 symbol with no TF2 equivalent of the same behaviour, moved to tf.compat.v1.",
@@ -135,7 +149,7 @@ rules! {
     },
     KeywordRename = "keyword-rename" {
         safety: Safe,
-        fix: Always,
+        fix: Sometimes,
         tables: [KEYWORDS],
         summary: "A keyword argument renamed in TF2.",
         why: "TF2 removed the old spelling; the meaning is the same.",
@@ -179,7 +193,7 @@ rules! {
         after: "tf.cast(x, tf.float32)",
     },
     FunctionRewrite = "function-rewrite" {
-        safety: Review,
+        safety: Review | Safe,
         fix: Always,
         tables: [],
         summary: "Calls whose TF2 form differs beyond a rename: softmax_cross_entropy_with_logits, image.resize_*, Dataset iterators.",
@@ -188,7 +202,7 @@ rules! {
         after: "tf.image.resize(img, [64, 64], method=tf.image.ResizeMethod.BILINEAR)",
     },
     Contrib = "contrib" {
-        safety: Review,
+        safety: Review | Safe,
         fix: Sometimes,
         tables: [CONTRIB, NAMESPACES],
         summary: "tf.contrib was removed in TF2: moved to its successor where one exists, else guidance.",
@@ -197,7 +211,7 @@ rules! {
         after: "tf_slim.conv2d  (pip install tf-slim)",
     },
     KerasImport = "keras-import" {
-        safety: Safe,
+        safety: Safe | Review,
         fix: Sometimes,
         tables: [KERAS_MODULES],
         summary: "Standalone Keras imports moved to tensorflow.keras.",
@@ -206,7 +220,7 @@ rules! {
         after: "from tensorflow.keras.layers import Dense",
     },
     Keras3Api = "keras3-api" {
-        safety: Review,
+        safety: Review | Safe,
         fix: Sometimes,
         tables: [KERAS3_METHODS, KERAS3_KEYWORDS, KERAS3_REMOVED, REMOVED],
         summary: "Keras 1 and 2 APIs that Keras 3 (tf.keras from TensorFlow 2.16) removed or renamed; where nothing in Keras 3 keeps the meaning, standalone Keras code keeps Keras 2 as tf_keras.",
@@ -216,7 +230,7 @@ rules! {
     },
     LegacyKeras = "legacy-keras" {
         safety: Review,
-        fix: Always,
+        fix: Sometimes,
         tables: [LEGACY_KERAS],
         summary: "tf.compat.v1 layers and RNN cells need Keras 2 on TensorFlow 2.16+: TF_USE_LEGACY_KERAS=1 before TensorFlow loads.",
         why: "Since 2.16 tf.keras is Keras 3, and tf.compat.v1.layers says \"not available with Keras 3\".",
@@ -242,7 +256,7 @@ rules! {
         after: "import tensorflow as tf\nx = tf.compat.v1.placeholder(tf.float32)\ny = tf.math.log(x)",
     },
     EagerCode = "eager-code" {
-        safety: Safe,
+        safety: Safe | Review,
         fix: Sometimes,
         tables: [CONTRIB],
         summary: "TF1 eager-style code (tf.enable_eager_execution, tf.contrib.eager) becomes plain TF2.",
@@ -287,7 +301,7 @@ rules! {
         after: "(port to Keras, or pin TensorFlow <= 2.15)",
     },
     Numpy2 = "numpy2" {
-        safety: Safe,
+        safety: Safe | Review,
         fix: Sometimes,
         tables: [NUMPY2],
         summary: "NumPy 1 names that NumPy 2 removed (np.float, np.asscalar, np.NaN, np.product...), which TensorFlow 2.18+ installs.",
@@ -303,6 +317,15 @@ rules! {
         why: "Some changes cannot be rewritten mechanically.",
         before: "tf.app.flags",
         after: "from absl import flags",
+    },
+    NotebookSetup = "notebook-setup" {
+        safety: Manual,
+        fix: Never,
+        tables: [],
+        summary: "A notebook installs or selects TensorFlow 1.x (`!pip install`, `%tensorflow_version 1.x`) or standalone Keras 2, or names a Python 2 kernel.",
+        why: "The migrated code needs TensorFlow 2 on Python 3 (tf.keras comes with it); `!pip install tensorflow==1.15` brings back TensorFlow 1. IPython lines are never edited.",
+        before: "!pip install tensorflow==1.15 keras==2.2.4",
+        after: "!pip install tensorflow  # tf.keras comes with it",
     },
 }
 
@@ -367,6 +390,8 @@ mod tests {
         for &r in Rule::ALL {
             let i = r.info();
             assert_eq!(i.fix == FixAvailability::Never, i.safety == Safety::Manual, "{}", i.id);
+            assert_eq!(i.safeties.first(), Some(&i.safety), "{}: the usual safety comes first", i.id);
+            assert!(!i.safeties[1..].contains(&Safety::Manual), "{}: manual is declared by `fix`", i.id);
         }
     }
 

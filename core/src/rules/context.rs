@@ -416,11 +416,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Where a module-level line that uses the name `alias` can go: after the imports, and after
-    /// the module-level statement (maybe a `try:` block) that binds it.
+    /// the module-level statement (maybe a `try:` block) that binds it; in a notebook, within the
+    /// cell of that statement.
     pub(crate) fn after_binding(&self, alias: &str) -> usize {
         let leading = self.after_imports();
         match self.binding_import(alias) {
-            Some(stmt) => leading.max(self.line_end(stmt.statement.end)),
+            Some(stmt) => leading.max(self.line_end(stmt.statement.end)).min(self.src.cell_end(stmt.statement.end)),
             None => leading,
         }
     }
@@ -574,8 +575,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether this file is where a program starts (so process-wide switches belong here): it
-    /// has a `__main__` block, is a test module, is a package's `__main__.py`, or is a plain
-    /// script (no function or class definitions at module level).
+    /// is a notebook, has a `__main__` block, is a test module, is a package's `__main__.py`, or
+    /// is a plain script (no function or class definitions at module level).
     pub(crate) fn is_entry_point(&self) -> bool {
         self.places().entry_point
     }
@@ -589,6 +590,10 @@ impl<'a> Ctx<'a> {
         let has_main = root.named_children(&mut root.walk()).any(|n| {
             n.kind() == "if_statement" && n.child_by_field_name("condition").is_some_and(|c| self.is_main_test(c))
         });
-        has_main || script || self.is_test_module() || self.src.path.file_name().is_some_and(|n| n == "__main__.py")
+        self.src.is_notebook()
+            || has_main
+            || script
+            || self.is_test_module()
+            || self.src.path.file_name().is_some_and(|n| n == "__main__.py")
     }
 }

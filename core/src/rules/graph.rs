@@ -53,7 +53,8 @@ pub fn check(ctx: &mut Ctx<'_>) {
     let Some(at) = at else {
         ctx.push(Finding::new(
             Rule::GraphModeLibrary,
-            Severity::Warning,
+            // It fails as written unless the entry point switches: an error, like the rewrites.
+            Severity::Error,
             first.range,
             format!("graph-mode API in a library module ({}): the program that imports this must call tf.compat.v1.disable_v2_behavior() first", first.why),
         ).with_duty(Duty::DisableV2Behavior));

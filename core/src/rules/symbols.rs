@@ -184,7 +184,7 @@ pub(crate) fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
                 "library module: {WHY}; the program's entry point must do it ({})",
                 Duty::LegacyKeras.describe()
             );
-            ctx.push(Finding::new(Rule::LegacyKeras, Severity::Warning, 0..0, message).with_duty(Duty::LegacyKeras));
+            ctx.push(Finding::new(Rule::LegacyKeras, Severity::Error, 0..0, message).with_duty(Duty::LegacyKeras));
         }
         return None;
     }

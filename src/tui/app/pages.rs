@@ -222,7 +222,7 @@ impl App {
                 let info = f.rule.info();
                 lines.push(Line::from(vec![label("What"), Span::raw(info.summary)]));
                 lines.push(Line::from(vec![label("Why"), Span::raw(info.why)]));
-                lines.push(Line::from(vec![label("Safety"), Span::raw(format!("usually {}", info.safety))]));
+                lines.push(Line::from(vec![label("Safety"), Span::raw(info.safety_label())]));
                 lines.push(Line::from(vec![
                     label("Example"),
                     Span::raw(info.before),
