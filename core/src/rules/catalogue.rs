@@ -130,7 +130,7 @@ rules! {
         after: "print('loss', loss)",
     },
     Tf2Rename = "tf2-rename" {
-        safety: Safe,
+        safety: Safe | Review,
         fix: Sometimes,
         tables: [RENAMES, PRIVATE, REMOVED, NAMESPACES],
         summary: "A TF1 symbol that TF2 exports under another name.",

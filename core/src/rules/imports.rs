@@ -300,6 +300,20 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
 /// `from tensorflow.python.x import y`: the public replacement where the table knows one (for a
 /// single-name import), else guidance on private modules.
 fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    let private = &tables().private;
+    let own_rows = stmt.names.iter().any(|n| private.contains_key(canonical(&format!("{module}.{}", n.name)).as_str()));
+    if stmt.names.len() > 1
+        && !own_rows
+        && let Some(range) = stmt.from_range.clone()
+        && let Some((key, public)) = Tables::longest_prefix(private, &canonical(module))
+    {
+        // Several names from a private module that a public one replaces: the module path moves.
+        let target = format!("{public}{}", &canonical(module)[key.len()..]);
+        let message = format!("`{}` is private: the public `{target}` replaces it", canonical(module));
+        let (message, fix) = private_fix(ctx, message, &target, Edit::replacement(range.clone(), qualified(&target)));
+        ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, range, message).with_fix(fix));
+        return;
+    }
     let name = &stmt.names[0];
     let full = canonical(&format!("{module}.{}", name.name));
     match Tables::longest_prefix(&tables().private, &full) {
@@ -309,11 +323,31 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             let text = render_importable(&qualified(&target), &name.local(true), true)
                 .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
                 .ok();
-            let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message)
-                .with_fixes(text.and_then(|t| statement_edit(ctx, stmt, t)).map(|e| Fix::safe(vec![e])));
+            let edit = text.and_then(|t| statement_edit(ctx, stmt, t));
+            let (message, fix) = match edit {
+                Some(e) => {
+                    let (m, f) = private_fix(ctx, message, &target, e);
+                    (m, Some(f))
+                }
+                None => (message, None),
+            };
+            let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message).with_fixes(fix);
             ctx.push(f);
         }
         _ => note_on(ctx, &full, stmt.range.clone()),
+    }
+}
+
+/// The fix of a private → public import: the same objects, except where the public module is
+/// tf.keras on Keras 3 (TensorFlow 2.16+), while the private `tensorflow.python.keras` is Keras 2.
+fn private_fix(ctx: &Ctx<'_>, message: String, target: &str, edit: Edit) -> (String, Fix) {
+    if target.starts_with("tf.keras") && ctx.options.target >= TfVersion::KERAS3 {
+        let message = format!(
+            "{message} — on TensorFlow 2.16+ that is Keras 3, while the private module was Keras 2: check subclassed layers and models"
+        );
+        (message, Fix::review(vec![edit]))
+    } else {
+        (message, Fix::safe(vec![edit]))
     }
 }
 
