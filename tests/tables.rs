@@ -727,6 +727,29 @@ fn keras3_keywords_and_methods_match_keras_3() {
     }
     for row in table("keras3_methods.tsv") {
         let (method, replacement, changes) = (&row[0], &row[1], &row[2]);
+        // Positional parameters passed by keyword: Keras 2's, in order, and Keras 3 takes them.
+        if let Some(names) = row.get(4).filter(|n| !n.is_empty()) {
+            let names: Vec<&str> = names.split(',').collect();
+            let keras2 = apis.tf_keras.signature(&format!("tf_keras.Model.{method}"));
+            if keras2
+                .is_none_or(|s| s.positional.iter().take(names.len()).map(String::as_str).ne(names.iter().copied()))
+            {
+                failures.push(format!(
+                    "keras3_methods.tsv: {method}: {names:?} are not tf_keras.Model.{method}'s first parameters"
+                ));
+            }
+            for (listing, model) in [(&apis.keras, "keras.Model"), (&apis.new, "tf.keras.Model")] {
+                let sig = listing.signature(&format!("{model}.{method}"));
+                for n in &names {
+                    if !sig.as_ref().is_some_and(|s| s.keywords.contains(*n)) {
+                        failures.push(format!(
+                            "keras3_methods.tsv: {method}: {model}.{method} has no keyword {n} ({})",
+                            listing.file
+                        ));
+                    }
+                }
+            }
+        }
         let target = if replacement == "-" { method } else { replacement };
         for (listing, model) in [(&apis.keras, "keras.Model"), (&apis.new, "tf.keras.Model")] {
             let m = format!("{model}.{target}");

@@ -271,6 +271,16 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
         return;
     }
     let (mut edits, mut what, _) = keyword_edits(ctx, call, &change.keywords);
+    if !change.by_keyword.is_empty()
+        && let Some(c) = Call::new(call, &ctx.src.text)
+        && !c.positional().is_empty()
+    {
+        if c.has_splat() || c.positional().len() > change.by_keyword.len() {
+            return; // which argument is which is not known here
+        }
+        edits.extend(c.pass_by_keyword(0, &change.by_keyword));
+        what.push("positional arguments passed by keyword".to_owned());
+    }
     if let Some(new) = change.rename {
         edits.push(Edit::replacement(attr.byte_range(), new));
         what.insert(0, format!(".{method}() → .{new}()"));

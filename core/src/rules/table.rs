@@ -180,6 +180,8 @@ pub struct MethodChange {
     pub rename: Option<&'static str>,
     pub keywords: Vec<KeywordChange>,
     pub note: &'static str,
+    /// The Keras 2 positional parameters, where Keras 3 takes them by keyword only.
+    pub by_keyword: Vec<&'static str>,
 }
 
 /// What becomes of a Keras 2 keyword argument.
@@ -370,7 +372,12 @@ impl Tables {
         let mut keras3_methods = HashMap::new();
         for r in rows(&KERAS3_METHODS, 4) {
             let r = r?;
-            let change = MethodChange { rename: opt(r.field(1)), keywords: r.keyword_changes(2)?, note: r.field(3) };
+            let change = MethodChange {
+                rename: opt(r.field(1)),
+                keywords: r.keyword_changes(2)?,
+                note: r.field(3),
+                by_keyword: list(r.field(4)),
+            };
             keras3_methods.insert(r.field(0), change);
         }
         let mut renames = HashMap::new();
