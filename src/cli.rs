@@ -139,6 +139,10 @@ pub struct CommonArgs {
     /// No progress display.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Analyse every file afresh: neither read nor write the cache of earlier runs'
+    /// findings (`.tf2-migrate-cache`, or `$TF2_MIGRATE_CACHE_DIR`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args, Clone)]

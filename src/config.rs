@@ -317,7 +317,24 @@ impl Resolved {
             rules: Options { strategy: self.strategy.value, target: self.target_tf.value },
             filter: filter(&self.select.value, &self.ignore.value)?,
             per_path,
+            cache: self.cache_dir(common),
         })
+    }
+
+    /// Where the content cache lives: `$TF2_MIGRATE_CACHE_DIR`, else `.tf2-migrate-cache` beside
+    /// the configuration file, else in the current folder; none with `--no-cache`.
+    fn cache_dir(&self, common: &CommonArgs) -> Option<PathBuf> {
+        if common.no_cache {
+            return None;
+        }
+        if let Some(dir) = std::env::var_os("TF2_MIGRATE_CACHE_DIR").filter(|d| !d.is_empty()) {
+            return Some(PathBuf::from(dir));
+        }
+        let root = match &self.file {
+            Some(_) => self.base.clone(),
+            None => std::env::current_dir().ok()?,
+        };
+        Some(root.join(tf2_migrate_core::cache::DIR_NAME))
     }
 
     /// `tf2-migrate config`: the settings in effect and where each came from.

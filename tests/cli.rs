@@ -6,6 +6,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+const CACHE: &str = ".tf2-migrate-cache";
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tf2-migrate"));
     c.env_remove("NO_COLOR").env("CI", "true");
@@ -50,6 +52,7 @@ fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// Every file under `dir` but the tool's own cache (a folder that ignores itself in git).
 fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime, u32)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -57,6 +60,9 @@ fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime, u3
         for e in fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
             let meta = fs::symlink_metadata(&p).unwrap();
+            if meta.is_dir() && p.ends_with(CACHE) {
+                continue;
+            }
             if meta.is_dir() {
                 stack.push(p);
             } else {
@@ -738,4 +744,59 @@ fn dependency_files_follow_the_migrated_code() {
     // Idempotent: nothing left to pin.
     let o = run(dir, &["check", "--select", "dependency-pin", "."]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+/// The content cache changes how long a run takes, never what it says or writes: a warm run, a
+/// run after a file changed, one with a corrupt cache and one with `--no-cache` agree.
+#[test]
+fn the_cache_changes_nothing_but_time() {
+    let (_tmp, dir) = example_tree();
+    let json = |args: &[&str]| {
+        let o = run(&dir, args);
+        assert_eq!(code(&o), 1, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let cold = json(&["check", "--format", "json", "."]);
+    let stored = dir.join(CACHE).join("files.json");
+    assert!(stored.exists(), "a first run stores its findings");
+    let ignore = fs::read_to_string(dir.join(CACHE).join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "the cache folder ignores itself: {ignore}");
+    assert_eq!(json(&["check", "--format", "json", "."]), cold, "a warm run says the same");
+
+    // A file edited since: its findings come from its new text, not from the cache.
+    let file = dir.join("train_softmax.py");
+    let mut text = fs::read_to_string(&file).unwrap();
+    text.push_str("z = tf.log(w)\n");
+    fs::write(&file, &text).unwrap();
+    let edited = json(&["check", "--format", "json", "."]);
+    assert_ne!(edited, cold);
+    assert_eq!(edited, json(&["check", "--no-cache", "--format", "json", "."]));
+
+    // A damaged cache (a flipped byte, a truncated file, garbage) is ignored.
+    let good = fs::read(&stored).unwrap();
+    let mut flipped = good.clone();
+    let at = flipped.iter().position(|&b| b == b'[').unwrap();
+    flipped[at] = b'{';
+    for bad in [flipped, good[..good.len() / 2].to_vec(), b"\x00\xff not json".to_vec()] {
+        fs::write(&stored, bad).unwrap();
+        assert_eq!(json(&["check", "--format", "json", "."]), edited);
+    }
+
+    // `apply` through a warm cache writes what a cold one writes.
+    let other = tempfile::tempdir().unwrap();
+    let copy = other.path().join("p");
+    copy_dir(&dir, &copy);
+    let _ = fs::remove_dir_all(copy.join(CACHE));
+    assert_eq!(code(&run(&dir, &["apply", "."])), 0);
+    assert_eq!(code(&run(&copy, &["apply", "--no-cache", "."])), 0);
+    assert!(!copy.join(CACHE).exists(), "--no-cache writes no cache");
+    assert_eq!(tree_bytes(&dir), tree_bytes(&copy));
+
+    // $TF2_MIGRATE_CACHE_DIR puts it elsewhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o =
+        bin().current_dir(&copy).env("TF2_MIGRATE_CACHE_DIR", elsewhere.path()).args(["check", "."]).output().unwrap();
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    assert!(elsewhere.path().join("files.json").exists());
+    assert!(!copy.join(CACHE).exists());
 }

@@ -1332,7 +1332,10 @@ def snapshot(root: str) -> dict[str, tuple[bytes, int]]:
 
 
 def run(binary: str, args: list[str], cwd: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_COLOR="1", XDG_STATE_HOME=os.path.join(cwd, "..", "state"))
+    # The content cache lives beside the state, outside the tree: `apply` then reads what `diff`
+    # stored, so every fixture also checks that a warm run writes what a cold one would.
+    state = os.path.join(cwd, "..", "state")
+    env = dict(os.environ, NO_COLOR="1", XDG_STATE_HOME=state, TF2_MIGRATE_CACHE_DIR=os.path.join(state, "cache"))
     try:
         return subprocess.run([binary] + args, cwd=cwd, capture_output=True, timeout=RUN_TIMEOUT, env=env)
     except subprocess.TimeoutExpired:

@@ -11,6 +11,7 @@
 compile_error!("tf2-migrate supports Unix-like systems (Linux, macOS); on Windows, use it under WSL");
 
 pub mod apply;
+pub mod cache;
 pub mod deps;
 pub mod diff;
 pub mod error;

@@ -8,6 +8,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::apply;
+use crate::cache::{self, Cache};
 use crate::deps::{self, DepsKind, KerasRoute, Needs};
 use crate::error::Error;
 use crate::fix::{Finding, Fix, Safety};
@@ -88,6 +89,8 @@ pub struct Settings {
     /// Other rules for the files some globs match (the configuration's `per-path` tables); the
     /// last that matches a file wins.
     pub per_path: Vec<PathSettings>,
+    /// The content cache's folder (`None`: no cache).
+    pub cache: Option<PathBuf>,
 }
 
 /// The rule settings of the files a set of globs matches.
@@ -113,6 +116,14 @@ impl PathSettings {
 }
 
 impl Settings {
+    /// A digest of every setting that changes what the analysis finds (for the cache's key).
+    pub fn results_digest(&self) -> u64 {
+        let per_path: Vec<String> =
+            self.per_path.iter().map(|p| format!("{:?}|{:?}|{:?}", p.matcher, p.rules, p.filter)).collect();
+        let all = format!("{:?}|{:?}|{per_path:?}", self.rules, self.filter);
+        crate::plan::fnv1a(all.as_bytes())
+    }
+
     /// The rule options and filter for `path`.
     pub fn rules_for(&self, path: &std::path::Path) -> (&Options, &RuleFilter) {
         if self.per_path.is_empty() {
@@ -214,11 +225,38 @@ pub fn check_file(
     let prepared =
         notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
     let src = SourceFile::with_cells(path, prepared.rules_text, encoding, prepared.cells);
-    let mut findings = rules::check(&src, &settings.rules);
+    let (options, filter) = settings.rules_for(&src.path);
+    let mut findings = rules::check(&src, options);
     findings.extend(prepared.findings);
-    let findings = prepared.file.place(settings.filter.apply(findings));
+    let findings = prepared.file.place(filter.apply(findings));
     let lines = src.lines.line_count();
     Ok((FilePlan::for_notebook(src.path, root, prepared.file, encoding, findings), lines))
+}
+
+/// [`check_file`] through the cache: a file whose text is unchanged gets its stored findings
+/// (and no parse); another is analysed and stored.
+fn check_cached(loaded: scan::Loaded, settings: &Settings, cache: Option<&Cache>) -> Result<(FilePlan, usize), Error> {
+    let Some(cache) = cache else {
+        return check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings);
+    };
+    let id = cache::file_id(&loaded.path);
+    if let Some(entry) = cache.get(&id, &loaded.text, loaded.encoding) {
+        let scan::Loaded { path, root, text, encoding } = loaded;
+        let plan = if scan::is_notebook(&path) {
+            let prepared = notebook::file::prepare(text)
+                .map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
+            FilePlan::for_notebook(path, root, prepared.file, encoding, entry.findings)
+        } else {
+            let mut plan = FilePlan::new(path, root, text, encoding, entry.parsed_cleanly, entry.findings);
+            plan.blocker = entry.blocker;
+            plan
+        };
+        return Ok((plan, entry.lines));
+    }
+    let (text, encoding) = (loaded.text.clone(), loaded.encoding);
+    let (plan, lines) = check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)?;
+    cache.put(id, &text, encoding, &plan, lines);
+    Ok((plan, lines))
 }
 
 /// Collect the candidate files of `paths`.
@@ -252,10 +290,11 @@ pub(crate) fn analyse_each(
     let is_deps = |c: &Candidate| DepsKind::of(&c.path).is_some();
     let code = candidates.iter().enumerate().filter(|(_, c)| !is_deps(c));
     let stop = std::sync::atomic::AtomicBool::new(false);
+    let cache = settings.cache.as_deref().map(|dir| Cache::open(dir, settings.results_digest()));
     scan::par_each(code, done, |i, c| {
         let found = match scan::load(c, &settings.scan) {
             Ok(None) => Found::Clean,
-            Ok(Some(loaded)) => match check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings) {
+            Ok(Some(loaded)) => match check_cached(loaded, settings, cache.as_ref()) {
                 Ok((plan, n)) => {
                     lines.fetch_add(n, Ordering::Relaxed);
                     absorb(&mut needs.lock().unwrap_or_else(PoisonError::into_inner), &plan);
@@ -272,6 +311,10 @@ pub(crate) fn analyse_each(
         go_on
     });
     let mut stopped = stop.into_inner();
+    if let Some(cache) = cache {
+        // A hint only: a cache that cannot be written costs the next run its time, nothing more.
+        let _ = cache.save();
+    }
     // Dependency files last: what they must pin depends on what every other file needs.
     let needs = needs.into_inner().unwrap_or_else(PoisonError::into_inner);
     for (i, c) in candidates.iter().enumerate().filter(|(_, c)| is_deps(c)) {

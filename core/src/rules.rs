@@ -130,6 +130,11 @@ impl Default for Options {
     }
 }
 
+/// The text of every built-in data table (for the cache's key).
+pub(crate) fn table_files() -> Vec<&'static str> {
+    table::ALL.iter().map(|f| f.text).collect()
+}
+
 /// Run every rule over a parsed file.
 pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
     if src.is_too_deep() {

@@ -191,7 +191,7 @@ pub enum Broken {
 }
 
 /// Why no rewrite of a whole file can be verified, so `diff` and `apply` leave it alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Blocker {
     /// Python 2 only syntax at this offset.
     Python2 { at: usize },

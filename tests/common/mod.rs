@@ -692,7 +692,10 @@ pub struct Entry {
     pub ino: u64,
 }
 
-/// Every entry under `dir` (not following symlinks), by relative path.
+/// The folder of the content cache that runs in a tree create.
+pub const CACHE: &str = ".tf2-migrate-cache";
+
+/// Every entry under `dir` (not following symlinks), by relative path, but the tool's cache.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Entry> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -703,6 +706,10 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Entry> {
             let meta = fs::symlink_metadata(&path).expect("lstat");
             let rel = path.strip_prefix(dir).expect("under dir").to_path_buf();
             let ft = meta.file_type();
+            if ft.is_dir() && path.ends_with(CACHE) {
+                // The tool's own cache (it ignores itself in git): not part of the tree.
+                continue;
+            }
             if ft.is_dir() {
                 stack.push(path.clone());
             }
