@@ -2,7 +2,7 @@
 """Generate numpy2.tsv: NumPy 1.x names that NumPy 2 removed or deprecated, with their
 replacements, from what the installed NumPy 2 records about them.
 
-    PY221/bin/python tools/gen_numpy2.py --out tools/out [--numpy1 PY215/bin/python]
+    PY221/bin/python tools/gen_numpy2.py --out core/src/rules/data [--numpy1 PY215/bin/python]
 
 Sources, in this order (the first one that names a key wins):
   1. numpy.__former_attrs__ (np.float, np.int, np.object, np.str, np.complex): the builtin,
@@ -17,14 +17,18 @@ Sources, in this order (the first one that names a key wins):
   4. numpy.core (a deprecated alias of the private numpy._core): `numpy.core.X` -> `numpy.X`
      where that is the same object; the numpy.core submodules themselves -> `-`.
 With --numpy1 (an interpreter with NumPy 1.x), also:
-  5. names of NumPy 1.x's main namespace that NumPy 2 lacks and records nothing about
+  5. names of NumPy 1.x's main namespace (with its __deprecated_attrs__: np.bool8, np.int0) and
+     of numpy.lib (np.lib.pad) that NumPy 2 lacks and records nothing about
      (np.product, np.NAN, np.RankWarning...): the NumPy 2 name of the same NumPy 1 object, else
      of the function it forwards to, else the name its deprecation text recommends (`review`),
      else a class of the same name in numpy.exceptions/lib/char/rec (`review`), else `-`;
   and a `review` row of 1./2. becomes `safe` when NumPy 1's old object is the replacement
   object (np.float_ is np.float64) or a wrapper that only forwards to it (np.alltrue).
-Every replacement is checked to resolve in NumPy 2 (a numpy.* path, a builtin, or a stdlib
-module).  Output: sorted, unique keys, `# source:` provenance, no dates.
+  6. tools/numpy2_curated.tsv: names NumPy removed before 1.26 (np.asscalar, np.rank), which
+     neither NumPy records any more; a replacement `.item()` is a method of the first argument.
+Every replacement is checked to resolve in NumPy 2 (a numpy.* path, a builtin, a stdlib
+module, or a method of numpy.ndarray).  Output: sorted, unique keys, `# source:` provenance,
+no dates.
 
 Helper mode: `--dump-numpy1 FILE` writes this interpreter's NumPy 1 facts as JSON.
 Python 3 standard library only (besides numpy).
@@ -71,6 +75,13 @@ def resolve(dotted):
 
 
 def resolves(dotted):
+    if dotted.startswith(".") and dotted.endswith("()"):
+        import numpy
+        return hasattr(numpy.ndarray, dotted[1:-2])
+    return _resolves(dotted)
+
+
+def _resolves(dotted):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -252,18 +263,24 @@ def dump_numpy1(path):
             continue
         spaces[space] = mod
     facts = {}
-    for name in sorted(dir(numpy)):
+    deprecated = getattr(numpy, "__deprecated_attrs__", {})  # np.bool8, np.int0... (1.24+)
+    lib = ["lib." + n for n in dir(numpy.lib) if not n.startswith("_")]  # np.lib.pad...
+    for name in sorted(set(dir(numpy)) | set(deprecated) | set(lib)):
         if name.startswith("_"):
             continue
         try:
-            obj = getattr(numpy, name)
+            obj = numpy
+            for part in name.split("."):
+                obj = getattr(obj, part)
         except Exception:
             continue
+        if inspect.ismodule(obj) and name.startswith("lib."):
+            continue  # submodules of numpy.lib: the getattr rows cover those NumPy 2 made private
         same = []
         if not isinstance(obj, (int, bool, str, bytes, type(None))):
             for space, mod in spaces.items():
                 for other in sorted(dir(mod)):
-                    if other.startswith("_") or (space == "" and other == name):
+                    if other.startswith("_") or space + other == name:
                         continue
                     try:
                         if getattr(mod, other) is obj:
@@ -282,7 +299,11 @@ def dump_numpy1(path):
                 src = obj.__doc__ or ""
             m = re.search(r"[Uu]se `?((?:np\.|numpy\.)?[A-Za-z_][\w.]*(?:\([^)]*\))?)`? instead", src)
             hint = m.group(1) if m else None
-        facts[name] = {"same": same, "forwards": fwd, "hint": hint}
+        if name in deprecated and not hint:
+            m = re.search(r"alias for `(?:np|numpy)\.(\w+)`", str(deprecated[name][1]))
+            hint = "np." + m.group(1) if m else None
+        module = obj.__name__ if inspect.ismodule(obj) and not obj.__name__.startswith("numpy") else None
+        facts[name] = {"same": same, "forwards": fwd, "hint": hint, "module": module}
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"numpy": numpy.__version__, "names": facts}, f, sort_keys=True)
 
@@ -299,11 +320,9 @@ def same_name(numpy, name):
 
 def numpy1_rows(numpy, facts, version, rows):
     """Rows for NumPy 1 names gone without a NumPy 2 record; upgrades of review rows."""
-    for name, fact in sorted(facts.items()):
+    for name, fact in sorted(facts.items(), key=lambda kv: ("." in kv[0], kv[0])):  # main namespace first
         key = "numpy." + name
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            present = hasattr(numpy, name)
+        present = resolves(key)
         aliases = [a for a in fact["same"] if resolves("numpy." + a)]
         forwards = [a for a in fact["forwards"] or [] if resolves("numpy." + a)]
         if key in rows:
@@ -318,9 +337,18 @@ def numpy1_rows(numpy, facts, version, rows):
         if present:
             continue
         lower = sorted(aliases, key=lambda a: (a.lower() != name.lower(), "." in a, len(a), a))
-        if lower:
+        twins = [rows["numpy." + a] for a in fact["same"] if rows.get("numpy." + a, ("-",))[0] != "-"]
+        if not lower and twins:
+            repl, safety, note, _ = twins[0]
+            twin = [a for a in fact["same"] if rows.get("numpy." + a)][0]
+            rows[key] = (repl, safety, "gone in NumPy 2 (no record there); numpy %s: the same object as "
+                         "numpy.%s, whose row says: %s" % (version, twin, note), "numpy1")
+        elif lower:
             rows[key] = ("numpy." + lower[0], "safe", "gone in NumPy 2 (no record there); numpy %s: the "
                          "same object as numpy.%s" % (version, lower[0]), "numpy1")
+        elif fact.get("module") and resolves(fact["module"]):
+            rows[key] = (fact["module"], "safe", "gone in NumPy 2 (no record there); numpy %s: an alias of the "
+                         "standard library module %s" % (version, fact["module"]), "numpy1")
         elif forwards:
             rows[key] = ("numpy." + forwards[0], "safe", "gone in NumPy 2 (no record there); numpy %s: a "
                          "wrapper that only calls numpy.%s" % (version, forwards[0]), "numpy1")
@@ -335,6 +363,20 @@ def numpy1_rows(numpy, facts, version, rows):
         else:
             rows[key] = ("-", "review", "gone in NumPy 2 (no record there, no NumPy 2 name of the same "
                          "object in numpy %s)" % version, "numpy1")
+
+
+def read_curated():
+    rows = []
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "numpy2_curated.tsv"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) != 4 or cols[2] not in ("safe", "review"):
+                raise SystemExit("gen_numpy2: numpy2_curated.tsv: want name, replacement, safe|review, note: %r" % line)
+            rows.append(tuple(cols))
+    return rows
 
 
 def main():
@@ -364,6 +406,11 @@ def main():
                 data = json.load(f)
         numpy1_rows(numpy, data["names"], data["numpy"], rows)
         sources += "; compared with numpy %s (names gone without a record, same-object checks)" % data["numpy"]
+    for key, repl, safety, note in read_curated():
+        if resolves(key):
+            raise SystemExit("gen_numpy2: numpy2_curated.tsv: %s exists in numpy %s" % (key, numpy.__version__))
+        rows.setdefault(key, (repl, safety, note, "curated"))
+    sources += "; tools/numpy2_curated.tsv (removed before 1.26)"
     bad = [(k, r[0]) for k, r in rows.items() if r[0] != "-" and not resolves(r[0])]
     if bad:
         raise SystemExit("gen_numpy2: replacements that do not resolve in numpy %s: %s" % (numpy.__version__, bad))
@@ -372,11 +419,14 @@ def main():
         counts[r[3]] = counts.get(r[3], 0) + 1
     lines = [
         "# table: numpy2",
-        "# columns: NumPy 1 name (numpy.X), replacement (numpy.* path, builtin or stdlib module; - = none), "
+        "# columns: NumPy 1 name (numpy.X), replacement (numpy.* path, builtin or stdlib module, "
+        "`.method()` of the first argument; - = none), "
         "safety (safe = the same object or behaviour; review = otherwise), note (NumPy's own message where it has one)",
         "# source: generated by %s from numpy %s (%s)" % (GENERATOR, numpy.__version__, sources),
         "# counts: " + " ".join("%s=%d" % kv for kv in sorted(counts.items())),
         "# check: every replacement resolves in numpy %s" % numpy.__version__,
+        "# safety: safe = the same object (tf2-migrate rewrites it without asking); review = the rewrite may"
+        " change behaviour; - = guidance only",
         "# rows: %d" % len(rows),
     ]
     for key in sorted(rows):

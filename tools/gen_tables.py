@@ -302,6 +302,16 @@ def load_curated_renames():
     return out
 
 
+def load_tf0_renames():
+    out = {}
+    for r in read_tsv(os.path.join(HERE, "renames_tf0.tsv")):
+        if len(r) < 3:
+            raise SystemExit("renames_tf0.tsv: need TF 0.x symbol, TF 1.0 name, reason: %r" % r)
+        keywords = [tuple(k.split(">")) for k in (r[3].split(",") if len(r) > 3 else []) if k]
+        out[r[0]] = (r[1], keywords)
+    return out
+
+
 # ----------------------------------------------------------------------------------
 # Table construction
 # ----------------------------------------------------------------------------------
@@ -463,6 +473,24 @@ def build(tf, log):
             keywords[(f, old)] = new
         if reorder:
             reorders[path] = reorder
+
+    # TensorFlow 0.x names (gone in 1.0): where their TensorFlow 1.0 name goes.
+    for path, (tf1, tf0_keywords) in sorted(load_tf0_renames().items()):
+        if path in v1:
+            raise SystemExit("renames_tf0.tsv: %s is still a v1 symbol" % path)
+        if tf1 not in v1:
+            raise SystemExit("renames_tf0.tsv: %s -> %s is not a v1 symbol" % (path, tf1))
+        target = renames[tf1][0] if tf1 in renames else tf1
+        if target == tf1 and tf1 not in v2:
+            raise SystemExit("renames_tf0.tsv: %s -> %s has no TF2 destination" % (path, tf1))
+        renames[path] = (target, "tf0")
+        stats["tf0"] = stats.get("tf0", 0) + 1
+        for old, new in tf0_keywords:
+            s = signature(resolve(tf, target))
+            if s is None or new not in s.keywords:
+                raise SystemExit("renames_tf0.tsv: %s has no parameter %s" % (target, new))
+            keywords[(path, old)] = new
+            keywords[(tf1, old)] = new
 
     # Functions whose TF2 object is the v1 object (same name or renamed) but which still
     # accept deprecated keyword aliases (`deprecated_argument_lookup`): modernise the keyword.
@@ -830,6 +858,7 @@ def verify_curated(tf, out_dir, log):
 TABLE_SHAPES = {  # file: (fields, key width) -- mirrors the checks of src/rules/table.rs
     "renames.tsv": (3, 1), "reorders.tsv": (3, 1), "keywords.tsv": (3, 2), "removed.tsv": (2, 1),
     "notes.tsv": (3, 1), "contrib.tsv": (4, 1), "keras_modules.tsv": (2, 1), "graph_mode.tsv": (2, 1),
+    "native.tsv": (6, 1), "namespaces.tsv": (3, 1),
 }
 
 
@@ -921,24 +950,37 @@ def main():
         dumped = load_other_api(sys.executable, os.path.join(args.out, "keras_modules.tsv"))
         mine, mine_entries = dumped["names"], dumped["entries"]
     missing_later = []
+    n_kept_v1 = 0
     if other:
         theirs = set(other["names"])
-        for name, (repl, _) in renames.items():
+        for name, (repl, kind) in sorted(renames.items()):
             if repl.startswith("tf.") and repl not in theirs:
+                # The TF2 name is gone later (tf.estimator.SessionRunArgs) but the v1 name of
+                # the same object lives on in tf.compat.v1 there: that one runs on both.
+                v1_name = "tf.compat.v1." + name[3:]
+                if kind == "v2" and v1_name in theirs:
+                    renames[name] = (v1_name, "compat")
+                    n_kept_v1 += 1
+                    continue
                 missing_later.append(name)
 
     n_v2 = sum(1 for r in renames.values() if r[1] == "v2")
     n_compat = sum(1 for r in renames.values() if r[1] == "compat")
     header = [
         ("columns", "v1 symbol, replacement, kind (v2 = same object under its TF2 name; "
-                    "compat = tf.compat.v1 fallback; curated = tools/renames_curated.tsv)"),
+                    "compat = tf.compat.v1 fallback; curated = tools/renames_curated.tsv; "
+                    "tf0 = a TensorFlow 0.x name, to where its 1.0 name goes: tools/renames_tf0.tsv)"),
         ("source", src + " (tf_export metadata, module trees of tf.compat.v1 and tf.compat.v2, "
-                         "signatures) + tools/renames_curated.tsv"),
-        ("counts", "v2=%d compat=%d curated=%d (rows implied by a module row omitted: %d)"
-         % (n_v2, n_compat, len(renames) - n_v2 - n_compat, stats["dropped_implied"])),
+                         "signatures) + tools/renames_curated.tsv + tools/renames_tf0.tsv"),
+        ("counts", "v2=%d compat=%d curated=%d tf0=%d (rows implied by a module row omitted: %d)"
+         % (n_v2, n_compat, len(renames) - n_v2 - n_compat - stats.get("tf0", 0), stats.get("tf0", 0),
+            stats["dropped_implied"])),
         ("check", "every tf.* replacement resolves on tensorflow %s" % version),
     ]
     if other:
+        header.append(("compat-for-%s" % other["tensorflow"],
+                       "%d v2 names gone in tensorflow %s whose tf.compat.v1 name remains: mapped to that"
+                       % (n_kept_v1, other["tensorflow"])))
         header.append(("missing-in-%s" % other["tensorflow"],
                        "%d replacements (see removed.tsv): %s"
                        % (len(missing_later), ", ".join(sorted(missing_later)[:12])

@@ -13,6 +13,7 @@ pub(crate) mod graph;
 pub(crate) mod imports;
 pub(crate) mod keras3;
 pub(crate) mod native;
+pub(crate) mod numpy2;
 pub(crate) mod symbols;
 pub(crate) mod table;
 pub(crate) mod transforms;
@@ -93,6 +94,9 @@ impl TfVersion {
     pub const NEWEST: Self = Self { major: 2, minor: 21 };
     /// The first release whose `tf.keras` is Keras 3.
     pub(crate) const KERAS3: Self = Self { major: 2, minor: 16 };
+    /// The first release built for `NumPy` 2 (`pip install tensorflow` brings `NumPy` 2 from here on;
+    /// 2.21 asks for numpy>=1.26.0, so pip picks the newest `NumPy` 2).
+    pub(crate) const NUMPY2: Self = Self { major: 2, minor: 18 };
 }
 
 impl FromStr for TfVersion {
@@ -157,6 +161,9 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
         imports::check_import(&mut ctx, stmt);
     }
     walk(&mut ctx, src.tree.root_node());
+    imports::finish_contrib_imports(&mut ctx);
+    native::finish(&mut ctx);
+    keras3::finish(&mut ctx);
     graph::check(&mut ctx);
     cheat::link(&mut ctx, &cheats);
     ctx.into_findings()

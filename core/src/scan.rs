@@ -210,9 +210,10 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
     Ok(Some(Loaded { path: path.clone(), root: candidate.root.clone(), text, encoding }))
 }
 
-/// Cheap pre-filter: only files that mention tensorflow or keras can have findings.
+/// Cheap pre-filter: only files that mention tensorflow, keras or numpy (the `numpy2` rule: `NumPy` 2
+/// comes with TensorFlow 2.18+) can have findings.
 fn mentions_tf_or_keras(bytes: &[u8]) -> bool {
-    memfind(bytes, b"tensorflow") || memfind(bytes, b"keras")
+    memfind(bytes, b"tensorflow") || memfind(bytes, b"keras") || memfind(bytes, b"numpy")
 }
 
 fn memfind(hay: &[u8], needle: &[u8]) -> bool {
@@ -242,6 +243,7 @@ mod tests {
     fn prefilter() {
         assert!(mentions_tf_or_keras(b"import tensorflow as tf"));
         assert!(mentions_tf_or_keras(b"from keras import x"));
+        assert!(mentions_tf_or_keras(b"import numpy as np"));
         assert!(!mentions_tf_or_keras(b"import torch"));
         assert!(!memfind(b"tensorflo", b"tensorflow"));
     }

@@ -66,9 +66,15 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
     }
 }
 
-/// Positional arguments from the first changed position on become keywords (with v2 spellings).
+/// Positional arguments from the first position whose meaning changed on become keywords (with
+/// v2 spellings). A parameter that is only renamed (`tf.ones_like(tensor)` is `input` in TF2)
+/// keeps its meaning at its position: no keyword for it.
 fn reorder(ctx: &mut Ctx<'_>, name: &str, call: &Call<'_>, v1: &[&str], v2: &[&str], changes: &[KeywordChange]) {
-    let first_changed = v1.iter().zip(v2.iter()).position(|(a, b)| a != b).unwrap_or(v1.len().min(v2.len()));
+    let renamed = |p: &str| changes.iter().find(|c| c.old == p).and_then(|c| c.new).is_some_and(|new| new != p);
+    let same_meaning =
+        |a: &str, b: &str| a == b || changes.iter().any(|c| c.old == a && c.new == Some(b)) && renamed(a);
+    let first_changed =
+        v1.iter().zip(v2.iter()).position(|(a, b)| !same_meaning(a, b)).unwrap_or(v1.len().min(v2.len()));
     let positional = call.positional();
     if positional.len() <= first_changed {
         return;

@@ -35,6 +35,45 @@ pub struct Ctx<'a> {
     /// Under `--strategy compat`: the alias of the rewritten `import tensorflow.compat.v1 as tf`
     /// and its finding, which gets the `tf.disable_v2_behavior()` switch.
     pub compat_import: Option<(String, usize)>,
+    /// Every use of a name under tf.contrib, and the tf.contrib imports without a successor
+    /// module: such an import goes once every use of it is rewritten.
+    pub(crate) contrib_uses: Vec<ContribUse>,
+    pub(crate) contrib_imports: Vec<ContribImport>,
+    /// Findings whose default fix is a native rewrite, kept the default only where the file can
+    /// use it (`native::finish`).
+    pub(crate) native_defaults: Vec<NativeDefault>,
+    /// What standalone Keras code here needs Keras 2 for (`keras3::finish` then makes its
+    /// imports default to `tf_keras`), and the findings only Keras 3 needs.
+    pub(crate) keras2_reasons: Vec<String>,
+    pub(crate) keras3_only: Vec<usize>,
+}
+
+/// A finding whose default fix is a native rewrite.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NativeDefault {
+    pub finding: usize,
+    /// The rewrite makes a Keras optimizer.
+    pub optimizer: bool,
+}
+
+/// A use of a name under tf.contrib.
+#[derive(Debug, Clone)]
+pub(crate) struct ContribUse {
+    /// The local name the expression starts with.
+    pub root: String,
+    /// The finding that rewrites it, if any.
+    pub finding: Option<usize>,
+}
+
+/// A tf.contrib import statement that no rewrite replaces.
+#[derive(Debug, Clone)]
+pub(crate) struct ContribImport {
+    /// Its (manual) finding.
+    pub finding: usize,
+    pub range: Range<usize>,
+    /// The local names it binds; empty for `import tensorflow.contrib` (which only loads the
+    /// package: every tf.contrib use of the file counts).
+    pub names: Vec<String>,
 }
 
 /// Offsets that depend only on the file, computed on first use.
@@ -100,6 +139,11 @@ impl<'a> Ctx<'a> {
             mentions: HashMap::new(),
             places: OnceCell::new(),
             compat_import: None,
+            contrib_uses: Vec::new(),
+            contrib_imports: Vec::new(),
+            native_defaults: Vec::new(),
+            keras2_reasons: Vec::new(),
+            keras3_only: Vec::new(),
         }
     }
 
@@ -431,6 +475,35 @@ impl<'a> Ctx<'a> {
             }
         }
         Some(Edit::replacement(range, new))
+    }
+
+    /// The edit deleting the statement at `range` (on lines of its own): its lines go, a trailing
+    /// comment stays; the only statement of a block becomes `pass`. `None` when it shares its
+    /// line with other code.
+    pub(crate) fn delete_statement(&self, range: Range<usize>) -> Option<Edit> {
+        let text = self.src.text.as_str();
+        let line_start = self.line_start(range.start);
+        let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
+        let after = text[range.end..line_end].trim_start_matches([' ', '\t']);
+        if !text[line_start..range.start].trim().is_empty() || after.starts_with(';') {
+            return None;
+        }
+        let root = self.src.tree.root_node();
+        let node = root.descendant_for_byte_range(range.start, range.end)?;
+        let statement =
+            std::iter::successors(Some(node), tree_sitter::Node::parent).find(|n| n.byte_range() == range)?;
+        let alone = statement.parent().is_some_and(|block| {
+            let mut cursor = block.walk();
+            block.kind() == "block" && block.named_children(&mut cursor).filter(|c| c.kind() != "comment").count() == 1
+        });
+        if alone {
+            return Some(Edit::replacement(range, "pass"));
+        }
+        if after.is_empty() || after == "\r" {
+            return Some(Edit::deletion(line_start..self.line_end(range.end)));
+        }
+        // A trailing comment stays on its line.
+        Some(Edit::deletion(range.start..line_end - after.len()))
     }
 
     /// The start of the line holding `offset`.

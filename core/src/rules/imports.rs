@@ -4,15 +4,16 @@
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
-use crate::rules::context::{Ctx, canonical, qualified};
+use crate::rules::context::{ContribImport, Ctx, canonical, qualified};
 use crate::rules::symbols::{legacy_keras_prelude, legacy_keras_target, note_on};
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion};
+use crate::rules::{Strategy, TfVersion, numpy2};
 
 pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     match &stmt.from {
         Some(module) if module == "keras" || module.starts_with("keras.") => keras_from(ctx, stmt, module),
         Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => tf_from(ctx, stmt, module),
+        Some(module) if module == "numpy" || module.starts_with("numpy.") => numpy2::check_import(ctx, stmt, module),
         Some(_) => {}
         None => plain_import(ctx, stmt),
     }
@@ -37,6 +38,39 @@ fn render_import(new_qualified: &str, local: &str, alias_given: bool) -> String 
         _ if new_qualified == local => format!("import {new_qualified}"),
         _ => format!("import {new_qualified} as {local}"),
     }
+}
+
+/// The module to write in `from M import …` for the qualified module path `module`: itself, or,
+/// where `module` is reachable only as an attribute (`tensorflow_probability.distributions`), the
+/// importable module object it is (`tensorflow_probability.python.distributions`); `None` where
+/// there is none (`tensorflow.distribute`: `from tensorflow.distribute import X` fails).
+fn from_module(module: &str) -> Option<String> {
+    match tables().namespaces.get(canonical(module).as_str()) {
+        None => Some(module.to_owned()),
+        Some(Some(real)) => Some(qualified(real)),
+        Some(None) => None,
+    }
+}
+
+/// [`render_import`], importing only from modules that can be imported from: `Err(module)` names
+/// the module path that cannot be.
+fn render_importable(new_qualified: &str, local: &str, alias_given: bool) -> Result<String, String> {
+    let text = render_import(new_qualified, local, alias_given);
+    if let Some((module, names)) = text.strip_prefix("from ").and_then(|t| t.split_once(" import ")) {
+        return from_module(module).map(|m| format!("from {m} import {names}")).ok_or_else(|| module.to_owned());
+    }
+    let module = text.strip_prefix("import ").map(|t| t.split(" as ").next().unwrap_or(t)).unwrap_or_default();
+    if tables().namespaces.contains_key(canonical(module).as_str()) {
+        return Err(module.to_owned());
+    }
+    Ok(text)
+}
+
+/// Guidance for an import whose new module cannot be imported from.
+fn not_importable(module: &str, target: &str) -> String {
+    format!(
+        "`{module}` can only be reached as an attribute (`from {module} import …` fails): write `{target}` through an import of its package (port this import by hand)"
+    )
 }
 
 /// Map a standalone Keras module path to its tf.keras home; `Err(key)` where there is none.
@@ -138,6 +172,10 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
         let is_keras = full == "keras" || full.starts_with("keras.");
         let is_contrib = full.starts_with("tensorflow.contrib");
         let is_tf = full == "tensorflow";
+        if full.starts_with("numpy.") {
+            numpy2::check_plain_import(ctx, stmt, full);
+            continue;
+        }
         if !(is_keras || is_contrib || is_tf) {
             continue;
         }
@@ -188,12 +226,13 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
             if name.alias.is_some() {
                 contrib_import(ctx, stmt, &canonical(full), &local);
             } else {
-                ctx.push(Finding::new(
+                let finding = ctx.push(Finding::new(
                     Rule::Contrib,
                     Severity::Error,
                     stmt.range.clone(),
                     format!("`{full}` does not exist in TensorFlow 2"),
                 ));
+                ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names: Vec::new() });
             }
         } else if is_tf && ctx.options.strategy == Strategy::Compat && stmt.names.len() == 1 {
             compat_import(ctx, stmt, &local);
@@ -238,15 +277,13 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         {
             let new = qualified(&format!("{target}{}", &full[key.len()..]));
             if stmt.names.len() == 1 {
-                let text = render_import(&new, &local, true);
                 let rule = if target.starts_with("tf.compat.v1") { Rule::CompatV1 } else { Rule::Tf2Rename };
-                let f = Finding::new(
-                    rule,
-                    Severity::Error,
-                    stmt.range.clone(),
-                    format!("`{key}` is `{target}` in TensorFlow 2"),
-                )
-                .with_fixes(statement_edit(ctx, stmt, text).map(|e| Fix::safe(vec![e])));
+                let mut message = format!("`{key}` is `{target}` in TensorFlow 2");
+                let text = render_importable(&new, &local, true)
+                    .map_err(|module| message = format!("{message}; {}", not_importable(&module, &canonical(&new))))
+                    .ok();
+                let f = Finding::new(rule, Severity::Error, stmt.range.clone(), message)
+                    .with_fixes(text.and_then(|t| statement_edit(ctx, stmt, t)).map(|e| Fix::safe(vec![e])));
                 ctx.push(f);
             } else {
                 ctx.push(Finding::new(
@@ -263,18 +300,54 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
 /// `from tensorflow.python.x import y`: the public replacement where the table knows one (for a
 /// single-name import), else guidance on private modules.
 fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    let private = &tables().private;
+    let own_rows = stmt.names.iter().any(|n| private.contains_key(canonical(&format!("{module}.{}", n.name)).as_str()));
+    if stmt.names.len() > 1
+        && !own_rows
+        && let Some(range) = stmt.from_range.clone()
+        && let Some((key, public)) = Tables::longest_prefix(private, &canonical(module))
+    {
+        // Several names from a private module that a public one replaces: the module path moves.
+        let target = format!("{public}{}", &canonical(module)[key.len()..]);
+        let message = format!("`{}` is private: the public `{target}` replaces it", canonical(module));
+        let (message, fix) = private_fix(ctx, message, &target, Edit::replacement(range.clone(), qualified(&target)));
+        ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, range, message).with_fix(fix));
+        return;
+    }
     let name = &stmt.names[0];
     let full = canonical(&format!("{module}.{}", name.name));
     match Tables::longest_prefix(&tables().private, &full) {
         Some((key, public)) if stmt.names.len() == 1 => {
             let target = format!("{public}{}", &full[key.len()..]);
-            let text = render_import(&qualified(&target), &name.local(true), true);
-            let message = format!("`{full}` is private: the public `{target}` replaces it");
-            let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message)
-                .with_fixes(statement_edit(ctx, stmt, text).map(|e| Fix::safe(vec![e])));
+            let mut message = format!("`{full}` is private: the public `{target}` replaces it");
+            let text = render_importable(&qualified(&target), &name.local(true), true)
+                .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
+                .ok();
+            let edit = text.and_then(|t| statement_edit(ctx, stmt, t));
+            let (message, fix) = match edit {
+                Some(e) => {
+                    let (m, f) = private_fix(ctx, message, &target, e);
+                    (m, Some(f))
+                }
+                None => (message, None),
+            };
+            let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message).with_fixes(fix);
             ctx.push(f);
         }
         _ => note_on(ctx, &full, stmt.range.clone()),
+    }
+}
+
+/// The fix of a private → public import: the same objects, except where the public module is
+/// tf.keras on Keras 3 (TensorFlow 2.16+), while the private `tensorflow.python.keras` is Keras 2.
+fn private_fix(ctx: &Ctx<'_>, message: String, target: &str, edit: Edit) -> (String, Fix) {
+    if target.starts_with("tf.keras") && ctx.options.target >= TfVersion::KERAS3 {
+        let message = format!(
+            "{message} — on TensorFlow 2.16+ that is Keras 3, while the private module was Keras 2: check subclassed layers and models"
+        );
+        (message, Fix::review(vec![edit]))
+    } else {
+        (message, Fix::safe(vec![edit]))
     }
 }
 
@@ -297,32 +370,69 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
     match entry.replacement {
         Some(replacement) => {
             let target = format!("{replacement}{}", &full[key.len()..]);
-            let text = render_import(&qualified(&target), local, true);
+            let new = qualified(&target);
+            let mut message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
+            let text = render_importable(&new, local, true)
+                .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
+                .ok();
             let (mut requires, mut package) = (Vec::new(), entry.package);
-            if legacy_keras_target(ctx, &target) {
+            if text.is_some() && legacy_keras_target(ctx, &target) {
                 // `from tensorflow.contrib import rnn` → the Keras 2 RNN cells of tf.compat.v1.
                 requires.extend(legacy_keras_prelude(ctx));
                 package = Some("tf-keras");
             }
-            let mut f = Finding::new(
-                Rule::Contrib,
-                Severity::Error,
-                stmt.range.clone(),
-                format!("`{key}` → `{replacement}`{install}: {}", entry.note),
-            )
-            .with_fixes(
-                statement_edit(ctx, stmt, text)
+            let mut f = Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), message).with_fixes(
+                text.and_then(|t| statement_edit(ctx, stmt, t))
                     .map(|e| Fix { packages: package.into_iter().collect(), ..Fix::review(vec![e]) }),
             );
-            f.requires = requires;
+            if f.fixes.is_empty() {
+                f.packages.extend(entry.package);
+            } else {
+                f.requires = requires;
+            }
             ctx.push(f);
         }
         None => {
             let mut f =
                 Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), format!("`{key}`: {}", entry.note));
             f.packages.extend(entry.package);
-            ctx.push(f);
+            let finding = ctx.push(f);
+            let names = vec![local.to_owned()];
+            ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names });
         }
+    }
+}
+
+/// After the walk: a tf.contrib import without a successor module goes once every use of what it
+/// binds is rewritten (the deletion needs those rewrites); else its finding says how many uses
+/// are left to port by hand.
+pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
+    for import in std::mem::take(&mut ctx.contrib_imports) {
+        let uses: Vec<_> = ctx
+            .contrib_uses
+            .iter()
+            .filter(|u| import.names.is_empty() || import.names.contains(&u.root))
+            .map(|u| u.finding)
+            .collect();
+        let left = uses.iter().filter(|f| f.is_none()).count();
+        if left > 0 {
+            let (uses, them) = if left == 1 { ("use is", "it") } else { ("uses are", "them") };
+            let note = format!(" ({left} {uses} not rewritten here: port {them} by hand, then delete the import)");
+            ctx.findings_mut()[import.finding].message.push_str(&note);
+            continue;
+        }
+        let Some(edit) = ctx.delete_statement(import.range.clone()) else { continue };
+        let mut requires: Vec<usize> = uses.into_iter().flatten().collect();
+        requires.sort_unstable();
+        requires.dedup();
+        let f = &mut ctx.findings_mut()[import.finding];
+        f.message.push_str(if requires.is_empty() {
+            " (nothing here uses it: the import goes)"
+        } else {
+            " (every use here is rewritten: the import goes with them)"
+        });
+        f.fixes.push(Fix::review(vec![edit]).labelled("remove"));
+        f.requires = requires;
     }
 }
 
@@ -343,7 +453,7 @@ fn compat_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, local: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::render_import;
+    use super::{render_import, render_importable};
 
     #[test]
     fn private_contrib_paths_collapse_to_public_names() {
@@ -365,5 +475,16 @@ mod tests {
         assert_eq!(render_import("tf_slim", "slim", true), "import tf_slim as slim");
         assert_eq!(render_import("tf_slim", "tf_slim", true), "import tf_slim");
         assert_eq!(render_import("tensorflow.keras", "k", true), "from tensorflow import keras as k");
+    }
+
+    #[test]
+    fn namespaces_are_imported_from_their_module() {
+        let tfp = render_importable("tensorflow_probability.distributions.Normal", "Normal", true);
+        assert_eq!(tfp.as_deref(), Ok("from tensorflow_probability.python.distributions import Normal"));
+        let tfd = render_importable("tensorflow_probability.distributions", "tfd", true);
+        assert_eq!(tfd.as_deref(), Ok("from tensorflow_probability import distributions as tfd"));
+        let strategy = render_importable("tensorflow.distribute.MirroredStrategy", "MirroredStrategy", true);
+        assert_eq!(strategy, Err("tensorflow.distribute".to_owned()));
+        assert!(render_importable("tensorflow.distribute", "ds", true).is_ok());
     }
 }

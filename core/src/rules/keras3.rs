@@ -1,14 +1,17 @@
 //! Keras 3 (tf.keras from TensorFlow 2.16): removed model methods (`fit_generator`,
-//! `predict_classes`...) and renamed or removed keywords (`lr=`, `decay=`, `Model(input=)`).
+//! `predict_classes`...), renamed or removed keywords (`lr=`, `decay=`, `Model(input=)`, the
+//! Keras 1 names `init=`/`border_mode=`/`nb_filter=`, `LeakyReLU(alpha=)`, `Embedding(input_length=)`),
+//! and what Keras 3 has no form for (`batch_input_shape=`, `K.function`): a file of standalone
+//! Keras that uses such a thing keeps Keras 2 through `import tf_keras as keras`.
 
 use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::TfVersion;
-use crate::rules::call::Call;
+use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::Ctx;
-use crate::rules::table::{KeywordChange, Tables, tables};
+use crate::rules::table::{KerasAction, KerasKeyword, KeywordChange, Tables, tables};
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.target < TfVersion::KERAS3 {
@@ -16,14 +19,17 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
     }
     let Some(func) = call.child_by_field_name("function") else { return };
     match resolved {
-        Some(name) => keras_keywords(ctx, call, name),
+        Some(name) => {
+            keras_keywords(ctx, call, name);
+            keras1_kernel(ctx, call, name);
+        }
         None if func.kind() == "attribute" => method(ctx, call, func),
         None => {}
     }
 }
 
 /// Rename or drop keywords per `changes`: the edits, what changed, and whether any was dropped.
-fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[&KeywordChange]) -> (Vec<Edit>, Vec<String>, bool) {
+fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[KeywordChange]) -> (Vec<Edit>, Vec<String>, bool) {
     let Some(call) = Call::new(call, &ctx.src.text) else { return (Vec::new(), Vec::new(), false) };
     let change = |name: &str| changes.iter().find(|c| c.old == name).map(|c| c.new);
     match call.keyword_edits(change, vec![false; call.args.len()]) {
@@ -32,23 +38,227 @@ fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[&KeywordChange]) -> (
     }
 }
 
-fn keras_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, name: &str) {
-    let name = name.strip_prefix("tf.").filter(|n| n.starts_with("keras.")).unwrap_or(name);
+/// The rows for `name` (`keras.*` spelling): its own, then its modules' (a longer key wins for a
+/// keyword).
+fn keyword_rows(name: &str) -> Vec<&'static KerasKeyword> {
+    let table = &tables().keras3_keywords;
+    let mut rows: Vec<&KerasKeyword> = Vec::new();
+    let mut end = name.len();
+    loop {
+        if let Some(found) = table.get(&name[..end]) {
+            for row in found {
+                if !rows.iter().any(|r| r.keyword == row.keyword) {
+                    rows.push(row);
+                }
+            }
+        }
+        match name[..end].rfind('.') {
+            Some(dot) => end = dot,
+            None => return rows,
+        }
+    }
+}
+
+/// The changes of one call, split by who needs them: both Keras 2 and 3 (Keras 1 names, `lr=`),
+/// Keras 3 only (`LeakyReLU(alpha=)`), and what has no Keras 3 form.
+#[derive(Default)]
+struct Changes {
+    edits: [Vec<Edit>; 2],
+    what: [Vec<String>; 2],
+    notes: [Vec<&'static str>; 2],
+    review: [bool; 2],
+    keras2: Vec<(&'static str, &'static str)>,
+}
+
+fn keras_keywords(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: &str) {
+    let standalone = resolved.starts_with("keras.");
+    let name = resolved.strip_prefix("tf.").filter(|n| n.starts_with("keras.")).unwrap_or(resolved);
     if !name.starts_with("keras.") {
         return;
     }
-    let t = tables();
-    let Some((_, rows)) = Tables::longest_prefix(&t.keras3_keywords, name) else { return };
-    let changes: Vec<&KeywordChange> = rows.iter().map(|r| &r.change).collect();
-    let (edits, what, any_removed) = keyword_edits(ctx, call, &changes);
-    if edits.is_empty() {
+    let rows = keyword_rows(name);
+    if rows.is_empty() {
         return;
     }
-    let note = rows.iter().map(|r| r.note).find(|n| !n.is_empty()).unwrap_or_default();
-    let fix = if any_removed { Fix::review(edits) } else { Fix::safe(edits) };
-    let range = call.child_by_field_name("arguments").map_or(call.byte_range(), |a| a.byte_range());
+    let Some(call) = Call::new(node, &ctx.src.text) else { return };
+    let mut c = Changes::default();
+    let mut removed = [vec![false; call.args.len()], vec![false; call.args.len()]];
+    for (i, arg) in call.args.iter().enumerate() {
+        let Some(kw) = keyword_name(*arg) else { continue };
+        let kw_text = ctx.text(kw);
+        let Some(row) = rows.iter().find(|r| r.keyword == kw_text) else { continue };
+        let k = usize::from(row.keras3_only);
+        let value = arg.child_by_field_name("value");
+        match row.action {
+            KerasAction::Keep => continue,
+            KerasAction::Keras2 => {
+                c.keras2.push((row.keyword, row.note));
+                continue;
+            }
+            KerasAction::Rename(new) => {
+                if call.keyword(new).is_some() {
+                    continue; // both spellings given: Python itself would have refused the call
+                }
+                c.edits[k].push(Edit::replacement(kw.byte_range(), new));
+                c.what[k].push(format!("{kw_text}= → {new}="));
+                if let Some(v) = value.filter(|_| !row.values.is_empty()) {
+                    match convert_value(ctx, v, &row.values) {
+                        Some(edit) => c.edits[k].push(edit),
+                        None => c.review[k] = true, // a value the conversion cannot read
+                    }
+                }
+            }
+            KerasAction::Drop => {
+                removed[k][i] = true;
+                c.what[k].push(format!("{kw_text}= dropped"));
+                c.review[k] = true;
+            }
+            KerasAction::Template(template) => {
+                let Some(v) = value else { continue };
+                let new = template.replace("{}", ctx.text(v));
+                let target = template.split('=').next().unwrap_or_default();
+                if call.keyword(target).is_some() {
+                    removed[k][i] = true; // the new keyword is given already: the old one goes
+                    c.what[k].push(format!("{kw_text}= dropped ({target}= is given)"));
+                } else {
+                    c.edits[k].push(Edit::replacement(arg.byte_range(), new));
+                    c.what[k].push(format!("{kw_text}= → {target}="));
+                }
+                c.review[k] = true;
+            }
+        }
+        if !row.note.is_empty() && !c.notes[k].contains(&row.note) {
+            c.notes[k].push(row.note);
+        }
+    }
+    let range = node.child_by_field_name("arguments").map_or(node.byte_range(), |a| a.byte_range());
+    for (k, removed) in removed.iter().enumerate() {
+        let mut edits = std::mem::take(&mut c.edits[k]);
+        edits.extend(call.removal_edits(removed));
+        if edits.is_empty() {
+            continue;
+        }
+        let fix = if c.review[k] { Fix::review(edits) } else { Fix::safe(edits) };
+        let message = format!("{} ({})", c.what[k].join(", "), c.notes[k].join("; "));
+        let i = ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, range.clone(), message).with_fix(fix));
+        if k == 1 && standalone {
+            ctx.keras3_only.push(i);
+        }
+    }
+    for (keyword, note) in c.keras2 {
+        keras2_needed(ctx, range.clone(), standalone, &format!("`{name}({keyword}=)`"), note);
+    }
+}
+
+/// The edit converting a literal keyword value per `values` (`'th'` → `'channels_first'`);
+/// `None` when the value is not a literal the table knows.
+fn convert_value(ctx: &Ctx<'_>, value: Node<'_>, values: &[(&str, &str)]) -> Option<Edit> {
+    let text = ctx.text(value);
+    let quote = text.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    let (_, new) = values.iter().find(|(old, _)| *old == inner)?;
+    let new = if *new == "None" { "None".to_owned() } else { format!("{quote}{new}{quote}") };
+    Some(Edit::replacement(value.byte_range(), new))
+}
+
+/// Something Keras 3 has no form for. Standalone Keras: the file keeps Keras 2 (its keras imports
+/// default to `tf_keras`, `finish`); tf.keras: guidance.
+fn keras2_needed(ctx: &mut Ctx<'_>, range: std::ops::Range<usize>, standalone: bool, what: &str, note: &str) {
+    let message = if standalone {
+        ctx.keras2_reasons.push(what.to_owned());
+        format!("{what}: {note}; this file keeps Keras 2: its keras imports become `tf_keras` (pip install tf-keras)")
+    } else {
+        format!(
+            "{what}: {note}; tf.keras is Keras 3 from TensorFlow 2.16: port this, or keep Keras 2 with pip install tf-keras and TF_USE_LEGACY_KERAS=1 set before TensorFlow is imported"
+        )
+    };
+    let mut f = Finding::new(Rule::Keras3Api, Severity::Error, range, message);
+    f.packages.push("tf-keras");
+    ctx.push(f);
+}
+
+/// A standalone Keras name that Keras 3 dropped (`keras.backend.function`,
+/// `keras.layers.LocallyConnected2D`): tf.keras lost it in TensorFlow 2.16 (`removed.tsv`), and
+/// Keras 2 (`tf_keras`) has it.
+pub(crate) fn check_name(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>) {
+    if ctx.options.target < TfVersion::KERAS3 || !name.starts_with("keras.") {
+        return;
+    }
+    // A TF2 name of tf.keras that 2.16 removed is a Keras 2 name that tf_keras keeps; the
+    // tf.compat.v1.keras ones (sessions, CuDNNLSTM) are not public in tf_keras.
+    let removed = &tables().removed;
+    let Some((key, _)) = Tables::longest_prefix(removed, &format!("tf.{name}")).filter(|(_, v)| **v == "2.16") else {
+        return;
+    };
+    let key = key.strip_prefix("tf.").unwrap_or(key);
+    if !ctx.first_note(key) {
+        return;
+    }
+    let what = format!("`{key}`");
+    keras2_needed(ctx, node.byte_range(), true, &what, "Keras 3 (TensorFlow 2.16+) has no such name");
+}
+
+/// After the walk: where standalone Keras code needs Keras 2, its keras imports default to
+/// `tf_keras` (the tensorflow.keras rewrite stays the alternative), and the changes only Keras 3
+/// needs are not made.
+pub(crate) fn finish(ctx: &mut Ctx<'_>) {
+    let mut reasons = std::mem::take(&mut ctx.keras2_reasons);
+    if reasons.is_empty() {
+        return;
+    }
+    reasons.dedup();
+    let why = reasons.join(", ");
+    for f in ctx.findings_mut() {
+        if f.rule != Rule::KerasImport {
+            continue;
+        }
+        if let Some(i) = f.fixes.iter().position(|fix| fix.label == "tf-keras") {
+            f.fixes[..=i].rotate_right(1);
+            f.message = format!("{} (default here: Keras 2, which this file needs for {why})", f.message);
+        }
+    }
+    for i in std::mem::take(&mut ctx.keras3_only) {
+        let f = &mut ctx.findings_mut()[i];
+        f.fixes.clear();
+        f.severity = Severity::Info;
+        f.message = format!("{} (only for Keras 3: this file keeps Keras 2, which takes it)", f.message);
+    }
+}
+
+/// Keras 1 convolutions took the kernel size as separate integers (`Convolution2D(32, 3, 3)`:
+/// `nb_row`, `nb_col`), which Keras 2.0-2.3 still converted (`keras/legacy/interfaces.py`); Keras 3 reads
+/// the third integer as `strides`. (class, number of kernel dimensions)
+const KERAS1_KERNELS: &[(&str, usize)] = &[
+    ("keras.layers.Conv2D", 2),
+    ("keras.layers.Conv2DTranspose", 2),
+    ("keras.layers.Conv3D", 3),
+    ("keras.layers.ConvLSTM2D", 2),
+    ("keras.layers.Convolution2D", 2),
+    ("keras.layers.Convolution2DTranspose", 2),
+    ("keras.layers.Convolution3D", 3),
+    ("keras.layers.SeparableConv2D", 2),
+    ("keras.layers.SeparableConvolution2D", 2),
+];
+
+/// `Convolution2D(32, 3, 3)` → `Convolution2D(32, (3, 3))`.
+fn keras1_kernel(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: &str) {
+    let name = resolved.strip_prefix("tf.").unwrap_or(resolved);
+    let Some((_, dims)) = KERAS1_KERNELS.iter().find(|(n, _)| *n == name) else { return };
+    let Some(call) = Call::new(node, &ctx.src.text) else { return };
+    let positional = call.positional();
+    // Exactly filters and one integer per kernel dimension, as Keras 1 wrote them.
+    if positional.len() != 1 + dims || !positional[1..].iter().all(|a| a.kind() == "integer") {
+        return;
+    }
+    let (first, last) = (positional[1], positional[*dims]);
+    let edits = vec![Edit::insertion(first.start_byte(), "("), Edit::insertion(last.end_byte(), ")")];
+    let short = name.rsplit('.').next().unwrap_or(name);
+    let message = format!(
+        "`{short}` with {dims} integers after the filters is the Keras 1 kernel size (nb_row, nb_col…), which Keras 2.0-2.3 converted; Keras 2.4+ and Keras 3 read the second integer as strides: passed as one kernel_size tuple (check this is what the code meant)"
+    );
     ctx.push(
-        Finding::new(Rule::Keras3Api, Severity::Error, range, format!("{} ({note})", what.join(", "))).with_fix(fix),
+        Finding::new(Rule::Keras3Api, Severity::Error, first.start_byte()..last.end_byte(), message)
+            .with_fix(Fix::review(edits)),
     );
 }
 
@@ -60,8 +270,17 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
         predict_classes(ctx, call, attr, change.note);
         return;
     }
-    let changes: Vec<&KeywordChange> = change.keywords.iter().collect();
-    let (mut edits, mut what, _) = keyword_edits(ctx, call, &changes);
+    let (mut edits, mut what, _) = keyword_edits(ctx, call, &change.keywords);
+    if !change.by_keyword.is_empty()
+        && let Some(c) = Call::new(call, &ctx.src.text)
+        && !c.positional().is_empty()
+    {
+        if c.has_splat() || c.positional().len() > change.by_keyword.len() {
+            return; // which argument is which is not known here
+        }
+        edits.extend(c.pass_by_keyword(0, &change.by_keyword));
+        what.push("positional arguments passed by keyword".to_owned());
+    }
     if let Some(new) = change.rename {
         edits.push(Edit::replacement(attr.byte_range(), new));
         what.insert(0, format!(".{method}() → .{new}()"));

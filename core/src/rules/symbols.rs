@@ -4,9 +4,9 @@ use tree_sitter::Node;
 
 use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::context::{Ctx, GraphUse, canonical};
+use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion, native, transforms};
+use crate::rules::{Strategy, TfVersion, keras3, native, numpy2, transforms};
 
 /// Segments of a dotted name.
 fn segments(name: &str) -> usize {
@@ -25,15 +25,20 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         name.push('.');
         name.push_str(ctx.text(*p));
     }
-    if !(name == "tf" || name.starts_with("tf.") || name == "keras" || name.starts_with("keras.")) {
+    let numpy = name == "numpy" || name.starts_with("numpy.");
+    if !(numpy || name == "tf" || name.starts_with("tf.") || name == "keras" || name.starts_with("keras.")) {
         return;
     }
-    // The range covering the first `segments(key)` segments of `name`; `None` when the key is no
-    // longer than the root binding (then the import statement itself is what changes).
-    let prefix_range = |key: &str| {
-        let last = segments(key).checked_sub(segments(&root_c)).filter(|&l| l > 0)?;
+    // The range covering the first `n` segments of `name`; `None` when they are no more than the
+    // root binding's (then the import statement itself is what changes).
+    let span = |n: usize| {
+        let last = n.checked_sub(segments(&root_c)).filter(|&l| l > 0)?;
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
+    let prefix_range = |key: &str| span(segments(key));
+    if check_family(ctx, node, &name, (root_local, &root_c), call, &span) {
+        return;
+    }
     let t = tables();
     let in_call = call.is_some();
     let module_level = ctx.module_level();
@@ -41,15 +46,6 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
     if let Some(rest) = name.strip_prefix("tf.compat.v1.") {
         note_graph_use(ctx, &format!("tf.{rest}"), node, None, module_level);
         check_compat_v1(ctx, &name, rest, parts, root_local, &root_c);
-        return;
-    }
-    if name.starts_with("tf.contrib") && !(in_call && transforms::claims(&name)) {
-        check_contrib(ctx, &name, root_local, &root_c, prefix_range);
-        return;
-    }
-    if name.starts_with("keras") {
-        check_keras_path(ctx, &name, root_local, &root_c, prefix_range);
-        note(ctx, &name, node);
         return;
     }
     if ctx.options.strategy == Strategy::Compat {
@@ -107,7 +103,14 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         } else if removed_in.is_some() {
             f.message.push_str(": port it by hand, or target an older release with --target-tf");
         }
-        finding = Some(ctx.push(f));
+        let native_first = f.fixes.len() > 1 && f.fixes[0].label == "native";
+        let pushed = ctx.push(f);
+        finding = Some(pushed);
+        if native_first {
+            // Stays the default only where the file can use it (`native::finish`).
+            ctx.native_defaults
+                .push(crate::rules::context::NativeDefault { finding: pushed, optimizer: native::is_optimizer(&name) });
+        }
         if removed_in.is_some() {
             note_graph_use(ctx, &name, node, finding, module_level);
             return;
@@ -121,6 +124,42 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
     if !handled || ctx.options.strategy == Strategy::Native {
         note(ctx, &name, node);
     }
+}
+
+/// Names with rules of their own: `NumPy`, tf.contrib, private TensorFlow modules, standalone
+/// Keras paths. Whether `name` was one of them.
+fn check_family(
+    ctx: &mut Ctx<'_>,
+    node: Node<'_>,
+    name: &str,
+    (root_local, root_c): (&str, &str),
+    call: Option<Node<'_>>,
+    span: &impl Fn(usize) -> Option<std::ops::Range<usize>>,
+) -> bool {
+    let prefix_range = |key: &str| span(segments(key));
+    if name == "numpy" || name.starts_with("numpy.") {
+        numpy2::check_dotted(ctx, node, name, (root_local, root_c), call, prefix_range);
+    } else if name.starts_with("tf.contrib") && call.is_some() && transforms::claims(name) {
+        // A function-specific rewrite owns the call (it ran when the walk entered the call).
+        let finding = ctx.findings().iter().rposition(|f| {
+            f.fixes.first().is_some_and(|fix| {
+                fix.edits.iter().any(|e| e.range.start < node.end_byte() && node.start_byte() < e.range.end)
+            })
+        });
+        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding });
+        return false;
+    } else if name.starts_with("tf.contrib") {
+        check_contrib(ctx, name, root_local, root_c, span);
+    } else if name.starts_with("tf.python.") {
+        check_private(ctx, name, root_local, root_c, prefix_range);
+    } else if name.starts_with("keras") {
+        check_keras_path(ctx, name, root_local, root_c, prefix_range);
+        keras3::check_name(ctx, name, node);
+        note(ctx, name, node);
+    } else {
+        return false;
+    }
+    true
 }
 
 fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option<usize>, module_level: bool) {
@@ -195,10 +234,10 @@ fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>]
         needs_legacy_keras(ctx, name);
         return;
     };
-    // A key `tf.contrib.x` is `tf.compat.v1.contrib.x` as written (through a compat.v1 alias or
-    // spelled out): two segments more, the first few of them in the root's part.
-    let written = |key: &str| {
-        let last = (segments(key) + 2).checked_sub(segments(root_c)).filter(|&l| l > 0)?;
+    // The first `n` segments of `tf.contrib.x…` are `tf.compat.v1.contrib.x…` as written (through
+    // a compat.v1 alias or spelled out): two segments more, the first few of them in the root's part.
+    let written = |n: usize| {
+        let last = (n + 2).checked_sub(segments(root_c)).filter(|&l| l > 0)?;
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
     check_contrib(ctx, &format!("tf.contrib{rest}"), root_local, root_c, written);
@@ -261,38 +300,90 @@ fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>
     }
 }
 
+/// A private `….python.…` run of a tf.contrib name (`tf.contrib.rnn.python.ops.core_rnn_cell.
+/// RNNCell`) collapsed to the public name the package re-exported (`tf.contrib.rnn.RNNCell`),
+/// where the table has a row for that symbol or submodule: the collapsed name, the index of the
+/// `python` segment and of the first segment kept after the run.
+fn collapse_private(name: &str) -> Option<(String, usize, usize)> {
+    let segs: Vec<&str> = name.split('.').collect();
+    let p = segs.iter().position(|s| *s == "python").filter(|&p| p >= 3)?;
+    let contrib = &tables().contrib;
+    let mut best: Option<(usize, usize, String)> = None;
+    for k in p + 1..segs.len() {
+        let collapsed = segs[..p].iter().chain(&segs[k..]).copied().collect::<Vec<_>>().join(".");
+        if let Some((key, _)) = Tables::longest_prefix(contrib, &collapsed) {
+            let n = segments(key);
+            if n > p && best.as_ref().is_none_or(|b| n > b.0 || (n == b.0 && k > b.1)) {
+                best = Some((n, k, collapsed));
+            }
+        }
+    }
+    best.map(|(_, k, collapsed)| (collapsed, p, k))
+}
+
+/// A tf.contrib name: its successor, or guidance; recorded as a use of its root's import.
 fn check_contrib(
     ctx: &mut Ctx<'_>,
     name: &str,
     root_local: &str,
     root_c: &str,
-    prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>,
+    span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) {
+    let finding = contrib_rewrite(ctx, name, root_local, root_c, span);
+    ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding });
+}
+
+/// The rewrite of a tf.contrib name: the finding when it has one.
+fn contrib_rewrite(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    root_local: &str,
+    root_c: &str,
+    span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
+) -> Option<usize> {
     let t = tables();
-    let Some((key, entry)) = Tables::longest_prefix(&t.contrib, name) else {
-        return;
+    let collapsed = collapse_private(name);
+    let lookup = collapsed.as_ref().map_or(name, |(c, _, _)| c.as_str());
+    let (key, entry) = Tables::longest_prefix(&t.contrib, lookup)?;
+    // How many segments of the original name the key spans (the collapsed run included).
+    let covered = match &collapsed {
+        Some((_, p, k)) => segments(key) - p + k,
+        None => segments(key),
     };
-    let Some(range) = prefix_range(key) else {
-        return;
-    };
+    let range = span(covered)?;
     let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
-    let Some(replacement) = entry.replacement else {
-        let mut f = Finding::new(Rule::Contrib, Severity::Error, range, format!("`{key}`: {}", entry.note));
+    let private_rest = collapsed.is_none() && name[key.len()..].split('.').any(|s| s == "python");
+    let Some(replacement) = entry.replacement.filter(|_| !private_rest) else {
+        let mut message = format!("`{key}`: {}", entry.note);
+        if let Some(replacement) = entry.replacement {
+            message = format!(
+                "`{key}` → `{replacement}`{install}: {}; `{name}` is a private module path: write the public name under `{replacement}` by hand",
+                entry.note
+            );
+        }
+        let mut f = Finding::new(Rule::Contrib, Severity::Error, range, message);
         f.packages.extend(entry.package);
         ctx.push(f);
-        return;
+        return None;
     };
     let message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
     let mut requires = Vec::new();
     let spelled = if replacement.starts_with("tf.") || replacement == "tf" {
-        ctx.spell(replacement, root_local, root_c)
+        ctx.spell(replacement, root_local, root_c).or_else(|| {
+            // No alias of tensorflow here (`import tensorflow.compat.v1 as tf`): import it.
+            let why = "import tensorflow, needed by the tf.contrib replacements";
+            let tf = ctx.module_name("tensorflow", &["tf", "tensorflow"], false, Rule::Contrib, why, None)?;
+            requires.extend(tf.import);
+            Some(format!("{}{}", tf.name, &replacement[2..]))
+        })
     } else {
         // An external package (`tf_slim`): through an import of it visible here, else a new one
         // (under another name where the file uses its own name for something else).
         let top = replacement.split('.').next().unwrap_or(replacement);
         let alternative = format!("{top}_");
         let why = format!("import {top}{install}, needed by the tf.contrib replacements");
-        let names = [top, alternative.as_str()];
+        let conventional = CONVENTIONAL_ALIASES.iter().find(|(m, _)| *m == top).map(|(_, a)| *a);
+        let names: Vec<&str> = conventional.into_iter().chain([top, alternative.as_str()]).collect();
         ctx.module_name(top, &names, false, Rule::Contrib, &why, entry.package).map(|m| {
             requires.extend(m.import);
             format!("{}{}", m.name, &replacement[top.len()..])
@@ -305,12 +396,41 @@ fn check_contrib(
         package = Some("tf-keras");
     }
     match spelled {
-        Some(spelled) => push_contrib(ctx, range, message, spelled, requires, package),
+        Some(spelled) => Some(push_contrib(ctx, range, message, spelled, requires, package)),
         None => {
             ctx.push(Finding::new(Rule::Contrib, Severity::Error, range, message));
+            None
         }
     }
 }
+
+/// A member of a private TensorFlow module (`nest.is_sequence` after `from tensorflow.python.util
+/// import nest`) that `private.tsv` renames: written relative to the public module the import
+/// moves to (`nest.is_nested`).
+fn check_private(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    root_local: &str,
+    root_c: &str,
+    prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>,
+) {
+    let private = &tables().private;
+    let Some((key, public)) = Tables::longest_prefix(private, name) else { return };
+    let Some(range) = prefix_range(key) else { return };
+    let root_new = Tables::longest_prefix(private, root_c).map(|(k, p)| format!("{p}{}", &root_c[k.len()..]));
+    let spelled = match root_new.as_deref().and_then(|r| public.strip_prefix(r)) {
+        Some(rest) if rest.is_empty() || rest.starts_with('.') => Some(format!("{root_local}{rest}")),
+        _ => ctx.spell(public, root_local, root_c),
+    };
+    let message = format!("`{key}` is private: the public `{public}` replaces it");
+    let mut f = Finding::new(Rule::Tf2Rename, Severity::Error, range.clone(), message);
+    f.fixes.extend(spelled.map(|s| Fix::safe(vec![Edit::replacement(range, s)])));
+    ctx.push(f);
+}
+
+/// The names packages are conventionally imported as (`import tensorflow_probability as tfp`),
+/// used for the import a tf.contrib rewrite adds when the file uses the name for nothing else.
+const CONVENTIONAL_ALIASES: &[(&str, &str)] = &[("tensorflow_probability", "tfp")];
 
 /// Whether the canonical `target` (a `tf.compat.v1` layers or RNN-cell name) needs Keras 2 on the
 /// targeted release.
@@ -325,12 +445,12 @@ fn push_contrib(
     spelled: String,
     requires: Vec<usize>,
     package: Option<&'static str>,
-) {
+) -> usize {
     let mut fix = Fix::review(vec![Edit::replacement(range.clone(), spelled)]);
     fix.packages.extend(package);
     let mut f = Finding::new(Rule::Contrib, Severity::Error, range, message).with_fix(fix);
     f.requires = requires;
-    ctx.push(f);
+    ctx.push(f)
 }
 
 fn check_keras_path(

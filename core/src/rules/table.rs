@@ -32,9 +32,12 @@ pub(crate) const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
 pub(crate) const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
 pub(crate) const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
 pub(crate) const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
+pub(crate) const KERAS3_REMOVED: DataFile = data_file!("keras3_removed.tsv");
 pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
 pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
+pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
+pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -48,9 +51,12 @@ pub const ALL: &[&DataFile] = &[
     &GRAPH_MODE,
     &KERAS3_METHODS,
     &KERAS3_KEYWORDS,
+    &KERAS3_REMOVED,
     &NATIVE,
     &LEGACY_KERAS,
     &PRIVATE,
+    &NAMESPACES,
+    &NUMPY2,
 ];
 
 impl DataFile {
@@ -174,12 +180,35 @@ pub struct MethodChange {
     pub rename: Option<&'static str>,
     pub keywords: Vec<KeywordChange>,
     pub note: &'static str,
+    /// The Keras 2 positional parameters, where Keras 3 takes them by keyword only.
+    pub by_keyword: Vec<&'static str>,
+}
+
+/// What becomes of a Keras 2 keyword argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KerasAction {
+    /// Renamed.
+    Rename(&'static str),
+    /// Dropped (a possible change of behaviour).
+    Drop,
+    /// The whole argument rewritten from a template, `{}` standing for the old value
+    /// (`input_shape=({},)`).
+    Template(&'static str),
+    /// No Keras 3 form keeps the meaning: the file needs Keras 2 (`tf_keras`).
+    Keras2,
+    /// Still taken (an exception to its module's row).
+    Keep,
 }
 
 /// A keyword change of a Keras callable (or of every callable under a module prefix).
 #[derive(Debug, Clone)]
 pub struct KerasKeyword {
-    pub change: KeywordChange,
+    pub keyword: &'static str,
+    pub action: KerasAction,
+    /// Literal values converted along (`dim_ordering='th'` is `data_format='channels_first'`).
+    pub values: Vec<(&'static str, &'static str)>,
+    /// Whether only Keras 3 needs the change (`keras3_removed.tsv`: Keras 2 takes the keyword).
+    pub keras3_only: bool,
     pub note: &'static str,
 }
 
@@ -190,6 +219,24 @@ pub struct NativeEntry {
     /// The TF1 function builds a layer and applies it to its first argument.
     pub layer: bool,
     pub keywords: Vec<KeywordChange>,
+    /// Keywords the replacement has no equivalent for: a call giving one has no native rewrite.
+    pub blocking: Vec<&'static str>,
+    /// The TF1 positional parameters, in order.
+    pub positional: Vec<&'static str>,
+    /// How many leading positional arguments keep their meaning at the same position of the
+    /// replacement; the others are passed by keyword.
+    pub kept: usize,
+    pub note: &'static str,
+}
+
+/// A `NumPy` 1 name that `NumPy` 2 removed.
+#[derive(Debug, Clone)]
+pub struct Numpy2Entry {
+    /// `numpy.X`, a builtin (`float`), a standard module (`math`), or `.item()` (a method of the
+    /// first argument); `None`: no replacement.
+    pub replacement: Option<&'static str>,
+    /// The replacement is the same object (or behaves the same).
+    pub safe: bool,
     pub note: &'static str,
 }
 
@@ -211,6 +258,10 @@ pub struct Tables {
     pub legacy_keras: HashMap<&'static str, &'static str>,
     /// Private module path (`tf.python...`) → public replacement.
     pub private: HashMap<&'static str, &'static str>,
+    /// Module paths reachable only as attributes → the importable module to write in
+    /// `from … import` instead, if any.
+    pub namespaces: HashMap<&'static str, Option<&'static str>>,
+    pub numpy2: HashMap<&'static str, Numpy2Entry>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -246,13 +297,42 @@ fn notes(file: &DataFile) -> Result<HashMap<&'static str, Note>, TableError> {
 }
 
 fn native(file: &DataFile) -> Result<HashMap<&'static str, NativeEntry>, TableError> {
-    rows(file, 5)
+    rows(file, 6)
         .map(|r| {
             let r = r?;
             let layer = r.choice(2, &["layer", "call"])? == "layer";
-            let entry =
-                NativeEntry { replacement: r.field(1), layer, keywords: r.keyword_changes(3)?, note: r.field(4) };
+            let (keywords, blocking): (Vec<KeywordChange>, Vec<KeywordChange>) =
+                r.keyword_changes(3)?.into_iter().partition(|c| c.new != Some("!"));
+            let (kept, rest) = r.field(4).split_once('|').unwrap_or((r.field(4), ""));
+            let kept = list(kept);
+            let positional: Vec<&str> = kept.iter().copied().chain(list(rest)).collect();
+            let entry = NativeEntry {
+                replacement: r.field(1),
+                layer,
+                keywords,
+                blocking: blocking.into_iter().map(|c| c.old).collect(),
+                kept: kept.len(),
+                positional,
+                note: r.field(5),
+            };
+            if entry.layer && entry.positional.first() != Some(&"inputs") {
+                return Err(r.error("a layer form's first positional parameter must be `inputs`"));
+            }
             Ok((r.field(0), entry))
+        })
+        .collect()
+}
+
+fn numpy2(file: &DataFile) -> Result<HashMap<&'static str, Numpy2Entry>, TableError> {
+    rows(file, 4)
+        .map(|r| {
+            let r = r?;
+            let safe = r.choice(2, &["safe", "review"])? == "safe";
+            let replacement = opt(r.field(1));
+            if replacement.is_none() && safe {
+                return Err(r.error("a row without a replacement cannot be safe"));
+            }
+            Ok((r.field(0), Numpy2Entry { replacement, safe, note: r.field(3) }))
         })
         .collect()
 }
@@ -267,19 +347,43 @@ impl Tables {
         let mut keras3_keywords: HashMap<&str, Vec<KerasKeyword>> = HashMap::new();
         for r in rows(&KERAS3_KEYWORDS, 4) {
             let r = r?;
-            let change = KeywordChange { old: r.field(1), new: opt(r.field(2)) };
-            keras3_keywords.entry(r.field(0)).or_default().push(KerasKeyword { change, note: r.field(3) });
+            let action = opt(r.field(2)).map_or(KerasAction::Drop, KerasAction::Rename);
+            let values = list(r.field(4))
+                .into_iter()
+                .map(|pair| pair.split_once('>').ok_or_else(|| r.error(format!("{pair:?} is not old>new"))))
+                .collect::<Result<_, _>>()?;
+            let keyword = KerasKeyword { keyword: r.field(1), action, values, keras3_only: false, note: r.field(3) };
+            keras3_keywords.entry(r.field(0)).or_default().push(keyword);
+        }
+        for r in rows(&KERAS3_REMOVED, 4) {
+            let r = r?;
+            let action = match r.field(2) {
+                "-" => KerasAction::Drop,
+                "keras2" => KerasAction::Keras2,
+                "=" => KerasAction::Keep,
+                t if t.contains("{}") => KerasAction::Template(t),
+                new if new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => KerasAction::Rename(new),
+                other => return Err(r.error(format!("unknown action {other:?}"))),
+            };
+            let keyword =
+                KerasKeyword { keyword: r.field(1), action, values: Vec::new(), keras3_only: true, note: r.field(3) };
+            keras3_keywords.entry(r.field(0)).or_default().push(keyword);
         }
         let mut keras3_methods = HashMap::new();
         for r in rows(&KERAS3_METHODS, 4) {
             let r = r?;
-            let change = MethodChange { rename: opt(r.field(1)), keywords: r.keyword_changes(2)?, note: r.field(3) };
+            let change = MethodChange {
+                rename: opt(r.field(1)),
+                keywords: r.keyword_changes(2)?,
+                note: r.field(3),
+                by_keyword: list(r.field(4)),
+            };
             keras3_methods.insert(r.field(0), change);
         }
         let mut renames = HashMap::new();
         for r in rows(&RENAMES, 3) {
             let r = r?;
-            r.choice(2, &["v2", "compat", "curated"])?;
+            r.choice(2, &["v2", "compat", "curated", "tf0"])?;
             renames.insert(r.field(0), r.field(1));
         }
         let mut removed = HashMap::new();
@@ -300,6 +404,10 @@ impl Tables {
         Ok(Self {
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
+            numpy2: numpy2(&NUMPY2)?,
+            namespaces: rows(&NAMESPACES, 3)
+                .map(|r| r.map(|r| (r.field(0), opt(r.field(1)))))
+                .collect::<Result<_, _>>()?,
             native: native(&NATIVE)?,
             keras3_methods,
             keras3_keywords,
@@ -352,9 +460,12 @@ mod tests {
             (&GRAPH_MODE, 2, true),
             (&KERAS3_METHODS, 4, true),
             (&KERAS3_KEYWORDS, 4, false),
-            (&NATIVE, 5, true),
+            (&KERAS3_REMOVED, 4, false),
+            (&NATIVE, 6, true),
             (&LEGACY_KERAS, 2, true),
             (&PRIVATE, 3, true),
+            (&NAMESPACES, 3, true),
+            (&NUMPY2, 4, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();
@@ -389,10 +500,19 @@ mod tests {
         assert!(err.to_string().contains("\"severe\""), "{err}");
         let short = DataFile { name: "native.tsv", text: "tf.x\ttf.y\n" };
         assert!(native(&short).is_err());
-        let kind = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayers\t\tnote\n" };
+        let kind = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayers\t\tinputs\tnote\n" };
         assert!(native(&kind).unwrap_err().reason.contains("layers"));
-        let pair = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayer\treuse\tnote\n" };
+        let pair = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayer\treuse\tinputs\tnote\n" };
         assert!(native(&pair).unwrap_err().reason.contains("old>new"));
+        let inputs = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tlayer\t-\tunits|name\tnote\n" };
+        assert!(native(&inputs).unwrap_err().reason.contains("inputs"));
+        let ok = DataFile { name: "native.tsv", text: "tf.x\ttf.y\tcall\ta>b,c>-,d>!\ta,b|d,c\tnote\n" };
+        let entry = &native(&ok).unwrap()["tf.x"];
+        assert_eq!(
+            (entry.kept, entry.positional.as_slice(), entry.blocking.as_slice()),
+            (2, &["a", "b", "d", "c"][..], &["d"][..])
+        );
+        assert_eq!(entry.keywords.len(), 2);
     }
 
     #[test]

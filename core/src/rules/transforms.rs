@@ -209,10 +209,17 @@ fn resize(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
         return; // Already the TF2 spelling with nothing TF1-only: nothing to do.
     }
     let Some(edits) = renamed_call(ctx, call, "tf.image.resize", edits, &mut needs) else { return };
+    // The same function under tf.compat.v1 keeps TF1's results (a second fix, and a rename only).
+    let v1 = name.replacen("tf.", "tf.compat.v1.", 1);
+    let compat = renamed_call(ctx, call, &v1, Vec::new(), &mut needs).map(|e| Fix::safe(e).labelled("compat.v1"));
     let message = format!(
-        "`{name}` is tf.image.resize in TF2, which returns float32 for every method but nearest neighbour and has no align_corners"
+        "`{name}` is tf.image.resize in TF2, whose values differ: it samples at half-pixel centres (TF1 defaults to align_corners=False, half_pixel_centers=False), returns float32 for every method but nearest neighbour, and has no align_corners; `{v1}` keeps TF1's results"
     );
-    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(Fix::review(edits)), needs);
+    let mut f = Finding::new(Rule::FunctionRewrite, Severity::Error, call.node.byte_range(), message)
+        .with_fix(Fix::review(edits).labelled("tf.image.resize"));
+    f.fixes.extend(compat);
+    f.requires = needs;
+    ctx.push(f);
 }
 
 /// `tf.contrib.layers.xavier_initializer(uniform=...)` → the glorot initializer of tf.compat.v1.
@@ -260,12 +267,18 @@ fn xavier(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     );
 }
 
-/// `l2_regularizer(scale)` computes scale * sum(w²) / 2; Keras' l2(l) computes l * sum(w²).
+/// `tf.contrib.layers.l2_regularizer(s)`: the same function is `tf_slim.l2_regularizer(s)` (the
+/// default: exact, and what graph-mode code with `apply_regularization` or `get_variable(regularizer=)`
+/// needs); the Keras regularizer is the native alternative: `l2_regularizer(s)` penalises s·Σw²/2,
+/// Keras `l2(x)` penalises x·Σw², so it gets `0.5 * s` (and graph-mode TF1 variables reject it:
+/// "Invalid dtype: `float32_ref`").
 fn regularizer(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let mut needs = Vec::new();
     let args = &call.args;
     let l2 = name.ends_with("l2_regularizer");
+    let function = if l2 { "l2_regularizer" } else { "l1_regularizer" };
     let Some(scale) = call.argument("scale", 0) else { return };
+    let slim = slim_call(ctx, call, function);
     let removed: Vec<bool> = args
         .iter()
         .map(|a| {
@@ -278,20 +291,47 @@ fn regularizer(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     let mut edits = call.removal_edits(&removed);
     edits.push(Edit::replacement(scale_arg.byte_range(), value));
     let target = if l2 { "tf.keras.regularizers.l2" } else { "tf.keras.regularizers.l1" };
-    let Some(edits) = renamed_call(ctx, call, target, edits, &mut needs) else { return };
+    let keras = renamed_call(ctx, call, target, edits, &mut needs).map(|e| Fix::review(e).labelled("native"));
     let why = if l2 {
-        "l2_regularizer(s) penalises s·Σw²/2, Keras l2(x) penalises x·Σw²: the factor 0.5 keeps the loss"
+        "l2_regularizer(s) penalises s·Σw²/2, Keras l2(x) penalises x·Σw²: the factor 0.5 keeps the loss; TF1 graph-mode variables reject Keras regularizers (Invalid dtype: float32_ref)"
     } else {
-        "same penalty"
+        "the same penalty; TF1 graph-mode variables reject Keras regularizers (Invalid dtype: float32_ref)"
     };
-    push(
-        ctx,
-        Rule::Contrib,
-        call.node.byte_range(),
-        format!("`{name}` is `{target}` ({why})"),
-        Some(Fix::review(edits)),
-        needs,
+    let native_first = ctx.options.strategy == crate::rules::Strategy::Native && keras.is_some() && slim.is_some();
+    let mut fixes: Vec<Fix> = slim.into_iter().chain(keras).collect();
+    if native_first {
+        fixes.rotate_left(1);
+    }
+    if fixes.is_empty() {
+        return;
+    }
+    let message = format!(
+        "`{name}` is `tf_slim.{function}` (the same function, pip install tf-slim); native alternative: `{target}` ({why})"
     );
+    let mut f = Finding::new(Rule::Contrib, Severity::Error, call.node.byte_range(), message);
+    f.fixes = fixes;
+    f.requires = needs;
+    let i = ctx.push(f);
+    if native_first {
+        ctx.native_defaults.push(crate::rules::context::NativeDefault { finding: i, optimizer: false });
+    }
+}
+
+/// The callee renamed to `tf_slim.<function>`, with `import tf_slim` in the same fix where the
+/// file does not import it (an identical import line of another rewrite is applied once).
+fn slim_call(ctx: &Ctx<'_>, call: &Call<'_>, function: &str) -> Option<Fix> {
+    let mut edits = Vec::new();
+    let slim = match ctx.alias_here("tf_slim") {
+        Some(alias) => alias.to_owned(),
+        None if ctx.is_fresh("tf_slim") => {
+            let at = ctx.after_imports();
+            edits.push(Edit::insertion(at, ctx.line(at, "import tf_slim")));
+            "tf_slim".to_owned()
+        }
+        None => return None,
+    };
+    edits.push(Edit::replacement(call.callee.byte_range(), format!("{slim}.{function}")));
+    Some(Fix::review(edits).labelled("tf-slim").needing("tf-slim"))
 }
 
 /// TF2's `tf.name_scope` takes only a name; TF1's `default_name`/`values` need `tf.compat.v1`.

@@ -1,0 +1,270 @@
+//! `NumPy` 2, which `pip install tensorflow` brings from TensorFlow 2.18 on: the `NumPy` 1 names it
+//! removed (`np.float`, `np.asscalar`, `np.NaN`, `np.product`…), found through the file's
+//! `numpy` imports (aliases, shadowing) like the TensorFlow names. The table says what replaces
+//! each name and whether that is the same object (`safe`) or not (`review`); a name without a
+//! replacement gets guidance.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::resolve::ImportStmt;
+use crate::rules::call::Call;
+use crate::rules::context::Ctx;
+use crate::rules::table::{Numpy2Entry, Tables, tables};
+use crate::rules::{Rule, TfVersion};
+
+/// Standard-library modules the table names as replacements (`numpy.math` is `math`); any
+/// other undotted replacement is a builtin.
+const STDLIB_MODULES: &[&str] = &["math"];
+
+/// What a replacement is, and so how it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replacement {
+    /// A `numpy.*` path.
+    Numpy(&'static str),
+    /// A builtin (`float`).
+    Builtin(&'static str),
+    /// A standard-library module (`math`).
+    Module(&'static str),
+    /// A method of the call's only argument (`.item()`: `np.asscalar(a)` is `a.item()`).
+    Method(&'static str),
+}
+
+fn replacement(entry: &Numpy2Entry) -> Option<Replacement> {
+    let r = entry.replacement?;
+    Some(if let Some(m) = r.strip_prefix('.').and_then(|m| m.strip_suffix("()")) {
+        Replacement::Method(m)
+    } else if r == "numpy" || r.starts_with("numpy.") {
+        Replacement::Numpy(r)
+    } else if STDLIB_MODULES.contains(&r) {
+        Replacement::Module(r)
+    } else {
+        Replacement::Builtin(r)
+    })
+}
+
+/// Whether the targeted TensorFlow comes with `NumPy` 2.
+fn applies(ctx: &Ctx<'_>) -> bool {
+    ctx.options.target >= TfVersion::NUMPY2
+}
+
+fn fix(entry: &Numpy2Entry, edits: Vec<Edit>) -> Fix {
+    if entry.safe { Fix::safe(edits) } else { Fix::review(edits) }
+}
+
+fn message(key: &str, entry: &Numpy2Entry) -> String {
+    match entry.replacement {
+        Some(r) => format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): use `{r}` ({})", entry.note),
+        None => format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): {}", entry.note),
+    }
+}
+
+/// How to write the `numpy.*` path `target` here: relative to the expression's root when it is
+/// under it, else through a `numpy` alias visible here, else through a new `import numpy as np`
+/// (its finding goes into `requires`).
+fn spell_numpy(
+    ctx: &mut Ctx<'_>,
+    target: &str,
+    root_local: &str,
+    root_c: &str,
+    requires: &mut Vec<usize>,
+) -> Option<String> {
+    if let Some(rest) = target.strip_prefix(root_c).filter(|r| r.is_empty() || r.starts_with('.')) {
+        return Some(format!("{root_local}{rest}"));
+    }
+    let rest = &target["numpy".len()..];
+    let why = "import numpy, needed by a NumPy 2 rewrite";
+    let np = ctx.module_name("numpy", &["np", "numpy"], false, Rule::Numpy2, why, None)?;
+    requires.extend(np.import);
+    Some(format!("{}{rest}", np.name))
+}
+
+/// A dotted expression under `numpy` (`np.float`, `np.lib.pad`, `np.asscalar(a)`); `call` is the
+/// call whose callee it is.
+pub(crate) fn check_dotted(
+    ctx: &mut Ctx<'_>,
+    node: Node<'_>,
+    name: &str,
+    (root_local, root_c): (&str, &str),
+    call: Option<Node<'_>>,
+    prefix_range: impl Fn(&str) -> Option<Range<usize>>,
+) {
+    if !applies(ctx) {
+        return;
+    }
+    let Some((key, entry)) = Tables::longest_prefix(&tables().numpy2, name) else { return };
+    let Some(range) = prefix_range(key) else { return };
+    let mut f = Finding::new(Rule::Numpy2, Severity::Error, range.clone(), message(key, entry));
+    let mut requires = Vec::new();
+    let edits = match replacement(entry) {
+        None => None,
+        Some(Replacement::Numpy(target)) => spell_numpy(ctx, target, root_local, root_c, &mut requires)
+            .map(|s| vec![Edit::replacement(range.clone(), s)]),
+        Some(Replacement::Builtin(builtin)) => {
+            if builtin_usable(ctx, builtin) {
+                Some(vec![Edit::replacement(range.clone(), builtin)])
+            } else {
+                f.message = format!("{} (`{builtin}` means something else here: write the builtin by hand)", f.message);
+                None
+            }
+        }
+        Some(Replacement::Module(module)) => {
+            let why = format!("import {module}, needed by a NumPy 2 rewrite");
+            ctx.module_name(module, &[module], false, Rule::Numpy2, &why, None).map(|m| {
+                requires.extend(m.import);
+                vec![Edit::replacement(range.clone(), m.name)]
+            })
+        }
+        Some(Replacement::Method(method)) => {
+            let whole = range == node.byte_range();
+            call.filter(|_| whole).and_then(|call| method_call(ctx, call, method))
+        }
+    };
+    if let Some(edits) = edits {
+        f.fixes.push(fix(entry, edits));
+        f.requires = requires;
+    }
+    ctx.push(f);
+}
+
+/// Whether the builtin `builtin` is what its name means here. An import of the `NumPy` alias of
+/// that very builtin (`from numpy import float`) does not count: its own rewrite drops it.
+fn builtin_usable(ctx: &Ctx<'_>, builtin: &str) -> bool {
+    let alias = format!("numpy.{builtin}");
+    let imported = ctx.imports.statements.iter().any(|s| {
+        s.names.iter().any(|n| {
+            let full = s.from.as_ref().map(|m| format!("{m}.{}", n.name));
+            n.local(s.from.is_some()) == builtin && full.as_deref() != Some(alias.as_str())
+        })
+    });
+    !imported && ctx.imports.visible(ctx.src, builtin, &ctx.scopes)
+}
+
+/// `np.asscalar(a)` → `a.item()`: the call's only argument gets the method call.
+fn method_call(ctx: &Ctx<'_>, call: Node<'_>, method: &str) -> Option<Vec<Edit>> {
+    let call = Call::new(call, &ctx.src.text)?;
+    let [arg] = call.args.as_slice() else { return None };
+    if matches!(arg.kind(), "keyword_argument" | "list_splat" | "dictionary_splat") {
+        return None;
+    }
+    let (before, after) = (call.callee.start_byte()..arg.start_byte(), arg.end_byte()..call.node.end_byte());
+    if ctx.range_text(before.clone()).contains('#') || ctx.range_text(after.clone()).contains('#') {
+        return None; // a comment inside the call would be lost
+    }
+    let atomic = matches!(
+        arg.kind(),
+        "identifier" | "attribute" | "call" | "subscript" | "parenthesized_expression" | "list" | "tuple"
+    );
+    let (open, close) = if atomic { ("", "") } else { ("(", ")") };
+    Some(vec![Edit::replacement(before, open), Edit::replacement(after, format!("{close}.{method}()"))])
+}
+
+/// What becomes of one name of a `from numpy… import` statement.
+enum NameFix {
+    /// Edits to the statement, which keep every name.
+    Edit(Vec<Edit>),
+    /// The name goes (a builtin: `from numpy import float`): the builtin is the same object.
+    Drop,
+    /// Guidance only (with a reason when the table has a replacement).
+    Manual(Option<&'static str>),
+}
+
+/// `from numpy import float_, alltrue as at` → `from numpy import float64 as float_, all as at`;
+/// `from numpy.lib import pad` → `from numpy import pad`; `from numpy import float` goes.
+pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    if !applies(ctx) || stmt.wildcard {
+        return;
+    }
+    let table = &tables().numpy2;
+    if let Some((key, entry)) = Tables::longest_prefix(table, module) {
+        // The module itself is gone (`numpy.core.numeric`, `numpy.lib.function_base`).
+        let exact = stmt.names.iter().all(|n| table.contains_key(format!("{module}.{}", n.name).as_str()));
+        if !exact {
+            ctx.push(Finding::new(Rule::Numpy2, Severity::Error, stmt.range.clone(), message(key, entry)));
+            return;
+        }
+    }
+    let mut decided = Vec::new();
+    for (i, n) in stmt.names.iter().enumerate() {
+        let full = format!("{module}.{}", n.name);
+        let Some((key, entry)) = table.get_key_value(full.as_str()) else { continue };
+        let local = n.local(true);
+        let what = match replacement(entry) {
+            Some(Replacement::Numpy(target)) => {
+                let (parent, last) = target.rsplit_once('.').unwrap_or(("numpy", target));
+                let clause = if last == local { last.to_owned() } else { format!("{last} as {local}") };
+                if parent == module {
+                    NameFix::Edit(vec![Edit::replacement(n.range.clone(), clause)])
+                } else if stmt.names.len() == 1 {
+                    let line = format!("from {parent} import {clause}");
+                    ctx.replace_statement(stmt.range.clone(), &[line])
+                        .map_or(NameFix::Manual(None), |e| NameFix::Edit(vec![e]))
+                } else {
+                    NameFix::Manual(Some("it moved to another module: split this import to get a rewrite"))
+                }
+            }
+            Some(Replacement::Builtin(builtin)) if n.alias.is_none() && builtin == local => NameFix::Drop,
+            Some(Replacement::Builtin(_) | Replacement::Module(_) | Replacement::Method(_)) => {
+                NameFix::Manual(Some("not a NumPy name any more: import it, or write it, by hand"))
+            }
+            None => NameFix::Manual(None),
+        };
+        decided.push((i, *key, entry, what));
+    }
+    let all_dropped = !decided.is_empty()
+        && decided.len() == stmt.names.len()
+        && decided.iter().all(|(_, _, _, w)| matches!(w, NameFix::Drop));
+    if all_dropped {
+        // Every name is a builtin: the statement goes.
+        let safe = decided.iter().all(|(_, _, e, _)| e.safe);
+        let keys: Vec<&str> = decided.iter().map(|(_, k, _, _)| *k).collect();
+        let message = format!(
+            "{} gone in NumPy 2 (TensorFlow 2.18+): the builtins of the same names are the same objects",
+            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        );
+        let mut f = Finding::new(Rule::Numpy2, Severity::Error, stmt.range.clone(), message);
+        if let Some(edit) = ctx.delete_statement(stmt.range.clone()) {
+            f.fixes.push(if safe { Fix::safe(vec![edit]) } else { Fix::review(vec![edit]) });
+        }
+        ctx.push(f);
+        return;
+    }
+    for (i, key, entry, what) in decided {
+        let range = stmt.names[i].range.clone();
+        let mut f = Finding::new(Rule::Numpy2, Severity::Error, range, message(key, entry));
+        match what {
+            NameFix::Edit(edits) => f.fixes.push(fix(entry, edits)),
+            NameFix::Drop => match name_removal(ctx, stmt, i) {
+                Some(edit) => f.fixes.push(fix(entry, vec![edit])),
+                None => f.message.push_str(" (remove it from this import by hand)"),
+            },
+            NameFix::Manual(Some(why)) => f.message = format!("{}; {why}", f.message),
+            NameFix::Manual(None) => {}
+        }
+        ctx.push(f);
+    }
+}
+
+/// The deletion of name `i` from a from-import of several names, with its comma; `None` when a
+/// comment sits in the way.
+fn name_removal(ctx: &Ctx<'_>, stmt: &ImportStmt, i: usize) -> Option<Edit> {
+    let names = &stmt.names;
+    let range = if i + 1 < names.len() {
+        names[i].range.start..names[i + 1].range.start
+    } else {
+        names.get(i.checked_sub(1)?)?.range.end..names[i].range.end
+    };
+    (!ctx.range_text(range.clone()).contains('#')).then(|| Edit::deletion(range))
+}
+
+/// `import numpy.core.numeric as nc`: guidance where the module is gone.
+pub(crate) fn check_plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str) {
+    if !applies(ctx) {
+        return;
+    }
+    if let Some((key, entry)) = Tables::longest_prefix(&tables().numpy2, full) {
+        ctx.push(Finding::new(Rule::Numpy2, Severity::Error, stmt.range.clone(), message(key, entry)));
+    }
+}
