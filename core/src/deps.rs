@@ -235,8 +235,12 @@ fn string_list(text: &str, open: usize) -> Option<(Vec<Req>, (usize, String))> {
                 }
                 let whole_start =
                     if indent.is_some() && text[line_start..i].trim().is_empty() { line_start } else { i };
-                let whole_end = if whole_start == line_start {
-                    text[whole_end..].find('\n').map_or(text.len(), |n| whole_end + n + 1)
+                // The whole line, when nothing but a comment follows the item on it (not the
+                // list's `]`: `'six'],` ends the list on the item's line).
+                let line_end = text[whole_end..].find('\n').map_or(text.len(), |n| whole_end + n);
+                let rest = text[whole_end..line_end].trim();
+                let whole_end = if whole_start == line_start && (rest.is_empty() || rest.starts_with('#')) {
+                    (line_end + 1).min(text.len())
                 } else {
                     whole_end
                 };
@@ -254,7 +258,7 @@ fn string_list(text: &str, open: usize) -> Option<(Vec<Req>, (usize, String))> {
     let q = quote_seen as char;
     let add = match (indent, last_item_end) {
         // One item per line: a new line after the last one.
-        (Some(indent), Some(end)) if text[..end].ends_with('\n') => (end, format!("{indent}{q}{{}}{q},\n")),
+        (Some(indent), Some(end)) if text[..end].ends_with('\n') && i >= end => (end, format!("{indent}{q}{{}}{q},\n")),
         // Items on one line: after the last, before the `]`.
         (_, Some(_)) => {
             let close = i;
@@ -575,6 +579,14 @@ mod tests {
         assert_eq!(
             out,
             "from setuptools import setup\nsetup(\n    name='x',\n    install_requires=[\n        'numpy',\n        'tensorflow~=2.21.0',  # TF1\n        'tensorflow-probability~=0.25.0',\n    ],\n)\n"
+        );
+        // The list closes on the last item's line: the new item goes before the `]` (and an
+        // open lower bound admits TensorFlow 2 as it is).
+        let closing = "setup(\n    install_requires=['numpy>=1.7',\n                      'tensorflow>=1.2.0'],\n    url='u',\n)\n";
+        let out = migrated(DepsKind::SetupPy, closing, &needs(KerasRoute::None, &["tensorflow-probability"]));
+        assert_eq!(
+            out,
+            "setup(\n    install_requires=['numpy>=1.7',\n                      'tensorflow>=1.2.0', 'tensorflow-probability~=0.25.0'],\n    url='u',\n)\n"
         );
         let inline = "setup(install_requires=['tensorflow-gpu==1.13.1', 'six'])\n";
         let out = migrated(DepsKind::SetupPy, inline, &needs(KerasRoute::None, &["tf-slim"]));

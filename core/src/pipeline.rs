@@ -397,9 +397,14 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     if plan.notebook.is_some() {
         return migrate_notebook(plan, policy, settings);
     }
-    if plan.deps.is_some() {
-        // One pass: the pins a dependency file gets do not ask for more.
+    if let Some(kind) = plan.deps {
+        // One pass: the pins a dependency file gets do not ask for more. A `setup.py` is
+        // Python: the edited one must parse as the original did.
         let text = plan.apply_accepted().text;
+        if kind == DepsKind::SetupPy && text != plan.text {
+            let before_ok = crate::source::blocker_of(&plan.text).is_none();
+            apply::verify(before_ok, &text).map_err(|_| broke_syntax(plan))?;
+        }
         return Ok((text != plan.text).then_some(text));
     }
     let mut text = plan.apply_accepted().text;
