@@ -13,8 +13,13 @@ fn python() -> Option<PathBuf> {
 }
 
 fn example_copy() -> tempfile::TempDir {
+    copy_of("examples/legacy_project")
+}
+
+/// A copy of a folder of the repository, as `p` in a temp dir.
+fn copy_of(folder: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/legacy_project");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let status = Command::new("cp").arg("-r").arg(&src).arg(tmp.path().join("p")).status().unwrap();
     assert!(status.success());
     tmp
@@ -59,6 +64,32 @@ fn examples_fail_before_and_run_after_migration() {
             }
         }
     }
+}
+
+/// Code already half migrated: the one-line cheat (`import tensorflow.compat.v1 as tf`) with
+/// `tf.contrib` and a `type(x) is tf.Tensor` test under it, and TF 1.x eager code (`tfe`,
+/// `enable_eager_execution`). Both fail as they are; `apply --unsafe` makes them run.
+#[test]
+fn half_migrated_examples_fail_before_and_run_after_migration() {
+    let Some(py) = python() else {
+        eprintln!("note: TF2_MIGRATE_PYTHON is not set; runnability test skipped");
+        return;
+    };
+    let tmp = copy_of("examples/half_migrated");
+    let dir = tmp.path().join("p");
+    for script in ["cheat_compat_v1.py", "eager_tf1.py"] {
+        assert!(run(&py, &dir, script).is_err(), "{script} must fail on TF2 as it is (else this test proves nothing)");
+    }
+    migrate(&dir, &["--unsafe"]);
+    for script in ["cheat_compat_v1.py", "eager_tf1.py"] {
+        if let Err(e) = run(&py, &dir, script) {
+            panic!("migrated {script} does not run: {e}");
+        }
+    }
+    let cheat = std::fs::read_to_string(dir.join("cheat_compat_v1.py")).unwrap();
+    assert!(cheat.contains("import tensorflow as tf\n"), "the cheat's import is undone:\n{cheat}");
+    let eager = std::fs::read_to_string(dir.join("eager_tf1.py")).unwrap();
+    assert!(!eager.contains("import tensorflow.contrib") && !eager.contains("enable_eager_execution()"), "{eager}");
 }
 
 /// Runs a notebook's code cells in order in one namespace, the way a kernel would, without
