@@ -271,19 +271,23 @@ fn help_and_version() {
     assert!(stdout(&o).starts_with("tf2-migrate "));
 }
 
+/// Write `text` to `file` (alone in its folder) and analyse the folder as the binary would.
+fn plan_of(file: &Path, text: &str) -> tf2_migrate_core::plan::FilePlan {
+    use tf2_migrate_core::pipeline::{self, Settings};
+    fs::write(file, text).unwrap();
+    let settings = Settings::default();
+    let (candidates, errors) = pipeline::candidates(&[file.parent().unwrap().to_path_buf()], &settings);
+    let mut analysis = pipeline::analyse(&candidates, errors, &settings, &std::sync::atomic::AtomicUsize::new(0));
+    analysis.plans.remove(0)
+}
+
 #[test]
 fn apply_decisions_applies_exactly_the_saved_review_decisions() {
-    use tf2_migrate_core::pipeline::{self, Settings};
     use tf2_migrate_core::plan::Decision;
     use tf2_migrate_core::session::{Entry, Journal};
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("a.py");
-    let text = "import tensorflow as tf\n\n\nx = tf.log(y)\n\n\ns = tf.Session()\n";
-    fs::write(&f, text).unwrap();
-    let settings = Settings::default();
-    let (candidates, errors) = pipeline::candidates(&[tmp.path().to_path_buf()], &settings);
-    let analysis = pipeline::analyse(&candidates, errors, &settings, &std::sync::atomic::AtomicUsize::new(0));
-    let plan = &analysis.plans[0];
+    let plan = &plan_of(&f, "import tensorflow as tf\n\n\nx = tf.log(y)\n\n\ns = tf.Session()\n");
     let log_hunk = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("tf.math.log")).unwrap();
     let journal_path = tmp.path().join("decisions.jsonl");
     let (mut journal, _) = Journal::open(&journal_path, false).unwrap();
@@ -309,17 +313,12 @@ fn apply_decisions_applies_exactly_the_saved_review_decisions() {
 /// undecided pulls it in with the use. A file that is no journal is an error.
 #[test]
 fn apply_decisions_enforces_requirements() {
-    use tf2_migrate_core::pipeline::{self, Settings};
     use tf2_migrate_core::plan::Decision;
     use tf2_migrate_core::session::{Entry, Journal};
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("net.py");
     let text = "import tensorflow as tf\n\n\n\n\ndef f(x):\n    return tf.contrib.slim.conv2d(x, 8, 3)\n";
-    fs::write(&f, text).unwrap();
-    let settings = Settings::default();
-    let (candidates, errors) = pipeline::candidates(&[tmp.path().to_path_buf()], &settings);
-    let analysis = pipeline::analyse(&candidates, errors, &settings, &std::sync::atomic::AtomicUsize::new(0));
-    let plan = &analysis.plans[0];
+    let plan = &plan_of(&f, text);
     let import = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("import tf_slim")).unwrap();
     let usage = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("tf_slim.conv2d")).unwrap();
     assert_ne!(import, usage);

@@ -38,6 +38,8 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import apiwalk  # noqa: E402
 ROOTS = ("tensorflow", "keras", "tf_keras", "tensorflow_probability", "tf_slim", "numpy")
 CALLABLE = ("class", "function", "method")
 GROUP_ORDER = ("tf.contrib", "tf.keras", "tf.compat.v1", "tf.python", "tf", "keras", "tf_keras",
@@ -49,21 +51,11 @@ class Listing:
 
     def __init__(self, path):
         self.file = os.path.basename(path)
-        self.header, self.entries, self.by_real = {}, {}, collections.defaultdict(list)
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                line = line.rstrip("\n")
-                if line.startswith("#"):
-                    k, sep, v = line[1:].strip().partition(": ")
-                    if sep:
-                        self.header[k] = v
-                    continue
-                cols = line.split("\t")
-                kind = cols[1] if len(cols) > 1 else "value"
-                extra = cols[2] if len(cols) > 2 else ""
-                self.entries[cols[0]] = (kind, extra)
-                if kind in ("module", "namespace") and real_name(extra):
-                    self.by_real[real_name(extra)].append(cols[0])
+        self.header, self.entries = apiwalk.read_listing(path)
+        self.by_real = collections.defaultdict(list)
+        for name, (kind, extra) in self.entries.items():
+            if kind in ("module", "namespace") and apiwalk.real_name_of(extra):
+                self.by_real[apiwalk.real_name_of(extra)].append(name)
 
     def get(self, name):
         """The entry of name, also through another spelling of a module on its way."""
@@ -78,7 +70,7 @@ class Listing:
                 continue
             if pe[0] not in ("module", "namespace"):
                 return None
-            real = real_name(pe[1]) or prefix
+            real = apiwalk.real_name_of(pe[1]) or prefix
             for spelling in self.by_real.get(real, []) + [real]:
                 if spelling != prefix and spelling + "." + rest in self.entries:
                     return self.entries[spelling + "." + rest]
@@ -86,56 +78,16 @@ class Listing:
         return None
 
 
-def real_name(extra):
-    """The real module name in a module line's extra column (tokens; `!a,b` lists members
-    that `from <module> import` cannot reach)."""
-    return next((t for t in extra.split() if not t.startswith("!")), "")
-
-
-def import_gaps(extra):
-    return set(x for t in extra.split() if t.startswith("!") for x in t[1:].split(","))
-
-
-def parse_signature(text):
-    """(keywords accepted, open **kwargs) of a recorded signature, or None if unknown."""
-    if text == "?":
-        return None
-    keywords, positional, var_kw, keyword_only = set(), [], False, False
-    for token in filter(None, text.split(",")):
-        if token == "/":
-            keywords.difference_update(positional)
-        elif token == "*":
-            keyword_only = True
-        elif token.startswith("**"):
-            var_kw = True
-        elif token.startswith("*"):
-            keyword_only = True
-        else:
-            if not keyword_only:
-                positional.append(token)
-            keywords.add(token)
-    return keywords, var_kw
-
-
-def find_listing(api_dir, prefix, suffix=".txt"):
-    names = sorted(f for f in os.listdir(api_dir)
-                   if f.startswith(prefix) and f.endswith(suffix) and f[len(prefix):][:1].isdigit()
-                   and "legacy" not in f)
-    if not names:
-        raise SystemExit("api_check: no %s<version>%s in %s" % (prefix, suffix, api_dir))
-    return os.path.join(api_dir, names[-1])
-
-
 class Apis:
     def __init__(self, api_dir, tf_version):
         self.tf = Listing(os.path.join(api_dir, "tensorflow-%s.txt" % tf_version))
         self.tf_legacy = Listing(os.path.join(api_dir, "tensorflow-%s-legacy-keras.txt" % tf_version))
         self.packages = {
-            "keras": Listing(find_listing(api_dir, "keras-")),
-            "tf_keras": Listing(find_listing(api_dir, "tf_keras-")),
-            "tensorflow_probability": Listing(find_listing(api_dir, "tensorflow_probability-")),
-            "tf_slim": Listing(find_listing(api_dir, "tf_slim-")),
-            "numpy": Listing(find_listing(api_dir, "numpy-")),
+            "keras": Listing(apiwalk.find_listing(api_dir, "keras-", "api_check")),
+            "tf_keras": Listing(apiwalk.find_listing(api_dir, "tf_keras-", "api_check")),
+            "tensorflow_probability": Listing(apiwalk.find_listing(api_dir, "tensorflow_probability-", "api_check")),
+            "tf_slim": Listing(apiwalk.find_listing(api_dir, "tf_slim-", "api_check")),
+            "numpy": Listing(apiwalk.find_listing(api_dir, "numpy-", "api_check")),
         }
 
     def describe(self):
@@ -289,7 +241,7 @@ class FileCheck:
                 # A TensorFlow module with a real name is one the walk did not enter; in other
                 # packages, a real name of another package likewise (of the same package it is
                 # a second spelling, resolved by Listing.get).
-                real = real_name(extra)
+                real = apiwalk.real_name_of(extra)
                 foreign = kind in ("module", "namespace") and real and (root == "tf" or real.split(".")[0] != root)
                 return kind not in ("module", "namespace") or bool(foreign)
             previous = e
@@ -321,7 +273,7 @@ class FileCheck:
                         self.add(node, "import", node.module, "from %s import %s" % (node.module, a.name))
                 module_entry = self.entry(node.module) if module_ok else None
                 private = module_ok and module_entry[0] == "private"
-                gaps = import_gaps(module_entry[1]) if module_ok else set()
+                gaps = apiwalk.import_gaps_of(module_entry[1]) if module_ok else set()
                 for a in node.names:
                     if a.name == "*":
                         continue
@@ -346,11 +298,11 @@ class FileCheck:
                 e = self.entry(dotted) if self.resolves(dotted) else None
                 if e is None or e[0] not in CALLABLE:
                     continue
-                sig = parse_signature(e[1])
-                if sig is None or sig[1]:
+                sig = apiwalk.parse_signature(e[1])
+                if sig is None or sig[2]:
                     continue
                 for k in node.keywords:
-                    if k.arg is not None and k.arg not in sig[0]:
+                    if k.arg is not None and k.arg not in sig[1]:
                         self.add(node, "keyword", dotted, "%s(%s=)" % (shown(dotted), k.arg))
 
     def expand(self, node, dotted):

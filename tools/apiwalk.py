@@ -400,6 +400,38 @@ def import_gaps_of(extra):
     return set(x for t in extra.split() if t.startswith("!") for x in t[1:].split(","))
 
 
+def parse_signature(text):
+    """(positional parameters, keyword parameters, open **kwargs) of a listing's signature
+    column, or None when it is unknown (`?`)."""
+    if text == "?":
+        return None
+    positional, keywords, var_kw, keyword_only = [], set(), False, False
+    for token in filter(None, text.split(",")):
+        if token == "/":
+            keywords -= set(positional)
+        elif token == "*":
+            keyword_only = True
+        elif token.startswith("**"):
+            var_kw = True
+        elif token.startswith("*"):
+            keyword_only = True
+        else:
+            if not keyword_only:
+                positional.append(token)
+            keywords.add(token)
+    return positional, keywords, var_kw
+
+
+def find_listing(api_dir, prefix, who):
+    """The one listing `<prefix>*.txt` in api_dir (legacy-Keras listings only when the prefix
+    asks for them); exits naming `who` when there is none or several."""
+    found = sorted(f for f in os.listdir(api_dir)
+                   if f.startswith(prefix) and f.endswith(".txt") and ("legacy" in prefix or "legacy" not in f))
+    if len(found) != 1:
+        sys.exit("%s: want one %s/%s*.txt, found %s" % (who, api_dir, prefix, found))
+    return os.path.join(api_dir, found[0])
+
+
 def write_listing(path, header, entries_):
     """Write a listing (see the module docstring); header is [(key, value)] without `names`."""
     lines = ["# %s: %s" % kv for kv in header]

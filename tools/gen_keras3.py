@@ -32,6 +32,9 @@ import os
 import sys
 from collections import defaultdict
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiwalk  # noqa: E402
+
 GENERATOR = "tools/gen_keras3.py"
 
 KERAS2 = "Keras 2 only: keep Keras 2 for this file (tf_keras)"
@@ -100,56 +103,17 @@ CONFIRMED_RENAMES = {
 INTERNAL = {"conv_op", "pool_function"}
 
 
-def load(path):
-    entries, api = {}, ""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("# api: "):
-                api = line[len("# api: "):]
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            entries[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else "")
-    return entries, api
-
-
-def parse(sig):
-    """(positional parameters, keyword parameters, open **kwargs) of a listing signature."""
-    positional, keywords, var_kw, keyword_only = [], set(), False, False
-    for token in sig.split(","):
-        if not token:
-            continue
-        if token == "/":
-            keywords -= set(positional)
-        elif token == "*":
-            keyword_only = True
-        elif token.startswith("**"):
-            var_kw = True
-        elif token.startswith("*"):
-            keyword_only = True
-        else:
-            if not keyword_only:
-                positional.append(token)
-            keywords.add(token)
-    return positional, keywords, var_kw
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--api-dir", default="tools/api")
     args = ap.parse_args()
-    files = sorted(os.listdir(args.api_dir))
+    def load(prefix):
+        header, entries = apiwalk.read_listing(apiwalk.find_listing(args.api_dir, prefix, "gen_keras3"))
+        return entries, header.get("api", "")
 
-    def one(prefix):
-        found = [f for f in files if f.startswith(prefix) and f.endswith(".txt")]
-        if len(found) != 1:
-            sys.exit(f"gen_keras3: want one {args.api_dir}/{prefix}*.txt, found {found}")
-        return os.path.join(args.api_dir, found[0])
-
-    keras2, api2 = load(one("tf_keras-"))
-    keras3, api3 = load(one("keras-"))
+    keras2, api2 = load("tf_keras-")
+    keras3, api3 = load("keras-")
     removed = {}  # keras.X -> {keyword: (action, note)}
     takes = defaultdict(set)  # (module, keyword) -> Keras 2 callables of the module that take it
     unknown = []
@@ -158,13 +122,13 @@ def main():
             continue
         spelled = "keras." + name[len("tf_keras."):]
         module = spelled.rsplit(".", 1)[0]
-        pos2, kw2, _ = parse(sig)
+        pos2, kw2, _ = apiwalk.parse_signature(sig)
         for kw in kw2:
             takes[(module, kw)].add(spelled)
         other = keras3.get(spelled)
         if not other or other[0] not in ("class", "function") or other[1] in ("", "?"):
             continue
-        pos3, kw3, var_kw3 = parse(other[1])
+        pos3, kw3, var_kw3 = apiwalk.parse_signature(other[1])
         if var_kw3:
             continue  # Keras 3 takes anything here: nothing is known to fail
         rows = {}

@@ -28,26 +28,10 @@ import importlib.util
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiwalk  # noqa: E402
+
 GENERATOR = "tools/gen_namespaces.py"
-
-
-def load(path):
-    """name -> (kind, extra) and the `# api:` header of a listing."""
-    entries, api = {}, ""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.startswith("# api: "):
-                api = line[len("# api: "):]
-            if line.startswith("#") or not line:
-                continue
-            parts = line.split("\t")
-            entries[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else "")
-    return entries, api
-
-
-def real_name(extra):
-    return next((t for t in extra.split(" ") if t and not t.startswith("!")), "")
 
 
 def qualified(name):
@@ -75,13 +59,13 @@ def stdlib(module):
 
 def replacement(entries, extra):
     """(replacement or '-', why)."""
-    real = real_name(extra)
+    real = apiwalk.real_name_of(extra)
     if not real:
         return "-", "no importable module object"
     if private(real):
         return "-", f"its module {real} is private"
     importable = {qualified(n) for n, (k, _) in entries.items() if k == "module"}
-    importable |= {real_name(e) for n, (k, e) in entries.items() if k == "module" and real_name(e)}
+    importable |= {apiwalk.real_name_of(e) for n, (k, e) in entries.items() if k == "module" and apiwalk.real_name_of(e)}
     if real in importable:
         return canonical(real), f"the same module object, importable as {real}"
     if stdlib(real):
@@ -94,18 +78,14 @@ def main():
     ap.add_argument("--out", required=True, help="directory for namespaces.tsv")
     ap.add_argument("--api-dir", default="tools/api")
     args = ap.parse_args()
-    files = sorted(os.listdir(args.api_dir))
+    def load(prefix):
+        header, entries = apiwalk.read_listing(apiwalk.find_listing(args.api_dir, prefix, "gen_namespaces"))
+        return entries, header.get("api", "")
 
-    def one(prefix):
-        found = [f for f in files if f.startswith(prefix) and f.endswith(".txt")]
-        if len(found) != 1:
-            sys.exit(f"gen_namespaces: want one {args.api_dir}/{prefix}*.txt, found {found}")
-        return os.path.join(args.api_dir, found[0])
-
-    legacy, _ = load(one("tensorflow-2.21.0-legacy-keras"))
+    legacy, _ = load("tensorflow-2.21.0-legacy-keras")
     rows, apis = [], []
     for prefix in ("tensorflow-2.21.0.", "tensorflow_probability-", "tf_keras-", "tf_slim-"):
-        entries, api = load(one(prefix))
+        entries, api = load(prefix)
         apis.append(api)
         for name, (kind, extra) in entries.items():
             if kind != "namespace":
