@@ -139,6 +139,93 @@ fn satisfies(spec: &str, version: &[u64]) -> bool {
     })
 }
 
+/// What TensorFlow `target` requires of `package` (PEP 503 name), from the releases recorded in
+/// `tf_requires.tsv`: the newest at or before the target, else the oldest; with that release.
+fn tf_requirement(package: &str, target: TfVersion) -> Option<(TfVersion, &'static str)> {
+    let rows = &crate::rules::table::tables().tf_requires;
+    let release = rows.iter().map(|r| r.0).filter(|&v| v <= target).max().or_else(|| rows.iter().map(|r| r.0).min())?;
+    rows.iter().find(|r| r.0 == release && r.1 == package).map(|r| (release, r.2))
+}
+
+/// One end of a version range: the version, and whether it is included.
+type End = (Vec<u64>, bool);
+
+/// The range of releases `spec` admits (`!=` clauses left out): lowest and highest end.
+fn range_of(spec: &str) -> (Option<End>, Option<End>) {
+    let (mut lo, mut hi): (Option<End>, Option<End>) = (None, None);
+    let mut raise = |end: End| {
+        let tighter = lo.as_ref().is_none_or(|l| match cmp(&end.0, &l.0) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => !end.1,
+            std::cmp::Ordering::Less => false,
+        });
+        if tighter {
+            lo = Some(end);
+        }
+    };
+    let mut upper: Vec<End> = Vec::new();
+    for clause in spec.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let op_len = clause.find(|c: char| c.is_ascii_digit()).unwrap_or(clause.len());
+        let (op, v) = clause.split_at(op_len);
+        let wildcard = v.ends_with(".*");
+        let v = release(v.trim_end_matches(".*"));
+        // The release after the last component of `v` moves up (`1.15.*` ends before 1.16).
+        let next = |v: &[u64]| {
+            let mut n = v.to_vec();
+            if let Some(last) = n.last_mut() {
+                *last += 1;
+            }
+            n
+        };
+        match op.trim() {
+            ">=" => raise((v, true)),
+            ">" => raise((v, false)),
+            "<=" => upper.push((v, true)),
+            "<" => upper.push((v, false)),
+            "==" | "===" | "" if wildcard => {
+                upper.push((next(&v), false));
+                raise((v, true));
+            }
+            "==" | "===" | "" => {
+                upper.push((v.clone(), true));
+                raise((v, true));
+            }
+            "~=" if v.len() > 1 => {
+                upper.push((next(&v[..v.len() - 1]), false));
+                raise((v, true));
+            }
+            _ => {}
+        }
+    }
+    for end in upper {
+        let tighter = hi.as_ref().is_none_or(|h| match cmp(&end.0, &h.0) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Equal => !end.1,
+            std::cmp::Ordering::Greater => false,
+        });
+        if tighter {
+            hi = Some(end);
+        }
+    }
+    (lo, hi)
+}
+
+/// Whether some release satisfies both specs (as far as their ranges tell).
+fn compatible(a: &str, b: &str) -> bool {
+    let (a_lo, a_hi) = range_of(a);
+    let (b_lo, b_hi) = range_of(b);
+    let lo = [a_lo, b_lo].into_iter().flatten().max_by(|x, y| cmp(&x.0, &y.0).then(y.1.cmp(&x.1)));
+    let hi = [a_hi, b_hi].into_iter().flatten().min_by(|x, y| cmp(&x.0, &y.0).then(x.1.cmp(&y.1)));
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => match cmp(&lo.0, &hi.0) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Equal => lo.1 && hi.1,
+            std::cmp::Ordering::Greater => false,
+        },
+        _ => true,
+    }
+}
+
 /// One requirement as written in a file.
 #[derive(Debug, Clone)]
 struct Req {
@@ -423,11 +510,7 @@ pub fn check(kind: DepsKind, text: &str, needs: &Needs) -> Vec<Finding> {
                     why.push("`tensorflow-gpu` stopped at 2.12: `tensorflow` itself runs on GPUs on Linux (`tensorflow[and-cuda]` also installs CUDA)".to_owned());
                     present.insert("tensorflow".to_owned());
                 }
-                // conda's `=1.15` means `==1.15.*`.
-                let pip_spec = match spec.strip_prefix('=') {
-                    Some(v) if conda && !v.starts_with('=') => format!("=={v}.*"),
-                    _ => spec.replace(' ', ""),
-                };
+                let pip_spec = pip_spec(spec, conda);
                 let admits = if poetry { poetry_spec_ok(spec, target) } else { satisfies(&pip_spec, &tf_version) };
                 if !spec.is_empty() && !admits {
                     let written = if poetry {
@@ -459,6 +542,13 @@ pub fn check(kind: DepsKind, text: &str, needs: &Needs) -> Vec<Finding> {
             "keras" if needs.keras == KerasRoute::TensorflowKeras => {
                 let why = "every Keras import moved to `tensorflow.keras`, which TensorFlow brings".to_owned();
                 changes.push((at, why, vec![Edit::deletion(r.whole.clone())]));
+            }
+            // A pin of one of TensorFlow's own requirements that the target cannot live with
+            // (`numpy==1.16` beside TensorFlow 2.21, which needs numpy>=1.26): pip would refuse.
+            _ if !poetry && !spec.is_empty() => {
+                if let Some((why, edit)) = conflicting_pin(&name, spec, r.spec.clone(), conda, target) {
+                    changes.push((at, why, vec![edit]));
+                }
             }
             _ => {}
         }
@@ -499,6 +589,54 @@ pub fn check(kind: DepsKind, text: &str, needs: &Needs) -> Vec<Finding> {
         out.push(Finding::new(Rule::DependencyPin, Severity::Error, *at..*at, why).with_fix(fix));
     }
     out
+}
+
+/// A requirement spec as pip reads it: conda's `=1.15` means `==1.15.*`; spaces go.
+fn pip_spec(spec: &str, conda: bool) -> String {
+    match spec.strip_prefix('=') {
+        Some(v) if conda && !v.starts_with('=') => format!("=={v}.*"),
+        _ => spec.replace(' ', ""),
+    }
+}
+
+/// A pin of one of TensorFlow's own requirements that `target` cannot live with: why, and the
+/// edit of its spec (at `range`) to what the target's metadata asks.
+fn conflicting_pin(
+    name: &str,
+    spec: &str,
+    range: Range<usize>,
+    conda: bool,
+    target: TfVersion,
+) -> Option<(String, Edit)> {
+    let pip_spec = pip_spec(spec, conda);
+    let (release, required) = tf_requirement(name, target)?;
+    if compatible(&pip_spec, required) {
+        return None;
+    }
+    let written = if conda { conda_spec(required) } else { required.to_owned() };
+    let why = format!(
+        "`{spec}` cannot be installed beside TensorFlow {target}, which requires `{name}{required}` (from TensorFlow {release}'s metadata)"
+    );
+    Some((why, Edit::replacement(range, written)))
+}
+
+/// A PEP 440 spec in conda's match-spec syntax (`>=1.26.0` stays, `~=0.5.1` is `>=0.5.1,<0.6`).
+fn conda_spec(spec: &str) -> String {
+    spec.split(',')
+        .map(|c| match c.strip_prefix("~=") {
+            Some(v) => {
+                let parts = release(v);
+                let mut next = parts[..parts.len().saturating_sub(1)].to_vec();
+                if let Some(last) = next.last_mut() {
+                    *last += 1;
+                }
+                let next: Vec<String> = next.iter().map(u64::to_string).collect();
+                format!(">={v},<{}", next.join("."))
+            }
+            None => c.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Whether the requirement is a Poetry `name = "spec"` line.
@@ -570,6 +708,51 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert!(findings[0].fixes.is_empty() && findings[0].message.contains("--generate-hashes"), "{findings:?}");
         assert_eq!(findings[0].packages, ["tf-slim"]);
+    }
+
+    #[test]
+    fn version_ranges_meet_or_not() {
+        assert!(compatible(">=1.16", ">=1.26.0"));
+        assert!(!compatible("==1.16", ">=1.26.0"));
+        assert!(!compatible("<1.20", ">=1.26.0"));
+        assert!(compatible("<=1.26.0", ">=1.26.0"));
+        assert!(!compatible("<1.26.0", ">=1.26.0"));
+        assert!(!compatible("==1.15.*", ">=1.26.0"));
+        assert!(compatible("~=1.26", ">=1.26.0"));
+        assert!(!compatible("~=3.20", "<8.0.0,>=6.31.1"));
+        assert!(compatible("!=6.31.1", "<8.0.0,>=6.31.1"), "!= leaves the rest");
+        assert!(compatible("", ">=1.26.0"));
+        assert_eq!(conda_spec("~=0.5.1"), ">=0.5.1,<0.6");
+    }
+
+    /// A pin of one of TensorFlow's own requirements that the target excludes is moved to what
+    /// the target's metadata asks; one that admits it is left; packages TensorFlow does not
+    /// require are never touched.
+    #[test]
+    fn pins_that_tensorflow_cannot_live_with() {
+        let text =
+            "numpy==1.16.4  # arrays\nprotobuf>=3.6\nh5py<3 ; python_version < '3.8'\nscipy==1.2\ntensorflow==1.15\n";
+        let out = migrated(DepsKind::Requirements, text, &needs(KerasRoute::None, &[]));
+        assert_eq!(
+            out,
+            "numpy>=1.26.0  # arrays\nprotobuf>=3.6\nh5py<3.15.0,>=3.11.0 ; python_version < '3.8'\nscipy==1.2\ntensorflow~=2.21.0\n"
+        );
+        let findings = check(DepsKind::Requirements, text, &needs(KerasRoute::None, &[]));
+        assert!(
+            findings[0].message.contains("TensorFlow 2.21, which requires `numpy>=1.26.0`"),
+            "{}",
+            findings[0].message
+        );
+        // An older target reads its own release's metadata (2.15: numpy<2.0.0,>=1.23.5).
+        let old = Needs { target: Some(TfVersion { major: 2, minor: 15 }), ..needs(KerasRoute::None, &[]) };
+        assert_eq!(migrated(DepsKind::Requirements, "numpy==2.0\n", &old), "numpy<2.0.0,>=1.23.5\n");
+        assert_eq!(migrated(DepsKind::Requirements, "numpy==1.24\n", &old), "numpy==1.24\n");
+        // conda pins use conda's syntax.
+        let env = "dependencies:\n  - numpy=1.16\n";
+        assert_eq!(
+            migrated(DepsKind::CondaEnv, env, &needs(KerasRoute::None, &[])),
+            "dependencies:\n  - numpy>=1.26.0\n"
+        );
     }
 
     #[test]

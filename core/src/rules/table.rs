@@ -38,6 +38,7 @@ pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
 pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
 pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
+pub(crate) const TF_REQUIRES: DataFile = data_file!("tf_requires.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -57,6 +58,7 @@ pub const ALL: &[&DataFile] = &[
     &PRIVATE,
     &NAMESPACES,
     &NUMPY2,
+    &TF_REQUIRES,
 ];
 
 impl DataFile {
@@ -262,6 +264,9 @@ pub struct Tables {
     /// `from … import` instead, if any.
     pub namespaces: HashMap<&'static str, Option<&'static str>>,
     pub numpy2: HashMap<&'static str, Numpy2Entry>,
+    /// What each recorded TensorFlow release requires of other packages: (release, package,
+    /// PEP 440 spec), ordered by release.
+    pub tf_requires: Vec<(crate::rules::TfVersion, &'static str, &'static str)>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -405,6 +410,13 @@ impl Tables {
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
             numpy2: numpy2(&NUMPY2)?,
+            tf_requires: rows(&TF_REQUIRES, 3)
+                .map(|r| {
+                    let r = r?;
+                    let version = r.field(0).parse().map_err(|e: String| r.error(e))?;
+                    Ok((version, r.field(1), r.field(2)))
+                })
+                .collect::<Result<_, _>>()?,
             namespaces: rows(&NAMESPACES, 3)
                 .map(|r| r.map(|r| (r.field(0), opt(r.field(1)))))
                 .collect::<Result<_, _>>()?,
