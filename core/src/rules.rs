@@ -14,6 +14,7 @@ pub(crate) mod imports;
 pub(crate) mod keras3;
 pub(crate) mod native;
 pub(crate) mod numpy2;
+pub(crate) mod stdlib;
 pub(crate) mod symbols;
 pub(crate) mod table;
 pub(crate) mod transforms;
@@ -133,6 +134,13 @@ impl Default for Options {
 /// The text of every built-in data table (for the cache's key).
 pub(crate) fn table_files() -> Vec<&'static str> {
     table::ALL.iter().map(|f| f.text).collect()
+}
+
+/// Strings at least one of which a file with findings contains: the scan parses no other file.
+pub(crate) fn prefilter_needles() -> Vec<String> {
+    let mut needles: Vec<String> = ["tensorflow", "keras", "numpy"].map(String::from).to_vec();
+    needles.extend(stdlib::needles());
+    needles
 }
 
 /// Run every rule over a parsed file.

@@ -203,21 +203,23 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
         return Err(skip(path, "binary file (contains a NUL byte)"));
     }
     // A dependency file may need a line added although it names no TensorFlow package.
-    if DepsKind::of(path).is_none() && !mentions_tf_or_keras(&bytes) {
+    if DepsKind::of(path).is_none() && !may_have_findings(&bytes) {
         return Ok(None);
     }
     let (text, encoding) = source::decode(path, &bytes)?;
     Ok(Some(Loaded { path: path.clone(), root: candidate.root.clone(), text, encoding }))
 }
 
-/// Cheap pre-filter: only files that mention tensorflow, keras or numpy (the `numpy2` rule: `NumPy` 2
-/// comes with TensorFlow 2.18+) can have findings.
-fn mentions_tf_or_keras(bytes: &[u8]) -> bool {
-    memfind(bytes, b"tensorflow") || memfind(bytes, b"keras") || memfind(bytes, b"numpy")
-}
-
-fn memfind(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
+/// Cheap pre-filter, one pass over the bytes: only files that mention tensorflow, keras or numpy
+/// (the `numpy2` rule: `NumPy` 2 comes with TensorFlow 2.18+), or a standard-library name that
+/// Python removed, can have findings.
+fn may_have_findings(bytes: &[u8]) -> bool {
+    static NEEDLES: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    NEEDLES
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::new(crate::rules::prefilter_needles()).expect("the needles are plain strings")
+        })
+        .is_match(bytes)
 }
 
 /// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are
@@ -241,10 +243,14 @@ mod tests {
 
     #[test]
     fn prefilter() {
-        assert!(mentions_tf_or_keras(b"import tensorflow as tf"));
-        assert!(mentions_tf_or_keras(b"from keras import x"));
-        assert!(mentions_tf_or_keras(b"import numpy as np"));
-        assert!(!mentions_tf_or_keras(b"import torch"));
-        assert!(!memfind(b"tensorflo", b"tensorflow"));
+        assert!(may_have_findings(b"import tensorflow as tf"));
+        assert!(may_have_findings(b"from keras import x"));
+        assert!(may_have_findings(b"import numpy as np"));
+        assert!(!may_have_findings(b"import torch"));
+        assert!(!may_have_findings(b"import tensorflo"));
+        // Files without TensorFlow still reach the python-stdlib rule.
+        assert!(may_have_findings(b"isinstance(x, collections.Mapping)"));
+        assert!(may_have_findings(b"import imp\n"));
+        assert!(may_have_findings(b"self.assertEquals(a, b)"));
     }
 }

@@ -309,6 +309,15 @@ rules! {
         before: "np.float(x) + np.asscalar(a)",
         after: "float(x) + a.item()",
     },
+    PythonStdlib = "python-stdlib" {
+        safety: Safe | Review,
+        fix: Sometimes,
+        tables: [STDLIB],
+        summary: "Standard-library names that Python 3.7-3.13 removed (collections.Mapping, inspect.getargspec, time.clock, imp, TestCase.assertEquals...).",
+        why: "TensorFlow 2.21 runs on Python 3.10-3.13, where these raise AttributeError or ImportError; most are the same object under another name.",
+        before: "isinstance(x, collections.Mapping); self.assertEquals(a, b)",
+        after: "isinstance(x, collections.abc.Mapping); self.assertEqual(a, b)",
+    },
     ApiNote = "api-note" {
         safety: Manual,
         fix: Never,

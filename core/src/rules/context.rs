@@ -56,16 +56,18 @@ pub(crate) struct NativeDefault {
     pub optimizer: bool,
 }
 
-/// A use of a name under tf.contrib.
+/// A use of a name under tf.contrib, or under a removed standard-library module (`stdlib`).
 #[derive(Debug, Clone)]
 pub(crate) struct ContribUse {
     /// The local name the expression starts with.
     pub root: String,
     /// The finding that rewrites it, if any.
     pub finding: Option<usize>,
+    pub stdlib: bool,
 }
 
-/// A tf.contrib import statement that no rewrite replaces.
+/// A tf.contrib (or removed standard-library module) import statement that no rewrite
+/// replaces: it goes when every use of its names is rewritten.
 #[derive(Debug, Clone)]
 pub(crate) struct ContribImport {
     /// Its (manual) finding.

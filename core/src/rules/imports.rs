@@ -7,14 +7,14 @@ use crate::rules::Rule;
 use crate::rules::context::{ContribImport, Ctx, canonical, qualified};
 use crate::rules::symbols::{legacy_keras_prelude, legacy_keras_target, note_on};
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion, numpy2};
+use crate::rules::{Strategy, TfVersion, numpy2, stdlib};
 
 pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
     match &stmt.from {
         Some(module) if module == "keras" || module.starts_with("keras.") => keras_from(ctx, stmt, module),
         Some(module) if module == "tensorflow" || module.starts_with("tensorflow.") => tf_from(ctx, stmt, module),
         Some(module) if module == "numpy" || module.starts_with("numpy.") => numpy2::check_import(ctx, stmt, module),
-        Some(_) => {}
+        Some(module) => stdlib::check_import(ctx, stmt, module),
         None => plain_import(ctx, stmt),
     }
 }
@@ -177,6 +177,7 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
             continue;
         }
         if !(is_keras || is_contrib || is_tf) {
+            stdlib::check_plain_import(ctx, stmt, full);
             continue;
         }
         if stmt.names.len() > 1 && !is_tf {
@@ -411,7 +412,7 @@ pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
         let uses: Vec<_> = ctx
             .contrib_uses
             .iter()
-            .filter(|u| import.names.is_empty() || import.names.contains(&u.root))
+            .filter(|u| (import.names.is_empty() && !u.stdlib) || import.names.contains(&u.root))
             .map(|u| u.finding)
             .collect();
         let left = uses.iter().filter(|f| f.is_none()).count();

@@ -6,16 +6,22 @@ use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical};
 use crate::rules::table::{Tables, tables};
-use crate::rules::{Strategy, TfVersion, keras3, native, numpy2, transforms};
+use crate::rules::{Strategy, TfVersion, keras3, native, numpy2, stdlib, transforms};
 
 /// Segments of a dotted name.
 fn segments(name: &str) -> usize {
     name.split('.').count()
 }
 
+/// Whether `name` is under a package the TensorFlow rules follow (TensorFlow, Keras, `NumPy`).
+fn followed(name: &str) -> bool {
+    ["tf", "keras", "numpy"].iter().any(|p| name.strip_prefix(p).is_some_and(|r| r.is_empty() || r.starts_with('.')))
+}
+
 /// A dotted expression `parts[0].parts[1]...` whose root an import binds.
 pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
     let Some(root_q) = ctx.resolve_root(parts[0]) else {
+        stdlib::check_self_method(ctx, parts);
         return;
     };
     let root_c = canonical(root_q);
@@ -25,10 +31,6 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         name.push('.');
         name.push_str(ctx.text(*p));
     }
-    let numpy = name == "numpy" || name.starts_with("numpy.");
-    if !(numpy || name == "tf" || name.starts_with("tf.") || name == "keras" || name.starts_with("keras.")) {
-        return;
-    }
     // The range covering the first `n` segments of `name`; `None` when they are no more than the
     // root binding's (then the import statement itself is what changes).
     let span = |n: usize| {
@@ -36,6 +38,10 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
     let prefix_range = |key: &str| span(segments(key));
+    if !followed(&name) {
+        stdlib::check_dotted(ctx, &name, (root_local, &root_c), prefix_range);
+        return;
+    }
     if check_family(ctx, node, &name, (root_local, &root_c), call, &span) {
         return;
     }
@@ -146,7 +152,7 @@ fn check_family(
                 fix.edits.iter().any(|e| e.range.start < node.end_byte() && node.start_byte() < e.range.end)
             })
         });
-        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding });
+        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding, stdlib: false });
         return false;
     } else if name.starts_with("tf.contrib") {
         check_contrib(ctx, name, root_local, root_c, span);
@@ -330,7 +336,7 @@ fn check_contrib(
     span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) {
     let finding = contrib_rewrite(ctx, name, root_local, root_c, span);
-    ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding });
+    ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding, stdlib: false });
 }
 
 /// The rewrite of a tf.contrib name: the finding when it has one.

@@ -39,6 +39,7 @@ pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
 pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
 pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
 pub(crate) const TF_REQUIRES: DataFile = data_file!("tf_requires.tsv");
+pub(crate) const STDLIB: DataFile = data_file!("stdlib.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -59,6 +60,7 @@ pub const ALL: &[&DataFile] = &[
     &NAMESPACES,
     &NUMPY2,
     &TF_REQUIRES,
+    &STDLIB,
 ];
 
 impl DataFile {
@@ -242,6 +244,23 @@ pub struct Numpy2Entry {
     pub note: &'static str,
 }
 
+/// A standard-library name (module, `module.attribute`, or `unittest.TestCase.method`) that
+/// Python 3.7–3.13 removed.
+#[derive(Debug, Clone)]
+pub struct StdlibEntry {
+    /// The full dotted name to write instead; `None`: guidance only.
+    pub replacement: Option<&'static str>,
+    /// The module that must be imported for the replacement (`collections.abc`).
+    pub import: Option<&'static str>,
+    /// The replacement is the same object, or a wrapper that only called it.
+    pub safe: bool,
+    /// The first Python release without the name.
+    pub removed: &'static str,
+    /// Test-case classes (qualified) that still define the alias themselves.
+    pub kept: Vec<&'static str>,
+    pub note: &'static str,
+}
+
 /// All tables, parsed.
 pub struct Tables {
     pub renames: HashMap<&'static str, &'static str>,
@@ -264,6 +283,7 @@ pub struct Tables {
     /// `from … import` instead, if any.
     pub namespaces: HashMap<&'static str, Option<&'static str>>,
     pub numpy2: HashMap<&'static str, Numpy2Entry>,
+    pub stdlib: HashMap<&'static str, StdlibEntry>,
     /// What each recorded TensorFlow release requires of other packages: (release, package,
     /// PEP 440 spec), ordered by release.
     pub tf_requires: Vec<(crate::rules::TfVersion, &'static str, &'static str)>,
@@ -342,6 +362,34 @@ fn numpy2(file: &DataFile) -> Result<HashMap<&'static str, Numpy2Entry>, TableEr
         .collect()
 }
 
+fn stdlib(file: &DataFile) -> Result<HashMap<&'static str, StdlibEntry>, TableError> {
+    rows(file, 7)
+        .map(|r| {
+            let r = r?;
+            let (replacement, import) = (opt(r.field(1)), opt(r.field(2)));
+            let safety = r.choice(3, &["safe", "review", "-"])?;
+            if replacement.is_some() != (safety != "-") || replacement.is_some() != import.is_some() {
+                return Err(r.error("a replacement needs its import and a safety; guidance rows have neither"));
+            }
+            if let (Some(rep), Some(module)) = (replacement, import)
+                && !(rep == module || rep.starts_with(&format!("{module}.")))
+            {
+                return Err(r.error(format!("the replacement {rep} is not under its import {module}")));
+            }
+            let kept = opt(r.field(5)).map(list).unwrap_or_default();
+            let entry = StdlibEntry {
+                replacement,
+                import,
+                safe: safety == "safe",
+                removed: r.field(4),
+                kept,
+                note: r.field(6),
+            };
+            Ok((r.field(0), entry))
+        })
+        .collect()
+}
+
 impl Tables {
     fn load() -> Result<Self, TableError> {
         let mut keywords: HashMap<&str, Vec<KeywordChange>> = HashMap::new();
@@ -410,6 +458,7 @@ impl Tables {
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
             numpy2: numpy2(&NUMPY2)?,
+            stdlib: stdlib(&STDLIB)?,
             tf_requires: rows(&TF_REQUIRES, 3)
                 .map(|r| {
                     let r = r?;
@@ -478,6 +527,7 @@ mod tests {
             (&PRIVATE, 3, true),
             (&NAMESPACES, 3, true),
             (&NUMPY2, 4, true),
+            (&STDLIB, 7, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();

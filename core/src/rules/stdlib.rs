@@ -1,0 +1,314 @@
+//! Standard-library names that Python 3.7–3.13 removed (`collections.Mapping`,
+//! `inspect.getargspec`, `time.clock`, `imp`, `unittest.TestCase.assertEquals`…): TensorFlow 2.21
+//! runs on Python 3.10–3.13, so TF1-era code stops at them after the TensorFlow part is migrated.
+//! Found through the file's imports like every other name; the table (generated from real
+//! interpreters by `tools/gen_stdlib.py`) says what replaces each name, which module to import
+//! for it, and whether that is the same object (`safe`) or not (`review`).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use crate::fix::{Edit, Finding, Fix, Severity};
+use crate::resolve::ImportStmt;
+use crate::rules::Rule;
+use crate::rules::context::{ContribImport, ContribUse, Ctx};
+use crate::rules::table::{StdlibEntry, Tables, tables};
+
+/// The test-case classes user tests subclass, by qualified name, with the name the table's
+/// `kept` column gives them (the generator's `TEST_BASES`). `unittest.TestCase` keeps nothing.
+const TEST_BASES: &[(&str, &str)] = &[
+    ("unittest.TestCase", "unittest.TestCase"),
+    ("unittest.case.TestCase", "unittest.TestCase"),
+    ("tensorflow.test.TestCase", "tensorflow.test.TestCase"),
+    ("tensorflow.compat.v1.test.TestCase", "tensorflow.compat.v1.test.TestCase"),
+    ("tensorflow.python.platform.test.TestCase", "tensorflow.test.TestCase"),
+    (
+        "tensorflow.python.framework.test_util.TensorFlowTestCase",
+        "tensorflow.python.framework.test_util.TensorFlowTestCase",
+    ),
+    ("absl.testing.absltest.TestCase", "absl.testing.absltest.TestCase"),
+    ("absl.testing.parameterized.TestCase", "absl.testing.parameterized.TestCase"),
+];
+
+/// How far up a chain of classes defined in the file (`class Base(unittest.TestCase)`,
+/// `class T(Base)`) the test base is looked for.
+const MAX_CLASS_DEPTH: usize = 8;
+
+fn message(key: &str, entry: &StdlibEntry) -> String {
+    // A note may say when itself (`removed in Python 3.12 (PEP 632): …`).
+    let note = entry.note.strip_prefix("removed ").and_then(|n| n.split_once(": ")).map_or(entry.note, |(_, n)| n);
+    match entry.replacement {
+        Some(r) => format!("`{key}` is gone from Python {}+: use `{r}` ({note})", entry.removed),
+        None => format!("`{key}` is gone from Python {}+: {note}", entry.removed),
+    }
+}
+
+fn fix(safe: bool, edits: Vec<Edit>) -> Fix {
+    if safe { Fix::safe(edits) } else { Fix::review(edits) }
+}
+
+/// `rest` when `name` is `base` followed by nothing or by `.rest…`.
+fn under<'n>(name: &'n str, base: &str) -> Option<&'n str> {
+    name.strip_prefix(base).filter(|r| r.is_empty() || r.starts_with('.'))
+}
+
+/// How to write `target` (importable through `module`) here: relative to the expression's root
+/// when the root is `module` or a package above it, else through an alias of `module` visible
+/// here, else through a new `import module` (its finding goes into `requires`). `None` when no
+/// name can be used.
+fn spell(
+    ctx: &mut Ctx<'_>,
+    target: &str,
+    module: &str,
+    (root_local, root_c): (&str, &str),
+    requires: &mut Vec<usize>,
+) -> Option<String> {
+    let why = format!("import {module}, needed by a rewrite of a removed standard-library name");
+    if let Some(rest) = under(target, root_c).filter(|_| under(module, root_c).is_some()) {
+        // `collections.Mapping` → `collections.abc.Mapping`: the root reaches the submodule once
+        // `import collections.abc` has run.
+        if module != root_c && !imports_plainly(ctx, module) {
+            requires.extend(new_import(ctx, module, &why)?.1);
+        }
+        return Some(format!("{root_local}{rest}"));
+    }
+    if let Some(alias) = ctx.alias_here(module) {
+        return Some(format!("{alias}{}", under(target, module)?));
+    }
+    if module.contains('.') && imports_plainly(ctx, module) {
+        let top = module.split('.').next().unwrap_or_default();
+        if ctx.alias_here(top) == Some(top) {
+            return Some(target.to_owned());
+        }
+    }
+    let (name, import) = new_import(ctx, module, &why)?;
+    requires.extend(import);
+    Some(format!("{name}{}", under(target, module)?))
+}
+
+/// A new `import module` line (shared by every rewrite that needs it): the name it binds and its
+/// finding. A dotted module binds its top package, which must be free or already that package.
+fn new_import(ctx: &mut Ctx<'_>, module: &str, why: &str) -> Option<(String, Option<usize>)> {
+    if let Some((top, _)) = module.split_once('.')
+        && !(ctx.imports.aliases_of(top).any(|a| a == top) && ctx.imports.visible(ctx.src, top, &[])
+            || ctx.is_fresh(top))
+    {
+        return None;
+    }
+    let m = ctx.module_name(module, &[module], true, Rule::PythonStdlib, why, None)?;
+    Some((m.name, m.import))
+}
+
+/// Whether a module-level `import module` (no alias) is in the file.
+fn imports_plainly(ctx: &Ctx<'_>, module: &str) -> bool {
+    ctx.imports
+        .statements
+        .iter()
+        .any(|s| s.from.is_none() && !s.in_function && s.names.iter().any(|n| n.name == module && n.alias.is_none()))
+}
+
+/// A dotted expression whose root an import binds (`collections.Mapping`, `os.errno.EEXIST`,
+/// `imp.reload(m)`).
+pub(crate) fn check_dotted(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    root: (&str, &str),
+    prefix_range: impl Fn(&str) -> Option<Range<usize>>,
+) {
+    let Some((key, entry)) = Tables::longest_prefix(&tables().stdlib, name) else { return };
+    let use_of = |finding: Option<usize>| ContribUse { root: root.0.to_owned(), finding, stdlib: true };
+    let Some(range) = prefix_range(key) else {
+        // A use of a removed module as a whole (`imp.load_source`): its import has to stay.
+        ctx.contrib_uses.push(use_of(None));
+        return;
+    };
+    let mut f = Finding::new(Rule::PythonStdlib, Severity::Error, range.clone(), message(key, entry));
+    let mut rewritten = false;
+    if let (Some(target), Some(module)) = (entry.replacement, entry.import) {
+        let mut requires = Vec::new();
+        match spell(ctx, target, module, root, &mut requires) {
+            Some(spelled) => {
+                f.fixes.push(fix(entry.safe, vec![Edit::replacement(range, spelled)]));
+                f.requires = requires;
+                rewritten = true;
+            }
+            None => f.message.push_str(" (the names it needs are taken here: write it by hand)"),
+        }
+    }
+    let finding = ctx.push(f);
+    ctx.contrib_uses.push(use_of(rewritten.then_some(finding)));
+}
+
+/// `import imp`, `import distutils.version`: the module is gone (guidance; its uses get
+/// findings of their own where a replacement exists).
+pub(crate) fn check_plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str) {
+    let Some((key, entry)) = Tables::longest_prefix(&tables().stdlib, full) else { return };
+    if entry.replacement.is_some() {
+        return;
+    }
+    let finding = Finding::new(Rule::PythonStdlib, Severity::Error, stmt.range.clone(), message(key, entry));
+    let finding = ctx.push(finding);
+    if let [name] = stmt.names.as_slice() {
+        // It goes when every use is rewritten (`imp.reload` → `importlib.reload`).
+        let names = vec![name.local(false)];
+        ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names });
+    }
+}
+
+/// `from collections import Mapping, OrderedDict` → `from collections import OrderedDict` and
+/// `from collections.abc import Mapping`; `from time import clock` → `from time import
+/// perf_counter as clock`; `from imp import reload` → `from importlib import reload`.
+pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    let table = &tables().stdlib;
+    if stmt.wildcard || module.starts_with('.') {
+        return;
+    }
+    if let Some((key, entry)) = Tables::longest_prefix(table, module) {
+        // The module itself is gone, unless every imported name has a row of its own.
+        let exact = stmt.names.iter().all(|n| table.contains_key(format!("{module}.{}", n.name).as_str()));
+        if !exact {
+            ctx.push(Finding::new(Rule::PythonStdlib, Severity::Error, stmt.range.clone(), message(key, entry)));
+            return;
+        }
+    }
+    // The clauses staying in this statement, and the new statements by module.
+    let mut staying: Vec<String> = Vec::new();
+    let mut moved: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut in_place: Vec<Edit> = Vec::new();
+    let mut keys: Vec<(&'static str, &StdlibEntry)> = Vec::new();
+    for n in &stmt.names {
+        let clause_text = ctx.range_text(n.range.clone()).to_owned();
+        let Some((key, entry)) = table.get_key_value(format!("{module}.{}", n.name).as_str()) else {
+            staying.push(clause_text);
+            continue;
+        };
+        let Some(target) = entry.replacement else {
+            let range = n.range.clone();
+            ctx.push(Finding::new(Rule::PythonStdlib, Severity::Error, range, message(key, entry)));
+            staying.push(clause_text);
+            continue;
+        };
+        keys.push((key, entry));
+        let local = n.local(true);
+        let Some((parent, last)) = target.rsplit_once('.') else {
+            // A module now (`from os import errno` → `import errno`).
+            let statement =
+                if local == target { format!("import {target}") } else { format!("import {target} as {local}") };
+            moved.entry(statement).or_default();
+            continue;
+        };
+        let clause = if last == local { last.to_owned() } else { format!("{last} as {local}") };
+        if parent == module {
+            in_place.push(Edit::replacement(n.range.clone(), clause.clone()));
+            staying.push(clause);
+        } else {
+            moved.entry(format!("from {parent} import ")).or_default().push(clause);
+        }
+    }
+    if keys.is_empty() {
+        return;
+    }
+    let safe = keys.iter().all(|(_, e)| e.safe);
+    let mut f = Finding::new(Rule::PythonStdlib, Severity::Error, stmt.range.clone(), import_message(&keys));
+    let edits = if moved.is_empty() {
+        Some(in_place)
+    } else {
+        let mut lines = Vec::new();
+        if !staying.is_empty() {
+            lines.push(format!("from {module} import {}", staying.join(", ")));
+        }
+        lines.extend(moved.into_iter().map(|(head, clauses)| format!("{head}{}", clauses.join(", "))));
+        ctx.replace_statement(stmt.range.clone(), &lines).map(|e| vec![e])
+    };
+    match edits {
+        Some(edits) => f.fixes.push(fix(safe, edits)),
+        None => f.message.push_str(" (a comment in the way: change the import by hand)"),
+    }
+    ctx.push(f);
+}
+
+fn import_message(keys: &[(&'static str, &StdlibEntry)]) -> String {
+    match keys {
+        [(key, entry)] => message(key, entry),
+        _ => {
+            let parts: Vec<String> =
+                keys.iter().map(|(k, e)| format!("`{k}` → `{}`", e.replacement.unwrap_or("?"))).collect();
+            format!("gone from Python 3.13 at the latest: {}", parts.join(", "))
+        }
+    }
+}
+
+/// `self.assertEquals(...)` in a subclass of `unittest.TestCase` (directly, through TensorFlow's
+/// or absl's test cases, or through classes of this file): the alias Python 3.12 removed,
+/// unless that test base still defines it itself.
+pub(crate) fn check_self_method(ctx: &mut Ctx<'_>, parts: &[Node<'_>]) {
+    let [object, method] = parts else { return };
+    if ctx.text(*object) != "self" {
+        return;
+    }
+    let key = format!("unittest.TestCase.{}", ctx.text(*method));
+    let Some((key, entry)) = tables().stdlib.get_key_value(key.as_str()) else { return };
+    let Some(class) = ctx.scopes.iter().rev().find(|s| s.kind() == "class_definition").copied() else { return };
+    let Some(base) = test_base(ctx, class, 0) else { return };
+    if entry.kept.contains(&base) {
+        return;
+    }
+    let mut f = Finding::new(Rule::PythonStdlib, Severity::Error, method.byte_range(), message(key, entry));
+    if let Some(new) = entry.replacement.and_then(|r| r.rsplit('.').next()) {
+        f.fixes.push(fix(entry.safe, vec![Edit::replacement(method.byte_range(), new)]));
+    }
+    ctx.push(f);
+}
+
+/// The test base (its `kept` name) that `class` derives from, if the file shows one.
+fn test_base(ctx: &Ctx<'_>, class: Node<'_>, depth: usize) -> Option<&'static str> {
+    let bases = class.child_by_field_name("superclasses")?;
+    let mut cursor = bases.walk();
+    let named: Vec<Node<'_>> = bases.named_children(&mut cursor).collect();
+    for base in named {
+        if let Some(q) = ctx.resolve(base) {
+            if let Some((_, kept)) = TEST_BASES.iter().find(|(name, _)| *name == q) {
+                return Some(kept);
+            }
+        } else if base.kind() == "identifier" && depth < MAX_CLASS_DEPTH {
+            let found = local_class(ctx, ctx.text(base)).and_then(|c| test_base(ctx, c, depth + 1));
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+/// The module-level class of this name.
+fn local_class<'t>(ctx: &Ctx<'t>, name: &str) -> Option<Node<'t>> {
+    let root = ctx.src.tree.root_node();
+    let mut cursor = root.walk();
+    let children: Vec<Node<'t>> = root.named_children(&mut cursor).collect();
+    children.into_iter().find_map(|c| {
+        let class = if c.kind() == "decorated_definition" { c.child_by_field_name("definition")? } else { c };
+        let named = class.kind() == "class_definition"
+            && class.child_by_field_name("name").is_some_and(|n| ctx.text(n) == name);
+        named.then_some(class)
+    })
+}
+
+/// What a file that uses a name of the table contains: the name's last segment, or for a short
+/// one (`imp`, `uu`) the import statement's words; for the scan's pre-filter.
+pub(crate) fn needles() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for key in tables().stdlib.keys() {
+        let last = key.rsplit('.').next().unwrap_or(key);
+        if last.len() >= 5 {
+            out.push(last.to_owned());
+        } else {
+            out.push(format!("import {key}"));
+            out.push(format!("from {key} "));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
