@@ -192,6 +192,26 @@ fn select_ignore_and_strategy() {
     assert_eq!(fs::read_to_string(&f).unwrap(), text);
 }
 
+/// A helper module without TensorFlow still reaches the scan's rules when it uses a
+/// standard-library name that Python removed (TensorFlow 2.21 runs on Python 3.10-3.13).
+#[test]
+fn files_without_tensorflow_get_the_python_stdlib_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("util.py"),
+        "import collections\n\ndef is_map(x):\n    return isinstance(x, collections.Mapping)\n",
+    )
+    .unwrap();
+    fs::write(tmp.path().join("plain.py"), "import collections\nx = collections.OrderedDict()\n").unwrap();
+    let o = run(tmp.path(), &["diff", "--no-cache", "."]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("+    return isinstance(x, collections.abc.Mapping)") && out.contains("+import collections.abc"),
+        "{out}"
+    );
+    assert!(!out.contains("plain.py"), "{out}");
+}
+
 /// `--select` must not write half of a linked change: the `tf.compat.v1` graph rewrites it keeps
 /// need the eager switch (another rule), so the switch is kept too, and `check` says why.
 #[test]

@@ -150,16 +150,20 @@ fn tf_requirement(package: &str, target: TfVersion) -> Option<(TfVersion, &'stat
 /// One end of a version range: the version, and whether it is included.
 type End = (Vec<u64>, bool);
 
+/// Whether `end` bounds a range tighter than `current` does: further `inward` (`Greater` for a
+/// lower end, `Less` for an upper one), or as far but excluded.
+fn tighter(end: &End, current: Option<&End>, inward: std::cmp::Ordering) -> bool {
+    current.is_none_or(|c| match cmp(&end.0, &c.0) {
+        std::cmp::Ordering::Equal => !end.1,
+        order => order == inward,
+    })
+}
+
 /// The range of releases `spec` admits (`!=` clauses left out): lowest and highest end.
 fn range_of(spec: &str) -> (Option<End>, Option<End>) {
     let (mut lo, mut hi): (Option<End>, Option<End>) = (None, None);
     let mut raise = |end: End| {
-        let tighter = lo.as_ref().is_none_or(|l| match cmp(&end.0, &l.0) {
-            std::cmp::Ordering::Greater => true,
-            std::cmp::Ordering::Equal => !end.1,
-            std::cmp::Ordering::Less => false,
-        });
-        if tighter {
+        if tighter(&end, lo.as_ref(), std::cmp::Ordering::Greater) {
             lo = Some(end);
         }
     };
@@ -198,12 +202,7 @@ fn range_of(spec: &str) -> (Option<End>, Option<End>) {
         }
     }
     for end in upper {
-        let tighter = hi.as_ref().is_none_or(|h| match cmp(&end.0, &h.0) {
-            std::cmp::Ordering::Less => true,
-            std::cmp::Ordering::Equal => !end.1,
-            std::cmp::Ordering::Greater => false,
-        });
-        if tighter {
+        if tighter(&end, hi.as_ref(), std::cmp::Ordering::Less) {
             hi = Some(end);
         }
     }

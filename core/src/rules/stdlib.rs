@@ -145,7 +145,7 @@ pub(crate) fn check_dotted(
 /// findings of their own where a replacement exists).
 pub(crate) fn check_plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str) {
     let Some((key, entry)) = Tables::longest_prefix(&tables().stdlib, full) else { return };
-    if entry.replacement.is_some() {
+    if entry.replacement.is_some() || in_fallback(ctx, stmt) {
         return;
     }
     let finding = Finding::new(Rule::PythonStdlib, Severity::Error, stmt.range.clone(), message(key, entry));
@@ -162,7 +162,13 @@ pub(crate) fn check_plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &st
 /// perf_counter as clock`; `from imp import reload` → `from importlib import reload`.
 pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     let table = &tables().stdlib;
-    if stmt.wildcard || module.starts_with('.') {
+    if stmt.wildcard
+        || module.starts_with('.')
+        || !table.keys().any(|k| under(k, module).is_some() || under(module, k).is_some())
+    {
+        return;
+    }
+    if in_fallback(ctx, stmt) {
         return;
     }
     if let Some((key, entry)) = Tables::longest_prefix(table, module) {
@@ -229,6 +235,21 @@ pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     ctx.push(f);
 }
 
+/// Whether the import is the fallback of a compatibility import (`try: from collections.abc
+/// import Mapping` / `except ImportError: from collections import Mapping`): it runs only where
+/// the preferred import failed, so it is left as it is.
+fn in_fallback(ctx: &Ctx<'_>, stmt: &ImportStmt) -> bool {
+    let root = ctx.src.tree.root_node();
+    let mut node = root.descendant_for_byte_range(stmt.range.start, stmt.range.end);
+    while let Some(n) = node {
+        if n.kind() == "except_clause" {
+            return true;
+        }
+        node = n.parent();
+    }
+    false
+}
+
 fn import_message(keys: &[(&'static str, &StdlibEntry)]) -> String {
     match keys {
         [(key, entry)] => message(key, entry),
@@ -251,7 +272,7 @@ pub(crate) fn check_self_method(ctx: &mut Ctx<'_>, parts: &[Node<'_>]) {
     let key = format!("unittest.TestCase.{}", ctx.text(*method));
     let Some((key, entry)) = tables().stdlib.get_key_value(key.as_str()) else { return };
     let Some(class) = ctx.scopes.iter().rev().find(|s| s.kind() == "class_definition").copied() else { return };
-    let Some(base) = test_base(ctx, class, 0) else { return };
+    let Some(base) = test_base(ctx, class, ctx.text(*method), 0) else { return };
     if entry.kept.contains(&base) {
         return;
     }
@@ -262,8 +283,12 @@ pub(crate) fn check_self_method(ctx: &mut Ctx<'_>, parts: &[Node<'_>]) {
     ctx.push(f);
 }
 
-/// The test base (its `kept` name) that `class` derives from, if the file shows one.
-fn test_base(ctx: &Ctx<'_>, class: Node<'_>, depth: usize) -> Option<&'static str> {
+/// The test base (its `kept` name) that `class` derives from, if the file shows one and no
+/// class on the way defines `method` itself.
+fn test_base(ctx: &Ctx<'_>, class: Node<'_>, method: &str, depth: usize) -> Option<&'static str> {
+    if defines(ctx, class, method) {
+        return None;
+    }
     let bases = class.child_by_field_name("superclasses")?;
     let mut cursor = bases.walk();
     let named: Vec<Node<'_>> = bases.named_children(&mut cursor).collect();
@@ -273,13 +298,31 @@ fn test_base(ctx: &Ctx<'_>, class: Node<'_>, depth: usize) -> Option<&'static st
                 return Some(kept);
             }
         } else if base.kind() == "identifier" && depth < MAX_CLASS_DEPTH {
-            let found = local_class(ctx, ctx.text(base)).and_then(|c| test_base(ctx, c, depth + 1));
+            let found = local_class(ctx, ctx.text(base)).and_then(|c| test_base(ctx, c, method, depth + 1));
             if found.is_some() {
                 return found;
             }
         }
     }
     None
+}
+
+/// Whether the body of `class` defines (or assigns) `name`.
+fn defines(ctx: &Ctx<'_>, class: Node<'_>, name: &str) -> bool {
+    let Some(body) = class.child_by_field_name("body") else { return false };
+    let mut cursor = body.walk();
+    let statements: Vec<Node<'_>> = body.named_children(&mut cursor).collect();
+    statements.into_iter().any(|st| {
+        let def = if st.kind() == "decorated_definition" { st.child_by_field_name("definition") } else { Some(st) };
+        let bound = match def {
+            Some(d) if d.kind() == "function_definition" => d.child_by_field_name("name"),
+            Some(d) if d.kind() == "expression_statement" => {
+                d.named_child(0).filter(|a| a.kind() == "assignment").and_then(|a| a.child_by_field_name("left"))
+            }
+            _ => None,
+        };
+        bound.is_some_and(|n| ctx.text(n) == name)
+    })
 }
 
 /// The module-level class of this name.
