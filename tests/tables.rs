@@ -158,6 +158,10 @@ impl Listing {
     }
 
     fn direct(&self, name: &str) -> Option<&Entry> {
+        // The walk starts at tf.compat.v2, listed as `tf`.
+        if let Some(rest) = name.strip_prefix("tf.compat.v2").filter(|r| r.is_empty() || r.starts_with('.')) {
+            return self.entries.get(&format!("tf{rest}"));
+        }
         self.entries.get(name)
     }
 
@@ -871,7 +875,15 @@ fn native_rewrites_keep_their_arguments() {
         let (source, target, form, changes, positional) = (&row[0], &row[1], &row[2], &row[3], &row[4]);
         let layer = form == "layer";
         let v1 = format!("tf.compat.v1.{}", &source[3..]);
-        let Some(v1_sig) = apis.old.signature(&v1) else {
+        let (kept, rest) = positional.split_once('|').unwrap_or((positional, ""));
+        let kept: Vec<&str> = kept.split(',').filter(|p| !p.is_empty()).collect();
+        let listed: Vec<&str> = kept.iter().copied().chain(rest.split(',').filter(|p| !p.is_empty())).collect();
+        let v1_positional: Vec<String> = if source.starts_with("tf.contrib.") {
+            // No listing has tf.contrib: the row's own column stands for TF 1.15's signature.
+            listed.iter().map(ToString::to_string).collect()
+        } else if let Some(v1_sig) = apis.old.signature(&v1) {
+            v1_sig.positional
+        } else {
             failures.push(format!("native.tsv: {source}: no signature of {v1} in {}", apis.old.file));
             continue;
         };
@@ -891,11 +903,8 @@ fn native_rewrites_keep_their_arguments() {
                 }
             };
         }
-        let (kept, rest) = positional.split_once('|').unwrap_or((positional, ""));
-        let kept: Vec<&str> = kept.split(',').filter(|p| !p.is_empty()).collect();
-        let listed: Vec<&str> = kept.iter().copied().chain(rest.split(',').filter(|p| !p.is_empty())).collect();
-        if listed != v1_sig.positional.iter().map(String::as_str).collect::<Vec<_>>() {
-            failures.push(format!("native.tsv: {source}: positional column is not {v1}'s {:?}", v1_sig.positional));
+        if listed != v1_positional.iter().map(String::as_str).collect::<Vec<_>>() {
+            failures.push(format!("native.tsv: {source}: positional column is not {v1}'s {v1_positional:?}"));
             continue;
         }
         for (old, new) in &renamed {
@@ -905,12 +914,12 @@ fn native_rewrites_keep_their_arguments() {
             if !sig.accepts(new) {
                 failures.push(format!("native.tsv: {source} {old}>{new}: {target} has no {new}"));
             }
-            if !v1_sig.positional.iter().any(|p| p == old) {
+            if !v1_positional.iter().any(|p| p == old) {
                 failures.push(format!("native.tsv: {source} {old}>{new}: {old} is not a parameter of {v1}"));
             }
         }
         let applied: &[&str] = if layer { &["inputs", "training"] } else { &[] };
-        for p in &v1_sig.positional {
+        for p in &v1_positional {
             if applied.contains(&p.as_str()) || renamed.contains_key(p.as_str()) {
                 continue;
             }

@@ -59,6 +59,8 @@ class Listing:
 
     def get(self, name):
         """The entry of name, also through another spelling of a module on its way."""
+        if name == "tf.compat.v2" or name.startswith("tf.compat.v2."):
+            name = "tf" + name[len("tf.compat.v2"):]  # the walk starts there, listed as `tf`
         e = self.entries.get(name)
         if e is not None:
             return e

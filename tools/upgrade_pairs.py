@@ -39,9 +39,8 @@ other way. `--json OUT` writes all of it, per input. Exit 0 (a measuring tool, n
 
 Limits: validity is static: the names, imports and keywords exist in TF 2.21, not that the
 code behaves as before. A rewrite to `tf.compat.v1` is valid, and so is a call whose positional
-arguments now land on other parameters (arity and positions are not checked). The listings have
-no `tf.compat.v2` (their walk starts there), so each `tf.compat.v2.*` name and `import
-tensorflow.compat.v2` is a finding although TF 2.21 has them. Names the input never imports
+arguments now land on other parameters (arity and positions are not checked). `tf.compat.v2.X`
+is judged as `tf.X` (the listings' walk starts at tf.compat.v2). Names the input never imports
 (`slim.x`, `contrib_layers.x`, `dataset.x`) are not checked. Many test inputs are fragments
 (`tf.contrib.rnn`, `tf.gradients(yx=a)`) rather than meaningful TF1 code. Calls in helper methods
 (`verify_compat_v1_rename_correctness`) and in `@parameterized` tests are not followed.

@@ -155,7 +155,7 @@ fn check_family(
         ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding, stdlib: false });
         return false;
     } else if name.starts_with("tf.contrib") {
-        check_contrib(ctx, name, root_local, root_c, span);
+        check_contrib(ctx, name, root_local, root_c, call, span);
     } else if name.starts_with("tf.python.") {
         check_private(ctx, name, root_local, root_c, prefix_range);
     } else if name.starts_with("keras") {
@@ -246,7 +246,7 @@ fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>]
         let last = (n + 2).checked_sub(segments(root_c)).filter(|&l| l > 0)?;
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
-    check_contrib(ctx, &format!("tf.contrib{rest}"), root_local, root_c, written);
+    check_contrib(ctx, &format!("tf.contrib{rest}"), root_local, root_c, None, written);
 }
 
 /// Code that stays on `tf.compat.v1` (the compat strategy, or code already written against it)
@@ -333,18 +333,20 @@ fn check_contrib(
     name: &str,
     root_local: &str,
     root_c: &str,
+    call: Option<Node<'_>>,
     span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) {
-    let finding = contrib_rewrite(ctx, name, root_local, root_c, span);
+    let finding = contrib_rewrite(ctx, name, (root_local, root_c), call, span);
     ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), finding, stdlib: false });
 }
 
-/// The rewrite of a tf.contrib name: the finding when it has one.
+/// The rewrite of a tf.contrib name (`call`: the call whose callee it is): the finding when it
+/// has one.
 fn contrib_rewrite(
     ctx: &mut Ctx<'_>,
     name: &str,
-    root_local: &str,
-    root_c: &str,
+    (root_local, root_c): (&str, &str),
+    call: Option<Node<'_>>,
     span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) -> Option<usize> {
     let t = tables();
@@ -371,6 +373,17 @@ fn contrib_rewrite(
         f.packages.extend(entry.package);
         ctx.push(f);
         return None;
+    };
+    // A successor that TF1 code means otherwise (`tf.summary.scalar` is the v1 summary there,
+    // which the next pass would move to tf.compat.v1) is spelled `tf.compat.v2.…`: the same
+    // object, and stable.
+    let stable;
+    let replacement = match replacement.strip_prefix("tf.") {
+        Some(rest) if t.renames.contains_key(format!("{replacement}{}", &name[key.len()..]).as_str()) => {
+            stable = format!("tf.compat.v2.{rest}");
+            stable.as_str()
+        }
+        _ => replacement,
     };
     let message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
     let mut requires = Vec::new();
@@ -400,6 +413,19 @@ fn contrib_rewrite(
         // `tf.contrib.rnn` → `tf.compat.v1.nn.rnn_cell`: Keras 2 classes on TF 2.16+.
         requires.extend(legacy_keras_prelude(ctx));
         package = Some("tf-keras");
+    }
+    if let Some(call) = call.filter(|_| key == name && t.native.contains_key(name)) {
+        // A successor whose parameters differ (`tensor=` is `data=`): the arguments go with it.
+        let mut f = Finding::new(Rule::Contrib, Severity::Error, range, message);
+        f.packages.extend(package);
+        let Some((fix, note)) = native::alternative(ctx, call, name, root_local, root_c) else {
+            f.message.push_str(" (this call's arguments have no place in it: rewrite it by hand)");
+            ctx.push(f);
+            return None;
+        };
+        f.message = format!("`{key}` → `{}`{install}: {note}", t.native[name].replacement);
+        f.fixes.push(fix.labelled("upgrade"));
+        return Some(ctx.push(f));
     }
     match spelled {
         Some(spelled) => Some(push_contrib(ctx, range, message, spelled, requires, package)),
