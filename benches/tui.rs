@@ -246,9 +246,17 @@ fn bytes_report(app: &mut App, out: &mut String) -> Result<()> {
         Encoding::Utf8 { bom: false },
         &Settings::default(),
     );
-    let mut far = build_app(vec![plan], Settings::default(), "dark", Depth::TrueColor, SIZE)?;
-    let (mean, max) = bytes_per_move(&mut far, SIZE, 100)?;
-    writeln!(out, "  hunks 40 lines apart (each move a new page): mean {mean} B, max {max} B over 100 frames")?;
+    // Over SSH without COLORTERM the theme has 256 colours (xterm-256color) or 16 (xterm).
+    for (depth, what) in
+        [(Depth::TrueColor, "truecolor"), (Depth::Ansi256, "256 colours"), (Depth::Ansi16, "16 colours")]
+    {
+        let mut far = build_app(vec![plan.clone()], Settings::default(), "dark", depth, SIZE)?;
+        let (mean, max) = bytes_per_move(&mut far, SIZE, 100)?;
+        writeln!(
+            out,
+            "  hunks 40 lines apart (each move a new page), {what}: mean {mean} B, max {max} B over 100 frames"
+        )?;
+    }
     let (mean, max) = bytes_per_move(app, (80, 24), n)?;
     writeln!(out, "  at 80x24 (dense file): mean {mean} B, max {max} B over {n} frames")?;
     Ok(())

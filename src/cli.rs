@@ -108,7 +108,7 @@ fn strategies() -> impl TypedValueParser<Value = Strategy> {
 /// Options every command that reads code shares.
 #[derive(Debug, Args, Clone)]
 pub struct CommonArgs {
-    /// Files or folders to migrate (folders are searched for *.py, honouring .gitignore).
+    /// Files or folders to migrate (folders are searched for *.py, *.ipynb and dependency files, honouring .gitignore).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// How far rewrites go (default: upgrade, or `strategy` in the configuration).
