@@ -136,11 +136,13 @@ pub(crate) fn table_files() -> Vec<&'static str> {
     table::ALL.iter().map(|f| f.text).collect()
 }
 
-/// Strings at least one of which a file with findings contains: the scan parses no other file.
-pub(crate) fn prefilter_needles() -> Vec<String> {
-    let mut needles: Vec<String> = ["tensorflow", "keras", "numpy"].map(String::from).to_vec();
-    needles.extend(stdlib::needles());
-    needles
+/// A file with findings contains one of these or one of [`stdlib_needles`]: the scan parses no
+/// other file.
+pub(crate) const PACKAGE_NEEDLES: [&str; 3] = ["tensorflow", "keras", "numpy"];
+
+/// The strings a file that uses a removed standard-library name contains.
+pub(crate) fn stdlib_needles() -> Vec<String> {
+    stdlib::needles()
 }
 
 /// Run every rule over a parsed file.

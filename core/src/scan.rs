@@ -210,16 +210,19 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
     Ok(Some(Loaded { path: path.clone(), root: candidate.root.clone(), text, encoding }))
 }
 
-/// Cheap pre-filter, one pass over the bytes: only files that mention tensorflow, keras or numpy
-/// (the `numpy2` rule: `NumPy` 2 comes with TensorFlow 2.18+), or a standard-library name that
-/// Python removed, can have findings.
+/// Cheap pre-filter: only files that mention tensorflow, keras or numpy (the `numpy2` rule:
+/// `NumPy` 2 comes with TensorFlow 2.18+), or a standard-library name that Python removed, can
+/// have findings. The three package names first (SIMD substring search, which stops at the
+/// first hit in nearly every file of a TensorFlow project); the table's names, one
+/// multi-pattern pass, only in the files without them.
 fn may_have_findings(bytes: &[u8]) -> bool {
-    static NEEDLES: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    NEEDLES
-        .get_or_init(|| {
-            aho_corasick::AhoCorasick::new(crate::rules::prefilter_needles()).expect("the needles are plain strings")
-        })
-        .is_match(bytes)
+    static OTHERS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    crate::rules::PACKAGE_NEEDLES.iter().any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some())
+        || OTHERS
+            .get_or_init(|| {
+                aho_corasick::AhoCorasick::new(crate::rules::stdlib_needles()).expect("the needles are plain strings")
+            })
+            .is_match(bytes)
 }
 
 /// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are

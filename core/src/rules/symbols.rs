@@ -158,6 +158,10 @@ fn check_family(
         check_contrib(ctx, name, root_local, root_c, call, span);
     } else if name.starts_with("tf.python.") {
         check_private(ctx, name, root_local, root_c, prefix_range);
+    } else if call.is_none() && ctx.options.strategy != Strategy::Compat && tables().v1_modules.contains(name) {
+        // Under compat, `tf` is tensorflow.compat.v1 already.
+        let Some(range) = prefix_range(name) else { return false };
+        check_module_value(ctx, name, range, root_local, root_c);
     } else if name.starts_with("keras") {
         check_keras_path(ctx, name, root_local, root_c, prefix_range);
         keras3::check_name(ctx, name, node);
@@ -259,6 +263,26 @@ fn needs_legacy_keras(ctx: &mut Ctx<'_>, v1_name: &str) {
     if let Some(i) = legacy_keras_prelude(ctx) {
         ctx.findings_mut()[i].support = false;
     }
+}
+
+/// A TF1 module used as a value (`getattr(tf.train, name)`, `dir(tf.train)`): what the code
+/// looks up there includes names TF 2 keeps only in the v1 module (`AdamOptimizer`), so it is
+/// `tf.compat.v1.train`, the module TF1 code meant.
+fn check_module_value(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usize>, root_local: &str, root_c: &str) {
+    let target = format!("tf.compat.v1{}", &name[2..]);
+    let mut message =
+        format!("`{name}` as a value is the TF1 module: TF 2's `{name}` lacks the members that moved to `{target}`");
+    if let Some(version) = removed_at(&target, ctx.options.target) {
+        message = format!("{message} — but TensorFlow {version} removed that too");
+        ctx.push(Finding::new(Rule::CompatV1, Severity::Error, range, message));
+        return;
+    }
+    let mut f = Finding::new(Rule::CompatV1, Severity::Error, range.clone(), message);
+    match ctx.spell(&target, root_local, root_c) {
+        Some(spelled) => f.fixes.push(Fix::safe(vec![Edit::replacement(range, spelled)]).labelled("compat.v1")),
+        None => f.message.push_str(" (import tensorflow to spell it)"),
+    }
+    ctx.push(f);
 }
 
 /// The release (at or before `target`) that removed `name`, if any.

@@ -277,6 +277,9 @@ pub struct Tables {
     pub keras3_keywords: HashMap<&'static str, Vec<KerasKeyword>>,
     pub native: HashMap<&'static str, NativeEntry>,
     pub legacy_keras: HashMap<&'static str, &'static str>,
+    /// TF1 modules some of whose members TF 2 keeps only in `tf.compat.v1` (derived from
+    /// `renames`): used as a value (`getattr(tf.train, name)`), such a module means the v1 one.
+    pub v1_modules: std::collections::HashSet<&'static str>,
     /// Private module path (`tf.python...`) → public replacement.
     pub private: HashMap<&'static str, &'static str>,
     /// Module paths reachable only as attributes → the importable module to write in
@@ -451,10 +454,19 @@ impl Tables {
             let entry = ContribEntry { replacement: opt(r.field(1)), package: opt(r.field(2)), note: r.field(3) };
             contrib.insert(r.field(0), entry);
         }
+        let v1_modules = renames
+            .iter()
+            .filter_map(|(k, v): (&&'static str, &&'static str)| {
+                let (parent, _) = k.rsplit_once('.')?;
+                let moved = v.strip_prefix("tf.compat.v1.").is_some_and(|rest| k.strip_prefix("tf.") == Some(rest));
+                (moved && parent != "tf" && !parent.starts_with("tf.keras")).then_some(parent)
+            })
+            .collect();
         let reorders = rows(&REORDERS, 3)
             .map(|r| r.map(|r| (r.field(0), (list(r.field(1)), list(r.field(2))))))
             .collect::<Result<_, _>>()?;
         Ok(Self {
+            v1_modules,
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
             numpy2: numpy2(&NUMPY2)?,
