@@ -95,6 +95,11 @@ impl Fix {
         Self::new(edits, Safety::Review, "upgrade")
     }
 
+    /// `safe` or `review` as a table row says (the same object under another name, or not).
+    pub(crate) fn safe_if(safe: bool, edits: Vec<Edit>) -> Self {
+        if safe { Self::safe(edits) } else { Self::review(edits) }
+    }
+
     #[must_use]
     pub(crate) fn labelled(mut self, label: &'static str) -> Self {
         self.label = label;

@@ -50,10 +50,6 @@ fn applies(ctx: &Ctx<'_>) -> bool {
     ctx.options.target >= TfVersion::NUMPY2
 }
 
-fn fix(entry: &Numpy2Entry, edits: Vec<Edit>) -> Fix {
-    if entry.safe { Fix::safe(edits) } else { Fix::review(edits) }
-}
-
 fn message(key: &str, entry: &Numpy2Entry) -> String {
     match entry.replacement {
         Some(r) => format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): use `{r}` ({})", entry.note),
@@ -123,7 +119,7 @@ pub(crate) fn check_dotted(
         }
     };
     if let Some(edits) = edits {
-        f.fixes.push(fix(entry, edits));
+        f.fixes.push(Fix::safe_if(entry.safe, edits));
         f.requires = requires;
     }
     ctx.push(f);
@@ -226,7 +222,7 @@ pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         );
         let mut f = Finding::new(Rule::Numpy2, Severity::Error, stmt.range.clone(), message);
         if let Some(edit) = ctx.delete_statement(stmt.range.clone()) {
-            f.fixes.push(if safe { Fix::safe(vec![edit]) } else { Fix::review(vec![edit]) });
+            f.fixes.push(Fix::safe_if(safe, vec![edit]));
         }
         ctx.push(f);
         return;
@@ -235,9 +231,9 @@ pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         let range = stmt.names[i].range.clone();
         let mut f = Finding::new(Rule::Numpy2, Severity::Error, range, message(key, entry));
         match what {
-            NameFix::Edit(edits) => f.fixes.push(fix(entry, edits)),
+            NameFix::Edit(edits) => f.fixes.push(Fix::safe_if(entry.safe, edits)),
             NameFix::Drop => match name_removal(ctx, stmt, i) {
-                Some(edit) => f.fixes.push(fix(entry, vec![edit])),
+                Some(edit) => f.fixes.push(Fix::safe_if(entry.safe, vec![edit])),
                 None => f.message.push_str(" (remove it from this import by hand)"),
             },
             NameFix::Manual(Some(why)) => f.message = format!("{}; {why}", f.message),

@@ -403,7 +403,7 @@ fn contrib_rewrite(
     // object, and stable.
     let stable;
     let replacement = match replacement.strip_prefix("tf.") {
-        Some(rest) if t.renames.contains_key(format!("{replacement}{}", &name[key.len()..]).as_str()) => {
+        Some(rest) if t.renames.contains_key(format!("{replacement}{}", &lookup[key.len()..]).as_str()) => {
             stable = format!("tf.compat.v2.{rest}");
             stable.as_str()
         }
@@ -433,7 +433,7 @@ fn contrib_rewrite(
         })
     };
     let mut package = entry.package;
-    if legacy_keras_target(ctx, &format!("{replacement}{}", &name[key.len()..])) {
+    if legacy_keras_target(ctx, &format!("{replacement}{}", &lookup[key.len()..])) {
         // `tf.contrib.rnn` → `tf.compat.v1.nn.rnn_cell`: Keras 2 classes on TF 2.16+.
         requires.extend(legacy_keras_prelude(ctx));
         package = Some("tf-keras");
