@@ -301,7 +301,7 @@ fn validate(log: &Value) -> Vec<String> {
 #[test]
 fn sarif_output_has_the_structure_the_schema_requires() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = run(root, &["check", "--format", "sarif", "examples/legacy_project"]);
+    let o = run(root, &["check", "--no-cache", "--format", "sarif", "examples/legacy_project"]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     let log: Value = serde_json::from_slice(&o.stdout).unwrap();
     let problems = validate(&log);

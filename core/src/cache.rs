@@ -25,6 +25,9 @@ pub const DIR_NAME: &str = ".tf2-migrate-cache";
 const FILE_NAME: &str = "files.json";
 /// Bumped when the stored layout changes.
 const FORMAT: u32 = 3;
+/// Temporary files of a write that never finished (the process was killed between creating and
+/// renaming one) older than this are removed by the next write; a concurrent run's are younger.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// What the analysis of one file found.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,6 +111,7 @@ impl Cache {
         if !ignore.exists() {
             fs::write(&ignore, "# Created by tf2-migrate: its cache, not part of the project.\n*\n")?;
         }
+        remove_stale_temps(&self.dir, STALE_TEMP);
         let stored = Stored { format: FORMAT, key: self.key, entries };
         let mut tmp = tempfile::Builder::new().prefix(".files-").suffix(".tmp").tempfile_in(&self.dir)?;
         let mut out = io::BufWriter::with_capacity(1 << 16, &mut tmp);
@@ -116,6 +120,20 @@ impl Cache {
         drop(out);
         tmp.persist(self.dir.join(FILE_NAME)).map_err(|e| e.error)?;
         Ok(())
+    }
+}
+
+/// Remove this cache's temporary files (`.files-*.tmp`) in `dir` last modified over `age` ago.
+fn remove_stale_temps(dir: &Path, age: std::time::Duration) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(".files-") && name.ends_with(".tmp");
+        let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|e| e > age));
+        if ours && old {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -192,6 +210,24 @@ mod tests {
         assert!(again.get("a.py", "x = tf.log(2)\n", UTF8).is_none(), "other text");
         assert!(again.get("a.py", "x = tf.log(1)\n", Encoding::Latin1).is_none(), "other encoding");
         assert!(Cache::open(dir.path(), 8).get("a.py", "x = tf.log(1)\n", UTF8).is_none(), "other options");
+    }
+
+    #[test]
+    fn temporary_files_of_killed_writes_are_removed_once_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".files-abc123.tmp");
+        let other = dir.path().join("notes.tmp");
+        fs::write(&stale, "half a cache").unwrap();
+        fs::write(&other, "not ours").unwrap();
+        remove_stale_temps(dir.path(), std::time::Duration::from_secs(3600));
+        assert!(stale.exists(), "a young temp may be a concurrent run's");
+        remove_stale_temps(dir.path(), std::time::Duration::ZERO);
+        assert!(!stale.exists() && other.exists());
+        let cache = Cache::open(dir.path(), 1);
+        cache.put("a.py".into(), "t", UTF8, &plan("t", Vec::new()), 1);
+        cache.save().unwrap();
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left.len(), 3, "files.json, .gitignore and notes.tmp: {left:?}");
     }
 
     #[test]

@@ -42,12 +42,14 @@ impl Run {
     }
 }
 
-/// Run the binary with `args` in `cwd` (no colour, no progress display).
+/// Run the binary with `args` in `cwd` (no colour, no progress display). Its content cache
+/// goes to the system's temporary folder, not into `cwd` (which may be a fixture folder).
 pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
     let out = Command::new(bin())
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        .env("TF2_MIGRATE_CACHE_DIR", std::env::temp_dir().join("tf2-migrate-test-cache"))
         .stdin(Stdio::null())
         .output()
         .expect("run tf2-migrate");
