@@ -145,7 +145,13 @@ pub fn path_digest(path: &Path) -> u64 {
 /// The key of a file in the cache: its absolute path, made without touching the file system
 /// beyond the current folder (`canonicalize` would read every link on the way).
 pub(crate) fn file_id(path: &Path) -> String {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().into_owned()
+    // The current folder, asked once (`absolute` asks the system on every call).
+    static CWD: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let joined = match CWD.get_or_init(|| std::env::current_dir().ok()) {
+        Some(cwd) if path.is_relative() => cwd.join(path),
+        _ => path.to_path_buf(),
+    };
+    std::path::absolute(&joined).unwrap_or(joined).to_string_lossy().into_owned()
 }
 
 /// SipHash-1-3 of the text and its encoding (std's, stable within one build, and the build is

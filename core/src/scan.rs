@@ -125,17 +125,22 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
 }
 
 /// Keep one name per real file: a symlink to another candidate is the same file, and migrating
-/// it twice would make the second write a conflict. The name that is not a symlink wins.
+/// it twice would make the second write a conflict. The name that is not a symlink wins. Files
+/// are told apart by device and inode (one `stat` each; resolving every path would read each
+/// of its folders' links); only names of one inode are resolved, and hard links (two real
+/// names) both stay, for the writer to refuse with its reason.
 fn same_file_once(files: Vec<Candidate>) -> Vec<Candidate> {
+    use std::os::unix::fs::MetadataExt;
     let is_link = |c: &Candidate| fs::symlink_metadata(&c.path).is_ok_and(|m| m.file_type().is_symlink());
-    let mut seen: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<(u64, u64), usize> = std::collections::HashMap::new();
     let mut keep: Vec<Candidate> = Vec::with_capacity(files.len());
     for c in files {
-        let Ok(real) = fs::canonicalize(&c.path) else {
+        let Ok(real) = fs::metadata(&c.path).map(|m| (m.dev(), m.ino())) else {
             keep.push(c);
             continue;
         };
         match seen.get(&real) {
+            Some(&i) if fs::canonicalize(&keep[i].path).ok() != fs::canonicalize(&c.path).ok() => keep.push(c),
             Some(&i) => {
                 if is_link(&keep[i]) && !is_link(&c) {
                     keep[i] = c;
