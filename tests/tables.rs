@@ -458,6 +458,26 @@ fn removed_keys_exist_in_the_old_and_not_in_the_new_tensorflow() {
     fail_if_any("removed.tsv rows are wrong", &bad);
 }
 
+/// `constants.tsv`: each constant is a name of the old TensorFlow, under a key of `removed.tsv`
+/// (the engine writes its value only where the API is gone), and its value is a plain literal.
+#[test]
+fn constants_are_of_removed_apis_and_literals() {
+    let old = Listing::tensorflow(OLD);
+    let removed = keys("removed.tsv");
+    let bad: Vec<String> = table("constants.tsv")
+        .into_iter()
+        .filter(|r| {
+            let literal = &r[1];
+            let quoted = literal.len() >= 2 && literal.starts_with('\'') && literal.ends_with('\'');
+            let plain = quoted || literal.parse::<f64>().is_ok() || matches!(literal.as_str(), "True" | "False");
+            !(old.has(&r[0]) && under(&r[0], &removed) && plain)
+        })
+        .map(|r| format!("{} {}", r[0], r[1]))
+        .collect();
+    assert!(!table("constants.tsv").is_empty());
+    fail_if_any("constants.tsv rows are wrong", &bad);
+}
+
 /// `contrib.tsv` replacements in tf-slim, TensorFlow Probability, TensorFlow Addons: the packages
 /// that `tools/api/external.txt` lists (what was installed when it was generated).
 #[test]

@@ -300,6 +300,15 @@ rules! {
         before: "tf.estimator.Estimator",
         after: "(port to Keras, or pin TensorFlow <= 2.15)",
     },
+    RemovedConstant = "removed-constant" {
+        safety: Safe,
+        fix: Always,
+        tables: [CONSTANTS],
+        summary: "A constant of an API the targeted TensorFlow removed (tf.estimator.ModeKeys.TRAIN): its value instead.",
+        why: "The API is gone (AttributeError), but code that only compares against its constants keeps working with their values.",
+        before: "if mode == tf.estimator.ModeKeys.TRAIN:",
+        after: "if mode == 'train':",
+    },
     Numpy2 = "numpy2" {
         safety: Safe | Review,
         fix: Sometimes,

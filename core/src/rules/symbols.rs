@@ -240,6 +240,10 @@ pub(crate) fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
 /// breaks on TF 2.21 — `tf.compat.v1.contrib` (never existed: the `tf.contrib` successors) and
 /// the Keras 2 layers and RNN cells (the legacy-Keras switch).
 fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>], root_local: &str, root_c: &str) {
+    let whole = parts[0].start_byte()..parts[parts.len() - 1].end_byte();
+    if check_constant(ctx, name, whole) {
+        return;
+    }
     let Some(rest) = rest.strip_prefix("contrib").filter(|r| r.is_empty() || r.starts_with('.')) else {
         needs_legacy_keras(ctx, name);
         return;
@@ -315,6 +319,9 @@ pub(crate) fn note_on(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usiz
 fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
     let t = tables();
     let target = ctx.options.target;
+    if [final_name, name].into_iter().any(|n| check_constant(ctx, n, node.byte_range())) {
+        return;
+    }
     for candidate in [final_name, name] {
         if let Some((key, version)) = Tables::longest_prefix(&t.removed, candidate)
             && version.parse::<TfVersion>().is_ok_and(|v| v <= target)
@@ -328,6 +335,17 @@ fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>
             break;
         }
     }
+}
+
+/// A constant of a removed API (`tf.estimator.ModeKeys.TRAIN`, the whole expression at `range`)
+/// becomes its value: `mode == 'train'` keeps working where the API is gone. Whether it was one.
+fn check_constant(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usize>) -> bool {
+    let Some(literal) = tables().constants.get(name) else { return false };
+    let Some(version) = removed_at(name, ctx.options.target) else { return false };
+    let message = format!("`{name}` was removed in TensorFlow {version}: its value is {literal}");
+    let fix = Fix::safe(vec![Edit::replacement(range.clone(), *literal)]);
+    ctx.push(Finding::new(Rule::RemovedConstant, Severity::Error, range, message).with_fix(fix));
+    true
 }
 
 /// A private `….python.…` run of a tf.contrib name (`tf.contrib.rnn.python.ops.core_rnn_cell.

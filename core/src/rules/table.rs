@@ -40,6 +40,7 @@ pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
 pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
 pub(crate) const TF_REQUIRES: DataFile = data_file!("tf_requires.tsv");
 pub(crate) const STDLIB: DataFile = data_file!("stdlib.tsv");
+pub(crate) const CONSTANTS: DataFile = data_file!("constants.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -61,6 +62,7 @@ pub const ALL: &[&DataFile] = &[
     &NUMPY2,
     &TF_REQUIRES,
     &STDLIB,
+    &CONSTANTS,
 ];
 
 impl DataFile {
@@ -287,6 +289,8 @@ pub struct Tables {
     pub namespaces: HashMap<&'static str, Option<&'static str>>,
     pub numpy2: HashMap<&'static str, Numpy2Entry>,
     pub stdlib: HashMap<&'static str, StdlibEntry>,
+    /// Constant of a removed API → its value as a Python literal.
+    pub constants: HashMap<&'static str, &'static str>,
     /// What each recorded TensorFlow release requires of other packages: (release, package,
     /// PEP 440 spec), ordered by release.
     pub tf_requires: Vec<(crate::rules::TfVersion, &'static str, &'static str)>,
@@ -471,6 +475,7 @@ impl Tables {
             private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
             numpy2: numpy2(&NUMPY2)?,
             stdlib: stdlib(&STDLIB)?,
+            constants: pairs(&CONSTANTS)?,
             tf_requires: rows(&TF_REQUIRES, 3)
                 .map(|r| {
                     let r = r?;
@@ -540,6 +545,7 @@ mod tests {
             (&NAMESPACES, 3, true),
             (&NUMPY2, 4, true),
             (&STDLIB, 7, true),
+            (&CONSTANTS, 2, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();
