@@ -391,7 +391,7 @@ fn crash_sigkill_mid_apply_leaves_old_or_new_bytes_only() {
         let tree = work.path().join(format!("round{round}"));
         common::copy_tree(&pristine, &tree);
         let mut child = Command::new(common::bin())
-            .args(["apply", "--unsafe", "--quiet"])
+            .args(["apply", "--unsafe", "--quiet", "--no-cache"])
             .arg(&tree)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
