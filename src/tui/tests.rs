@@ -503,6 +503,20 @@ fn dialog_keys_come_from_the_keymap() {
     assert_eq!(a.on_key(key('o')), Some(Effect::Write));
 }
 
+/// The title's counts are never cut: at 80 columns, and while a large scan is still running,
+/// the title takes a shorter form that still ends with the manual count.
+#[test]
+fn the_title_keeps_its_counts_at_80_columns() {
+    let mut a = app((80, 24));
+    for scanning in [None, Some((412, 10_000))] {
+        a.scanning = scanning;
+        let terminal = render(&a);
+        let title: String = (0..80).map(|x| terminal.backend().buffer()[(x, 0)].symbol().to_owned()).collect();
+        assert!(title.trim_end().ends_with("manual"), "{title:?}");
+        assert!(title.contains("0/") && title.contains("decided"), "{title:?}");
+    }
+}
+
 #[test]
 fn snapshot_80x24() {
     let mut a = app((80, 24));

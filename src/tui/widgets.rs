@@ -63,11 +63,18 @@ pub(crate) fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let total = p + a + r;
     let decided = a + r;
     let scanning = app.scanning.map(|p| format!("{} · ", scan_progress(p))).unwrap_or_default();
-    let text = format!(
-        " tf2-migrate review · {scanning}{} files · {decided}/{total} hunks decided ({a} accepted, {r} rejected) · {m} manual",
-        app.plans.len()
-    );
-    buf.set_line(area.x, area.y, &Line::from(Span::styled(text, app.theme.title)), area.width);
+    let files = app.plans.len();
+    // The longest form that fits: at 80 columns the counts must not be cut off.
+    let forms = [
+        format!(
+            " tf2-migrate review · {scanning}{files} files · {decided}/{total} hunks decided ({a} accepted, {r} rejected) · {m} manual"
+        ),
+        format!(" tf2-migrate review · {scanning}{files} files · {decided}/{total} decided · {a}✓ {r}✗ · {m} manual"),
+        format!(" {scanning}{files} files · {decided}/{total} decided · {a}✓ {r}✗ · {m} manual"),
+    ];
+    let fits = |t: &&String| t.chars().count() <= usize::from(area.width);
+    let text = forms.iter().find(fits).unwrap_or(&forms[2]);
+    buf.set_line(area.x, area.y, &Line::from(Span::styled(text.as_str(), app.theme.title)), area.width);
 }
 
 pub(crate) fn file_list(app: &App, area: Rect, buf: &mut Buffer) {
