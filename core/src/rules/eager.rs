@@ -95,61 +95,57 @@ fn num_gpus(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
 }
 
 /// The `tf.GradientTape` function that stands in for a `tf.contrib.eager` gradient helper: its
-/// name and its definition (`{tf}` is the TensorFlow alias).
-fn helper(name: &str) -> Option<(&'static str, &'static str)> {
-    Some(match name {
-        "tf.contrib.eager.implicit_value_and_gradients" => (
-            "implicit_value_and_gradients",
-            "(f):
-    \"\"\"tf.contrib.eager.implicit_value_and_gradients, with tf.GradientTape: (value, [(gradient, variable)]).\"\"\"
-    def grad_fn(*args, **kwargs):
-        with {tf}.GradientTape() as tape:
-            value = f(*args, **kwargs)
-        variables = tape.watched_variables()
-        return value, list(zip(tape.gradient(value, variables), variables))
-    return grad_fn",
-        ),
-        "tf.contrib.eager.implicit_gradients" => (
-            "implicit_gradients",
-            "(f):
-    \"\"\"tf.contrib.eager.implicit_gradients, with tf.GradientTape: [(gradient, variable)].\"\"\"
-    def grad_fn(*args, **kwargs):
-        with {tf}.GradientTape() as tape:
-            value = f(*args, **kwargs)
-        variables = tape.watched_variables()
-        return list(zip(tape.gradient(value, variables), variables))
-    return grad_fn",
-        ),
-        "tf.contrib.eager.value_and_gradients_function" => (
-            "value_and_gradients_function",
-            "(f, params=None):
-    \"\"\"tf.contrib.eager.value_and_gradients_function, with tf.GradientTape: (value, gradients).\"\"\"
-    def grad_fn(*args, **kwargs):
-        args = [{tf}.convert_to_tensor(a) for a in args]
-        watched = args if params is None else [args[i] for i in params]
-        with {tf}.GradientTape() as tape:
-            for a in watched:
-                tape.watch(a)
-            value = f(*args, **kwargs)
-        return value, tape.gradient(value, watched)
-    return grad_fn",
-        ),
-        "tf.contrib.eager.gradients_function" => (
-            "gradients_function",
-            "(f, params=None):
-    \"\"\"tf.contrib.eager.gradients_function, with tf.GradientTape: the gradients of f by its arguments.\"\"\"
-    def grad_fn(*args, **kwargs):
-        args = [{tf}.convert_to_tensor(a) for a in args]
-        watched = args if params is None else [args[i] for i in params]
-        with {tf}.GradientTape() as tape:
-            for a in watched:
-                tape.watch(a)
-            value = f(*args, **kwargs)
-        return tape.gradient(value, watched)
-    return grad_fn",
-        ),
+/// name and its definition (`{tf}` is the TensorFlow alias). The `implicit_` helpers take the
+/// gradients by the variables the function used, the others by its arguments (`params`: which
+/// ones); the `value_and_` ones return the value too.
+fn helper(name: &str) -> Option<(&'static str, String)> {
+    let (short, implicit, with_value, returns) = match name {
+        "tf.contrib.eager.implicit_value_and_gradients" => {
+            ("implicit_value_and_gradients", true, true, "(value, [(gradient, variable)])")
+        }
+        "tf.contrib.eager.implicit_gradients" => ("implicit_gradients", true, false, "[(gradient, variable)]"),
+        "tf.contrib.eager.value_and_gradients_function" => {
+            ("value_and_gradients_function", false, true, "(value, gradients)")
+        }
+        "tf.contrib.eager.gradients_function" => {
+            ("gradients_function", false, false, "the gradients of f by its arguments")
+        }
         _ => return None,
-    })
+    };
+    let value = if with_value { "value, " } else { "" };
+    let (params, body) = if implicit {
+        (
+            "(f)",
+            format!(
+                "
+        with {{tf}}.GradientTape() as tape:
+            value = f(*args, **kwargs)
+        variables = tape.watched_variables()
+        return {value}list(zip(tape.gradient(value, variables), variables))"
+            ),
+        )
+    } else {
+        (
+            "(f, params=None)",
+            format!(
+                "
+        args = [{{tf}}.convert_to_tensor(a) for a in args]
+        watched = args if params is None else [args[i] for i in params]
+        with {{tf}}.GradientTape() as tape:
+            for a in watched:
+                tape.watch(a)
+            value = f(*args, **kwargs)
+        return {value}tape.gradient(value, watched)"
+            ),
+        )
+    };
+    let definition = format!(
+        "{params}:
+    \"\"\"{name}, with tf.GradientTape: {returns}.\"\"\"
+    def grad_fn(*args, **kwargs):{body}
+    return grad_fn"
+    );
+    Some((short, definition))
 }
 
 /// `tfe.implicit_gradients(loss_fn)` and friends → a `tf.GradientTape` helper of the same
