@@ -491,13 +491,16 @@ fn apply_decisions_without_a_value_uses_the_roots_journal() {
     let first = (0..plan.hunks.len()).find(|&h| plan.hunk_texts(h).1.contains("x = tf.math.log")).unwrap();
     let entry = |h: usize, decision: Decision| Entry { decision, ..Entry::of(plan, h) };
 
+    let apply_decisions = || {
+        bin()
+            .current_dir(tmp.path())
+            .env("XDG_STATE_HOME", state.path())
+            .args(["apply", "--decisions", "project"])
+            .output()
+            .unwrap()
+    };
     // Before any review there is no journal: the error names the one `review project` keeps.
-    let o = bin()
-        .current_dir(tmp.path())
-        .env("XDG_STATE_HOME", state.path())
-        .args(["apply", "--decisions", "project"])
-        .output()
-        .unwrap();
+    let o = apply_decisions();
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     let err = stderr(&o);
     let start = err.find(state.path().to_str().unwrap()).unwrap_or_else(|| panic!("{err}"));
@@ -508,12 +511,7 @@ fn apply_decisions_without_a_value_uses_the_roots_journal() {
     drop(journal);
     assert_eq!(fs::read_to_string(&f).unwrap(), text, "nothing written without a journal");
 
-    let o = bin()
-        .current_dir(tmp.path())
-        .env("XDG_STATE_HOME", state.path())
-        .args(["apply", "--decisions", "project"])
-        .output()
-        .unwrap();
+    let o = apply_decisions();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         fs::read_to_string(&f).unwrap(),
