@@ -158,13 +158,10 @@ pub(crate) fn check_plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &st
 /// perf_counter as clock`; `from imp import reload` → `from importlib import reload`.
 pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     let table = &tables().stdlib;
-    if stmt.wildcard
-        || module.starts_with('.')
-        || !table.keys().any(|k| under(k, module).is_some() || under(module, k).is_some())
-    {
-        return;
-    }
-    if in_fallback(ctx, stmt) {
+    // The module, or one of the names imported from it, has a row (hash look-ups).
+    let listed = Tables::longest_prefix(table, module).is_some()
+        || stmt.names.iter().any(|n| table.contains_key(format!("{module}.{}", n.name).as_str()));
+    if stmt.wildcard || module.starts_with('.') || !listed || in_fallback(ctx, stmt) {
         return;
     }
     if let Some((key, entry)) = Tables::longest_prefix(table, module) {
