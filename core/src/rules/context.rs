@@ -105,20 +105,20 @@ pub struct GraphUse {
     pub why: &'static str,
 }
 
+/// What follows `base` in the dotted name `name` (`""` or `.rest…`), if `name` is `base` or
+/// under it (`tf.nn` is under `tf`, `tfp` is not).
+pub(crate) fn under<'n>(name: &'n str, base: &str) -> Option<&'n str> {
+    name.strip_prefix(base).filter(|r| r.is_empty() || r.starts_with('.'))
+}
+
 /// Spell a canonical name (`tf.x.y`) as the qualified Python name (`tensorflow.x.y`).
 pub(crate) fn qualified(canonical: &str) -> String {
-    match canonical.strip_prefix("tf") {
-        Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tensorflow{rest}"),
-        _ => canonical.to_owned(),
-    }
+    under(canonical, "tf").map_or_else(|| canonical.to_owned(), |rest| format!("tensorflow{rest}"))
 }
 
 /// The canonical spelling of a qualified name (`tensorflow.x` → `tf.x`).
 pub(crate) fn canonical(qualified: &str) -> String {
-    match qualified.strip_prefix("tensorflow") {
-        Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("tf{rest}"),
-        _ => qualified.to_owned(),
-    }
+    under(qualified, "tensorflow").map_or_else(|| qualified.to_owned(), |rest| format!("tf{rest}"))
 }
 
 /// The resolved callee, if it is TensorFlow outside tf.compat (the TF1 names the tables key on).
@@ -220,7 +220,7 @@ impl<'a> Ctx<'a> {
         if let Some(rest) = target.strip_prefix(root_canonical).filter(|r| r.starts_with('.')) {
             return Some(format!("{root_local}{rest}"));
         }
-        if let Some(rest) = target.strip_prefix("tf").filter(|r| r.is_empty() || r.starts_with('.')) {
+        if let Some(rest) = under(target, "tf") {
             return self.alias_here("tensorflow").map(|a| format!("{a}{rest}"));
         }
         // An external module (`tf_slim`) or a standalone Keras path: spelled in full.

@@ -11,7 +11,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::call::Call;
-use crate::rules::context::Ctx;
+use crate::rules::context::{Ctx, under};
 use crate::rules::table::{Numpy2Entry, Tables, tables};
 use crate::rules::{Rule, TfVersion};
 
@@ -67,7 +67,7 @@ fn spell_numpy(
     root_c: &str,
     requires: &mut Vec<usize>,
 ) -> Option<String> {
-    if let Some(rest) = target.strip_prefix(root_c).filter(|r| r.is_empty() || r.starts_with('.')) {
+    if let Some(rest) = under(target, root_c) {
         return Some(format!("{root_local}{rest}"));
     }
     let rest = &target["numpy".len()..];

@@ -13,7 +13,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
-use crate::rules::context::{ContribImport, ContribUse, Ctx};
+use crate::rules::context::{ContribImport, ContribUse, Ctx, under};
 use crate::rules::table::{STDLIB, StdlibEntry, Tables, tables};
 
 /// The test-case classes user tests subclass, by qualified name, with the name the table's
@@ -43,11 +43,6 @@ fn message(key: &str, entry: &StdlibEntry) -> String {
         Some(r) => format!("`{key}` is gone from Python {}+: use `{r}` ({note})", entry.removed),
         None => format!("`{key}` is gone from Python {}+: {note}", entry.removed),
     }
-}
-
-/// `rest` when `name` is `base` followed by nothing or by `.rest…`.
-fn under<'n>(name: &'n str, base: &str) -> Option<&'n str> {
-    name.strip_prefix(base).filter(|r| r.is_empty() || r.starts_with('.'))
 }
 
 /// How to write `target` (importable through `module`) here: relative to the expression's root

@@ -4,7 +4,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical};
+use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical, under};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, keras3, native, numpy2, stdlib, transforms};
 
@@ -15,7 +15,7 @@ fn segments(name: &str) -> usize {
 
 /// Whether `name` is under a package the TensorFlow rules follow (TensorFlow, Keras, `NumPy`).
 fn followed(name: &str) -> bool {
-    ["tf", "keras", "numpy"].iter().any(|p| name.strip_prefix(p).is_some_and(|r| r.is_empty() || r.starts_with('.')))
+    ["tf", "keras", "numpy"].iter().any(|p| under(name, p).is_some())
 }
 
 /// A dotted expression `parts[0].parts[1]...` whose root an import binds.
@@ -244,7 +244,7 @@ fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>]
     if check_constant(ctx, name, whole) {
         return;
     }
-    let Some(rest) = rest.strip_prefix("contrib").filter(|r| r.is_empty() || r.starts_with('.')) else {
+    let Some(rest) = under(rest, "contrib") else {
         needs_legacy_keras(ctx, name);
         return;
     };
@@ -492,9 +492,9 @@ fn check_private(
     let Some((key, public)) = Tables::longest_prefix(private, name) else { return };
     let Some(range) = prefix_range(key) else { return };
     let root_new = Tables::longest_prefix(private, root_c).map(|(k, p)| format!("{p}{}", &root_c[k.len()..]));
-    let spelled = match root_new.as_deref().and_then(|r| public.strip_prefix(r)) {
-        Some(rest) if rest.is_empty() || rest.starts_with('.') => Some(format!("{root_local}{rest}")),
-        _ => ctx.spell(public, root_local, root_c),
+    let spelled = match root_new.as_deref().and_then(|r| under(public, r)) {
+        Some(rest) => Some(format!("{root_local}{rest}")),
+        None => ctx.spell(public, root_local, root_c),
     };
     let message = format!("`{key}` is private: the public `{public}` replaces it");
     let mut f = Finding::new(Rule::Tf2Rename, Severity::Error, range.clone(), message);
@@ -555,12 +555,9 @@ fn check_keras_path(
         return;
     };
     let root_new = format!("{root_target}{}", &root_c[root_key.len()..]);
-    let Some(rest) = target.strip_prefix(root_new.as_str()) else {
+    let Some(rest) = under(target, &root_new) else {
         return;
     };
-    if !(rest.is_empty() || rest.starts_with('.')) {
-        return;
-    }
     let spelled = format!("{root_local}{rest}");
     if spelled == ctx.range_text(range.clone()) {
         return;
