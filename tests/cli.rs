@@ -774,7 +774,7 @@ fn the_cache_changes_nothing_but_time() {
         stdout(&o)
     };
     let cold = json(&["check", "--format", "json", "."]);
-    let stored = dir.join(CACHE).join("files.json");
+    let stored = dir.join(CACHE).join("files.bin");
     assert!(stored.exists(), "a first run stores its findings");
     let ignore = fs::read_to_string(dir.join(CACHE).join(".gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "*"), "the cache folder ignores itself: {ignore}");
@@ -792,9 +792,8 @@ fn the_cache_changes_nothing_but_time() {
     // A damaged cache (a flipped byte, a truncated file, garbage) is ignored.
     let good = fs::read(&stored).unwrap();
     let mut flipped = good.clone();
-    let at = flipped.iter().position(|&b| b == b'[').unwrap();
-    flipped[at] = b'{';
-    for bad in [flipped, good[..good.len() / 2].to_vec(), b"\x00\xff not json".to_vec()] {
+    flipped[good.len() * 2 / 3] ^= 0x20;
+    for bad in [flipped, good[..good.len() / 2].to_vec(), b"\x00\xff not a cache".to_vec()] {
         fs::write(&stored, bad).unwrap();
         assert_eq!(json(&["check", "--format", "json", "."]), edited);
     }
@@ -814,6 +813,6 @@ fn the_cache_changes_nothing_but_time() {
     let o =
         bin().current_dir(&copy).env("TF2_MIGRATE_CACHE_DIR", elsewhere.path()).args(["check", "."]).output().unwrap();
     assert!(code(&o) < 2, "{}", stderr(&o));
-    assert!(elsewhere.path().join("files.json").exists());
+    assert!(elsewhere.path().join("files.bin").exists());
     assert!(!copy.join(CACHE).exists());
 }

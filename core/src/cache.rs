@@ -9,102 +9,125 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::hash::{Hash, Hasher};
-use std::io::{self, Write};
+use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use serde::{Deserialize, Serialize};
+mod codec;
 
-use crate::fix::Finding;
-use crate::plan::{FilePlan, Hunk};
-use crate::source::{Blocker, Encoding};
+pub(crate) use codec::Entry;
+use codec::{Reader, Writer};
+
+use crate::plan::FilePlan;
+use crate::source::Encoding;
 
 /// The cache folder's name, created in the project (with a `.gitignore` of its own).
 pub const DIR_NAME: &str = ".tf2-migrate-cache";
-const FILE_NAME: &str = "files.json";
+const FILE_NAME: &str = "files.bin";
+/// What earlier releases wrote (JSON): removed when the cache is next written.
+const OLD_FILE_NAME: &str = "files.json";
+/// The first bytes of a cache file.
+const MAGIC: &[u8] = b"tf2-migrate cache\n";
 /// Bumped when the stored layout changes.
-const FORMAT: u32 = 3;
+const FORMAT: u64 = 4;
 /// Temporary files of a write that never finished (the process was killed between creating and
 /// renaming one) older than this are removed by the next write; a concurrent run's are younger.
 const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// What the analysis of one file found.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Entry {
-    /// A 64-bit hash of the decoded text and its encoding, and the text's length.
-    hash: u64,
-    len: usize,
-    pub findings: Vec<Finding>,
-    /// The hunks grouped from them (empty for a notebook, whose plan regroups).
-    pub hunks: Vec<Hunk>,
-    pub parsed_cleanly: bool,
-    pub blocker: Option<Blocker>,
-    pub lines: usize,
+/// Where one file's record lies in the cache file. A record is its payload's checksum (8 bytes),
+/// the payload's length, and the payload: the file's id, the hash (8 bytes) and length of the
+/// text it was made from, and the encoded [`Entry`]. Only the id is read when the cache is
+/// opened; the rest is checked and decoded when (and by the thread that) asks for it.
+#[derive(Debug)]
+struct Record {
+    checksum: u64,
+    /// The whole record, copied as it is when the cache is written back.
+    whole: Range<usize>,
+    /// The payload after the id.
+    rest: Range<usize>,
+    /// The whole payload (what the checksum covers).
+    payload: Range<usize>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    format: u32,
-    /// The build, tables and options the entries were made with.
-    key: String,
-    entries: HashMap<String, Entry>,
-}
-
-/// The cache of one run: the entries read at the start, and those made during the run.
+/// The cache of one run: the records read at the start, and those made during the run.
 #[derive(Debug)]
 pub struct Cache {
     dir: PathBuf,
     key: String,
-    old: HashMap<String, Entry>,
-    new: Mutex<HashMap<String, Entry>>,
+    bytes: Vec<u8>,
+    old: HashMap<String, Record>,
+    /// Encoded records of this run, by file id.
+    new: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 impl Cache {
     /// Read the cache in `dir` made with `options_digest` (the options that change results), or
     /// start an empty one when there is none, it is unreadable, or it was made otherwise.
     pub fn open(dir: &Path, options_digest: u64) -> Self {
-        let key = format!("{FORMAT}-{}-{:016x}-{options_digest:016x}", build_id(), tables_digest());
-        let old = fs::read(dir.join(FILE_NAME))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
-            .filter(|s| s.format == FORMAT && s.key == key)
-            .map(|s| s.entries)
-            .unwrap_or_default();
-        Self { dir: dir.to_path_buf(), key, old, new: Mutex::new(HashMap::new()) }
+        let key = format!("{}-{:016x}-{options_digest:016x}", build_id(), tables_digest());
+        let bytes = fs::read(dir.join(FILE_NAME)).unwrap_or_default();
+        let (bytes, old) = match index(&bytes, &key) {
+            Some(old) => (bytes, old),
+            None => (Vec::new(), HashMap::new()),
+        };
+        Self { dir: dir.to_path_buf(), key, bytes, old, new: Mutex::new(HashMap::new()) }
     }
 
-    /// The stored analysis of the file `id` if its text is still `text`.
+    /// The stored analysis of the file `id` if its text is still `text` (and its record is
+    /// intact: a record whose checksum fails is a miss).
     pub(crate) fn get(&self, id: &str, text: &str, encoding: Encoding) -> Option<Entry> {
-        let entry = self.old.get(id)?;
-        (entry.len == text.len() && entry.hash == content_hash(text, encoding)).then(|| entry.clone())
+        let record = self.old.get(id)?;
+        if checksum(&self.bytes[record.payload.clone()]) != record.checksum {
+            return None;
+        }
+        let mut r = Reader::new(&self.bytes[record.rest.clone()]);
+        let hash = u64::from_le_bytes(r.bytes(8)?.try_into().ok()?);
+        let len = r.usize()?;
+        if len != text.len() || hash != content_hash(text, encoding) {
+            return None;
+        }
+        Entry::get(&mut r)
     }
 
     /// Remember the analysis of the file `id`, whose text is `text`.
     pub(crate) fn put(&self, id: String, text: &str, encoding: Encoding, plan: &FilePlan, lines: usize) {
         let entry = Entry {
-            hash: content_hash(text, encoding),
-            len: text.len(),
             findings: plan.findings.clone(),
             hunks: if plan.notebook.is_some() { Vec::new() } else { plan.hunks.clone() },
             parsed_cleanly: plan.parsed_cleanly,
             blocker: plan.blocker,
             lines,
         };
-        self.new.lock().unwrap_or_else(PoisonError::into_inner).insert(id, entry);
+        let mut payload = Writer::default();
+        payload.str(&id);
+        payload.0.extend_from_slice(&content_hash(text, encoding).to_le_bytes());
+        payload.usize(text.len());
+        entry.put(&mut payload);
+        let mut record = Writer(checksum(&payload.0).to_le_bytes().to_vec());
+        record.usize(payload.0.len());
+        record.0.extend_from_slice(&payload.0);
+        self.new.lock().unwrap_or_else(PoisonError::into_inner).insert(id, record.0);
     }
 
-    /// Write the cache back when the run added to it: the entries read, updated by this run's.
+    /// Write the cache back when the run added to it: the records read, updated by this run's.
     /// Atomic (temp file + rename in the same folder); a failure only costs the next run time.
     pub fn save(self) -> io::Result<()> {
         let new = self.new.into_inner().unwrap_or_else(PoisonError::into_inner);
         if new.is_empty() {
             return Ok(());
         }
-        let mut entries = self.old;
         // Files deleted since they were stored would otherwise stay for ever.
-        entries.retain(|id, _| new.contains_key(id) || Path::new(id).exists());
-        entries.extend(new);
+        let kept = self.old.iter().filter(|(id, _)| !new.contains_key(*id) && Path::new(id).exists());
+        let mut records: Vec<(&str, &[u8])> = kept.map(|(id, r)| (id.as_str(), &self.bytes[r.whole.clone()])).collect();
+        records.extend(new.iter().map(|(id, r)| (id.as_str(), r.as_slice())));
+        records.sort_unstable_by_key(|(id, _)| *id);
+        let mut out = Writer(MAGIC.to_vec());
+        out.uint(FORMAT);
+        out.str(&self.key);
+        for (_, record) in records {
+            out.0.extend_from_slice(record);
+        }
         fs::create_dir_all(&self.dir)?;
         // A folder made elsewhere (e.g. under `$XDG_CACHE_HOME`) ignores itself as well.
         let ignore = self.dir.join(".gitignore");
@@ -112,15 +135,41 @@ impl Cache {
             fs::write(&ignore, "# Created by tf2-migrate: its cache, not part of the project.\n*\n")?;
         }
         remove_stale_temps(&self.dir, STALE_TEMP);
-        let stored = Stored { format: FORMAT, key: self.key, entries };
+        let _ = fs::remove_file(self.dir.join(OLD_FILE_NAME));
         let mut tmp = tempfile::Builder::new().prefix(".files-").suffix(".tmp").tempfile_in(&self.dir)?;
-        let mut out = io::BufWriter::with_capacity(1 << 16, &mut tmp);
-        serde_json::to_writer(&mut out, &stored).map_err(io::Error::other)?;
-        out.flush()?;
-        drop(out);
+        io::Write::write_all(&mut tmp, &out.0)?;
         tmp.persist(self.dir.join(FILE_NAME)).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// The records of a cache file made with `key`, by file id; `None` when the file is not one, was
+/// made otherwise, or its framing is damaged.
+fn index(bytes: &[u8], key: &str) -> Option<HashMap<String, Record>> {
+    let body = bytes.strip_prefix(MAGIC)?;
+    let mut r = Reader::new(body);
+    if r.uint()? != FORMAT || r.str()? != key {
+        return None;
+    }
+    let mut records = HashMap::new();
+    while !r.is_done() {
+        let start = MAGIC.len() + r.position();
+        let checksum = u64::from_le_bytes(r.bytes(8)?.try_into().ok()?);
+        let len = r.usize()?;
+        let at = MAGIC.len() + r.position();
+        let mut payload = Reader::new(r.bytes(len)?);
+        // Not verified yet: a damaged id is only a miss (or fails its checksum when asked for).
+        let id = payload.str()?;
+        let record =
+            Record { checksum, whole: start..at + len, rest: at + payload.position()..at + len, payload: at..at + len };
+        records.insert(id.to_owned(), record);
+    }
+    Some(records)
+}
+
+/// The checksum of a record's payload.
+fn checksum(payload: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(payload)
 }
 
 /// Remove this cache's temporary files (`.files-*.tmp`) in `dir` last modified over `age` ago.
@@ -154,13 +203,12 @@ pub(crate) fn file_id(path: &Path) -> String {
     std::path::absolute(&joined).unwrap_or(joined).to_string_lossy().into_owned()
 }
 
-/// SipHash-1-3 of the text and its encoding (std's, stable within one build, and the build is
-/// part of the key), with the length beside it in the entry.
+/// XXH3 (64 bits) of the text, seeded with its encoding, with the length beside it in the
+/// record. A fast hash of good quality, not a cryptographic one: the cache holds what the tool
+/// itself computed, and a collision would need two texts of the same length for the same path.
 fn content_hash(text: &str, encoding: Encoding) -> u64 {
-    let mut sip = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut sip);
-    encoding.name().hash(&mut sip);
-    sip.finish()
+    let seed = crate::plan::fnv1a(encoding.name().as_bytes());
+    xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), seed)
 }
 
 /// This build of the tool: its version and its executable's size and time, so that a rebuild
@@ -185,7 +233,7 @@ fn tables_digest() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::{Edit, Fix, Severity};
+    use crate::fix::{Edit, Finding, Fix, Severity};
     use crate::rules::Rule;
 
     const UTF8: Encoding = Encoding::Utf8 { bom: false };
@@ -233,7 +281,7 @@ mod tests {
         cache.put("a.py".into(), "t", UTF8, &plan("t", Vec::new()), 1);
         cache.save().unwrap();
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(left.len(), 3, "files.json, .gitignore and notes.tmp: {left:?}");
+        assert_eq!(left.len(), 3, "files.bin, .gitignore and notes.tmp: {left:?}");
     }
 
     #[test]
@@ -253,5 +301,38 @@ mod tests {
         cache.put("a.py".into(), "t", UTF8, &plan("t", Vec::new()), 1);
         cache.save().unwrap();
         assert!(Cache::open(dir.path(), 1).get("a.py", "t", UTF8).is_some(), "rewritten");
+    }
+
+    /// Whatever single byte of the file is damaged, and however, a look-up gives the stored
+    /// entry or nothing: never another one (the checksum covers what the framing does not).
+    #[test]
+    fn no_damaged_byte_changes_what_a_hit_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "x = tf.log(1)\n";
+        let cache = Cache::open(dir.path(), 1);
+        cache.put("a.py".into(), text, UTF8, &plan(text, vec![finding(), finding()]), 2);
+        cache.put("b.py".into(), "y = 1\n", UTF8, &plan("y = 1\n", Vec::new()), 1);
+        cache.save().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let good = fs::read(&path).unwrap();
+        let expected = format!("{:?}", Cache::open(dir.path(), 1).get("a.py", text, UTF8).expect("a hit"));
+        let mut misses = 0;
+        for i in 0..good.len() {
+            for mask in [0x01, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= mask;
+                fs::write(&path, &bad).unwrap();
+                match Cache::open(dir.path(), 1).get("a.py", text, UTF8) {
+                    Some(hit) => assert_eq!(format!("{hit:?}"), expected, "byte {i} ^ {mask:#x}"),
+                    None => misses += 1,
+                }
+            }
+        }
+        assert!(misses > 0);
+        for cut in 0..good.len() {
+            fs::write(&path, &good[..cut]).unwrap();
+            let hit = Cache::open(dir.path(), 1).get("a.py", text, UTF8);
+            assert!(hit.is_none_or(|h| format!("{h:?}") == expected), "cut at {cut}");
+        }
     }
 }

@@ -169,24 +169,23 @@ pub fn shown(path: &Path) -> String {
 /// `check --format text`.
 pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
     let mut out = String::new();
+    let (error, warning, info) = (paint.red("error"), paint.wrap("33", "warning"), paint.cyan("info"));
     for plan in plans {
-        let path = shown(&plan.path);
+        let path = paint.bold(&shown(&plan.path));
         for f in sorted_findings(plan) {
-            let l = locate(plan, f);
             let sev = match f.severity {
-                Severity::Error => paint.red("error"),
-                Severity::Warning => paint.wrap("33", "warning"),
-                Severity::Info => paint.cyan("info"),
+                Severity::Error => &error,
+                Severity::Warning => &warning,
+                Severity::Info => &info,
             };
             let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
                 out,
-                "{}:{}: {sev} [{}] {} ({}{kept})",
-                paint.bold(&path),
-                l.at(),
+                "{path}:{}: {sev} [{}] {} ({}{kept})",
+                plan.position(f.range.start),
                 f.rule,
                 printable(&f.message),
-                l.safety
+                f.safety()
             );
         }
     }
@@ -275,8 +274,9 @@ impl diff::Style for Paint {
     fn line(&self, kind: diff::LineKind, bytes: &[u8], out: &mut Vec<u8>) {
         let line = bytes.strip_suffix(b"\n").unwrap_or(bytes);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let text = printable(&String::from_utf8_lossy(line));
-        let text = text.as_str();
+        let lossy = String::from_utf8_lossy(line);
+        let text = printable(&lossy);
+        let text: &str = &text;
         let painted = match kind {
             diff::LineKind::Header => self.bold(text),
             diff::LineKind::HunkHead => self.cyan(text),

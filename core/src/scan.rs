@@ -194,7 +194,7 @@ fn walk_error(root: &Path, e: &ignore::Error) -> Error {
 pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loaded>, Error> {
     let path = &candidate.path;
     let read_err = |source| Error::Read { path: path.clone(), source };
-    let mut file = fs::File::open(path).map_err(read_err)?;
+    let file = fs::File::open(path).map_err(read_err)?;
     let len = file.metadata().map_err(read_err)?.len();
     if len > options.max_file_size {
         return Err(skip(
@@ -203,7 +203,12 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
         ));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(read_err)?;
+    // Through `take`: no second size query (`File::read_to_end` asks for the length and the
+    // position again), and a file that grew past the limit since is not read whole.
+    file.take(options.max_file_size.saturating_add(1)).read_to_end(&mut bytes).map_err(read_err)?;
+    if bytes.len() as u64 > options.max_file_size {
+        return Err(skip(path, &format!("over the {} byte limit (--max-file-size)", options.max_file_size)));
+    }
     if bytes.contains(&0) {
         return Err(skip(path, "binary file (contains a NUL byte)"));
     }
@@ -211,7 +216,7 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
     if DepsKind::of(path).is_none() && !may_have_findings(&bytes) {
         return Ok(None);
     }
-    let (text, encoding) = source::decode(path, &bytes)?;
+    let (text, encoding) = source::decode(path, bytes)?;
     Ok(Some(Loaded { path: path.clone(), root: candidate.root.clone(), text, encoding }))
 }
 

@@ -49,22 +49,26 @@ impl Encoding {
 }
 
 /// Decode a Python file's bytes: BOM, PEP 263 coding cookie, else UTF-8.
-pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Error> {
+pub(crate) fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<(String, Encoding), Error> {
     let undecodable = |reason: String| Error::Undecodable { path: path.to_path_buf(), reason };
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let text = std::str::from_utf8(rest).map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {e}")))?;
-        return Ok((text.to_owned(), Encoding::Utf8 { bom: true }));
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        let text =
+            String::from_utf8(bytes).map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {}", e.utf8_error())))?;
+        return Ok((text, Encoding::Utf8 { bom: true }));
     }
-    let cookie = coding_cookie(bytes);
+    let cookie = coding_cookie(&bytes);
     match cookie.as_deref() {
         None | Some("utf-8" | "utf8" | "utf_8" | "ascii" | "us-ascii") => {
-            let text = std::str::from_utf8(bytes).map_err(|e| {
+            // The bytes become the text without a copy.
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let e = e.utf8_error();
                 undecodable(match &cookie {
                     None => format!("not valid UTF-8 and no coding cookie ({e})"),
                     Some(c) => format!("declares {c} but is not valid UTF-8 ({e})"),
                 })
             })?;
-            Ok((text.to_owned(), Encoding::Utf8 { bom: false }))
+            Ok((text, Encoding::Utf8 { bom: false }))
         }
         Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso_8859_1" | "l1") => {
             Ok((bytes.iter().map(|&b| char::from(b)).collect(), Encoding::Latin1))
@@ -72,13 +76,13 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Encoding), Er
         Some(other) => {
             let enc = encoding_rs::Encoding::for_label(other.as_bytes())
                 .ok_or_else(|| undecodable(format!("unknown coding cookie {other:?}")))?;
-            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+            let (text, had_errors) = enc.decode_without_bom_handling(&bytes);
             if had_errors {
                 return Err(undecodable(format!("not valid {other}")));
             }
             let text = text.into_owned();
             let encoding = Encoding::Other(enc);
-            if encoding.encode(&text).as_deref() != Some(bytes) {
+            if encoding.encode(&text).as_deref() != Some(bytes.as_slice()) {
                 return Err(undecodable(format!("{other} text does not round-trip; left alone")));
             }
             Ok((text, encoding))
@@ -658,12 +662,12 @@ mod tests {
     #[test]
     fn decode_bom_and_cookies() {
         let p = Path::new("x.py");
-        assert_eq!(decode(p, b"\xEF\xBB\xBFx=1\n").unwrap().1, Encoding::Utf8 { bom: true });
-        let (text, enc) = decode(p, b"# -*- coding: latin-1 -*-\ns = '\xe9'\n").unwrap();
+        assert_eq!(decode(p, b"\xEF\xBB\xBFx=1\n".to_vec()).unwrap().1, Encoding::Utf8 { bom: true });
+        let (text, enc) = decode(p, b"# -*- coding: latin-1 -*-\ns = '\xe9'\n".to_vec()).unwrap();
         assert_eq!(enc, Encoding::Latin1);
         assert!(text.contains('\u{e9}'));
         assert_eq!(enc.encode(&text).unwrap(), b"# -*- coding: latin-1 -*-\ns = '\xe9'\n");
-        assert!(decode(p, b"s = '\xe9'\n").is_err());
+        assert!(decode(p, b"s = '\xe9'\n".to_vec()).is_err());
         assert_eq!(Encoding::Latin1.encode("\u{20ac}"), None);
     }
 

@@ -1,6 +1,7 @@
 //! Text made safe for a terminal: the one sanitiser that the command-line output and the review
 //! UI share, so that no byte of a file's contents or name can drive the terminal or hide text.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// What replaces a character that must not reach the terminal.
@@ -25,7 +26,11 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// Multi-line text (messages, diffs) made safe: every unsafe character but tab and newline
 /// becomes [`PLACEHOLDER`].
-pub fn printable(text: &str) -> String {
+pub fn printable(text: &str) -> Cow<'_, str> {
+    // Nearly every message is printable ASCII: checked a byte at a time, and borrowed.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n')) {
+        return Cow::Borrowed(text);
+    }
     text.chars().map(|c| if matches!(c, '\t' | '\n') || !is_unsafe(c) { c } else { PLACEHOLDER }).collect()
 }
 
