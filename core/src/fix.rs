@@ -8,7 +8,7 @@ use crate::rules::catalogue::Rule;
 pub use crate::safety::{Safety, Severity};
 
 /// One replacement of a byte range of the original text. An insertion has an empty range.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Edit {
     pub range: Range<usize>,
     pub content: String,
@@ -57,23 +57,6 @@ pub struct Fix {
     /// Packages (pip names) the rewritten code imports: applying the fix means installing them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<&'static str>,
-}
-
-/// Read back (from the cache): the label and package names are interned.
-impl<'de> Deserialize<'de> for Fix {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Stored {
-            edits: Vec<Edit>,
-            safety: Safety,
-            label: String,
-            #[serde(default)]
-            packages: Vec<String>,
-        }
-        let Stored { edits, safety, label, packages } = Stored::deserialize(d)?;
-        let packages = packages.into_iter().map(intern).collect();
-        Ok(Self { edits, safety, label: intern(label), packages })
-    }
 }
 
 impl Fix {
@@ -147,7 +130,7 @@ impl Duty {
 }
 
 /// What a rule found at one place, with zero (manual) or more alternative fixes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
@@ -158,20 +141,20 @@ pub struct Finding {
     pub fixes: Vec<Fix>,
     /// Indices (in the same file's finding list) of findings this one needs applied with it,
     /// e.g. the import its replacement uses.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<usize>,
     /// Packages the guidance of a manual finding asks for (a fix's own are on the fix).
-    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "interned_list")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<&'static str>,
     /// What the program's entry point must do because of this finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duty: Option<Duty>,
     /// Kept although `--select`/`--ignore` left its rule out, because a kept fix requires it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub kept_for_dependants: bool,
     /// Only there for other fixes (an import line they use): applied when one of them is, never
     /// on its own.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub support: bool,
 }
 
@@ -221,26 +204,6 @@ impl Finding {
     pub fn safety(&self) -> Safety {
         self.fixes.first().map_or(Safety::Manual, |f| f.safety)
     }
-}
-
-/// The `&'static str` of a stored string: label and package names come from a small set, so
-/// each distinct one is kept once for the life of the process.
-pub(crate) fn intern(s: String) -> &'static str {
-    static SEEN: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
-        std::sync::OnceLock::new();
-    let mut seen =
-        SEEN.get_or_init(std::sync::Mutex::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(&known) = seen.get(s.as_str()) {
-        return known;
-    }
-    let leaked: &'static str = Box::leak(s.into_boxed_str());
-    seen.insert(leaked);
-    leaked
-}
-
-/// Deserialize a list of `&'static str` (see [`intern`]).
-pub(crate) fn interned_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<&'static str>, D::Error> {
-    Vec::<String>::deserialize(d).map(|v| v.into_iter().map(intern).collect())
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub struct Bulk {
 }
 
 /// A group of fixes on adjacent lines, reviewed together.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Hunk {
     /// Indices of the findings (with fixes) in this hunk.
     pub findings: Vec<usize>,

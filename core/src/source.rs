@@ -175,11 +175,19 @@ pub(crate) fn dominant_newline(text: &str) -> &'static str {
 
 /// Parse Python text with tree-sitter.
 pub fn parse(text: &str) -> Tree {
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .expect("the bundled Python grammar matches the tree-sitter ABI");
-    parser.parse(text, None).expect("parsing without a timeout or cancellation always returns a tree")
+    thread_local! {
+        // One parser a thread, kept between files: its stacks and node pool are reused.
+        static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new({
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_python::LANGUAGE.into())
+                .expect("the bundled Python grammar matches the tree-sitter ABI");
+            parser
+        });
+    }
+    PARSER.with_borrow_mut(|parser| {
+        parser.parse(text, None).expect("parsing without a timeout or cancellation always returns a tree")
+    })
 }
 
 /// Why a file, or part of it, is not rewritten.
@@ -195,7 +203,7 @@ pub enum Broken {
 }
 
 /// Why no rewrite of a whole file can be verified, so `diff` and `apply` leave it alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Blocker {
     /// Python 2 only syntax at this offset.
     Python2 { at: usize },

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::fix::{Duty, Edit, Finding, Fix, Safety, Severity, intern};
+use crate::fix::{Duty, Edit, Finding, Fix, Safety, Severity};
 use crate::plan::Hunk;
 use crate::rules::Rule;
 use crate::source::Blocker;
@@ -197,7 +197,7 @@ fn get_finding(r: &mut Reader<'_>) -> Option<Finding> {
     f.range = r.range()?;
     f.fixes = r.list(get_fix)?;
     f.requires = r.list(Reader::usize)?;
-    f.packages = r.list(|r| r.str().map(|s| intern(s.to_owned())))?;
+    f.packages = r.list(|r| r.str().map(|s| intern(s)))?;
     f.duty = match r.byte()? {
         0 => None,
         1 => Some(Duty::DisableV2Behavior),
@@ -235,8 +235,8 @@ fn get_fix(r: &mut Reader<'_>) -> Option<Fix> {
         2 => Safety::Safe,
         _ => return None,
     };
-    let label = intern(r.str()?.to_owned());
-    let packages = r.list(|r| r.str().map(|s| intern(s.to_owned())))?;
+    let label = intern(r.str()?);
+    let packages = r.list(|r| r.str().map(|s| intern(s)))?;
     Some(Fix { edits, safety, label, packages })
 }
 
@@ -287,6 +287,20 @@ fn get_blocker(r: &mut Reader<'_>) -> Option<Option<Blocker>> {
         4 => Some(Blocker::Syntax { at: Some(r.usize()?) }),
         _ => return None,
     })
+}
+
+/// The `&'static str` of a stored label or package name: they come from a small set, so each
+/// distinct one is kept once for the life of the process (records are checksummed before they
+/// are decoded, so only names the tool itself wrote get here).
+fn intern(s: &str) -> &'static str {
+    static SEEN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&known) = seen.iter().find(|&&k| k == s) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(s.to_owned().into_boxed_str());
+    seen.push(leaked);
+    leaked
 }
 
 #[cfg(test)]

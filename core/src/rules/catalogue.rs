@@ -380,13 +380,6 @@ impl FromStr for Rule {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Rule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let id = <String as serde::Deserialize>::deserialize(d)?;
-        id.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 impl Serialize for Rule {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
