@@ -53,8 +53,8 @@ pub(crate) fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<(String, Encodin
     let undecodable = |reason: String| Error::Undecodable { path: path.to_path_buf(), reason };
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
-        let text =
-            String::from_utf8(bytes).map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {}", e.utf8_error())))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| undecodable(format!("invalid UTF-8 after BOM: {}", e.utf8_error())))?;
         return Ok((text, Encoding::Utf8 { bom: true }));
     }
     let cookie = coding_cookie(&bytes);
@@ -157,6 +157,13 @@ impl LineIndex {
         self.starts.len()
     }
 
+    /// The newline `text` (the text this index was made from) mostly uses: see
+    /// [`dominant_newline`], without another pass over the text.
+    fn dominant_newline(&self, text: &str) -> &'static str {
+        let crlf = self.starts[1..].iter().filter(|&&s| s >= 2 && text.as_bytes()[s - 2] == b'\r').count();
+        if crlf > self.starts.len() - 1 - crlf { "\r\n" } else { "\n" }
+    }
+
     /// 1-based line and 1-based character column of `offset`.
     pub(crate) fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
@@ -168,8 +175,11 @@ impl LineIndex {
 
 /// The newline the file mostly uses, for inserted lines.
 pub(crate) fn dominant_newline(text: &str) -> &'static str {
-    let crlf = text.matches("\r\n").count();
-    let lf = text.matches('\n').count() - crlf;
+    let bytes = text.as_bytes();
+    let (mut lf, mut crlf) = (0usize, 0usize);
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        if i > 0 && bytes[i - 1] == b'\r' { crlf += 1 } else { lf += 1 }
+    }
     if crlf > lf { "\r\n" } else { "\n" }
 }
 
@@ -236,7 +246,7 @@ impl SourceFile {
     pub fn new(path: PathBuf, text: String, encoding: Encoding) -> Self {
         let tree = parse(&text);
         let lines = LineIndex::new(&text);
-        let newline = dominant_newline(&text);
+        let newline = lines.dominant_newline(&text);
         let broken = find_broken(&tree, &text);
         Self { path, text, encoding, lines, newline, tree, broken, cells: None }
     }
@@ -688,5 +698,8 @@ mod tests {
         assert_eq!(li.line_col(text, 8), (3, 2));
         assert_eq!(dominant_newline(text), "\n");
         assert_eq!(dominant_newline("a\r\nb\r\n"), "\r\n");
+        for t in [text, "a\r\nb\r\n", "\r\n", "\n\r\n", "x", "", "\n\n\r\n\r\n\r\n"] {
+            assert_eq!(LineIndex::new(t).dominant_newline(t), dominant_newline(t), "{t:?}");
+        }
     }
 }

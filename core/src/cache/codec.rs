@@ -278,6 +278,7 @@ fn put_blocker(w: &mut Writer, b: Option<Blocker>) {
 }
 
 /// `Some(None)`: no blocker; `None`: not a blocker's encoding.
+#[allow(clippy::option_option)] // The outer `Option` is "decodes", as for every `get_` here.
 fn get_blocker(r: &mut Reader<'_>) -> Option<Option<Blocker>> {
     Some(match r.byte()? {
         0 => None,
@@ -355,9 +356,15 @@ mod tests {
             Some(Blocker::Syntax { at: Some(70_000) }),
         ];
         for blocker in blockers {
-            let hunk = Hunk { findings: vec![0, 2], lines: 3..5, bytes: 40..90, requires: vec![1], key: "k|a→b".into() };
-            let entry =
-                Entry { findings: findings.clone(), hunks: vec![hunk], parsed_cleanly: blocker.is_none(), blocker, lines: 12 };
+            let hunk =
+                Hunk { findings: vec![0, 2], lines: 3..5, bytes: 40..90, requires: vec![1], key: "k|a→b".into() };
+            let entry = Entry {
+                findings: findings.clone(),
+                hunks: vec![hunk],
+                parsed_cleanly: blocker.is_none(),
+                blocker,
+                lines: 12,
+            };
             let mut w = Writer::default();
             entry.put(&mut w);
             let back = Entry::get(&mut Reader::new(&w.0)).expect("decodes");
