@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use tf2_migrate::cli::{Cli, ExitStatus};
 
+/// mimalloc for Rust's allocations too (the `override` feature already routes C's `malloc`, so
+/// tree-sitter's, to it): one allocator in the process.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match tf2_migrate::run(cli) {
