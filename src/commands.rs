@@ -124,21 +124,34 @@ pub fn run_diff(args: &FixArgs) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     let mut changed = 0;
     let mut errors = std::mem::take(&mut analysis.errors);
-    for plan in &mut analysis.plans {
-        if let Some(skip) = pipeline::not_rewritable(plan) {
-            errors.push(skip);
-            continue;
-        }
-        match pipeline::migrate(plan, policy(args), &settings) {
-            Ok(Some(new_text)) => {
-                changed += 1;
-                let name = tf2_migrate_core::diff::relative_to(&plan.path, &cwd);
-                out.write_all(&report::unified_diff(plan, &name, &new_text, paint))?;
+    let policy = policy(args);
+    // Each file's diff (or why it has none) on the thread pool, printed in path order.
+    let mut written = Ok(());
+    pipeline::each_plan(
+        &mut analysis.plans,
+        |plan| {
+            if let Some(skip) = pipeline::not_rewritable(plan) {
+                return Err(skip);
             }
-            Ok(None) => {}
-            Err(e) => errors.push(e),
-        }
-    }
+            let new_text = pipeline::migrate(plan, policy, &settings)?;
+            Ok(new_text.map(|new_text| {
+                let name = tf2_migrate_core::diff::relative_to(&plan.path, &cwd);
+                report::unified_diff(plan, &name, &new_text, paint)
+            }))
+        },
+        |diff| {
+            match diff {
+                Ok(Some(bytes)) => {
+                    changed += 1;
+                    written = out.write_all(&bytes);
+                }
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+            written.is_ok()
+        },
+    );
+    written?;
     out.flush()?;
     drop(out);
     let failed = print_errors(&errors);
@@ -156,21 +169,41 @@ pub fn run_apply(args: &ApplyArgs) -> Result<ExitStatus> {
     let (mut written, mut hunks, mut notebooks) = (0, 0, 0);
     // What is left after this run, in hunks and manual items (as `check` and the review count).
     let mut left = Tally::default();
-    for plan in &mut analysis.plans {
-        if let Some(skip) = pipeline::not_rewritable(plan) {
-            errors.push(skip);
-            left.add(plan, |_| true);
-            continue;
-        }
-        let new_text = match saved {
-            // Exactly what the review accepted, as it was shown: no policy, no second pass.
-            Some(_) => pipeline::accepted_text(plan),
-            None => pipeline::migrate(plan, policy(&args.fix), &settings),
+    let (from_review, policy) = (saved.is_some(), policy(&args.fix));
+    // Rewrite and write each file on the thread pool (`Err`: not rewritable, with the reason);
+    // counted and reported below in path order.
+    let mut outcomes = Vec::with_capacity(analysis.plans.len());
+    pipeline::each_plan(
+        &mut analysis.plans,
+        |plan| {
+            if let Some(skip) = pipeline::not_rewritable(plan) {
+                return Err(skip);
+            }
+            let new_text = if from_review {
+                // Exactly what the review accepted, as it was shown: no policy, no second pass.
+                pipeline::accepted_text(plan)
+            } else {
+                pipeline::migrate(plan, policy, &settings)
+            };
+            Ok(new_text.and_then(|new| match new {
+                Some(text) => pipeline::write_plan(plan, &text),
+                None => Ok(false),
+            }))
+        },
+        |outcome| {
+            outcomes.push(outcome);
+            true
+        },
+    );
+    for (plan, outcome) in analysis.plans.iter().zip(outcomes) {
+        let result = match outcome {
+            Ok(result) => result,
+            Err(skip) => {
+                errors.push(skip);
+                left.add(plan, |_| true);
+                continue;
+            }
         };
-        let result = new_text.and_then(|new| match new {
-            Some(text) => pipeline::write_plan(plan, &text),
-            None => Ok(false),
-        });
         let done = matches!(result, Ok(true));
         match result {
             Ok(true) => {

@@ -533,6 +533,45 @@ fn broke_syntax(plan: &FilePlan) -> Error {
     }
 }
 
+/// Run `work` on every plan on the thread pool and hand each result to `emit` in plan order, as
+/// soon as it and those before it are done (so output streams in path order); `emit` returns
+/// `false` to stop (plans not yet started are then skipped). Rewriting a file re-checks and
+/// re-parses it, and writing one waits on the disk: one file at a time left a core idle.
+pub fn each_plan<T: Send>(
+    plans: &mut [FilePlan],
+    work: impl Fn(&mut FilePlan) -> T + Sync,
+    mut emit: impl FnMut(T) -> bool,
+) {
+    use rayon::prelude::*;
+    use std::sync::atomic::AtomicBool;
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        let (work, stop) = (&work, &stop);
+        scope.spawn(move || {
+            plans.par_iter_mut().enumerate().for_each(|(i, plan)| {
+                if !stop.load(Ordering::Relaxed) {
+                    // A closed channel means `emit` stopped: nothing to do with the result.
+                    let _ = tx.send((i, work(plan)));
+                }
+            });
+        });
+        // Results that came in before those ahead of them.
+        let mut waiting = HashMap::new();
+        let mut next = 0;
+        for (i, result) in rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&next) {
+                next += 1;
+                if !emit(result) {
+                    stop.store(true, Ordering::Relaxed);
+                    return;
+                }
+            }
+        }
+    });
+}
+
 /// Write a file's new text (a notebook's new JSON) through the safe writer.
 pub fn write_plan(plan: &FilePlan, new_text: &str) -> Result<bool, Error> {
     write::write(&WriteRequest {
@@ -567,6 +606,41 @@ mod tests {
         let (candidates, errors) = candidates(&[dir.path().to_path_buf()], &Settings::default());
         assert_eq!(candidates.len(), n);
         (dir, candidates, errors)
+    }
+
+    #[test]
+    fn each_plan_emits_in_plan_order_and_stops_when_asked() {
+        let (_dir, candidates, errors) = tree(40);
+        let mut plans = analyse(&candidates, errors, &Settings::default(), &AtomicUsize::new(0)).plans;
+        let paths: Vec<PathBuf> = plans.iter().map(|p| p.path.clone()).collect();
+        assert!(paths.len() > 10);
+        // The first plan finishes last: the others wait for it, then follow in order.
+        let mut seen = Vec::new();
+        each_plan(
+            &mut plans,
+            |plan| {
+                if plan.path == paths[0] {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                plan.path.clone()
+            },
+            |path| {
+                seen.push(path);
+                true
+            },
+        );
+        assert_eq!(seen, paths);
+        // `false` from emit: no further results are handed over.
+        let mut emitted = 0;
+        each_plan(
+            &mut plans,
+            |_| (),
+            |()| {
+                emitted += 1;
+                emitted < 3
+            },
+        );
+        assert_eq!(emitted, 3);
     }
 
     #[test]
