@@ -733,31 +733,28 @@ impl App {
     pub fn write_accepted(&mut self) -> Vec<Entry> {
         let mut forget = Vec::new();
         let (mut written, mut hunks, mut failed) = (0, 0, 0);
-        for f in 0..self.plans.len() {
-            let plan = &self.plans[f];
-            if !plan.has_accepted() {
-                continue;
-            }
-            let result = pipeline::accepted_text(plan).and_then(|new| match new {
-                Some(text) => pipeline::write_plan(plan, &text).map(|_| text),
-                None => Ok(plan.original().to_owned()),
-            });
-            match result {
-                Ok(text) => {
+        // Each file written and checked again on the thread pool; the outcomes in file order.
+        let mut outcomes = Vec::with_capacity(self.plans.len());
+        let settings = &self.settings;
+        pipeline::each_plan(
+            &mut self.plans,
+            |plan| write_one(plan, settings),
+            |outcome| {
+                outcomes.push(outcome);
+                true
+            },
+        );
+        for (f, outcome) in outcomes.into_iter().enumerate() {
+            match outcome {
+                Written::Nothing => {}
+                Written::Done { accepted, forget: entries } => {
                     written += 1;
-                    let accepted = plan.counts().1;
                     hunks += accepted;
-                    for h in 0..plan.hunks.len() {
-                        if plan.hunk_decision(h) == Decision::Accepted {
-                            let mut e = Entry::of(plan, h);
-                            e.decision = Decision::Pending;
-                            forget.push(e);
-                        }
-                    }
-                    self.replan(f, text);
+                    forget.extend(entries);
+                    self.invalidate(f);
                     self.outcome[f] = Some((true, format!("written ({accepted} hunks)")));
                 }
-                Err(e) => {
+                Written::Failed(e) => {
                     failed += 1;
                     let why = match e {
                         Error::Conflict { .. } => {
@@ -775,38 +772,67 @@ impl App {
             let _ = write!(msg, "; {failed} not written (marked [!]; the status line says why)");
         }
         self.message = Some(msg);
-        let (f, h) = (self.file, self.hunk);
+        // The current file may have fewer hunks now.
+        let (f, h) = (self.file, self.hunk.min(self.hunk_count().saturating_sub(1)));
         self.goto(f, h);
         forget
     }
+}
 
-    /// Replace a written file's plan by a fresh check of its new text, keeping what was
-    /// decided about the hunks still there (rejections, alternatives).
-    fn replan(&mut self, f: usize, text: String) {
-        let old = &self.plans[f];
-        let kept: HashMap<String, (Decision, usize)> = (0..old.hunks.len())
-            .filter(|&h| old.hunk_decision(h) != Decision::Accepted)
-            .map(|h| (old.hunks[h].key.clone(), (old.hunk_decision(h), old.hunk_choice(h))))
-            .collect();
-        let Ok((mut plan, _)) =
-            pipeline::check_file(old.path.clone(), old.root.clone(), text, old.encoding, &self.settings)
-        else {
-            // Not reached: what is written was verified to read back. The old plan stays; a
-            // second write of it would be refused as a change on disk.
-            return;
-        };
-        for h in 0..plan.hunks.len() {
-            if let Some(&(d, c)) = kept.get(&plan.hunks[h].key) {
-                plan.set_hunk_choice(h, c);
-                plan.set_hunk_decision(h, d);
+/// What writing one file's accepted hunks did.
+enum Written {
+    /// No hunk of it was accepted.
+    Nothing,
+    /// Written (`accepted` hunks); `forget`: journal entries that forget them.
+    Done {
+        accepted: usize,
+        forget: Vec<Entry>,
+    },
+    Failed(Error),
+}
+
+/// Write a file's accepted hunks, then replace its plan by a fresh check of the new text,
+/// keeping what was decided about the hunks still there (rejections, alternatives).
+fn write_one(plan: &mut FilePlan, settings: &Settings) -> Written {
+    if !plan.has_accepted() {
+        return Written::Nothing;
+    }
+    let result = pipeline::accepted_text(plan).and_then(|new| match new {
+        Some(text) => pipeline::write_plan(plan, &text).map(|_| text),
+        None => Ok(plan.original().to_owned()),
+    });
+    let text = match result {
+        Ok(text) => text,
+        Err(e) => return Written::Failed(e),
+    };
+    let accepted = plan.counts().1;
+    let is_accepted = |h: &usize| plan.hunk_decision(*h) == Decision::Accepted;
+    let forget = (0..plan.hunks.len())
+        .filter(is_accepted)
+        .map(|h| {
+            let mut e = Entry::of(plan, h);
+            e.decision = Decision::Pending;
+            e
+        })
+        .collect();
+    let kept: HashMap<String, (Decision, usize)> = (0..plan.hunks.len())
+        .filter(|h| !is_accepted(h))
+        .map(|h| (plan.hunks[h].key.clone(), (plan.hunk_decision(h), plan.hunk_choice(h))))
+        .collect();
+    // What is written was verified to read back, so this check does not fail; if it did, the
+    // old plan would stay, and a second write of it would be refused as a change on disk.
+    if let Ok((mut fresh, _)) =
+        pipeline::check_file(plan.path.clone(), plan.root.clone(), text, plan.encoding, settings)
+    {
+        for h in 0..fresh.hunks.len() {
+            if let Some(&(d, c)) = kept.get(&fresh.hunks[h].key) {
+                fresh.set_hunk_choice(h, c);
+                fresh.set_hunk_decision(h, d);
             }
         }
-        self.plans[f] = plan;
-        self.invalidate(f);
-        if f == self.file {
-            self.hunk = self.hunk.min(self.hunk_count().saturating_sub(1));
-        }
+        *plan = fresh;
     }
+    Written::Done { accepted, forget }
 }
 
 /// Keys that move the cursor (they end the wait for the first file).
