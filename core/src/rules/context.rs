@@ -251,9 +251,9 @@ impl<'a> Ctx<'a> {
         }
         let text = self.src.text.as_str();
         let root = self.src.tree.root_node();
-        let found = text.match_indices(needle).any(|(at, _)| {
-            root.descendant_for_byte_range(at, at + needle.len()).is_some_and(|n| n.kind() != "comment")
-        });
+        // memmem: SIMD, where `str::match_indices` was 1% of a cold run for these few needles.
+        let found = memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes())
+            .any(|at| root.descendant_for_byte_range(at, at + needle.len()).is_some_and(|n| n.kind() != "comment"));
         self.mentions.insert(needle, found);
         found
     }
