@@ -265,11 +265,13 @@ fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
         let node = cursor.node();
         let id = node.kind_id();
         let parent = ancestors.last().map(|(p, _)| *p);
-        let role = match (parent.map(|p| p.kind_id()), cursor.field_id()) {
-            (Some(p), Some(f)) if p == k.call && Some(f) == k.function_field => Role::Callee,
-            (Some(p), Some(f))
-                if (p == k.attribute && Some(f) == k.attribute_field)
-                    || (p == k.keyword_argument && Some(f) == k.name_field) =>
+        // The field is asked for only under the three parents where it matters (asking costs a
+        // search of the grammar's field map).
+        let role = match parent.map(|p| p.kind_id()) {
+            Some(p) if p == k.call && cursor.field_id() == k.function_field => Role::Callee,
+            Some(p)
+                if (p == k.attribute && cursor.field_id() == k.attribute_field)
+                    || (p == k.keyword_argument && cursor.field_id() == k.name_field) =>
             {
                 Role::NotAName
             }
