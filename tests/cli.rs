@@ -2,9 +2,10 @@
 //! unless a rewrite was asked for.
 
 use std::fs;
+use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 const CACHE: &str = ".tf2-migrate-cache";
 
@@ -99,6 +100,31 @@ fn check_exit_codes_and_output() {
     let o = run(clean.path(), &["check", "--select", "no-such-rule", "."]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("unknown rule no-such-rule"));
+}
+
+#[test]
+fn diff_into_a_pipe_closed_early_ends_quietly_and_leaves_the_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let text = "import tensorflow as tf\n\na = tf.log(1.0)\nb = tf.to_float(a)\nc = tf.random_uniform([2])\n";
+    // Far more diff than a pipe buffers (64 KiB), so the writer meets the closed pipe.
+    for i in 0..600 {
+        fs::write(dir.join(format!("m{i:03}.py")), text).unwrap();
+    }
+    let before = snapshot_tree(dir);
+    let mut child = bin()
+        .current_dir(dir)
+        .args(["diff", "--no-cache"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 13];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(&first, b"--- a/m000.py", "diffs come in path order");
+    assert_eq!((code(&o), stderr(&o).as_str()), (0, ""), "a reader that stopped early is no error");
+    assert_eq!(snapshot_tree(dir), before);
 }
 
 #[test]
