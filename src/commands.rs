@@ -15,7 +15,7 @@ use std::path::Path;
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::fix::Safety;
 use tf2_migrate_core::pipeline::{self, Analysis, Policy, Settings};
-use tf2_migrate_core::plan::Decision;
+use tf2_migrate_core::plan::{Decision, FilePlan};
 use tf2_migrate_core::report::{self, Paint, Tally};
 use tf2_migrate_core::rules::Rule;
 use tf2_migrate_core::session;
@@ -36,6 +36,19 @@ pub fn settings(common: &CommonArgs) -> Result<Settings> {
 
 /// Scan and analyse, with a progress line on stderr when it is a terminal.
 pub fn analyse(common: &CommonArgs, settings: &Settings) -> Analysis {
+    let mut plans = Vec::new();
+    let mut analysis = analyse_map(common, settings, |plan| plan, |plan| plans.push(plan));
+    analysis.plans = plans;
+    analysis
+}
+
+/// [`analyse`], keeping only what `map` makes of each plan ([`pipeline::analyse_map`]).
+fn analyse_map<U: Send>(
+    common: &CommonArgs,
+    settings: &Settings,
+    map: impl Fn(FilePlan) -> U + Sync,
+    emit: impl FnMut(U),
+) -> Analysis {
     let (candidates, errors) = pipeline::candidates(&common.paths, settings);
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
@@ -52,7 +65,7 @@ pub fn analyse(common: &CommonArgs, settings: &Settings) -> Analysis {
                 let _ = write!(stderr, "\r\x1b[2K");
             });
         }
-        let analysis = pipeline::analyse(&candidates, errors, settings, &done);
+        let analysis = pipeline::analyse_map(&candidates, errors, settings, &done, map, emit);
         finished.store(true, Ordering::Relaxed);
         analysis
     })
@@ -72,28 +85,41 @@ pub fn print_errors(errors: &[Error]) -> bool {
 
 pub fn run_check(args: &CheckArgs) -> Result<ExitStatus> {
     let settings = settings(&args.common)?;
-    let analysis = analyse(&args.common, &settings);
     let stdout = std::io::stdout();
-    let failed = analysis.errors.iter().any(|e| !matches!(e, Error::Skipped { .. }));
-    let text = match args.format {
+    let failed = |analysis: &Analysis| analysis.errors.iter().any(|e| !matches!(e, Error::Skipped { .. }));
+    let (text, analysis, found) = match args.format {
         CheckFormat::Text => {
-            let mut text = report::check_text(&analysis.plans, paint(args.common.color, stdout.is_terminal()));
+            // Each file's lines are made where its plan is, and the plan (its text, its line
+            // index) dropped: memory grows with the findings, not with the tree.
+            let paint = paint(args.common.color, stdout.is_terminal());
+            let mut text = report::CheckText::default();
+            let analysis =
+                analyse_map(&args.common, &settings, |plan| report::CheckText::lines(&plan, paint), |f| text.push(&f));
+            let found = text.files() > 0;
+            let mut text = text.finish();
             // After a path that failed, "nothing found" would read as an all-clear.
-            if analysis.plans.is_empty() && !failed {
+            if !found && !failed(&analysis) {
                 text.push_str(report::NOTHING_FOUND);
             }
-            text
+            (text, analysis, found)
         }
-        CheckFormat::Json => report::check_json(&analysis.plans, &analysis.errors),
-        CheckFormat::Sarif => tf2_migrate_core::sarif::sarif(&analysis.plans, &cwd()),
-        CheckFormat::Github => report::check_github(&analysis.plans, &cwd()),
+        CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Github => {
+            let analysis = analyse(&args.common, &settings);
+            let text = match args.format {
+                CheckFormat::Json => report::check_json(&analysis.plans, &analysis.errors),
+                CheckFormat::Sarif => tf2_migrate_core::sarif::sarif(&analysis.plans, &cwd()),
+                _ => report::check_github(&analysis.plans, &cwd()),
+            };
+            let found = !analysis.plans.is_empty();
+            (text, analysis, found)
+        }
     };
     let mut out = stdout.lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     drop(out);
     print_errors(&analysis.errors);
-    Ok(status(failed, !analysis.plans.is_empty()))
+    Ok(status(failed(&analysis), found))
 }
 
 /// The folder the command runs in, which output paths are made relative to.

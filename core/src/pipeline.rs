@@ -340,23 +340,66 @@ pub(crate) fn analyse_each(
 
 /// Analyse candidates in parallel; `done` counts finished files for a progress display. Plans
 /// come back in path order, errors after `errors` in candidate order.
-pub fn analyse(candidates: &[Candidate], mut errors: Vec<Error>, settings: &Settings, done: &AtomicUsize) -> Analysis {
-    let found = Mutex::new(Vec::new());
-    let lines_scanned = analyse_each(candidates, settings, done, |i, f| {
-        found.lock().unwrap_or_else(PoisonError::into_inner).push((i, f));
-        true
-    });
-    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
-    found.sort_unstable_by_key(|(i, _)| *i);
+pub fn analyse(candidates: &[Candidate], errors: Vec<Error>, settings: &Settings, done: &AtomicUsize) -> Analysis {
     let mut plans = Vec::new();
-    for (_, f) in found {
-        match f {
-            Found::Plan(plan) => plans.push(plan),
-            Found::Error(e) => errors.push(e),
-            Found::Clean => {}
+    let mut analysis = analyse_map(candidates, errors, settings, done, |plan| plan, |plan| plans.push(plan));
+    analysis.plans = plans;
+    analysis
+}
+
+/// [`analyse`], turning each plan into what the caller keeps of it (`map`, on the thread that
+/// made the plan, which is then dropped) and handing that to `emit` in path order. `check`
+/// keeps a file's report lines, not its text. The `Analysis` returned has no plans.
+pub fn analyse_map<U: Send>(
+    candidates: &[Candidate],
+    mut errors: Vec<Error>,
+    settings: &Settings,
+    done: &AtomicUsize,
+    map: impl Fn(FilePlan) -> U + Sync,
+    mut emit: impl FnMut(U),
+) -> Analysis {
+    let (tx, rx) = mpsc::channel();
+    let lines_scanned = std::thread::scope(|scope| {
+        let map = &map;
+        let worker = scope.spawn(move || {
+            analyse_each(candidates, settings, done, |i, found| {
+                let kept = match found {
+                    Found::Plan(plan) => Ok(Some(map(plan))),
+                    Found::Error(e) => Err(e),
+                    Found::Clean => Ok(None),
+                };
+                tx.send((i, kept)).is_ok()
+            })
+        });
+        in_order(rx, |kept| {
+            match kept {
+                Ok(Some(kept)) => emit(kept),
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+            true
+        });
+        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    Analysis { plans: Vec::new(), errors, files_scanned: candidates.len(), lines_scanned }
+}
+
+/// Hand the values of `(index, value)` pairs to `emit` in index order from 0, each as soon as it
+/// and every one before it have come (the rest wait); stops when `emit` returns `false`, and
+/// then drops `results` (a channel's senders see it closed). Returns whether it went to the end.
+fn in_order<T>(results: impl IntoIterator<Item = (usize, T)>, mut emit: impl FnMut(T) -> bool) -> bool {
+    let mut waiting = HashMap::new();
+    let mut next = 0;
+    for (i, value) in results {
+        waiting.insert(i, value);
+        while let Some(value) = waiting.remove(&next) {
+            next += 1;
+            if !emit(value) {
+                return false;
+            }
         }
     }
-    Analysis { plans, errors, files_scanned: candidates.len(), lines_scanned }
+    true
 }
 
 /// Run `analyse_each` on a background thread that sends each candidate's index and result as
@@ -556,18 +599,8 @@ pub fn each_plan<T: Send>(
                 }
             });
         });
-        // Results that came in before those ahead of them.
-        let mut waiting = HashMap::new();
-        let mut next = 0;
-        for (i, result) in rx {
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&next) {
-                next += 1;
-                if !emit(result) {
-                    stop.store(true, Ordering::Relaxed);
-                    return;
-                }
-            }
+        if !in_order(rx, &mut emit) {
+            stop.store(true, Ordering::Relaxed);
         }
     });
 }
@@ -606,6 +639,28 @@ mod tests {
         let (candidates, errors) = candidates(&[dir.path().to_path_buf()], &Settings::default());
         assert_eq!(candidates.len(), n);
         (dir, candidates, errors)
+    }
+
+    #[test]
+    fn analyse_map_keeps_what_map_makes_in_path_order() {
+        let (_dir, candidates, _) = tree(40);
+        let whole = analyse(&candidates, Vec::new(), &Settings::default(), &AtomicUsize::new(0));
+        let mut kept = Vec::new();
+        let mapped = analyse_map(
+            &candidates,
+            Vec::new(),
+            &Settings::default(),
+            &AtomicUsize::new(0),
+            |plan| (plan.path.clone(), plan.findings.len()),
+            |k| kept.push(k),
+        );
+        let expected: Vec<_> = whole.plans.iter().map(|p| (p.path.clone(), p.findings.len())).collect();
+        assert!(expected.len() > 10 && expected.is_sorted());
+        assert_eq!(kept, expected);
+        assert!(mapped.plans.is_empty());
+        let messages = |a: &Analysis| a.errors.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(messages(&mapped), messages(&whole));
+        assert!(!mapped.errors.is_empty(), "the binary files are reported");
     }
 
     #[test]

@@ -143,6 +143,14 @@ impl Tally {
     }
 }
 
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Self) {
+        self.safe += other.safe;
+        self.review += other.review;
+        self.manual += other.manual;
+    }
+}
+
 impl std::fmt::Display for Tally {
     /// `3 safe hunks, 1 review hunk, 2 manual items`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -168,19 +176,44 @@ pub fn shown(path: &Path) -> String {
 
 /// `check --format text`.
 pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
-    let mut out = String::new();
-    let (error, warning, info) = (paint.red("error"), paint.wrap("33", "warning"), paint.cyan("info"));
+    let mut text = CheckText::default();
     for plan in plans {
+        text.push(&CheckText::lines(plan, paint));
+    }
+    text.finish()
+}
+
+/// `check --format text` a file at a time: each file's lines ([`CheckText::lines`], made where
+/// its plan is, which can then be dropped) in path order, then the summary.
+#[derive(Default)]
+pub struct CheckText {
+    out: String,
+    files: usize,
+    findings: usize,
+    tally: Tally,
+}
+
+/// One file's part of [`CheckText`].
+pub struct FileLines {
+    text: String,
+    findings: usize,
+    tally: Tally,
+}
+
+impl CheckText {
+    /// A file's findings, one line each.
+    pub fn lines(plan: &FilePlan, paint: Paint) -> FileLines {
+        let mut text = String::new();
         let path = paint.bold(&shown(&plan.path));
         for f in sorted_findings(plan) {
             let sev = match f.severity {
-                Severity::Error => &error,
-                Severity::Warning => &warning,
-                Severity::Info => &info,
+                Severity::Error => paint.red("error"),
+                Severity::Warning => paint.wrap("33", "warning"),
+                Severity::Info => paint.cyan("info"),
             };
             let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
-                out,
+                text,
                 "{path}:{}: {sev} [{}] {} ({}{kept})",
                 plan.position(f.range.start),
                 f.rule,
@@ -188,18 +221,36 @@ pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
                 f.safety()
             );
         }
+        let mut tally = Tally::default();
+        tally.add(plan, |_| true);
+        FileLines { text, findings: plan.findings.len(), tally }
     }
-    let findings: usize = plans.iter().map(|p| p.findings.len()).sum();
-    if findings > 0 {
-        let _ = writeln!(
-            out,
-            "Found {} in {}: {}.",
-            plural(findings, "finding"),
-            plural(plans.len(), "file"),
-            Tally::of(plans)
-        );
+
+    pub fn push(&mut self, file: &FileLines) {
+        self.out.push_str(&file.text);
+        self.files += 1;
+        self.findings += file.findings;
+        self.tally += file.tally;
     }
-    out
+
+    /// How many files were pushed.
+    pub fn files(&self) -> usize {
+        self.files
+    }
+
+    /// The lines, and the summary when there was anything to say.
+    pub fn finish(mut self) -> String {
+        if self.findings > 0 {
+            let _ = writeln!(
+                self.out,
+                "Found {} in {}: {}.",
+                plural(self.findings, "finding"),
+                plural(self.files, "file"),
+                self.tally
+            );
+        }
+        self.out
+    }
 }
 
 /// What `check` says when it found nothing (and nothing failed).
