@@ -94,7 +94,7 @@ pub fn run_check(args: &CheckArgs) -> Result<ExitStatus> {
             let paint = paint(args.common.color, stdout.is_terminal());
             let mut text = report::CheckText::default();
             let analysis =
-                analyse_map(&args.common, &settings, |plan| report::CheckText::lines(&plan, paint), |f| text.push(&f));
+                analyse_map(&args.common, &settings, |plan| report::FileLines::new(&plan, paint), |f| text.push(&f));
             let found = text.files() > 0;
             let mut text = text.finish();
             // After a path that failed, "nothing found" would read as an all-clear.

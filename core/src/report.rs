@@ -174,16 +174,7 @@ pub fn shown(path: &Path) -> String {
     escape_line(&diff::display(path))
 }
 
-/// `check --format text`.
-pub fn check_text(plans: &[FilePlan], paint: Paint) -> String {
-    let mut text = CheckText::default();
-    for plan in plans {
-        text.push(&CheckText::lines(plan, paint));
-    }
-    text.finish()
-}
-
-/// `check --format text` a file at a time: each file's lines ([`CheckText::lines`], made where
+/// `check --format text` a file at a time: each file's lines ([`FileLines::new`], made where
 /// its plan is, which can then be dropped) in path order, then the summary.
 #[derive(Default)]
 pub struct CheckText {
@@ -200,16 +191,17 @@ pub struct FileLines {
     tally: Tally,
 }
 
-impl CheckText {
+impl FileLines {
     /// A file's findings, one line each.
-    pub fn lines(plan: &FilePlan, paint: Paint) -> FileLines {
+    pub fn new(plan: &FilePlan, paint: Paint) -> Self {
         let mut text = String::new();
         let path = paint.bold(&shown(&plan.path));
+        let (error, warning, info) = (paint.red("error"), paint.wrap("33", "warning"), paint.cyan("info"));
         for f in sorted_findings(plan) {
             let sev = match f.severity {
-                Severity::Error => paint.red("error"),
-                Severity::Warning => paint.wrap("33", "warning"),
-                Severity::Info => paint.cyan("info"),
+                Severity::Error => &error,
+                Severity::Warning => &warning,
+                Severity::Info => &info,
             };
             let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
@@ -223,9 +215,11 @@ impl CheckText {
         }
         let mut tally = Tally::default();
         tally.add(plan, |_| true);
-        FileLines { text, findings: plan.findings.len(), tally }
+        Self { text, findings: plan.findings.len(), tally }
     }
+}
 
+impl CheckText {
     pub fn push(&mut self, file: &FileLines) {
         self.out.push_str(&file.text);
         self.files += 1;
