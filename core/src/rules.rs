@@ -23,11 +23,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
-use tree_sitter::Node;
 
 use crate::fix::{Finding, Severity};
 use crate::resolve::{self, Imports};
-use crate::source::{Broken, KindSet, SourceFile};
+use crate::source::{Broken, KindSet, Nodes, SourceFile};
 pub use catalogue::{FixAvailability, Rule, RuleInfo};
 use context::Ctx;
 
@@ -147,9 +146,10 @@ pub(crate) fn stdlib_needles() -> Vec<String> {
 
 /// Run every rule over a parsed file.
 pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
-    if src.is_too_deep() {
+    // One cursor walk over the tree serves the checks for what CPython rejects and every walk below.
+    let Some(nodes) = src.nodes() else {
         // Resolving imports walks the tree recursively: report without building the context.
-        let range = src.broken.iter().find_map(|b| match b {
+        let range = src.broken().iter().find_map(|b| match b {
             Broken::TooDeep { range } => Some(range.clone()),
             _ => None,
         });
@@ -159,7 +159,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
             range.unwrap_or(0..0),
             format!("nested more than {} levels deep; the file is left alone", crate::source::MAX_DEPTH),
         )];
-    }
+    };
     let mut imports = Imports::new(src);
     let cheats = cheat::remap(&mut imports, options);
     let mut ctx = Ctx::new(src, &imports, options);
@@ -170,7 +170,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
     for stmt in &imports.statements {
         imports::check_import(&mut ctx, stmt);
     }
-    walk(&mut ctx, src.tree.root_node());
+    walk(&mut ctx, &nodes);
     imports::finish_contrib_imports(&mut ctx);
     native::finish(&mut ctx);
     keras3::finish(&mut ctx);
@@ -181,7 +181,7 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
 
 fn report_broken(ctx: &mut Ctx<'_>) {
     let mut python2_reported = false;
-    for b in &ctx.src.broken {
+    for b in ctx.src.broken() {
         match b {
             Broken::Python2 { range, what } if !python2_reported => {
                 python2_reported = true;
@@ -225,9 +225,9 @@ struct WalkKinds {
     call: u16,
     comparison: u16,
     keyword_argument: u16,
-    function_field: Option<std::num::NonZeroU16>,
-    attribute_field: Option<std::num::NonZeroU16>,
-    name_field: Option<std::num::NonZeroU16>,
+    function_field: u16,
+    attribute_field: u16,
+    name_field: u16,
 }
 
 fn walk_kinds() -> &'static WalkKinds {
@@ -235,54 +235,56 @@ fn walk_kinds() -> &'static WalkKinds {
     KINDS.get_or_init(|| {
         let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
         let id = |kind: &str| language.id_for_node_kind(kind, true);
-        let field = |name: &str| language.field_id_for_name(name);
+        let g = crate::source::grammar();
         WalkKinds {
             imports: KindSet::new(|k| {
                 matches!(k, "import_statement" | "import_from_statement" | "future_import_statement")
             }),
             scopes: KindSet::new(resolve::is_scope),
-            identifier: id("identifier"),
-            attribute: id("attribute"),
+            identifier: g.identifier,
+            attribute: g.attribute,
             call: id("call"),
             comparison: id("comparison_operator"),
             keyword_argument: id("keyword_argument"),
-            function_field: field("function"),
-            attribute_field: field("attribute"),
-            name_field: field("name"),
+            function_field: g.function_field,
+            attribute_field: g.attribute_field,
+            name_field: g.name_field,
         }
     })
 }
 
-/// One walk over the tree with a single cursor: imports are handled from the import table,
-/// dotted names and calls here. The walk tracks each node's role and the enclosing scopes on the
-/// way down, because asking tree-sitter for a node's parent costs a walk from the root.
-fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
+/// One pass over every node: imports are handled from the import table, dotted names and calls
+/// here. A node's role comes from its parent and field; the enclosing scopes are tracked on the way
+/// (asking tree-sitter for a node's parent costs a walk from the root).
+fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
     let k = walk_kinds();
-    let mut cursor = root.walk();
-    // The nodes the cursor is inside, with whether each opened a scope.
-    let mut ancestors: Vec<(Node<'a>, bool)> = Vec::new();
-    loop {
-        let node = cursor.node();
-        let id = node.kind_id();
-        let parent = ancestors.last().map(|(p, _)| *p);
-        // The field is asked for only under the three parents where it matters (asking costs a
-        // search of the grammar's field map).
-        let role = match parent.map(|p| p.kind_id()) {
-            Some(p) if p == k.call && cursor.field_id() == k.function_field => Role::Callee,
+    // The ends (in `nodes`) of the scopes the walk is in, innermost last, beside `ctx.scopes`.
+    let mut scope_ends: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < nodes.len() {
+        while scope_ends.last().is_some_and(|&end| end <= i) {
+            scope_ends.pop();
+            ctx.scopes.pop();
+        }
+        let item = nodes.get(i);
+        let (node, id) = (item.node, item.kind);
+        let parent = nodes.parent(i).map(|p| nodes.get(p));
+        let role = match parent.map(|p| p.kind) {
+            Some(p) if p == k.call && item.field == k.function_field => Role::Callee,
             Some(p)
-                if (p == k.attribute && cursor.field_id() == k.attribute_field)
-                    || (p == k.keyword_argument && cursor.field_id() == k.name_field) =>
+                if (p == k.attribute && item.field == k.attribute_field)
+                    || (p == k.keyword_argument && item.field == k.name_field) =>
             {
                 Role::NotAName
             }
             _ => Role::Other,
         };
-        let descend = if k.imports.contains(node) {
+        let descend = if k.imports.contains_id(id) {
             false
         } else if (id == k.identifier || id == k.attribute) && role != Role::NotAName {
             match resolve::dotted_parts(node) {
                 Some(parts) => {
-                    let call = parent.filter(|_| role == Role::Callee);
+                    let call = parent.map(|p| p.node).filter(|_| role == Role::Callee);
                     symbols::check_dotted(ctx, node, &parts, call);
                     false
                 }
@@ -302,22 +304,18 @@ fn walk<'a>(ctx: &mut Ctx<'a>, root: Node<'a>) {
             }
             true
         };
-        if descend && cursor.goto_first_child() {
-            let scope = k.scopes.contains(node);
-            if scope {
-                ctx.scopes.push(node);
-            }
-            ancestors.push((node, scope));
+        if !descend {
+            i = nodes.end(i);
             continue;
         }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return;
-            }
-            if let Some((_, true)) = ancestors.pop() {
-                ctx.scopes.pop();
-            }
+        if k.scopes.contains_id(id) && nodes.end(i) > i + 1 {
+            ctx.scopes.push(node);
+            scope_ends.push(nodes.end(i));
         }
+        i += 1;
+    }
+    for _ in scope_ends {
+        ctx.scopes.pop();
     }
 }
 

@@ -7,6 +7,11 @@ use tree_sitter::{Node, Parser, Tree};
 
 use crate::error::Error;
 
+mod broken;
+mod nodes;
+
+pub(crate) use nodes::Nodes;
+
 /// How the file's bytes map to text, so that writing can re-encode exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -236,7 +241,8 @@ pub struct SourceFile {
     /// The newline the file mostly uses, for inserted lines.
     newline: &'static str,
     pub tree: Tree,
-    pub broken: Vec<Broken>,
+    /// What no rewrite may touch: found on the first walk over the tree ([`SourceFile::broken`]).
+    broken: std::sync::OnceLock<Vec<Broken>>,
     /// For a notebook's program: each code cell's range (with the newline the program adds after
     /// a cell), in order. `None` for a Python file.
     cells: Option<Vec<Range<usize>>>,
@@ -247,8 +253,32 @@ impl SourceFile {
         let tree = parse(&text);
         let lines = LineIndex::new(&text);
         let newline = lines.dominant_newline(&text);
-        let broken = find_broken(&tree, &text);
-        Self { path, text, encoding, lines, newline, tree, broken, cells: None }
+        Self { path, text, encoding, lines, newline, tree, broken: std::sync::OnceLock::new(), cells: None }
+    }
+
+    /// Python 2 constructs, syntax errors and nesting too deep to walk, in source order.
+    pub fn broken(&self) -> &[Broken] {
+        self.broken.get_or_init(|| match Nodes::new(&self.tree, MAX_DEPTH) {
+            Ok(nodes) => broken::find(&self.tree, &nodes, &self.text),
+            // The whole file is left alone: nothing else needs looking at.
+            Err(range) => vec![Broken::TooDeep { range }],
+        })
+    }
+
+    /// Every node of the tree in one flat list (one cursor walk, which also finds what is
+    /// [`broken`](Self::broken) if that is not known yet); `None` if the tree is nested deeper than
+    /// [`MAX_DEPTH`] (the rules leave such a file alone).
+    pub(crate) fn nodes(&self) -> Option<Nodes<'_>> {
+        match Nodes::new(&self.tree, MAX_DEPTH) {
+            Ok(nodes) => {
+                self.broken.get_or_init(|| broken::find(&self.tree, &nodes, &self.text));
+                Some(nodes)
+            }
+            Err(range) => {
+                self.broken.get_or_init(|| vec![Broken::TooDeep { range }]);
+                None
+            }
+        }
     }
 
     /// A notebook's code cells as one program (`cells`: each code cell's range, in order).
@@ -273,17 +303,12 @@ impl SourceFile {
     }
 
     pub(crate) fn is_python2(&self) -> bool {
-        self.broken.iter().any(|b| matches!(b, Broken::Python2 { .. }))
-    }
-
-    /// Whether the tree is nested deeper than [`MAX_DEPTH`] (the rules must not walk it).
-    pub(crate) fn is_too_deep(&self) -> bool {
-        self.broken.iter().any(|b| matches!(b, Broken::TooDeep { .. }))
+        self.broken().iter().any(|b| matches!(b, Broken::Python2 { .. }))
     }
 
     /// Whether an edit over `range` would touch a region that does not parse.
     pub(crate) fn in_broken_region(&self, range: &Range<usize>) -> bool {
-        self.broken.iter().any(|b| match b {
+        self.broken().iter().any(|b| match b {
             Broken::Python2 { .. } | Broken::TooDeep { .. } => true,
             Broken::Syntax { region, .. } => range.start < region.end && region.start <= range.end,
         })
@@ -295,7 +320,7 @@ impl SourceFile {
 
     /// Why the whole file cannot be rewritten, if it cannot.
     pub(crate) fn blocker(&self) -> Option<Blocker> {
-        let first = |pick: fn(&Broken) -> Option<usize>| self.broken.iter().find_map(pick);
+        let first = |pick: fn(&Broken) -> Option<usize>| self.broken().iter().find_map(pick);
         if let Some(at) = first(|b| if let Broken::Python2 { range, .. } = b { Some(range.start) } else { None }) {
             return Some(Blocker::Python2 { at });
         }
@@ -317,63 +342,6 @@ pub fn has_syntax_error(tree: &Tree) -> bool {
     tree.root_node().has_error()
 }
 
-/// Python 2 constructs and syntax errors, in source order.
-fn find_broken(tree: &Tree, text: &str) -> Vec<Broken> {
-    let mut out = match walk_all(tree, text) {
-        Ok(calls) => calls,
-        // The whole file is left alone: nothing else needs looking at.
-        Err(range) => return vec![Broken::TooDeep { range }],
-    };
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    if root.has_error() {
-        let mut stack = vec![root];
-        while let Some(node) = stack.pop() {
-            if node.is_error() || node.is_missing() {
-                out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
-                continue;
-            }
-            stack.extend(node.children(&mut cursor).filter(Node::has_error));
-        }
-    }
-    out.sort_by_key(|b| match b {
-        Broken::Python2 { range, .. } | Broken::Syntax { range, .. } | Broken::TooDeep { range } => range.start,
-    });
-    out
-}
-
-/// Whether a `try` statement has an `except`, `except*` or `finally` clause.
-fn has_handler(node: Node<'_>) -> bool {
-    let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| matches!(c.kind(), "except_clause" | "except_group_clause" | "finally_clause"))
-}
-
-/// The first argument of a call that `CPython` refuses to compile although tree-sitter parses it: a
-/// keyword given twice, a positional argument after a keyword argument or `**`, `*x` after `**`.
-fn bad_argument<'t>(list: Node<'t>, text: &str) -> Option<Node<'t>> {
-    let mut cursor = list.walk();
-    let mut keywords: Vec<&str> = Vec::new();
-    let (mut seen_keyword, mut seen_double_star) = (false, false);
-    for arg in list.named_children(&mut cursor).filter(|a| !a.is_extra()) {
-        match arg.kind() {
-            "keyword_argument" => {
-                let name = arg.child_by_field_name("name").map_or("", |n| &text[n.byte_range()]);
-                if keywords.contains(&name) {
-                    return Some(arg);
-                }
-                keywords.push(name);
-                seen_keyword = true;
-            }
-            "dictionary_splat" => seen_double_star = true,
-            "list_splat" if seen_double_star => return Some(arg),
-            "list_splat" => {}
-            // A bare generator argument (`f(x for x in y)`) takes no other argument anyway.
-            _ if seen_keyword || seen_double_star => return Some(arg),
-            _ => {}
-        }
-    }
-    None
-}
 
 /// The ids of node kinds that satisfy `pick`, as a lookup table: `Node::kind` converts a C string
 /// on every call, too slow for the walks over every node.
@@ -389,7 +357,11 @@ impl KindSet {
     }
 
     pub(crate) fn contains(&self, node: Node<'_>) -> bool {
-        self.0.get(usize::from(node.kind_id())).copied().unwrap_or(false)
+        self.contains_id(node.kind_id())
+    }
+
+    pub(crate) fn contains_id(&self, kind: u16) -> bool {
+        self.0.get(usize::from(kind)).copied().unwrap_or(false)
     }
 }
 
@@ -402,13 +374,15 @@ pub(crate) struct Grammar {
     pub attribute_field: u16,
     pub function_field: u16,
     pub arguments_field: u16,
+    pub name_field: u16,
 }
 
 pub(crate) fn grammar() -> &'static Grammar {
     static GRAMMAR: std::sync::OnceLock<Grammar> = std::sync::OnceLock::new();
     GRAMMAR.get_or_init(|| {
         let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let field = |name: &str| language.field_id_for_name(name).map_or(0, std::num::NonZeroU16::get);
+        // 0 would match every node outside a field: a name missing from the grammar is a bug.
+        let field = |name: &str| language.field_id_for_name(name).expect("a field of tree-sitter-python").get();
         Grammar {
             identifier: language.id_for_node_kind("identifier", true),
             attribute: language.id_for_node_kind("attribute", true),
@@ -416,6 +390,7 @@ pub(crate) fn grammar() -> &'static Grammar {
             attribute_field: field("attribute"),
             function_field: field("function"),
             arguments_field: field("arguments"),
+            name_field: field("name"),
         }
     })
 }
@@ -435,247 +410,9 @@ pub(crate) fn is_statement_container(kind: &str) -> bool {
         || kind.ends_with("_definition")
 }
 
-/// Whether the text may hold a Python 2 integer literal (`0777`, `10L`): conservative.
-fn has_python2_number(text: &str) -> bool {
-    let b = text.as_bytes();
-    (0..b.len()).any(|i| {
-        let starts_number = b[i].is_ascii_digit()
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.'));
-        if !starts_number {
-            return false;
-        }
-        let end = (i..b.len()).find(|&j| !b[j].is_ascii_digit()).unwrap_or(b.len());
-        let octal = b[i] == b'0' && end - i > 1;
-        let long = end < b.len()
-            && matches!(b[end], b'l' | b'L')
-            && !b.get(end + 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-        octal || long
-    })
-}
-
-/// The node kinds the walk over every node looks at, by id.
-struct WalkKinds {
-    argument_list: u16,
-    block: u16,
-    module: u16,
-    try_statement: u16,
-    /// Kinds that may be Python 2 statements or clauses (`print`, `exec`, `raise E, m`, tuple
-    /// parameters, `except X, e`).
-    python2_statements: KindSet,
-    /// Kinds that may be Python 2 expressions (`<>`, `0777`, `10L`, backticks).
-    python2_expressions: KindSet,
-}
-
-fn walk_kinds() -> &'static WalkKinds {
-    static KINDS: std::sync::OnceLock<WalkKinds> = std::sync::OnceLock::new();
-    KINDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let id = |kind: &str| language.id_for_node_kind(kind, true);
-        WalkKinds {
-            argument_list: id("argument_list"),
-            block: id("block"),
-            module: id("module"),
-            try_statement: id("try_statement"),
-            python2_statements: KindSet::new(|k| {
-                matches!(
-                    k,
-                    "print_statement"
-                        | "exec_statement"
-                        | "raise_statement"
-                        | "parameters"
-                        | "lambda_parameters"
-                        | "except_clause"
-                )
-            }),
-            python2_expressions: KindSet::new(|k| matches!(k, "<>" | "integer" | "string")),
-        }
-    })
-}
-
-/// One cursor walk over the whole tree (no recursion, no `parent()` calls, kinds compared by id):
-/// `Err` with the range of the first node nested deeper than [`MAX_DEPTH`], else what tree-sitter
-/// accepts and `CPython` rejects: Python 2 forms (expression-level ones only where a cheap text
-/// scan says they may be), empty blocks, a `try` without handlers, bad indentation, and bad calls
-/// ([`bad_argument`]).
-fn walk_all(tree: &Tree, text: &str) -> Result<Vec<Broken>, Range<usize>> {
-    let kinds = walk_kinds();
-    let expressions = text.contains("<>") || text.contains('`') || has_python2_number(text);
-    let mut out = Vec::new();
-    let mut cursor = tree.walk();
-    let mut depth = 0;
-    loop {
-        if depth > MAX_DEPTH {
-            return Err(cursor.node().byte_range());
-        }
-        let node = cursor.node();
-        let id = node.kind_id();
-        if id == kinds.argument_list {
-            if let Some(bad) = bad_argument(node, text) {
-                out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
-            }
-        } else if kinds.python2_statements.contains(node)
-            || (expressions && (kinds.python2_expressions.contains(node) || node.is_error()))
-        {
-            if let Some(what) = python2_construct(node, text) {
-                out.push(Broken::Python2 { range: node.byte_range(), what });
-            }
-        } else if id == kinds.try_statement && !has_handler(node) {
-            // `try:` with neither `except` nor `finally` (a notebook cell cut after its body):
-            // CPython rejects it, tree-sitter-python accepts it.
-            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
-        } else if id == kinds.block || id == kinds.module {
-            if id == kinds.block && node.child_count() == 0 {
-                // A block with no statement: a file cut off after `with x:` (CPython: "expected
-                // an indented block"); tree-sitter-python accepts it.
-                out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
-            }
-            if let Some(bad) = indentation_error(node, text) {
-                out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
-            }
-        }
-        if cursor.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return Ok(out);
-            }
-            depth -= 1;
-        }
-    }
-}
-
-/// The whitespace before `node` on its line, if only whitespace precedes it there.
-fn leading_indent<'s>(node: Node<'_>, text: &'s str) -> Option<&'s str> {
-    let start = node.start_byte();
-    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let indent = &text[line_start..start];
-    indent.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\x0c')).then_some(indent)
-}
-
-/// Indentation the Python parser rejects and tree-sitter-python accepts, among the statements of a module
-/// (an indented statement: "unexpected indent") or a block (statements indented with different
-/// whitespace: "inconsistent use of tabs and spaces", or an unindent matching no outer level).
-fn indentation_error<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
-    if !matches!(node.kind(), "module" | "block") {
-        return None;
-    }
-    let mut cursor = node.walk();
-    let mut first = None;
-    for child in node.named_children(&mut cursor) {
-        if child.kind() == "comment" {
-            continue;
-        }
-        let Some(indent) = leading_indent(child, text) else {
-            continue;
-        };
-        if node.kind() == "module" && !indent.is_empty() {
-            return Some(child);
-        }
-        match first {
-            None => first = Some(indent),
-            Some(f) if f != indent => return Some(child),
-            Some(_) => {}
-        }
-    }
-    None
-}
-
-/// tree-sitter-python accepts several Python 2 forms without an error node.
-fn python2_construct(node: Node<'_>, text: &str) -> Option<&'static str> {
-    match node.kind() {
-        "print_statement" => Some("print statement"),
-        "exec_statement" => Some("exec statement"),
-        "raise_statement" if node.named_child(0).is_some_and(|c| c.kind() == "expression_list") => {
-            Some("`raise E, message` statement")
-        }
-        "parameters" | "lambda_parameters" => {
-            let mut cursor = node.walk();
-            let tuple = node.named_children(&mut cursor).any(|p| p.kind() == "tuple_pattern");
-            tuple.then_some("tuple parameter")
-        }
-        "<>" => Some("`<>` operator"),
-        "except_clause" => {
-            // `except X, e:` parses as an except clause whose value is a tuple/expression list.
-            let mut cursor = node.walk();
-            let has_comma = node.children(&mut cursor).take_while(|c| c.kind() != ":").any(|c| c.kind() == ",");
-            has_comma.then_some("`except X, e` clause")
-        }
-        "integer" => {
-            let t = &text[node.byte_range()];
-            let long = t.ends_with(['l', 'L']);
-            let octal = t.len() > 1
-                && t.starts_with('0')
-                && t.bytes().all(|b| b.is_ascii_digit())
-                && t.bytes().any(|b| b != b'0');
-            (long || octal).then_some(if long { "long integer literal" } else { "old octal literal" })
-        }
-        // tree-sitter-python reads a Python 2 backtick repr as a string delimited by backticks.
-        "string" | "ERROR" if text[node.byte_range()].starts_with('`') => Some("backtick repr"),
-        _ => None,
-    }
-}
-
-/// The byte range of the top-level statement that holds `node` (the region left alone).
-fn top_level_region(node: Node<'_>) -> Range<usize> {
-    let mut current = node;
-    while let Some(parent) = current.parent() {
-        if parent.parent().is_none() {
-            return current.byte_range();
-        }
-        current = parent;
-    }
-    current.byte_range()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn broken(src: &str) -> Vec<Broken> {
-        SourceFile::new("t.py".into(), src.into(), Encoding::Utf8 { bom: false }).broken
-    }
-
-    #[test]
-    fn python2_forms_are_detected() {
-        for src in [
-            "print 'hi'\n",
-            "exec 'x=1'\n",
-            "try:\n    pass\nexcept ValueError, e:\n    pass\n",
-            "if a <> b:\n    pass\n",
-            "x = 0777\n",
-            "x = 10L\n",
-            "x = `y`\n",
-            "raise ValueError, 'bad'\n",
-            "def f((a, b)):\n    return a\n",
-        ] {
-            let b = broken(src);
-            assert!(b.iter().any(|b| matches!(b, Broken::Python2 { .. })), "{src:?}: {b:?}");
-        }
-    }
-
-    #[test]
-    fn python3_is_clean() {
-        let src = "import tensorflow as tf\nprint('hi')\ntry:\n    x = 0o777 + 0 + 10\nexcept (ValueError, KeyError) as e:\n    pass\n";
-        assert_eq!(broken(src), vec![]);
-    }
-
-    #[test]
-    fn indentation_errors_tree_sitter_accepts() {
-        for src in ["y = 1\n    z = 2\n", "with a as b:\n", "if x:\n        y = 1\n\tz = 2\n", "try:\n    x = 1\n"] {
-            let b = broken(src);
-            assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
-        }
-        assert_eq!(broken("if x:\n\ty = 1\n\tz = 2\nw = 3; v = 4\n  # c\n"), vec![]);
-    }
-
-    #[test]
-    fn syntax_error_region_is_the_statement() {
-        let src = "a = 1\ndef f(:\n    pass\nb = 2\n";
-        let b = broken(src);
-        assert!(matches!(b.first(), Some(Broken::Syntax { .. })), "{b:?}");
-    }
 
     #[test]
     fn decode_bom_and_cookies() {

@@ -64,17 +64,17 @@ pub(crate) fn prepare(json: String) -> Result<Prepared, NotebookError> {
 /// The finding of a cell that does not parse on its own; `base` is its program offset.
 fn cell_left_unchanged(base: usize, src: &SourceFile) -> Finding {
     const REST: &str = "the cell is left unchanged; the other cells are migrated";
-    let python2 = src.broken.iter().find_map(|b| match b {
+    let python2 = src.broken().iter().find_map(|b| match b {
         Broken::Python2 { range, what } => Some((range.clone(), *what)),
         _ => None,
     });
     let (rule, range, message) = if let Some((range, what)) = python2 {
         (Rule::Python2Syntax, range, format!("Python 2 syntax ({what}): {REST}; convert it to Python 3 first"))
-    } else if let Some(Broken::TooDeep { range }) = src.broken.iter().find(|b| matches!(b, Broken::TooDeep { .. })) {
+    } else if let Some(Broken::TooDeep { range }) = src.broken().iter().find(|b| matches!(b, Broken::TooDeep { .. })) {
         let message = format!("nested more than {} levels deep: {REST}", crate::source::MAX_DEPTH);
         (Rule::SyntaxError, range.clone(), message)
     } else {
-        let range = src.broken.iter().find_map(|b| match b {
+        let range = src.broken().iter().find_map(|b| match b {
             Broken::Syntax { range, .. } => Some(range.clone()),
             _ => None,
         });
