@@ -342,7 +342,6 @@ pub fn has_syntax_error(tree: &Tree) -> bool {
     tree.root_node().has_error()
 }
 
-
 /// The ids of node kinds that satisfy `pick`, as a lookup table: `Node::kind` converts a C string
 /// on every call, too slow for the walks over every node.
 pub(crate) struct KindSet(Vec<bool>);
