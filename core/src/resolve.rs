@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use crate::source::SourceFile;
+use crate::source::{KindSet, Nodes, SourceFile};
 
 /// One name an import statement binds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,9 +64,10 @@ pub struct Imports {
 }
 
 impl Imports {
-    pub fn new(src: &SourceFile) -> Self {
+    /// The import table of `src`, whose nodes are `nodes`.
+    pub fn new(src: &SourceFile, nodes: &Nodes<'_>) -> Self {
         let mut statements = Vec::new();
-        collect_imports(src, src.tree.root_node(), &mut statements);
+        collect_imports(src, nodes, 0, &mut statements);
         let mut bindings = HashMap::new();
         let mut module_bindings = HashMap::new();
         for stmt in &statements {
@@ -85,7 +86,7 @@ impl Imports {
             }
         }
         let mut module_shadowed = HashSet::new();
-        bound_names(src, src.tree.root_node(), &mut module_shadowed);
+        bound_names(src, nodes, 0, &mut module_shadowed);
         Self { statements, bindings, module_bindings, module_shadowed, function_locals: RefCell::new(HashMap::new()) }
     }
 
@@ -115,27 +116,44 @@ impl Imports {
 
     /// Resolve the identifier `root`: its qualified name, if an import binds it and nothing
     /// shadows it. `scopes` are the functions enclosing the use, innermost last.
-    pub(crate) fn resolve_root_in(&self, src: &SourceFile, root: Node<'_>, scopes: &[Node<'_>]) -> Option<&str> {
+    pub(crate) fn resolve_root_in(
+        &self,
+        src: &SourceFile,
+        nodes: &Nodes<'_>,
+        root: Node<'_>,
+        scopes: &[Node<'_>],
+    ) -> Option<&str> {
         let name = src.node_text(root);
         let qualified = self.bindings.get(name)?;
-        self.visible(src, name, scopes).then_some(qualified.as_str())
+        self.visible(src, nodes, name, scopes).then_some(qualified.as_str())
     }
 
     /// Whether a module-level binding of `name` is what `name` means inside `scopes` (the
     /// functions, lambdas, comprehensions and class bodies enclosing a place, innermost last):
     /// nothing at module level rebinds it and no enclosing scope binds it locally. A class body's
     /// names count only for code directly in it, as in Python.
-    pub(crate) fn visible(&self, src: &SourceFile, name: &str, scopes: &[Node<'_>]) -> bool {
+    pub(crate) fn visible(&self, src: &SourceFile, nodes: &Nodes<'_>, name: &str, scopes: &[Node<'_>]) -> bool {
         if self.module_shadowed.contains(name) {
             return false;
         }
         let mut cache = self.function_locals.borrow_mut();
         let innermost = scopes.len().saturating_sub(1);
         for (i, scope) in scopes.iter().enumerate() {
-            if scope.kind() == "class_definition" && i != innermost {
+            if scope.kind_id() == kinds().class_definition && i != innermost {
                 continue;
             }
-            if cache.entry(scope.id()).or_insert_with(|| scope_locals(src, *scope)).contains(name) {
+            let locals = match cache.entry(scope.id()) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(new) => {
+                    // A scope of another tree cannot be looked into: then nothing is taken as visible.
+                    let Some(index) = nodes.index_of(*scope) else {
+                        debug_assert!(false, "a scope outside the file's tree");
+                        return false;
+                    };
+                    new.insert(scope_locals(src, nodes, index))
+                }
+            };
+            if locals.contains(name) {
                 return false;
             }
         }
@@ -143,9 +161,15 @@ impl Imports {
     }
 
     /// The qualified name of a dotted expression (`tf.nn.dropout` → `tensorflow.nn.dropout`).
-    pub(crate) fn resolve_in(&self, src: &SourceFile, node: Node<'_>, scopes: &[Node<'_>]) -> Option<String> {
+    pub(crate) fn resolve_in(
+        &self,
+        src: &SourceFile,
+        nodes: &Nodes<'_>,
+        node: Node<'_>,
+        scopes: &[Node<'_>],
+    ) -> Option<String> {
         let parts = dotted_parts(node)?;
-        let root = self.resolve_root_in(src, parts[0], scopes)?;
+        let root = self.resolve_root_in(src, nodes, parts[0], scopes)?;
         let mut out = root.to_owned();
         for part in &parts[1..] {
             out.push('.');
@@ -170,45 +194,139 @@ pub(crate) fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
     }
 }
 
-fn collect_imports(src: &SourceFile, node: Node<'_>, out: &mut Vec<ImportStmt>) {
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        match child.kind() {
-            "import_statement" | "import_from_statement" | "future_import_statement" => {
-                if let Some(stmt) = import_stmt(src, child) {
-                    out.push(stmt);
-                }
+/// The node kinds and fields the walks over statements look at, by id (`Node::kind` converts a C
+/// string on every call).
+struct Kinds {
+    imports: KindSet,
+    import_from: u16,
+    future_import: u16,
+    aliased_import: u16,
+    wildcard_import: u16,
+    module: u16,
+    identifier: u16,
+    function_definition: u16,
+    class_definition: u16,
+    lambda: u16,
+    except_clause: u16,
+    as_pattern: u16,
+    for_in_clause: u16,
+    /// Statements that bind no name here (`global`, `nonlocal`) and lambdas (a scope of their own).
+    binds_nothing: KindSet,
+    /// Statements and clauses whose `left` is a target: assignments and `for` loops.
+    left_targets: KindSet,
+    /// `x as name`, `name := x`: the `alias` or `name` is a target.
+    named_targets: KindSet,
+    /// Targets that hold targets: `a, b`, `(a, b)`, `[a, *b]`...
+    target_lists: KindSet,
+    /// Parameters whose name is their `name` field, and those whose name is their first child.
+    named_parameters: KindSet,
+    wrapped_parameters: KindSet,
+    module_name_field: u16,
+    name_field: u16,
+    alias_field: u16,
+    left_field: u16,
+    body_field: u16,
+    parameters_field: u16,
+}
+
+fn kinds() -> &'static Kinds {
+    static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        let field = |name: &str| language.field_id_for_name(name).expect("a field of tree-sitter-python").get();
+        Kinds {
+            imports: KindSet::new(|k| {
+                matches!(k, "import_statement" | "import_from_statement" | "future_import_statement")
+            }),
+            import_from: id("import_from_statement"),
+            future_import: id("future_import_statement"),
+            aliased_import: id("aliased_import"),
+            wildcard_import: id("wildcard_import"),
+            module: id("module"),
+            identifier: id("identifier"),
+            function_definition: id("function_definition"),
+            class_definition: id("class_definition"),
+            lambda: id("lambda"),
+            except_clause: id("except_clause"),
+            as_pattern: id("as_pattern"),
+            for_in_clause: id("for_in_clause"),
+            binds_nothing: KindSet::new(|k| matches!(k, "lambda" | "global_statement" | "nonlocal_statement")),
+            left_targets: KindSet::new(|k| {
+                matches!(k, "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause")
+            }),
+            named_targets: KindSet::new(|k| matches!(k, "as_pattern" | "named_expression")),
+            target_lists: KindSet::new(|k| {
+                matches!(
+                    k,
+                    "pattern_list"
+                        | "tuple_pattern"
+                        | "list_pattern"
+                        | "expression_list"
+                        | "tuple"
+                        | "list"
+                        | "list_splat_pattern"
+                        | "as_pattern_target"
+                        | "parenthesized_expression"
+                )
+            }),
+            named_parameters: KindSet::new(|k| matches!(k, "default_parameter" | "typed_default_parameter")),
+            wrapped_parameters: KindSet::new(|k| {
+                matches!(k, "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern")
+            }),
+            module_name_field: field("module_name"),
+            name_field: field("name"),
+            alias_field: field("alias"),
+            left_field: field("left"),
+            body_field: field("body"),
+            parameters_field: field("parameters"),
+        }
+    })
+}
+
+/// The import statements among the statements in node `parent` of `nodes`, at any depth.
+fn collect_imports(src: &SourceFile, nodes: &Nodes<'_>, parent: usize, out: &mut Vec<ImportStmt>) {
+    let k = kinds();
+    for child in nodes.named_children(parent) {
+        let kind = nodes.get(child).kind;
+        if k.imports.contains(kind) {
+            if let Some(stmt) = import_stmt(src, nodes, child) {
+                out.push(stmt);
             }
-            _ if crate::source::holds_statements(child) => collect_imports(src, child, out),
-            _ => {}
+        } else if crate::source::holds_statements(kind) {
+            collect_imports(src, nodes, child, out);
         }
     }
 }
 
-fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
-    let top_level = node.parent().is_some_and(|p| p.kind() == "module");
+fn import_stmt(src: &SourceFile, nodes: &Nodes<'_>, i: usize) -> Option<ImportStmt> {
+    let k = kinds();
+    let node = nodes.get(i).node;
+    let is_module = |p: usize| nodes.get(p).kind == k.module;
+    let top_level = nodes.parent(i).is_some_and(is_module);
     // The module-level statement holding this import (itself, or e.g. the `try` around it).
-    let mut top = node;
+    let mut top = i;
     let mut in_function = false;
-    while let Some(p) = top.parent().filter(|p| p.kind() != "module") {
-        in_function |= matches!(p.kind(), "function_definition" | "lambda");
+    while let Some(p) = nodes.parent(top).filter(|&p| !is_module(p)) {
+        in_function |= nodes.get(p).kind == k.function_definition || nodes.get(p).kind == k.lambda;
         top = p;
     }
     let mut names = Vec::new();
-    let mut wildcard = false;
-    let (from, from_range) = match node.kind() {
-        "import_from_statement" => {
-            let module = node.child_by_field_name("module_name")?;
-            (Some(src.node_text(module).split_whitespace().collect::<String>()), Some(module.byte_range()))
-        }
-        "future_import_statement" => (Some("__future__".to_owned()), None),
-        _ => (None, None),
+    let kind = nodes.get(i).kind;
+    let (from, from_range) = if kind == k.import_from {
+        let module = node.child_by_field_id(k.module_name_field)?;
+        (Some(src.node_text(module).split_whitespace().collect::<String>()), Some(module.byte_range()))
+    } else if kind == k.future_import {
+        (Some("__future__".to_owned()), None)
+    } else {
+        (None, None)
     };
     let mut cursor = node.walk();
     for name in node.children_by_field_name("name", &mut cursor) {
-        let (dotted, alias) = match name.kind() {
-            "aliased_import" => (name.child_by_field_name("name")?, name.child_by_field_name("alias")),
-            _ => (name, None),
+        let (dotted, alias) = if name.kind_id() == k.aliased_import {
+            (name.child_by_field_id(k.name_field)?, name.child_by_field_id(k.alias_field))
+        } else {
+            (name, None)
         };
         names.push(ImportedName {
             name: src.node_text(dotted).split_whitespace().collect(),
@@ -216,10 +334,7 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
             range: name.byte_range(),
         });
     }
-    let mut cursor = node.walk();
-    if node.children(&mut cursor).any(|c| c.kind() == "wildcard_import") {
-        wildcard = true;
-    }
+    let wildcard = nodes.children(i).any(|c| nodes.get(c).kind == k.wildcard_import);
     Some(ImportStmt {
         range: node.byte_range(),
         from,
@@ -227,74 +342,58 @@ fn import_stmt(src: &SourceFile, node: Node<'_>) -> Option<ImportStmt> {
         names,
         wildcard,
         top_level,
-        statement: top.byte_range(),
+        statement: nodes.get(top).node.byte_range(),
         in_function,
     })
 }
 
-/// Names bound by non-import statements directly in this scope. Function and class bodies are
-/// scopes of their own: only their names are bound here.
-fn bound_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        let target = match child.kind() {
-            "function_definition" | "class_definition" => {
-                if let Some(name) = child.child_by_field_name("name") {
-                    out.insert(src.node_text(name).to_owned());
-                }
-                continue;
+/// Names bound by non-import statements directly in node `parent` of `nodes` (a scope's body).
+/// Function and class bodies are scopes of their own: only their names are bound here.
+fn bound_names(src: &SourceFile, nodes: &Nodes<'_>, parent: usize, out: &mut HashSet<String>) {
+    let k = kinds();
+    for child in nodes.named_children(parent) {
+        let kind = nodes.get(child).kind;
+        let target = if kind == k.function_definition || kind == k.class_definition {
+            if let Some(name) = nodes.field(child, k.name_field) {
+                out.insert(src.node_text(nodes.get(name).node).to_owned());
             }
+            continue;
+        } else if kind == k.except_clause {
             // `except ImportError: tf = None` is a fallback for a failed import, not a shadow; the
             // `except E as name` target is a binding.
-            "except_clause" => {
-                let mut c = child.walk();
-                if let Some(alias) = child
-                    .named_children(&mut c)
-                    .find(|n| n.kind() == "as_pattern")
-                    .and_then(|p| p.child_by_field_name("alias"))
-                {
-                    target_names(src, alias, out);
-                }
-                continue;
+            let pattern = nodes.named_children(child).find(|&n| nodes.get(n).kind == k.as_pattern);
+            if let Some(alias) = pattern.and_then(|p| nodes.field(p, k.alias_field)) {
+                target_names(src, nodes, alias, out);
             }
-            "lambda" | "global_statement" | "nonlocal_statement" => continue,
-            "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                child.child_by_field_name("left")
-            }
-            "as_pattern" | "named_expression" => {
-                child.child_by_field_name("alias").or_else(|| child.child_by_field_name("name"))
-            }
-            _ => None,
+            continue;
+        } else if k.binds_nothing.contains(kind) {
+            continue;
+        } else if k.left_targets.contains(kind) {
+            nodes.field(child, k.left_field)
+        } else if k.named_targets.contains(kind) {
+            nodes.field(child, k.alias_field).or_else(|| nodes.field(child, k.name_field))
+        } else {
+            None
         };
         if let Some(target) = target {
-            target_names(src, target, out);
+            target_names(src, nodes, target, out);
         }
-        if target.is_some() || crate::source::holds_statements(child) {
-            bound_names(src, child, out);
+        if target.is_some() || crate::source::holds_statements(kind) {
+            bound_names(src, nodes, child, out);
         }
     }
 }
 
-fn target_names(src: &SourceFile, node: Node<'_>, out: &mut HashSet<String>) {
-    match node.kind() {
-        "identifier" => {
-            out.insert(src.node_text(node).to_owned());
+/// The names an assignment target (node `i` of `nodes`) binds.
+fn target_names(src: &SourceFile, nodes: &Nodes<'_>, i: usize, out: &mut HashSet<String>) {
+    let k = kinds();
+    let kind = nodes.get(i).kind;
+    if kind == k.identifier {
+        out.insert(src.node_text(nodes.get(i).node).to_owned());
+    } else if k.target_lists.contains(kind) {
+        for c in nodes.named_children(i) {
+            target_names(src, nodes, c, out);
         }
-        "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "expression_list"
-        | "tuple"
-        | "list"
-        | "list_splat_pattern"
-        | "as_pattern_target"
-        | "parenthesized_expression" => {
-            let mut cursor = node.walk();
-            for c in node.named_children(&mut cursor) {
-                target_names(src, c, out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -312,38 +411,38 @@ pub(crate) fn is_scope(kind: &str) -> bool {
     )
 }
 
-/// The names a scope binds locally: a function's parameters and body bindings, a class body's
-/// bindings, a comprehension's loop targets.
-fn scope_locals(src: &SourceFile, scope: Node<'_>) -> HashSet<String> {
+/// The names a scope (node `scope` of `nodes`) binds locally: a function's parameters and body
+/// bindings, a class body's bindings, a comprehension's loop targets.
+fn scope_locals(src: &SourceFile, nodes: &Nodes<'_>, scope: usize) -> HashSet<String> {
+    let k = kinds();
     let mut out = HashSet::new();
-    if let Some(params) = scope.child_by_field_name("parameters") {
-        let mut cursor = params.walk();
-        for p in params.named_children(&mut cursor) {
-            let name = match p.kind() {
-                "identifier" => Some(p),
-                "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
-                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => p.named_child(0),
-                _ => None,
+    if let Some(params) = nodes.field(scope, k.parameters_field) {
+        for p in nodes.named_children(params) {
+            let kind = nodes.get(p).kind;
+            let name = if kind == k.identifier {
+                Some(p)
+            } else if k.named_parameters.contains(kind) {
+                nodes.field(p, k.name_field)
+            } else if k.wrapped_parameters.contains(kind) {
+                nodes.named_children(p).next()
+            } else {
+                None
             };
-            if let Some(n) = name.filter(|n| n.kind() == "identifier") {
-                out.insert(src.node_text(n).to_owned());
+            if let Some(n) = name.filter(|&n| nodes.get(n).kind == k.identifier) {
+                out.insert(src.node_text(nodes.get(n).node).to_owned());
             }
         }
     }
-    match scope.kind() {
-        "function_definition" | "class_definition" => {
-            // `global tf` makes later assignments rebind the module name, which counts as shadowing too.
-            if let Some(body) = scope.child_by_field_name("body") {
-                bound_names(src, body, &mut out);
-            }
+    let kind = nodes.get(scope).kind;
+    if kind == k.function_definition || kind == k.class_definition {
+        // `global tf` makes later assignments rebind the module name, which counts as shadowing too.
+        if let Some(body) = nodes.field(scope, k.body_field) {
+            bound_names(src, nodes, body, &mut out);
         }
-        "lambda" => {}
-        _ => {
-            let mut cursor = scope.walk();
-            for clause in scope.named_children(&mut cursor).filter(|c| c.kind() == "for_in_clause") {
-                if let Some(left) = clause.child_by_field_name("left") {
-                    target_names(src, left, &mut out);
-                }
+    } else if kind != k.lambda {
+        for clause in nodes.named_children(scope).filter(|&c| nodes.get(c).kind == k.for_in_clause) {
+            if let Some(left) = nodes.field(clause, k.left_field) {
+                target_names(src, nodes, left, &mut out);
             }
         }
     }
@@ -358,7 +457,8 @@ mod tests {
         /// Like `resolve_in`, finding the enclosing functions by walking up the tree (slow; the
         /// rule walk tracks scopes instead).
         pub fn resolve(&self, src: &SourceFile, node: Node<'_>) -> Option<String> {
-            self.resolve_in(src, node, &enclosing_functions(node))
+            let nodes = src.nodes().expect("a test file is not nested too deep");
+            self.resolve_in(src, &nodes, node, &enclosing_functions(node))
         }
     }
 
@@ -393,7 +493,7 @@ mod tests {
     /// Resolve every maximal dotted expression in the file, in order.
     fn resolved(src: &str) -> Vec<String> {
         let f = file(src);
-        let imports = Imports::new(&f);
+        let imports = Imports::new(&f, &f.nodes().unwrap());
         let mut out = Vec::new();
         let mut stack = vec![f.tree.root_node()];
         let mut nodes = Vec::new();

@@ -160,9 +160,9 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
             format!("nested more than {} levels deep; the file is left alone", crate::source::MAX_DEPTH),
         )];
     };
-    let mut imports = Imports::new(src);
+    let mut imports = Imports::new(src, &nodes);
     let cheats = cheat::remap(&mut imports, options);
-    let mut ctx = Ctx::new(src, &imports, options);
+    let mut ctx = Ctx::new(src, &nodes, &imports, options);
     report_broken(&mut ctx);
     if src.is_python2() {
         return ctx.into_findings();
@@ -225,9 +225,6 @@ struct WalkKinds {
     call: u16,
     comparison: u16,
     keyword_argument: u16,
-    function_field: u16,
-    attribute_field: u16,
-    name_field: u16,
 }
 
 fn walk_kinds() -> &'static WalkKinds {
@@ -246,9 +243,6 @@ fn walk_kinds() -> &'static WalkKinds {
             call: id("call"),
             comparison: id("comparison_operator"),
             keyword_argument: id("keyword_argument"),
-            function_field: g.function_field,
-            attribute_field: g.attribute_field,
-            name_field: g.name_field,
         }
     })
 }
@@ -269,17 +263,15 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
         let item = nodes.get(i);
         let (node, id) = (item.node, item.kind);
         let parent = nodes.parent(i).map(|p| nodes.get(p));
+        // By position, as cheap as the fields and the same nodes: a call's callee and a keyword
+        // argument's name come first, an attribute's name after its object.
+        let first = nodes.is_first_child(i);
         let role = match parent.map(|p| p.kind) {
-            Some(p) if p == k.call && item.field == k.function_field => Role::Callee,
-            Some(p)
-                if (p == k.attribute && item.field == k.attribute_field)
-                    || (p == k.keyword_argument && item.field == k.name_field) =>
-            {
-                Role::NotAName
-            }
+            Some(p) if p == k.call && first => Role::Callee,
+            Some(p) if (p == k.attribute && !first) || (p == k.keyword_argument && first) => Role::NotAName,
             _ => Role::Other,
         };
-        let descend = if k.imports.contains_id(id) {
+        let descend = if k.imports.contains(id) {
             false
         } else if (id == k.identifier || id == k.attribute) && role != Role::NotAName {
             match resolve::dotted_parts(node) {
@@ -308,7 +300,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
             i = nodes.end(i);
             continue;
         }
-        if k.scopes.contains_id(id) && nodes.end(i) > i + 1 {
+        if k.scopes.contains(id) && nodes.end(i) > i + 1 {
             ctx.scopes.push(node);
             scope_ends.push(nodes.end(i));
         }

@@ -355,11 +355,8 @@ impl KindSet {
         Self(ids)
     }
 
-    pub(crate) fn contains(&self, node: Node<'_>) -> bool {
-        self.contains_id(node.kind_id())
-    }
-
-    pub(crate) fn contains_id(&self, kind: u16) -> bool {
+    /// Whether kind id `kind` is in the set.
+    pub(crate) fn contains(&self, kind: u16) -> bool {
         self.0.get(usize::from(kind)).copied().unwrap_or(false)
     }
 }
@@ -373,7 +370,6 @@ pub(crate) struct Grammar {
     pub attribute_field: u16,
     pub function_field: u16,
     pub arguments_field: u16,
-    pub name_field: u16,
 }
 
 pub(crate) fn grammar() -> &'static Grammar {
@@ -389,15 +385,14 @@ pub(crate) fn grammar() -> &'static Grammar {
             attribute_field: field("attribute"),
             function_field: field("function"),
             arguments_field: field("arguments"),
-            name_field: field("name"),
         }
     })
 }
 
-/// Whether `node` holds statements ([`is_statement_container`]), by its kind id.
-pub(crate) fn holds_statements(node: Node<'_>) -> bool {
+/// Whether nodes of kind id `kind` hold statements ([`is_statement_container`]).
+pub(crate) fn holds_statements(kind: u16) -> bool {
     static SET: std::sync::OnceLock<KindSet> = std::sync::OnceLock::new();
-    SET.get_or_init(|| KindSet::new(is_statement_container)).contains(node)
+    SET.get_or_init(|| KindSet::new(is_statement_container)).contains(kind)
 }
 
 /// Node kinds that hold statements (as opposed to expressions): the walks that look for

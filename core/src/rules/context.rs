@@ -10,10 +10,12 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::{ImportStmt, Imports};
 use crate::rules::{Options, Rule};
-use crate::source::SourceFile;
+use crate::source::{Nodes, SourceFile};
 
 pub struct Ctx<'a> {
     pub src: &'a SourceFile,
+    /// Every node of the file's tree, in order.
+    pub nodes: &'a Nodes<'a>,
     pub imports: &'a Imports,
     pub options: &'a Options,
     findings: Vec<Finding>,
@@ -127,9 +129,10 @@ pub(crate) fn tf_callee(resolved: Option<&str>) -> Option<&str> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(src: &'a SourceFile, imports: &'a Imports, options: &'a Options) -> Self {
+    pub fn new(src: &'a SourceFile, nodes: &'a Nodes<'a>, imports: &'a Imports, options: &'a Options) -> Self {
         Self {
             src,
+            nodes,
             imports,
             options,
             findings: Vec::new(),
@@ -156,12 +159,12 @@ impl<'a> Ctx<'a> {
 
     /// The qualified name of a dotted expression at the walk's current scope.
     pub fn resolve(&self, node: Node<'_>) -> Option<String> {
-        self.imports.resolve_in(self.src, node, &self.scopes)
+        self.imports.resolve_in(self.src, self.nodes, node, &self.scopes)
     }
 
     /// The qualified name an identifier is bound to at the walk's current scope.
     pub(crate) fn resolve_root(&self, root: Node<'_>) -> Option<&'a str> {
-        self.imports.resolve_root_in(self.src, root, &self.scopes)
+        self.imports.resolve_root_in(self.src, self.nodes, root, &self.scopes)
     }
 
     /// Whether the walk is outside every function body (code that runs at import time).
@@ -240,7 +243,7 @@ impl<'a> Ctx<'a> {
 
     fn alias_in(&self, module: &str, scopes: &[Node<'_>]) -> Option<&'a str> {
         let imports: &'a Imports = self.imports;
-        imports.aliases_of(module).filter(|a| imports.visible(self.src, a, scopes)).min()
+        imports.aliases_of(module).filter(|a| imports.visible(self.src, self.nodes, a, scopes)).min()
     }
 
     /// Whether `needle` occurs in the file's code (a string or a name), not only in comments.

@@ -135,7 +135,7 @@ fn builtin_usable(ctx: &Ctx<'_>, builtin: &str) -> bool {
             n.local(s.from.is_some()) == builtin && full.as_deref() != Some(alias.as_str())
         })
     });
-    !imported && ctx.imports.visible(ctx.src, builtin, &ctx.scopes)
+    !imported && ctx.imports.visible(ctx.src, ctx.nodes, builtin, &ctx.scopes)
 }
 
 /// `np.asscalar(a)` → `a.item()`: the call's only argument gets the method call.

@@ -83,7 +83,7 @@ fn spell(
 /// finding. A dotted module binds its top package, which must be free or already that package.
 fn new_import(ctx: &mut Ctx<'_>, module: &str, why: &str) -> Option<(String, Option<usize>)> {
     if let Some((top, _)) = module.split_once('.')
-        && !(ctx.imports.aliases_of(top).any(|a| a == top) && ctx.imports.visible(ctx.src, top, &[])
+        && !(ctx.imports.aliases_of(top).any(|a| a == top) && ctx.imports.visible(ctx.src, ctx.nodes, top, &[])
             || ctx.is_fresh(top))
     {
         return None;

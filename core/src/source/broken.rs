@@ -49,8 +49,8 @@ fn bad_argument<'t>(nodes: &Nodes<'t>, list: usize, text: &str) -> Option<Node<'
         }
         match arg.kind {
             id if id == k.keyword_argument => {
-                let name = nodes.children(i).find(|&c| nodes.get(c).field == k.name_field);
-                let name = name.map_or("", |c| &text[nodes.get(c).node.byte_range()]);
+                // The name comes first.
+                let name = nodes.children(i).next().map_or("", |c| &text[nodes.get(c).node.byte_range()]);
                 if keywords.contains(&name) {
                     return Some(arg.node);
                 }
@@ -97,7 +97,6 @@ struct WalkKinds {
     list_splat: u16,
     dictionary_splat: u16,
     tuple_pattern: u16,
-    name_field: u16,
     /// Kinds that may be Python 2 statements or clauses (`print`, `exec`, `raise E, m`, tuple
     /// parameters, `except X, e`).
     python2_statements: KindSet,
@@ -120,7 +119,6 @@ fn walk_kinds() -> &'static WalkKinds {
             list_splat: id("list_splat"),
             dictionary_splat: id("dictionary_splat"),
             tuple_pattern: id("tuple_pattern"),
-            name_field: super::grammar().name_field,
             python2_statements: KindSet::new(|k| {
                 matches!(
                     k,
@@ -151,8 +149,8 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
             if let Some(bad) = bad_argument(nodes, i, text) {
                 out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
             }
-        } else if kinds.python2_statements.contains_id(id)
-            || (expressions && (kinds.python2_expressions.contains_id(id) || node.is_error()))
+        } else if kinds.python2_statements.contains(id)
+            || (expressions && (kinds.python2_expressions.contains(id) || node.is_error()))
         {
             if let Some(what) = python2_construct(nodes, i, text) {
                 out.push(Broken::Python2 { range: node.byte_range(), what });

@@ -14,8 +14,6 @@ pub(crate) struct Item<'t> {
     pub node: Node<'t>,
     /// The node's kind id (`Node::kind_id`, asked once).
     pub kind: u16,
-    /// The field the node fills in its parent (`TreeCursor::field_id`), 0 for none.
-    pub field: u16,
     /// The parent's index; `u32::MAX` for the root.
     parent: u32,
     /// One past the index of the node's last descendant: the next node that is not inside it.
@@ -31,7 +29,9 @@ impl<'t> Nodes<'t> {
     /// All the nodes of `tree`; `Err` with the range of the first node nested deeper than
     /// `max_depth` (the list is then not needed: such a file is left alone).
     pub(crate) fn new(tree: &'t Tree, max_depth: usize) -> Result<Self, Range<usize>> {
-        let mut items: Vec<Item<'t>> = Vec::new();
+        // Python has about one node for every five bytes: reserved once, the list is not copied as
+        // it grows (pages reserved and not used cost nothing).
+        let mut items: Vec<Item<'t>> = Vec::with_capacity(tree.root_node().end_byte() / 4 + 16);
         // The indices of the nodes the cursor is inside.
         let mut open: Vec<u32> = Vec::new();
         let mut cursor = tree.walk();
@@ -41,13 +41,7 @@ impl<'t> Nodes<'t> {
             }
             let node = cursor.node();
             let here = index(items.len());
-            items.push(Item {
-                node,
-                kind: node.kind_id(),
-                field: cursor.field_id().map_or(0, std::num::NonZeroU16::get),
-                parent: open.last().copied().unwrap_or(u32::MAX),
-                end: 0,
-            });
+            items.push(Item { node, kind: node.kind_id(), parent: open.last().copied().unwrap_or(u32::MAX), end: 0 });
             if cursor.goto_first_child() {
                 open.push(here);
                 continue;
@@ -85,6 +79,29 @@ impl<'t> Nodes<'t> {
     /// The index just past node `i`'s descendants (where a walk that skips them goes on).
     pub(crate) fn end(&self, i: usize) -> usize {
         self.items[i].end as usize
+    }
+
+    /// Whether node `i` is its parent's first child.
+    pub(crate) fn is_first_child(&self, i: usize) -> bool {
+        self.parent(i).is_some_and(|p| p + 1 == i)
+    }
+
+    /// The index of node `i`'s child in field `field` (a field id of the grammar).
+    pub(crate) fn field(&self, i: usize, field: u16) -> Option<usize> {
+        let child = self.items[i].node.child_by_field_id(field)?;
+        self.children(i).find(|&c| self.items[c].node == child)
+    }
+
+    /// The index of `node`, if it is a node of this list's tree (a binary search: the list is in
+    /// order of start offsets).
+    pub(crate) fn index_of(&self, node: Node<'_>) -> Option<usize> {
+        let start = node.start_byte();
+        let first = self.items.partition_point(|it| it.node.start_byte() < start);
+        self.items[first..]
+            .iter()
+            .take_while(|it| it.node.start_byte() == start)
+            .position(|it| it.node.id() == node.id())
+            .map(|k| first + k)
     }
 
     /// The indices of node `i`'s children, in order.
@@ -148,10 +165,37 @@ mod tests {
             let listed: Vec<Node<'_>> = nodes.named_children(i).map(|c| nodes.get(c).node).collect();
             assert_eq!(listed, named, "named children of {i}");
         }
-        // Fields as the cursor reports them, e.g. the callee of a call.
+        // The first child of a call is its callee, also when a comment follows it.
         let call = nodes.iter().position(|it| it.node.kind() == "call").unwrap();
         let function = nodes.children(call).next().unwrap();
-        assert_eq!(tree.language().field_name_for_id(nodes.get(function).field), Some("function"));
+        assert!(nodes.is_first_child(function) && !nodes.is_first_child(call));
+        assert_eq!(Some(nodes.get(function).node), nodes.get(call).node.child_by_field_name("function"));
+    }
+
+    /// The walks tell a call's callee, an attribute's name and a keyword argument's name by position
+    /// (asking a cursor for fields costs a search a node): the same nodes as the fields, also with
+    /// comments and line continuations in between.
+    #[test]
+    fn positions_give_the_fields_the_walks_use() {
+        let text = "(f  # c\n (x))\ng(a=  # c\n 1, b\\\n=2)\ny = (a  # c\n .b  # d\n .c)\nz = a.b.c(d).e(k=v)\n";
+        let tree = crate::source::parse(text);
+        assert!(!tree.root_node().has_error());
+        let nodes = Nodes::new(&tree, 1000).unwrap();
+        let mut seen = [0; 3];
+        for i in 0..nodes.len() {
+            let Some(p) = nodes.parent(i) else { continue };
+            let (parent, node) = (nodes.get(p).node, nodes.get(i).node);
+            let field = |name| parent.child_by_field_name(name) == Some(node);
+            let (which, by_position, by_field) = match parent.kind() {
+                "call" => (0, nodes.is_first_child(i), field("function")),
+                "keyword_argument" => (1, nodes.is_first_child(i), field("name")),
+                "attribute" if node.kind() == "identifier" => (2, !nodes.is_first_child(i), field("attribute")),
+                _ => continue,
+            };
+            seen[which] += 1;
+            assert_eq!(by_position, by_field, "{:?} in {}", &text[node.byte_range()], parent.kind());
+        }
+        assert!(seen.iter().all(|&n| n >= 4), "{seen:?}");
     }
 
     #[test]
