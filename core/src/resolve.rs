@@ -4,8 +4,8 @@
 //! to `keras.backend`. A dotted expression such as `tf.nn.dropout` then resolves to the qualified
 //! name `tensorflow.nn.dropout`, unless `tf` is shadowed where it is used.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Node;

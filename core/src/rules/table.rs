@@ -4,7 +4,7 @@
 //! (generated files) or written and documented by hand (curated files, marked as such in their
 //! header). This module parses them once and answers look-ups; it holds no migration facts itself.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
 use crate::safety::Severity;
@@ -281,7 +281,7 @@ pub struct Tables {
     pub legacy_keras: HashMap<&'static str, &'static str>,
     /// TF1 modules some of whose members TF 2 keeps only in `tf.compat.v1` (derived from
     /// `renames`): used as a value (`getattr(tf.train, name)`), such a module means the v1 one.
-    pub v1_modules: std::collections::HashSet<&'static str>,
+    pub v1_modules: foldhash::HashSet<&'static str>,
     /// Private module path (`tf.python...`) → public replacement.
     pub private: HashMap<&'static str, &'static str>,
     /// Module paths reachable only as attributes → the importable module to write in

@@ -76,14 +76,16 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
     if ctx.options.strategy == crate::rules::Strategy::Compat {
         return;
     }
-    let Some(call) = Call::new(call, &ctx.src.text) else { return };
+    // The call is taken apart only for a callee some rewrite is about (most calls are not).
     match tf_callee(resolved) {
         Some(name) => {
-            if let Some(t) = transformer(name) {
+            if let Some(t) = transformer(name)
+                && let Some(call) = Call::new(call, &ctx.src.text)
+            {
                 t(ctx, &call, name);
             }
         }
-        None => method_call(ctx, &call),
+        None => method_call(ctx, call),
     }
 }
 
@@ -373,16 +375,19 @@ fn device(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
 }
 
 /// `ds.make_one_shot_iterator()` → `tf.compat.v1.data.make_one_shot_iterator(ds)`.
-fn method_call(ctx: &mut Ctx<'_>, call: &Call<'_>) {
-    let func = call.callee;
-    if func.kind() != "attribute" {
+fn method_call(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let g = crate::source::grammar();
+    let Some(func) = node.child_by_field_id(g.function_field).filter(|f| f.kind_id() == g.attribute) else {
         return;
-    }
-    let (Some(object), Some(attr)) = (func.child_by_field_name("object"), func.child_by_field_name("attribute")) else {
+    };
+    let (Some(object), Some(attr)) =
+        (func.child_by_field_id(g.object_field), func.child_by_field_id(g.attribute_field))
+    else {
         return;
     };
     let method = ctx.text(attr);
     let Some((_, target)) = METHODS.iter().find(|(m, _)| *m == method) else { return };
+    let Some(call) = Call::new(node, &ctx.src.text) else { return };
     if !call.args.is_empty() || ctx.resolve(object).is_some() {
         return;
     }
