@@ -164,7 +164,15 @@ mod tests {
             let named: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
             let listed: Vec<Node<'_>> = nodes.named_children(i).map(|c| nodes.get(c).node).collect();
             assert_eq!(listed, named, "named children of {i}");
+            assert_eq!(nodes.index_of(*node), Some(i), "index of {i}");
+            let field = (1..=tree.language().field_count() as u16).find(|&f| node.child_by_field_id(f).is_some());
+            if let Some(f) = field {
+                let child = nodes.field(i, f).map(|c| nodes.get(c).node);
+                assert_eq!(child, node.child_by_field_id(f), "field {f} of {i}");
+            }
         }
+        let other = crate::source::parse(text);
+        assert_eq!(nodes.index_of(other.root_node().child(0).unwrap()), None, "a node of another tree");
         // The first child of a call is its callee, also when a comment follows it.
         let call = nodes.iter().position(|it| it.node.kind() == "call").unwrap();
         let function = nodes.children(call).next().unwrap();
