@@ -232,13 +232,9 @@ struct Kinds {
 fn kinds() -> &'static Kinds {
     static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
     KINDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let id = |kind: &str| language.id_for_node_kind(kind, true);
-        let field = |name: &str| language.field_id_for_name(name).expect("a field of tree-sitter-python").get();
+        let (id, field) = (crate::source::kind_id, crate::source::field_id);
         Kinds {
-            imports: KindSet::new(|k| {
-                matches!(k, "import_statement" | "import_from_statement" | "future_import_statement")
-            }),
+            imports: KindSet::new(is_import),
             import_from: id("import_from_statement"),
             future_import: id("future_import_statement"),
             aliased_import: id("aliased_import"),
@@ -395,6 +391,11 @@ fn target_names(src: &SourceFile, nodes: &Nodes<'_>, i: usize, out: &mut HashSet
             target_names(src, nodes, c, out);
         }
     }
+}
+
+/// Node kinds of import statements.
+pub(crate) fn is_import(kind: &str) -> bool {
+    matches!(kind, "import_statement" | "import_from_statement" | "future_import_statement")
 }
 
 /// Node kinds that open a scope of their own for the names bound in them.

@@ -230,13 +230,10 @@ struct WalkKinds {
 fn walk_kinds() -> &'static WalkKinds {
     static KINDS: std::sync::OnceLock<WalkKinds> = std::sync::OnceLock::new();
     KINDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        let id = crate::source::kind_id;
         let g = crate::source::grammar();
         WalkKinds {
-            imports: KindSet::new(|k| {
-                matches!(k, "import_statement" | "import_from_statement" | "future_import_statement")
-            }),
+            imports: KindSet::new(resolve::is_import),
             scopes: KindSet::new(resolve::is_scope),
             identifier: g.identifier,
             attribute: g.attribute,

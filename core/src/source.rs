@@ -342,6 +342,23 @@ pub fn has_syntax_error(tree: &Tree) -> bool {
     tree.root_node().has_error()
 }
 
+/// The grammar's id of the named node kind `kind`, for tables built once (`Node::kind` converts a C
+/// string on every call, too slow for the walks over every node).
+pub(crate) fn kind_id(kind: &str) -> u16 {
+    let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    let id = language.id_for_node_kind(kind, true);
+    // 0 is the end of input: a kind missing from the grammar would match nothing, silently.
+    assert_ne!(id, 0, "`{kind}` is a node kind of tree-sitter-python");
+    id
+}
+
+/// The grammar's id of the field `name` (0, no field, would match every node outside a field: a
+/// name missing from the grammar is a bug).
+pub(crate) fn field_id(name: &str) -> u16 {
+    let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    language.field_id_for_name(name).unwrap_or_else(|| panic!("`{name}` is a field of tree-sitter-python")).get()
+}
+
 /// The ids of node kinds that satisfy `pick`, as a lookup table: `Node::kind` converts a C string
 /// on every call, too slow for the walks over every node.
 pub(crate) struct KindSet(Vec<bool>);
@@ -374,18 +391,13 @@ pub(crate) struct Grammar {
 
 pub(crate) fn grammar() -> &'static Grammar {
     static GRAMMAR: std::sync::OnceLock<Grammar> = std::sync::OnceLock::new();
-    GRAMMAR.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        // 0 would match every node outside a field: a name missing from the grammar is a bug.
-        let field = |name: &str| language.field_id_for_name(name).expect("a field of tree-sitter-python").get();
-        Grammar {
-            identifier: language.id_for_node_kind("identifier", true),
-            attribute: language.id_for_node_kind("attribute", true),
-            object_field: field("object"),
-            attribute_field: field("attribute"),
-            function_field: field("function"),
-            arguments_field: field("arguments"),
-        }
+    GRAMMAR.get_or_init(|| Grammar {
+        identifier: kind_id("identifier"),
+        attribute: kind_id("attribute"),
+        object_field: field_id("object"),
+        attribute_field: field_id("attribute"),
+        function_field: field_id("function"),
+        arguments_field: field_id("arguments"),
     })
 }
 

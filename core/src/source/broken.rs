@@ -107,8 +107,7 @@ struct WalkKinds {
 fn walk_kinds() -> &'static WalkKinds {
     static KINDS: std::sync::OnceLock<WalkKinds> = std::sync::OnceLock::new();
     KINDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
-        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        let id = super::kind_id;
         WalkKinds {
             argument_list: id("argument_list"),
             block: id("block"),
