@@ -244,9 +244,9 @@ fn walk_kinds() -> &'static WalkKinds {
     })
 }
 
-/// One pass over every node: imports are handled from the import table, dotted names and calls
-/// here. A node's role comes from its parent and field; the enclosing scopes are tracked on the way
-/// (asking tree-sitter for a node's parent costs a walk from the root).
+/// One pass over every node, in source order: imports are handled from the import table, dotted
+/// names and calls here. A node's role comes from its parent and its place among the parent's
+/// children; the enclosing scopes are tracked on the way.
 fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
     let k = walk_kinds();
     // The ends (in `nodes`) of the scopes the walk is in, innermost last, beside `ctx.scopes`.
