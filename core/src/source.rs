@@ -258,27 +258,23 @@ impl SourceFile {
 
     /// Python 2 constructs, syntax errors and nesting too deep to walk, in source order.
     pub fn broken(&self) -> &[Broken] {
-        self.broken.get_or_init(|| match Nodes::new(&self.tree, MAX_DEPTH) {
-            Ok(nodes) => broken::find(&self.tree, &nodes, &self.text),
-            // The whole file is left alone: nothing else needs looking at.
-            Err(range) => vec![Broken::TooDeep { range }],
-        })
+        if self.broken.get().is_none() {
+            let _ = self.nodes();
+        }
+        self.broken.get().expect("listing the nodes finds what is broken")
     }
 
     /// Every node of the tree in one flat list (one cursor walk, which also finds what is
     /// [`broken`](Self::broken) if that is not known yet); `None` if the tree is nested deeper than
     /// [`MAX_DEPTH`] (the rules leave such a file alone).
     pub(crate) fn nodes(&self) -> Option<Nodes<'_>> {
-        match Nodes::new(&self.tree, MAX_DEPTH) {
-            Ok(nodes) => {
-                self.broken.get_or_init(|| broken::find(&self.tree, &nodes, &self.text));
-                Some(nodes)
-            }
-            Err(range) => {
-                self.broken.get_or_init(|| vec![Broken::TooDeep { range }]);
-                None
-            }
-        }
+        let nodes = Nodes::new(&self.tree, MAX_DEPTH);
+        self.broken.get_or_init(|| match &nodes {
+            Ok(nodes) => broken::find(&self.tree, nodes, &self.text),
+            // The whole file is left alone: nothing else needs looking at.
+            Err(range) => vec![Broken::TooDeep { range: range.clone() }],
+        });
+        nodes.ok()
     }
 
     /// A notebook's code cells as one program (`cells`: each code cell's range, in order).
