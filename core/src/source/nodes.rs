@@ -1,12 +1,20 @@
-//! Every node of a syntax tree in one flat list, in source (pre-)order, made by a single cursor
-//! walk. Moving a tree-sitter cursor costs hundreds of instructions a step (it climbs through the
-//! grammar's hidden nodes), so the walks that look at every node (the checks for what `CPython`
-//! rejects, then the rules) share this list instead of each moving a cursor of its own; a node's
-//! parent and its following sibling are an index away.
+//! Every node of a syntax tree in one flat list, in source (pre-)order, made by a single walk.
+//! The walks that look at every node (the checks for what `CPython` rejects, then the rules) share
+//! this list instead of each moving a cursor of its own; a node's parent and its following sibling
+//! are an index away.
+//!
+//! Listing a node's children through `Node::child` costs about half what a tree-sitter cursor
+//! costs a step (the cursor climbs in and out of the grammar's hidden nodes on every move), but
+//! `Node::child` counts from the first child each time: nodes with many children (a long block, a
+//! long argument list) are listed with a cursor.
 
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
+
+/// Nodes with at most this many children are listed through `Node::child`, which finds a child
+/// by counting from the first; a cursor lists the children of bigger ones.
+const SMALL: u32 = 16;
 
 /// One node of the list.
 #[derive(Clone, Copy)]
@@ -32,30 +40,45 @@ impl<'t> Nodes<'t> {
         // Python has about one node for every five bytes: reserved once, the list is not copied as
         // it grows (pages reserved and not used cost nothing).
         let mut items: Vec<Item<'t>> = Vec::with_capacity(tree.root_node().end_byte() / 4 + 16);
-        // The indices of the nodes the cursor is inside.
-        let mut open: Vec<u32> = Vec::new();
+        // The nodes still to list, the next one last: (node, depth, parent's index).
+        let mut todo: Vec<(Node<'t>, u32, u32)> = vec![(tree.root_node(), 0, u32::MAX)];
+        let mut children: Vec<Node<'t>> = Vec::new();
         let mut cursor = tree.walk();
-        loop {
-            if open.len() > max_depth {
-                return Err(cursor.node().byte_range());
+        while let Some((node, depth, parent)) = todo.pop() {
+            if depth as usize > max_depth {
+                return Err(node.byte_range());
             }
-            let node = cursor.node();
             let here = index(items.len());
-            items.push(Item { node, kind: node.kind_id(), parent: open.last().copied().unwrap_or(u32::MAX), end: 0 });
-            if cursor.goto_first_child() {
-                open.push(here);
+            items.push(Item { node, kind: node.kind_id(), parent, end: 0 });
+            let count = node.child_count();
+            if count == 0 {
                 continue;
             }
-            let next = index(items.len());
-            items[here as usize].end = next;
-            while !cursor.goto_next_sibling() {
-                let Some(parent) = open.pop() else {
-                    return Ok(Self { items });
-                };
-                items[parent as usize].end = next;
-                cursor.goto_parent();
+            children.clear();
+            if count <= SMALL {
+                children.extend((0..count).filter_map(|k| node.child(k)));
+            } else {
+                cursor.reset(node);
+                cursor.goto_first_child();
+                loop {
+                    children.push(cursor.node());
+                    if !cursor.goto_next_sibling() {
+                        break;
+                    }
+                }
+            }
+            todo.extend(children.iter().rev().map(|&c| (c, depth + 1, here)));
+        }
+        // A node's descendants follow it: its end is its last child's end, known first going back.
+        for i in (0..items.len()).rev() {
+            let end = items[i].end.max(index(i + 1));
+            items[i].end = end;
+            let parent = items[i].parent as usize;
+            if let Some(p) = items.get_mut(parent) {
+                p.end = p.end.max(end);
             }
         }
+        Ok(Self { items })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -146,13 +169,19 @@ mod tests {
 
     #[test]
     fn the_list_is_the_tree_in_preorder() {
-        let text = "import tensorflow as tf\n\n@deco(1)\nclass A(B):\n    def f(self, x=1, *a, **k):\n        \
-                    return tf.nn.relu(x)[0] if x else [y for y in a]  # c\n\nx = (lambda q: q)(2)\nf(a, b=\\\n  3)\n";
+        let mut text = "import tensorflow as tf\n\n@deco(1)\nclass A(B):\n    def f(self, x=1, *a, **k):\n        \
+                        return tf.nn.relu(x)[0] if x else [y for y in a]  # c\n\nx = (lambda q: q)(2)\nf(a, b=\\\n  3)\n"
+            .to_string();
+        // Nodes with more children than `SMALL` are listed another way: a long call, a long block.
+        let many = (0..=SMALL).map(|k| format!("a{k}")).collect::<Vec<_>>();
+        text += &format!("g({})\nif x:\n    {}\n", many.join(", "), many.join("\n    "));
+        let text = text.as_str();
         let tree = crate::source::parse(text);
         let nodes = Nodes::new(&tree, 1000).unwrap();
         let mut expected = Vec::new();
         by_recursion(tree.root_node(), &mut expected);
         assert_eq!(nodes.len(), expected.len());
+        assert!(expected.iter().filter(|(_, _, children)| children.len() > SMALL as usize).count() >= 2);
         for (i, (node, parent, children)) in expected.iter().enumerate() {
             let item = nodes.get(i);
             assert_eq!(item.node, *node, "node {i}");
