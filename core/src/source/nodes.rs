@@ -169,12 +169,11 @@ mod tests {
 
     #[test]
     fn the_list_is_the_tree_in_preorder() {
-        let mut text = "import tensorflow as tf\n\n@deco(1)\nclass A(B):\n    def f(self, x=1, *a, **k):\n        \
-                        return tf.nn.relu(x)[0] if x else [y for y in a]  # c\n\nx = (lambda q: q)(2)\nf(a, b=\\\n  3)\n"
-            .to_string();
+        let head = "import tensorflow as tf\n\n@deco(1)\nclass A(B):\n    def f(self, x=1, *a, **k):\n        \
+                    return tf.nn.relu(x)[0] if x else [y for y in a]  # c\n\nx = (lambda q: q)(2)\nf(a, b=\\\n  3)\n";
         // Nodes with more children than `SMALL` are listed another way: a long call, a long block.
         let many = (0..=SMALL).map(|k| format!("a{k}")).collect::<Vec<_>>();
-        text += &format!("g({})\nif x:\n    {}\n", many.join(", "), many.join("\n    "));
+        let text = format!("{head}g({})\nif x:\n    {}\n", many.join(", "), many.join("\n    "));
         let text = text.as_str();
         let tree = crate::source::parse(text);
         let nodes = Nodes::new(&tree, 1000).unwrap();
