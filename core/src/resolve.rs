@@ -168,8 +168,19 @@ impl Imports {
         node: Node<'_>,
         scopes: &[Node<'_>],
     ) -> Option<String> {
-        let parts = dotted_parts(node)?;
-        let root = self.resolve_root_in(src, nodes, parts[0], scopes)?;
+        let parts = dotted_parts(nodes, nodes.index_of(node)?)?;
+        self.resolve_parts_in(src, nodes, &parts, scopes)
+    }
+
+    /// The qualified name of the dotted expression whose identifiers are `parts` (`dotted_parts`).
+    pub(crate) fn resolve_parts_in(
+        &self,
+        src: &SourceFile,
+        nodes: &Nodes<'_>,
+        parts: &[Node<'_>],
+        scopes: &[Node<'_>],
+    ) -> Option<String> {
+        let root = self.resolve_root_in(src, nodes, *parts.first()?, scopes)?;
         let mut out = root.to_owned();
         for part in &parts[1..] {
             out.push('.');
@@ -179,18 +190,26 @@ impl Imports {
     }
 }
 
-/// The identifiers of a pure dotted expression (`a.b.c` → `[a, b, c]`); `None` for anything else.
-pub(crate) fn dotted_parts(node: Node<'_>) -> Option<Vec<Node<'_>>> {
+/// The identifiers of a pure dotted expression, node `i` of `nodes` (`a.b.c` → `[a, b, c]`); `None`
+/// for anything else. An attribute's object is its first child and its name the identifier among
+/// the others (the `Nodes` tests check these are the `object` and `attribute` fields).
+pub(crate) fn dotted_parts<'t>(nodes: &Nodes<'t>, i: usize) -> Option<Vec<Node<'t>>> {
     let g = crate::source::grammar();
-    let id = node.kind_id();
-    if id == g.identifier {
-        Some(vec![node])
-    } else if id == g.attribute {
-        let mut parts = dotted_parts(node.child_by_field_id(g.object_field)?)?;
-        parts.push(node.child_by_field_id(g.attribute_field)?);
-        Some(parts)
-    } else {
-        None
+    let mut parts = Vec::new();
+    let mut at = i;
+    loop {
+        let item = nodes.get(at);
+        if item.kind == g.identifier {
+            parts.push(item.node);
+            parts.reverse();
+            return Some(parts);
+        }
+        if item.kind != g.attribute {
+            return None;
+        }
+        let name = nodes.children(at).skip(1).find(|&c| nodes.get(c).kind == g.identifier)?;
+        parts.push(nodes.get(name).node);
+        at += 1;
     }
 }
 
@@ -494,7 +513,9 @@ mod tests {
     /// Resolve every maximal dotted expression in the file, in order.
     fn resolved(src: &str) -> Vec<String> {
         let f = file(src);
-        let imports = Imports::new(&f, &f.nodes().unwrap());
+        let list = f.nodes().unwrap();
+        let imports = Imports::new(&f, &list);
+        let dotted = |n: Node<'_>| list.index_of(n).and_then(|i| dotted_parts(&list, i)).is_some();
         let mut out = Vec::new();
         let mut stack = vec![f.tree.root_node()];
         let mut nodes = Vec::new();
@@ -502,7 +523,7 @@ mod tests {
             if matches!(n.kind(), "import_statement" | "import_from_statement") {
                 continue;
             }
-            if matches!(n.kind(), "attribute" | "identifier") && is_maximal_dotted(n) && dotted_parts(n).is_some() {
+            if matches!(n.kind(), "attribute" | "identifier") && is_maximal_dotted(n) && dotted(n) {
                 nodes.push(n);
                 continue;
             }

@@ -271,7 +271,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
         let descend = if k.imports.contains(id) {
             false
         } else if (id == k.identifier || id == k.attribute) && role != Role::NotAName {
-            match resolve::dotted_parts(node) {
+            match resolve::dotted_parts(nodes, i) {
                 Some(parts) => {
                     let call = parent.map(|p| p.node).filter(|_| role == Role::Callee);
                     symbols::check_dotted(ctx, node, &parts, call);
@@ -280,9 +280,9 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
                 None => true,
             }
         } else if id == k.call {
-            // Resolved once here: each rule below filters the same canonical callee.
-            let function = node.child_by_field_id(crate::source::grammar().function_field);
-            let resolved = function.and_then(|f| ctx.resolve(f)).map(|q| context::canonical(&q));
+            // Resolved once here: each rule below filters the same canonical callee (the first child).
+            let parts = nodes.children(i).next().and_then(|function| resolve::dotted_parts(nodes, function));
+            let resolved = parts.and_then(|p| ctx.resolve_parts(&p)).map(|q| context::canonical(&q));
             arguments::check_call(ctx, node, resolved.as_deref());
             transforms::check_call(ctx, node, resolved.as_deref());
             keras3::check_call(ctx, node, resolved.as_deref());

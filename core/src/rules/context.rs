@@ -162,6 +162,12 @@ impl<'a> Ctx<'a> {
         self.imports.resolve_in(self.src, self.nodes, node, &self.scopes)
     }
 
+    /// The qualified name of the dotted expression whose identifiers are `parts`, at the walk's
+    /// current scope.
+    pub(crate) fn resolve_parts(&self, parts: &[Node<'_>]) -> Option<String> {
+        self.imports.resolve_parts_in(self.src, self.nodes, parts, &self.scopes)
+    }
+
     /// The qualified name an identifier is bound to at the walk's current scope.
     pub(crate) fn resolve_root(&self, root: Node<'_>) -> Option<&'a str> {
         self.imports.resolve_root_in(self.src, self.nodes, root, &self.scopes)

@@ -93,7 +93,7 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
 /// root binding, else a TensorFlow alias visible here, else a new `import tensorflow as tf` (its
 /// finding goes into `needs`).
 fn respell(ctx: &mut Ctx<'_>, call: &Call<'_>, target: &str, needs: &mut Vec<usize>) -> Option<String> {
-    let parts = crate::resolve::dotted_parts(call.callee)?;
+    let parts = crate::resolve::dotted_parts(ctx.nodes, ctx.nodes.index_of(call.callee)?)?;
     let root = ctx.resolve_root(parts[0])?;
     if let Some(spelled) = ctx.spell(target, ctx.text(parts[0]), &crate::rules::context::canonical(root)) {
         return Some(spelled);

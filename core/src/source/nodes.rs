@@ -208,16 +208,16 @@ mod tests {
         assert_eq!(Some(nodes.get(function).node), nodes.get(call).node.child_by_field_name("function"));
     }
 
-    /// The walks tell a call's callee, an attribute's name and a keyword argument's name by position
-    /// (asking a cursor for fields costs a search a node): the same nodes as the fields, also with
-    /// comments and line continuations in between.
+    /// The walks tell a call's callee, an attribute's object and name and a keyword argument's name
+    /// by position (asking for a field costs a search a node): the same nodes as the fields, also
+    /// with comments and line continuations in between.
     #[test]
     fn positions_give_the_fields_the_walks_use() {
         let text = "(f  # c\n (x))\ng(a=  # c\n 1, b\\\n=2)\ny = (a  # c\n .b  # d\n .c)\nz = a.b.c(d).e(k=v)\n";
         let tree = crate::source::parse(text);
         assert!(!tree.root_node().has_error());
         let nodes = Nodes::new(&tree, 1000).unwrap();
-        let mut seen = [0; 3];
+        let mut seen = [0; 4];
         for i in 0..nodes.len() {
             let Some(p) = nodes.parent(i) else { continue };
             let (parent, node) = (nodes.get(p).node, nodes.get(i).node);
@@ -225,7 +225,8 @@ mod tests {
             let (which, by_position, by_field) = match parent.kind() {
                 "call" => (0, nodes.is_first_child(i), field("function")),
                 "keyword_argument" => (1, nodes.is_first_child(i), field("name")),
-                "attribute" if node.kind() == "identifier" => (2, !nodes.is_first_child(i), field("attribute")),
+                "attribute" if node.kind() == "identifier" && !nodes.is_first_child(i) => (2, true, field("attribute")),
+                "attribute" => (3, nodes.is_first_child(i), field("object")),
                 _ => continue,
             };
             seen[which] += 1;
