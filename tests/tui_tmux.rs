@@ -140,7 +140,7 @@ fn review_accept_reject_write_quit() {
     s.keys(&["w"]);
     s.wait_for("Write 2 accepted hunks to 1 files?");
     s.keys(&["y"]);
-    s.wait_for("wrote 1 files (2 hunks)");
+    s.wait_for("wrote 1 file (2 hunks)");
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
     assert_eq!(std::fs::read_to_string(root.join("train.py")).unwrap(), EXPECTED);

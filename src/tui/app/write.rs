@@ -9,6 +9,7 @@ use crate::tui::rows;
 use tf2_migrate_core::error::Error;
 use tf2_migrate_core::pipeline::{self, Settings};
 use tf2_migrate_core::plan::{Decision, FilePlan};
+use tf2_migrate_core::report::plural;
 use tf2_migrate_core::session::Entry;
 
 impl App {
@@ -37,7 +38,7 @@ impl App {
                     hunks += accepted;
                     forget.extend(entries);
                     self.invalidate(f);
-                    self.outcome[f] = Some((true, format!("written ({accepted} hunks)")));
+                    self.outcome[f] = Some((true, format!("written ({})", plural(accepted, "hunk"))));
                 }
                 Written::Failed(e) => {
                     failed += 1;
@@ -52,7 +53,7 @@ impl App {
                 }
             }
         }
-        let mut msg = format!("wrote {written} files ({hunks} hunks)");
+        let mut msg = format!("wrote {} ({})", plural(written, "file"), plural(hunks, "hunk"));
         if failed > 0 {
             let _ = write!(msg, "; {failed} not written (marked [!]; the status line says why)");
         }
