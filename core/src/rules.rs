@@ -146,7 +146,7 @@ pub(crate) fn stdlib_needles() -> Vec<String> {
 
 /// Run every rule over a parsed file.
 pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
-    // One cursor walk over the tree serves the checks for what CPython rejects and every walk below.
+    // One walk over the tree, listing every node, serves the checks for what CPython rejects and every walk below.
     let Some(nodes) = src.nodes() else {
         // Resolving imports walks the tree recursively: report without building the context.
         let range = src.broken().iter().find_map(|b| match b {

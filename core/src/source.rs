@@ -264,7 +264,7 @@ impl SourceFile {
         self.broken.get().expect("listing the nodes finds what is broken")
     }
 
-    /// Every node of the tree in one flat list (one cursor walk, which also finds what is
+    /// Every node of the tree in one flat list (one walk, which also finds what is
     /// [`broken`](Self::broken) if that is not known yet); `None` if the tree is nested deeper than
     /// [`MAX_DEPTH`] (the rules leave such a file alone).
     pub(crate) fn nodes(&self) -> Option<Nodes<'_>> {
