@@ -97,6 +97,7 @@ struct WalkKinds {
     list_splat: u16,
     dictionary_splat: u16,
     tuple_pattern: u16,
+    identifier: u16,
     /// Kinds that may be Python 2 statements or clauses (`print`, `exec`, `raise E, m`, tuple
     /// parameters, `except X, e`).
     python2_statements: KindSet,
@@ -118,6 +119,7 @@ fn walk_kinds() -> &'static WalkKinds {
             list_splat: id("list_splat"),
             dictionary_splat: id("dictionary_splat"),
             tuple_pattern: id("tuple_pattern"),
+            identifier: id("identifier"),
             python2_statements: KindSet::new(|k| {
                 matches!(
                     k,
@@ -136,8 +138,8 @@ fn walk_kinds() -> &'static WalkKinds {
 
 /// One pass over every node (kinds compared by id, children from the flat list): what tree-sitter
 /// accepts and `CPython` rejects: Python 2 forms (expression-level ones only where a cheap text
-/// scan says they may be), empty blocks, a `try` without handlers, bad indentation, and bad calls
-/// ([`bad_argument`]).
+/// scan says they may be), `async` and `await` as names, empty blocks, a `try` without handlers,
+/// bad indentation, and bad calls ([`bad_argument`]).
 fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
     let kinds = walk_kinds();
     let expressions = text.contains("<>") || text.contains('`') || has_python2_number(text);
@@ -154,6 +156,10 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
             if let Some(what) = python2_construct(nodes, i, text) {
                 out.push(Broken::Python2 { range: node.byte_range(), what });
             }
+        } else if id == kinds.identifier && matches!(&text[node.byte_range()], "async" | "await") {
+            // Names until Python 3.6 (`f(async=True)`), keywords since 3.7; tree-sitter-python
+            // takes them as names.
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
         } else if id == kinds.try_statement && !has_handler(node) {
             // `try:` with neither `except` nor `finally` (a notebook cell cut after its body):
             // CPython rejects it, tree-sitter-python accepts it.
@@ -295,6 +301,17 @@ mod tests {
             assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
         }
         assert_eq!(broken("if x:\n\ty = 1\n\tz = 2\nw = 3; v = 4\n  # c\n"), vec![]);
+    }
+
+    #[test]
+    fn async_and_await_as_names_are_syntax_errors() {
+        for src in ["opt = Kfac(lr=1, async=1)\n", "async = True\n", "x.async\n", "def f():\n    return await\n"] {
+            let b = broken(src);
+            assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
+        }
+        let keywords = "async def f():\n    await g()\n    async with a as b:\n        pass\n    async for x in y:\n        pass\n";
+        assert_eq!(broken(keywords), vec![]);
+        assert_eq!(broken("asynchronous = awaited = 1\nmatch = type = print = 2\n"), vec![]);
     }
 
     #[test]
