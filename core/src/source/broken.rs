@@ -23,6 +23,11 @@ pub(super) fn find(tree: &Tree, nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
             stack.extend(node.children(&mut cursor).filter(Node::has_error));
         }
     }
+    if !out.iter().any(|b| matches!(b, Broken::Syntax { .. }))
+        && let Some(node) = line_breaks(nodes, text)
+    {
+        out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+    }
     out.sort_by_key(|b| match b {
         Broken::Python2 { range, .. } | Broken::Syntax { range, .. } | Broken::TooDeep { range } => range.start,
     });
@@ -98,6 +103,18 @@ struct WalkKinds {
     dictionary_splat: u16,
     tuple_pattern: u16,
     identifier: u16,
+    string: u16,
+    semicolon: KindSet,
+    as_pattern: u16,
+    with_item: u16,
+    parenthesized_expression: u16,
+    /// Where `x as y` may stand: a `with` item, an `except` clause, a `case` pattern.
+    as_parents: KindSet,
+    /// Nodes that begin a line of their own (a statement begins one too): decorators, definitions
+    /// after their decorators, and the clauses of compound statements.
+    line_starts: KindSet,
+    opening: KindSet,
+    closing: KindSet,
     /// Kinds that may be Python 2 statements or clauses (`print`, `exec`, `raise E, m`, tuple
     /// parameters, `except X, e`).
     python2_statements: KindSet,
@@ -120,6 +137,30 @@ fn walk_kinds() -> &'static WalkKinds {
             dictionary_splat: id("dictionary_splat"),
             tuple_pattern: id("tuple_pattern"),
             identifier: id("identifier"),
+            string: id("string"),
+            semicolon: KindSet::new(|k| k == ";"),
+            as_pattern: id("as_pattern"),
+            with_item: id("with_item"),
+            parenthesized_expression: id("parenthesized_expression"),
+            as_parents: KindSet::new(|k| {
+                matches!(k, "with_item" | "except_clause" | "except_group_clause") || k.ends_with("_pattern")
+            }),
+            line_starts: KindSet::new(|k| {
+                matches!(
+                    k,
+                    "decorator"
+                        | "function_definition"
+                        | "class_definition"
+                        | "else_clause"
+                        | "elif_clause"
+                        | "except_clause"
+                        | "except_group_clause"
+                        | "finally_clause"
+                        | "case_clause"
+                )
+            }),
+            opening: KindSet::new(|k| matches!(k, "(" | "[" | "{")),
+            closing: KindSet::new(|k| matches!(k, ")" | "]" | "}")),
             python2_statements: KindSet::new(|k| {
                 matches!(
                     k,
@@ -143,6 +184,8 @@ fn walk_kinds() -> &'static WalkKinds {
 fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
     let kinds = walk_kinds();
     let expressions = text.contains("<>") || text.contains('`') || has_python2_number(text);
+    let reserved = memchr::memmem::find(text.as_bytes(), b"async").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"await").is_some();
     let mut out = Vec::new();
     for (i, item) in nodes.iter().enumerate() {
         let (node, id) = (item.node, item.kind);
@@ -156,9 +199,12 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
             if let Some(what) = python2_construct(nodes, i, text) {
                 out.push(Broken::Python2 { range: node.byte_range(), what });
             }
-        } else if id == kinds.identifier && matches!(&text[node.byte_range()], "async" | "await") {
+        } else if reserved && id == kinds.identifier && matches!(&text[node.byte_range()], "async" | "await") {
             // Names until Python 3.6 (`f(async=True)`), keywords since 3.7; tree-sitter-python
             // takes them as names.
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+        } else if id == kinds.as_pattern && !as_allowed(nodes, i) {
+            // `x as y` where CPython takes no `as`: tree-sitter-python reads it as an expression.
             out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
         } else if id == kinds.try_statement && !has_handler(node) {
             // `try:` with neither `except` nor `finally` (a notebook cell cut after its body):
@@ -176,6 +222,106 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
         }
     }
     out
+}
+
+/// Whether `x as y` (node `i` of `nodes`) stands where Python takes it: directly in a `with` item,
+/// an `except` clause or a `case` pattern, or in parentheses as the only item of a `with`.
+fn as_allowed(nodes: &Nodes<'_>, i: usize) -> bool {
+    let k = walk_kinds();
+    let Some(parent) = nodes.parent(i) else { return false };
+    let parent_kind = nodes.get(parent).kind;
+    if k.as_parents.contains(parent_kind) {
+        return true;
+    }
+    let item = nodes.parent(parent).filter(|&p| nodes.get(p).kind == k.with_item);
+    let clause = item.and_then(|p| nodes.parent(p));
+    parent_kind == k.parenthesized_expression
+        && clause.is_some_and(|c| nodes.named_children(c).filter(|&x| nodes.get(x).kind == k.with_item).count() == 1)
+}
+
+/// Line ends that end a statement for `CPython`'s tokenizer and that tree-sitter-python skips as
+/// blanks where its grammar expects no end of statement: a statement that goes on past the end
+/// of a line outside brackets and without a backslash (`x = a +` then `b`; `Args:` then an
+/// indented `x: y`, read as an annotation), and two statements on one line with no `;` between
+/// them (tree-sitter-python then puts an invisible missing line end between them). Only for a
+/// tree without other syntax errors.
+fn line_breaks<'t>(nodes: &Nodes<'t>, text: &str) -> Option<Node<'t>> {
+    let k = walk_kinds();
+    let bytes = text.as_bytes();
+    // The open statement lists (the module, blocks): where each ends, and whether it has had a
+    // statement yet.
+    let mut lists: Vec<(usize, bool)> = Vec::new();
+    let mut depth = 0usize;
+    // Where the last leaf ended, and whether it was a `;`, a comment.
+    let mut last: Option<(usize, bool, bool)> = None;
+    // The next leaf begins a statement, a clause or a decorator; `follows`: a statement that
+    // comes after another one of the same block.
+    let (mut starts, mut follows) = (false, false);
+    let mut i = 0;
+    while i < nodes.len() {
+        while lists.last().is_some_and(|&(end, _)| end <= i) {
+            lists.pop();
+        }
+        let item = nodes.get(i);
+        let (node, id) = (item.node, item.kind);
+        let in_list = nodes.parent(i).is_some_and(|p| is_list(nodes.get(p).kind));
+        if in_list && id != k.comment && node.is_named() && !node.is_extra() {
+            if let Some((_, seen)) = lists.last_mut() {
+                follows = *seen;
+                *seen = true;
+            }
+            starts = true;
+        } else if k.line_starts.contains(id) {
+            starts = true;
+        }
+        let range = node.byte_range();
+        // A node on one line has no line end inside: the walk steps over it as over a leaf (its
+        // brackets pair up inside it). Statement lists are looked into: two statements may share
+        // a line.
+        let leaf = nodes.end(i) == i + 1
+            || id == k.string
+            || (!is_list(id) && memchr::memchr2(b'\n', b'\r', &bytes[range.clone()]).is_none());
+        if is_list(id) {
+            lists.push((nodes.end(i), false));
+        }
+        if !leaf {
+            i += 1;
+            continue;
+        }
+        if let Some((end, semicolon, comment)) = last {
+            let line_ends = ends_line(bytes, end..range.start, comment);
+            if (follows && !line_ends && !semicolon) || (line_ends && depth == 0 && !starts && id != k.comment) {
+                return Some(node);
+            }
+        }
+        if k.opening.contains(id) {
+            depth += 1;
+        } else if k.closing.contains(id) {
+            depth = depth.saturating_sub(1);
+        }
+        last = Some((range.end, k.semicolon.contains(id), id == k.comment));
+        (starts, follows) = (false, false);
+        i = nodes.end(i);
+    }
+    None
+}
+
+/// Whether the blanks at `gap` of `bytes` end a line: hold a line end that no backslash escapes
+/// (tree-sitter-python does not always make a node of `\` and the line end after it). A comment
+/// that ends in `\` escapes nothing.
+fn ends_line(bytes: &[u8], gap: Range<usize>, after_comment: bool) -> bool {
+    let escaped = |j: usize| j > 0 && bytes[j - 1] == b'\\' && !(after_comment && j == gap.start);
+    memchr::memchr2_iter(b'\n', b'\r', &bytes[gap.clone()]).map(|at| gap.start + at).any(|j| {
+        // The `\n` of `\r\n` was looked at with its `\r`.
+        let crlf = bytes[j] == b'\n' && j > 0 && bytes[j - 1] == b'\r';
+        !crlf && !escaped(j)
+    })
+}
+
+/// Whether nodes of kind `kind` hold statements: the module and blocks.
+fn is_list(kind: u16) -> bool {
+    let k = walk_kinds();
+    kind == k.module || kind == k.block
 }
 
 /// The whitespace before `node` on its line, if only whitespace precedes it there.
@@ -312,6 +458,60 @@ mod tests {
         let keywords = "async def f():\n    await g()\n    async with a as b:\n        pass\n    async for x in y:\n        pass\n";
         assert_eq!(broken(keywords), vec![]);
         assert_eq!(broken("asynchronous = awaited = 1\nmatch = type = print = 2\n"), vec![]);
+    }
+
+    /// Each `bad` is rejected by `CPython` (3.11's `ast.parse`) and each `good` accepted.
+    fn classify(bad: &[&str], good: &[&str]) {
+        for src in bad {
+            let b = broken(src);
+            assert!(b.iter().any(|b| matches!(b, Broken::Syntax { .. })), "{src:?}: {b:?}");
+        }
+        for src in good {
+            assert_eq!(broken(src), vec![], "{src:?}");
+        }
+    }
+
+    #[test]
+    fn line_ends_tree_sitter_skips_are_syntax_errors() {
+        let bad = [
+            "x = 1 +\n  2\n",
+            "class A:\n    def f(self):\n        self.c = c\n\n        Args:\n          x: y\n",
+            "def f():\n    x = 1\n    g(x)            y = 2\n    return y\n",
+            "x = \"a\"\n  \"b\"\n",
+            "# Backslash in a comment continues nothing :\\\nx = 1 +\n 2\n",
+        ];
+        let good = [
+            "x = 1 + \\\n  2\n",
+            "x = 1 + \\\r\n  2\r\n",
+            "assert a, \\\n    \"m\"\n",
+            "a = 1; b = 2\nif a: b = 3; c = 4\n",
+            "@d\n# c\ndef f(\n    a,  # c\n    b):\n    pass\n",
+            "try:\n    pass\nexcept E:\n    pass\nelse:\n    pass\nfinally:\n    pass\n",
+            "match x:\n    case 1:\n        pass\n    case _:\n        pass\n",
+            "x = 1  # c :\\\ny = 2\n",
+            "s = '''a\nb'''\nt = [\n  1,\n]\n",
+            "if x:\n    pass\n\n\n# c\nelif y:\n    pass\n",
+            "class A:  # c\n    '''d'''\n    x: int\n",
+        ];
+        classify(&bad, &good);
+    }
+
+    #[test]
+    fn as_outside_with_except_and_case_is_a_syntax_error() {
+        let bad = [
+            "importtensorflow as tf\n",
+            "x = (a as b)\n",
+            "with a as b, (c as d):\n    pass\n",
+            "with ((a as b)):\n    pass\n",
+        ];
+        let good = [
+            "with a as b, c as d:\n    pass\n",
+            "with (a as b):\n    pass\n",
+            "with (a as b, c as d):\n    pass\n",
+            "try:\n    pass\nexcept E as e:\n    pass\n",
+            "match x:\n    case [a as b] | (c as d):\n        pass\n",
+        ];
+        classify(&bad, &good);
     }
 
     #[test]
