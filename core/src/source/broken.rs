@@ -107,6 +107,10 @@ struct WalkKinds {
     semicolon: KindSet,
     as_pattern: u16,
     with_item: u16,
+    assignment: u16,
+    type_field: u16,
+    /// What an annotation may follow: one name, attribute or subscript, maybe in parentheses.
+    annotatable: KindSet,
     parenthesized_expression: u16,
     /// Where `x as y` may stand: a `with` item, an `except` clause, a `case` pattern.
     as_parents: KindSet,
@@ -141,6 +145,11 @@ fn walk_kinds() -> &'static WalkKinds {
             semicolon: KindSet::new(|k| k == ";"),
             as_pattern: id("as_pattern"),
             with_item: id("with_item"),
+            assignment: id("assignment"),
+            type_field: super::field_id("type"),
+            annotatable: KindSet::new(|k| {
+                matches!(k, "identifier" | "attribute" | "subscript" | "parenthesized_expression")
+            }),
             parenthesized_expression: id("parenthesized_expression"),
             as_parents: KindSet::new(|k| {
                 matches!(k, "with_item" | "except_clause" | "except_group_clause") || k.ends_with("_pattern")
@@ -206,6 +215,12 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
         } else if id == kinds.as_pattern && !as_allowed(nodes, i) {
             // `x as y` where CPython takes no `as`: tree-sitter-python reads it as an expression.
             out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+        } else if id == kinds.assignment
+            && nodes.field(i, kinds.type_field).is_some()
+            && nodes.children(i).next().is_some_and(|left| !annotatable(nodes, left, text))
+        {
+            // `a, b: int = f()`: only one target can be annotated.
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
         } else if id == kinds.try_statement && !has_handler(node) {
             // `try:` with neither `except` nor `finally` (a notebook cell cut after its body):
             // CPython rejects it, tree-sitter-python accepts it.
@@ -220,8 +235,38 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
                 out.push(Broken::Syntax { range: bad.byte_range(), region: top_level_region(bad) });
             }
         }
+        if kinds.line_starts.contains(id) && misaligned(nodes, i, text) {
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+        }
     }
     out
+}
+
+/// Whether node `i` of `nodes` may be annotated (`x: int`): one name, attribute or subscript, in
+/// parentheses or not (tree-sitter-python reads `(x)` there as a tuple pattern without a comma).
+fn annotatable(nodes: &Nodes<'_>, i: usize, text: &str) -> bool {
+    let k = walk_kinds();
+    let kind = nodes.get(i).kind;
+    if k.annotatable.contains(kind) {
+        return true;
+    }
+    let mut named = nodes.named_children(i);
+    let comma = nodes.children(i).any(|c| &text[nodes.get(c).node.byte_range()] == ",");
+    match (kind == k.tuple_pattern && !comma, named.next(), named.next()) {
+        (true, Some(only), None) => annotatable(nodes, only, text),
+        _ => false,
+    }
+}
+
+/// Whether node `i` of `nodes`, a clause (`else:`, `except:`...), a decorator or a decorated
+/// definition, begins a line indented otherwise than the statement it belongs to ("unexpected
+/// indent" or "unindent does not match"). Statements of blocks are [`indentation_error`]'s.
+fn misaligned(nodes: &Nodes<'_>, i: usize, text: &str) -> bool {
+    let Some(parent) = nodes.parent(i).filter(|&p| !is_list(nodes.get(p).kind)) else { return false };
+    match (leading_indent(nodes.get(i).node, text), leading_indent(nodes.get(parent).node, text)) {
+        (Some(own), Some(statement)) => own != statement,
+        _ => false,
+    }
 }
 
 /// Whether `x as y` (node `i` of `nodes`) stands where Python takes it: directly in a `with` item,
@@ -510,6 +555,24 @@ mod tests {
             "with (a as b, c as d):\n    pass\n",
             "try:\n    pass\nexcept E as e:\n    pass\n",
             "match x:\n    case [a as b] | (c as d):\n        pass\n",
+        ];
+        classify(&bad, &good);
+    }
+
+    #[test]
+    fn misaligned_clauses_and_tuple_annotations_are_syntax_errors() {
+        let bad = [
+            "class A:\n  @property\n \t def n(self):\n    return 1\n",
+            "if x:\n    pass\n  else:\n    pass\n",
+            "a, b: int = f()\n",
+            "[a]: int\n",
+            "(a, b): int\n",
+        ];
+        let good = [
+            "class A:\n  @property\n  # c\n  def n(self):\n    return 1\n",
+            "try:\n    pass\nexcept E:\n    pass\nelse:\n    pass\n",
+            "if x: a = 1\nelif y: a = 2\nelse: a = 3\n",
+            "(x): int = 1\nx.y: int\nx[0]: int = 2\n((y)): int\n",
         ];
         classify(&bad, &good);
     }
