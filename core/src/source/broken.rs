@@ -221,6 +221,9 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
         {
             // `a, b: int = f()`: only one target can be annotated.
             out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
+        } else if id == kinds.string && bad_escape(&text[node.byte_range()]) {
+            // `"\u12"`: CPython's tokenizer refuses it ("truncated \uXXXX escape").
+            out.push(Broken::Syntax { range: node.byte_range(), region: top_level_region(node) });
         } else if id == kinds.try_statement && !has_handler(node) {
             // `try:` with neither `except` nor `finally` (a notebook cell cut after its body):
             // CPython rejects it, tree-sitter-python accepts it.
@@ -240,6 +243,36 @@ fn walk_all(nodes: &Nodes<'_>, text: &str) -> Vec<Broken> {
         }
     }
     out
+}
+
+/// Whether a string literal (its whole text, prefix and quotes included) has an escape `CPython`
+/// refuses: `\x` without 2 hex digits; in text strings also `\u` without 4, `\U` without 8, and
+/// `\N` without `{name}`. Raw strings have no escapes.
+fn bad_escape(literal: &str) -> bool {
+    let quote = literal.find(['"', '\'']).unwrap_or(0);
+    let prefix = literal[..quote].to_ascii_lowercase();
+    if prefix.contains('r') {
+        return false;
+    }
+    let bytes = prefix.contains('b');
+    let s = literal.as_bytes();
+    let hex = |from: usize, n: usize| s.get(from..from + n).is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit));
+    let mut at = quote;
+    while let Some(k) = memchr::memchr(b'\\', &s[at..]) {
+        let j = at + k;
+        let ok = match s.get(j + 1) {
+            Some(b'x') => hex(j + 2, 2),
+            Some(b'u') if !bytes => hex(j + 2, 4),
+            Some(b'U') if !bytes => hex(j + 2, 8),
+            Some(b'N') if !bytes => s.get(j + 2) == Some(&b'{') && s[j + 2..].contains(&b'}'),
+            _ => true,
+        };
+        if !ok {
+            return true;
+        }
+        at = j + 2;
+    }
+    false
 }
 
 /// Whether node `i` of `nodes` may be annotated (`x: int`): one name, attribute or subscript, in
@@ -573,6 +606,18 @@ mod tests {
             "try:\n    pass\nexcept E:\n    pass\nelse:\n    pass\n",
             "if x: a = 1\nelif y: a = 2\nelse: a = 3\n",
             "(x): int = 1\nx.y: int\nx[0]: int = 2\n((y)): int\n",
+        ];
+        classify(&bad, &good);
+    }
+
+    #[test]
+    fn escapes_cpython_refuses_are_syntax_errors() {
+        let bad = ["s = '\\u12'\n", "s = \"\\x4\"\n", "s = b'\\xg0'\n", "s = '\\U0001F60'\n", "s = '\\N'\n"];
+        let good = [
+            "s = '\\u1234 \\x41 \\U0001F600 \\N{BULLET} \\\\u \\d'\n",
+            "s = r'\\u12' + R'\\x'\n",
+            "s = b'\\u12 \\U1'\n",
+            "s = rb'\\x' + Br'\\x'\n",
         ];
         classify(&bad, &good);
     }
