@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Duration;
+use tf2_migrate_core::report::plural;
 
 use anyhow::{Context, Result};
 use ratatui::backend::Backend;
@@ -172,12 +173,14 @@ impl Scan {
                 String::new()
             };
             app.message = Some(format!(
-                "restored {} hunk decisions from the last session ({} stale{skipped}); --fresh starts over",
-                restored.restored, restored.stale
+                "restored {} from the last session ({} stale{skipped}); --fresh starts over",
+                plural(restored.restored, "hunk decision"),
+                restored.stale
             ));
         } else if !self.errors.is_empty() {
-            app.message =
-                Some(format!("{} files could not be read or were skipped (listed on exit)", self.errors.len()));
+            let n = self.errors.len();
+            let were = if n == 1 { "was" } else { "were" };
+            app.message = Some(format!("{} could not be read or {were} skipped (listed on exit)", plural(n, "file")));
         }
     }
 }

@@ -136,9 +136,9 @@ fn review_accept_reject_write_quit() {
     s.keys(&["n"]);
     s.wait_for("2/3 hunks decided");
     s.keys(&["y"]);
-    s.wait_for("every hunk is decided: 2 accepted in 1 files");
+    s.wait_for("every hunk is decided: 2 accepted in 1 file");
     s.keys(&["w"]);
-    s.wait_for("Write 2 accepted hunks to 1 files?");
+    s.wait_for("Write 2 accepted hunks to 1 file?");
     s.keys(&["y"]);
     s.wait_for("wrote 1 file (2 hunks)");
     s.keys(&["q"]);
@@ -249,7 +249,7 @@ fn review_dot_inside_and_the_folder_outside_share_decisions() {
     s.wait_for("EXITED 0");
     drop(s);
     let s = run("outside", dir.path(), "proj");
-    s.wait_for("restored 1 hunk decisions from the last session (0 stale)");
+    s.wait_for("restored 1 hunk decision from the last session (0 stale)");
     s.keys(&["q"]);
     s.wait_for("EXITED 0");
 }

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use tf2_migrate_core::report::plural;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -710,7 +711,8 @@ impl App {
                 let (h, f) = self.unwritten();
                 let done = if h > 0 {
                     format!(
-                        "every hunk is decided: {h} accepted in {f} files; press {} to write",
+                        "every hunk is decided: {h} accepted in {}; press {} to write",
+                        plural(f, "file"),
                         self.keymap.first(Action::Write)
                     )
                 } else {

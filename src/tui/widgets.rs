@@ -1,6 +1,7 @@
 //! The parts of the screen: title, file list, diff panes, status line, key bar, overlays.
 
 use std::fmt::Write as _;
+use tf2_migrate_core::report::plural;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -63,14 +64,14 @@ pub(crate) fn title(app: &App, area: Rect, buf: &mut Buffer) {
     let total = p + a + r;
     let decided = a + r;
     let scanning = app.scanning.map(|p| format!("{} · ", scan_progress(p))).unwrap_or_default();
-    let files = app.plans.len();
+    let files = plural(app.plans.len(), "file");
     // The longest form that fits: at 80 columns the counts must not be cut off.
     let forms = [
         format!(
-            " tf2-migrate review · {scanning}{files} files · {decided}/{total} hunks decided ({a} accepted, {r} rejected) · {m} manual"
+            " tf2-migrate review · {scanning}{files} · {decided}/{total} hunks decided ({a} accepted, {r} rejected) · {m} manual"
         ),
-        format!(" tf2-migrate review · {scanning}{files} files · {decided}/{total} decided · {a}✓ {r}✗ · {m} manual"),
-        format!(" {scanning}{files} files · {decided}/{total} decided · {a}✓ {r}✗ · {m} manual"),
+        format!(" tf2-migrate review · {scanning}{files} · {decided}/{total} decided · {a}✓ {r}✗ · {m} manual"),
+        format!(" {scanning}{files} · {decided}/{total} decided · {a}✓ {r}✗ · {m} manual"),
     ];
     let fits = |t: &&String| t.chars().count() <= usize::from(area.width);
     let text = forms.iter().find(fits).unwrap_or(&forms[2]);
@@ -502,7 +503,10 @@ fn dialog_hints(app: &App, yes: &str, no: &str) -> Line<'static> {
 pub(crate) fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
     let (hunks, files) = app.unwritten();
     let mut lines = vec![
-        Line::from(Span::styled(format!("Write {hunks} accepted hunks to {files} files?"), app.theme.title)),
+        Line::from(Span::styled(
+            format!("Write {} to {}?", plural(hunks, "accepted hunk"), plural(files, "file")),
+            app.theme.title,
+        )),
         Line::from(Span::styled(
             "Writing is final: written hunks cannot be undone here (undo keeps the rest).",
             app.theme.error,
@@ -537,7 +541,15 @@ pub(crate) fn confirm_write(app: &App, area: Rect, buf: &mut Buffer) {
 pub(crate) fn confirm_quit(app: &App, area: Rect, buf: &mut Buffer) {
     let (hunks, files) = app.unwritten();
     let lines = vec![
-        Line::from(Span::styled(format!("{hunks} accepted hunks in {files} files are not written."), app.theme.title)),
+        Line::from(Span::styled(
+            format!(
+                "{} in {} {} not written.",
+                plural(hunks, "accepted hunk"),
+                plural(files, "file"),
+                if hunks == 1 { "is" } else { "are" }
+            ),
+            app.theme.title,
+        )),
         Line::raw("Decisions are saved in the session; quit anyway?"),
         dialog_hints(app, "quit", "stay"),
     ];

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use tf2_migrate_core::report::plural;
 
 use super::{App, Change, Effect, Mark};
 use crate::tui::action::Action;
@@ -149,7 +150,7 @@ impl App {
                 bulk.blocked += b.blocked;
             }
         });
-        let mut scope = format!("of {rule} in {} files", files.len());
+        let mut scope = format!("of {rule} in {}", plural(files.len(), "file"));
         if carried > 0 {
             let _ = write!(scope, ", carrying {carried} edits of other rules in the same hunks");
         }
