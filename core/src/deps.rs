@@ -104,7 +104,7 @@ fn normalise(name: &str) -> String {
 /// What TensorFlow `target` requires of `package` (PEP 503 name), from the releases recorded in
 /// `tf_requires.tsv`: the newest at or before the target, else the oldest; with that release.
 fn tf_requirement(package: &str, target: TfVersion) -> Option<(TfVersion, &'static str)> {
-    let rows = &crate::rules::table::tables().tf_requires;
+    let rows = crate::rules::table::tf_requires();
     let release = rows.iter().map(|r| r.0).filter(|&v| v <= target).max().or_else(|| rows.iter().map(|r| r.0).min())?;
     rows.iter().find(|r| r.0 == release && r.1 == package).map(|r| (release, r.2))
 }

@@ -66,6 +66,8 @@ pub fn check_excludes(globs: &[String]) -> Result<(), String> {
 pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec<Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    // Whether any name met is a symbolic link (then two names may be one file).
+    let mut links = false;
     for path in paths {
         let meta = match fs::symlink_metadata(path) {
             Ok(m) => m,
@@ -97,6 +99,7 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
             match entry {
                 Ok(entry) => {
                     let p = entry.path();
+                    links |= entry.path_is_symlink();
                     let is_file = entry.file_type().is_some_and(|t| t.is_file() || (t.is_symlink() && p.is_file()));
                     if !is_file {
                         // A symlink loop named like a source file is worth a reason; a dangling
@@ -119,8 +122,18 @@ pub fn collect(paths: &[PathBuf], options: &ScanOptions) -> (Vec<Candidate>, Vec
             }
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // In the order of `Path::cmp` (component by component), by a key made once per path: the
+    // bytes with each `/` as 0, which sorts a shorter component first as `Path::cmp` does.
+    files.sort_by_cached_key(|c| {
+        use std::os::unix::ffi::OsStrExt;
+        c.path.as_os_str().as_bytes().iter().map(|&b| if b == b'/' { 0 } else { b }).collect::<Vec<u8>>()
+    });
     files.dedup_by(|a, b| a.path == b.path);
+    // One path, no symbolic link met: every name is a file of its own (hard links stay apart
+    // anyway), so no file need be asked for its inode.
+    if paths.len() == 1 && !links {
+        return (files, errors);
+    }
     (same_file_once(files), errors)
 }
 
@@ -209,7 +222,7 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
     if bytes.len() as u64 > options.max_file_size {
         return Err(skip(path, &format!("over the {} byte limit (--max-file-size)", options.max_file_size)));
     }
-    if bytes.contains(&0) {
+    if memchr::memchr(0, &bytes).is_some() {
         return Err(skip(path, "binary file (contains a NUL byte)"));
     }
     // A dependency file may need a line added although it names no TensorFlow package.
@@ -253,6 +266,26 @@ pub(crate) fn par_each<'c>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn candidates_come_in_path_order() {
+        // Names where byte order and component order differ: `a/…` before `a-b.py` and `a.py`.
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["a.py", "a-b.py", "a/b.py", "a/c/d.py", "a/c.py", "a0.py", "ab/x.py", "a/b/z.py", "A.py"];
+        for name in names {
+            let p = dir.path().join(name);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, "x = 1\n").unwrap();
+        }
+        let (files, errors) = collect(&[dir.path().to_path_buf()], &ScanOptions::default());
+        assert!(errors.is_empty());
+        let got: Vec<&Path> = files.iter().map(|c| c.path.as_path()).collect();
+        let mut want: Vec<PathBuf> = names.iter().map(|n| dir.path().join(n)).collect();
+        want.sort();
+        assert_eq!(got, want.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+        let at = |name: &str| got.iter().position(|p| *p == dir.path().join(name)).unwrap();
+        assert!(at("a/c/d.py") < at("a-b.py") && at("a-b.py") < at("a.py"), "not in byte order");
+    }
 
     #[test]
     fn prefilter() {

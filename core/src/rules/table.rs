@@ -291,9 +291,6 @@ pub struct Tables {
     pub stdlib: HashMap<&'static str, StdlibEntry>,
     /// Constant of a removed API → its value as a Python literal.
     pub constants: HashMap<&'static str, &'static str>,
-    /// What each recorded TensorFlow release requires of other packages: (release, package,
-    /// PEP 440 spec), ordered by release.
-    pub tf_requires: Vec<(crate::rules::TfVersion, &'static str, &'static str)>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -476,13 +473,6 @@ impl Tables {
             numpy2: numpy2(&NUMPY2)?,
             stdlib: stdlib(&STDLIB)?,
             constants: pairs(&CONSTANTS)?,
-            tf_requires: rows(&TF_REQUIRES, 3)
-                .map(|r| {
-                    let r = r?;
-                    let version = r.field(0).parse().map_err(|e: String| r.error(e))?;
-                    Ok((version, r.field(1), r.field(2)))
-                })
-                .collect::<Result<_, _>>()?,
             namespaces: rows(&NAMESPACES, 3)
                 .map(|r| r.map(|r| (r.field(0), opt(r.field(1)))))
                 .collect::<Result<_, _>>()?,
@@ -519,6 +509,23 @@ impl Tables {
 pub fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| Tables::load().unwrap_or_else(|e| panic!("a built-in migration table is broken: {e}")))
+}
+
+/// What each recorded TensorFlow release requires of other packages: (release, package, PEP 440
+/// spec), ordered by release. Apart from [`tables`]: dependency files are checked on every run,
+/// and a run whose code files all come from the cache parses no other table.
+pub fn tf_requires() -> &'static [(crate::rules::TfVersion, &'static str, &'static str)] {
+    static ROWS: OnceLock<Vec<(crate::rules::TfVersion, &'static str, &'static str)>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        rows(&TF_REQUIRES, 3)
+            .map(|r| {
+                let r = r?;
+                let version = r.field(0).parse().map_err(|e: String| r.error(e))?;
+                Ok((version, r.field(1), r.field(2)))
+            })
+            .collect::<Result<_, TableError>>()
+            .unwrap_or_else(|e| panic!("a built-in migration table is broken: {e}"))
+    })
 }
 
 #[cfg(test)]
