@@ -14,6 +14,7 @@ pub(crate) mod imports;
 pub(crate) mod keras3;
 pub(crate) mod native;
 pub(crate) mod numpy2;
+pub(crate) mod shapes;
 pub(crate) mod stdlib;
 pub(crate) mod symbols;
 pub(crate) mod table;
@@ -277,7 +278,12 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
                     symbols::check_dotted(ctx, node, &parts, call);
                     false
                 }
-                None => true,
+                None => {
+                    if id == k.attribute {
+                        shapes::check_attribute(ctx, node);
+                    }
+                    true
+                }
             }
         } else if id == k.call {
             // Resolved once here: each rule below filters the same canonical callee (the first child).
@@ -286,6 +292,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
             arguments::check_call(ctx, node, resolved.as_deref());
             transforms::check_call(ctx, node, resolved.as_deref());
             keras3::check_call(ctx, node, resolved.as_deref());
+            numpy2::check_call(ctx, node, resolved.as_deref());
             true
         } else {
             if id == k.comparison {

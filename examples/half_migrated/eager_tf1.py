@@ -16,6 +16,7 @@ grad = tfe.implicit_gradients(loss)
 opt = tf.train.GradientDescentOptimizer(0.1)
 x = tf.constant(np.random.rand(16, 3).astype(np.float32))
 y = tf.reduce_sum(x, axis=1, keep_dims=True)
+print("features: %d" % x.shape[1].value)
 for step in range(100):
     opt.apply_gradients(grad(x, y))
 print("loss %.4f" % loss(x, y).numpy())

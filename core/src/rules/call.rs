@@ -144,7 +144,10 @@ impl<'t> Call<'t> {
             if j + 1 < args.len() {
                 out.push(args[i].start_byte()..args[j + 1].start_byte());
             } else if i > 0 {
-                out.push(args[i - 1].end_byte()..args[j].end_byte());
+                // The last arguments go: with the comma before them, or, written one a line with
+                // a trailing comma, as whole lines.
+                let lines = self.whole_lines(args[i].start_byte(), args[j].end_byte());
+                out.push(lines.unwrap_or(args[i - 1].end_byte()..args[j].end_byte()));
             } else {
                 // Every argument goes: also drop a trailing comma, which `f(,)` would not allow.
                 let close = self.list.end_byte() - 1;
@@ -153,6 +156,25 @@ impl<'t> Call<'t> {
             i = j + 1;
         }
         out
+    }
+
+    /// The lines from `start` to `end` (the last arguments), their trailing comma included, when
+    /// nothing but blanks shares those lines with them: `f(\n    a,\n    b=1,\n)` loses the line
+    /// of `b=1,` rather than the comma after `a`.
+    fn whole_lines(&self, start: usize, end: usize) -> Option<Range<usize>> {
+        let text = self.text;
+        let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+        if !text[line_start..start].trim_start_matches([' ', '\t']).is_empty() {
+            return None;
+        }
+        let after = &text[end..self.list.end_byte()];
+        let comma = end + (after.len() - after.trim_start_matches([' ', '\t']).len());
+        if !text[comma..].starts_with(',') {
+            return None;
+        }
+        let rest = &text[comma + 1..];
+        let blank = rest.len() - rest.trim_start_matches([' ', '\t', '\r']).len();
+        rest[blank..].starts_with('\n').then(|| line_start..comma + 1 + blank + 1)
     }
 
     /// `range` minus the comments inside it, the blank space just before each comment, and the
@@ -247,6 +269,12 @@ mod tests {
         assert_eq!(remove("f(a, b, c)\n", &[0, 1]), "f(c)\n");
         assert_eq!(remove("f(a, b,)\n", &[0, 1]), "f()\n");
         assert_eq!(remove("f(a, \\\n  b)\n", &[1]), "f(a)\n");
+        // One argument a line, with a trailing comma: the last ones go as whole lines.
+        assert_eq!(remove("f(\n    a,  # a\n    b=1,\n    c=2,\n)\n", &[1, 2]), "f(\n    a,  # a\n)\n");
+        assert_eq!(remove("f(\n    a,\n    b=1,\r\n)\n", &[1]), "f(\n    a,\n)\n");
+        // Not alone on its line, or no trailing comma: with the comma before.
+        assert_eq!(remove("f(\n    a, b=1,\n)\n", &[1]), "f(\n    a,\n)\n");
+        assert_eq!(remove("f(\n    a,\n    b=1\n)\n", &[1]), "f(\n    a\n)\n");
     }
 
     #[test]

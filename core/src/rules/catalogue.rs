@@ -291,6 +291,15 @@ rules! {
         before: "def build(): return tf.compat.v1.placeholder(...)",
         after: "(call tf.compat.v1.disable_v2_behavior() in the script that imports this)",
     },
+    DimensionValue = "dimension-value" {
+        safety: Safe | Review,
+        fix: Sometimes,
+        tables: [],
+        summary: "A shape entry read with `.value` (a TF1 `Dimension`), which TF2 shapes and Keras 3 no longer have.",
+        why: "TF2 shapes hold ints or None, so `x.shape[1].value` raises AttributeError unless the program turns TF2 behaviour off; `tf.compat.dimension_value` reads both kinds. Safe on `get_shape()` and `.shape`; review on a name such as `input_shape`, which may hold something else.",
+        before: "n = x.get_shape()[1].value",
+        after: "n = tf.compat.dimension_value(x.get_shape()[1])",
+    },
     RemovedApi = "removed-api" {
         safety: Manual,
         fix: Never,

@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
-use crate::rules::call::Call;
+use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::{Ctx, under};
 use crate::rules::table::{Numpy2Entry, Tables, tables};
 use crate::rules::{Rule, TfVersion};
@@ -123,6 +123,44 @@ pub(crate) fn check_dotted(
         f.requires = requires;
     }
     ctx.push(f);
+}
+
+/// `np.array(x, copy=False)`: `NumPy` 2 reads `copy=False` as "never copy" and raises
+/// `ValueError` where `NumPy` 1 made a copy because it had to; `np.asarray(x)` copies only when it
+/// must under both (in `NumPy` 1 it is that very call). `asarray` takes `dtype` and `order` but
+/// not `ndmin`, `subok` or `like`: a call with those gets guidance only.
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: Option<&str>) {
+    if resolved != Some("numpy.array") || !applies(ctx) {
+        return;
+    }
+    let Some(call) = Call::new(node, &ctx.src.text) else { return };
+    let Some(copy) = call.keyword("copy") else { return };
+    if copy.child_by_field_name("value").is_none_or(|v| call.text_of(v) != "False") {
+        return;
+    }
+    let message = "NumPy 2 (TensorFlow 2.18+) reads `np.array(x, copy=False)` as \"never copy\" and raises \
+                   ValueError where NumPy 1 copied: `np.asarray(x)` copies only when it must, on both"
+        .to_owned();
+    let g = crate::source::grammar();
+    // `np.array` → `np.asarray`: the callee's last name, whatever the alias before it.
+    let name = (call.callee.kind_id() == g.attribute)
+        .then(|| call.callee.child_by_field_id(g.attribute_field))
+        .flatten()
+        .filter(|n| call.text_of(*n) == "array");
+    let takes_the_rest = !call.has_splat()
+        && call.positional().len() <= 2
+        && call
+            .args
+            .iter()
+            .all(|a| keyword_name(*a).is_none_or(|k| matches!(call.text_of(k), "copy" | "dtype" | "order")));
+    let mut finding = Finding::new(Rule::Numpy2, Severity::Error, copy.byte_range(), message);
+    if let (Some(name), true) = (name, takes_the_rest) {
+        let removed: Vec<bool> = call.args.iter().map(|a| *a == copy).collect();
+        let mut edits = call.removal_edits(&removed);
+        edits.push(Edit::replacement(name.byte_range(), "asarray"));
+        finding = finding.with_fix(Fix::safe(edits));
+    }
+    ctx.push(finding);
 }
 
 /// Whether the builtin `builtin` is what its name means here. An import of the `NumPy` alias of
