@@ -156,6 +156,10 @@ pub struct Finding {
     /// on its own.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub support: bool,
+    /// A Keras rewrite only Keras 3 needs: dropped where the code keeps Keras 2 as `tf_keras`
+    /// (the Keras 3 rules decide).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub keras3_only: bool,
 }
 
 impl Finding {
@@ -171,6 +175,7 @@ impl Finding {
             duty: None,
             kept_for_dependants: false,
             support: false,
+            keras3_only: false,
         }
     }
 

@@ -189,6 +189,49 @@ pub fn check_deps(
     plan
 }
 
+/// Why a file's standalone Keras code keeps Keras 2 when another file's must.
+const OTHER_KEEPS_KERAS2: &str =
+    "which another file of this program needs: Keras 2 and Keras 3 objects do not mix in one program";
+
+/// The Keras of a run's standalone Keras files. Each can go to tf.keras (Keras 3) or keep Keras 2
+/// as `tf_keras`; a file that uses what Keras 3 lacks keeps Keras 2, and since one program cannot
+/// mix the two, then so do all the others. A file that could go either way waits here until one
+/// that keeps Keras 2 is seen (or the scan ends: then it goes as analysed).
+#[derive(Default)]
+struct OneKeras {
+    keeps_keras2: bool,
+    waiting: Vec<(usize, FilePlan)>,
+}
+
+impl OneKeras {
+    /// The plans ready to hand over now that plan `i` is in.
+    fn route(&mut self, i: usize, mut plan: FilePlan) -> Vec<(usize, FilePlan)> {
+        match crate::rules::keras3::keeps_keras2(&plan.findings) {
+            Some(true) => {
+                let mut ready = Vec::new();
+                if !self.keeps_keras2 {
+                    self.keeps_keras2 = true;
+                    ready = std::mem::take(&mut self.waiting);
+                    for (_, p) in &mut ready {
+                        p.keep_keras2(OTHER_KEEPS_KERAS2);
+                    }
+                }
+                ready.push((i, plan));
+                ready
+            }
+            Some(false) if self.keeps_keras2 => {
+                plan.keep_keras2(OTHER_KEEPS_KERAS2);
+                vec![(i, plan)]
+            }
+            Some(false) => {
+                self.waiting.push((i, plan));
+                Vec::new()
+            }
+            None => vec![(i, plan)],
+        }
+    }
+}
+
 /// What the plans so far need from the project's dependency files: the packages their chosen
 /// fixes import, and their Keras route.
 fn absorb(needs: &mut Needs, plan: &FilePlan) {
@@ -277,6 +320,13 @@ pub enum Found {
     Clean,
 }
 
+impl Found {
+    /// A plan, or `Clean` when it has no finding.
+    fn of(plan: FilePlan) -> Self {
+        if plan.findings.is_empty() { Self::Clean } else { Self::Plan(plan) }
+    }
+}
+
 /// Analyse candidates in parallel and hand what each one is (a plan, an error, or clean) to
 /// `each`, with the candidate's index, as soon as it is ready (roughly in candidate order, not
 /// exactly). `each` returns `false` to stop early (nobody is listening any more). Returns the
@@ -293,25 +343,41 @@ pub(crate) fn analyse_each(
     let code = candidates.iter().enumerate().filter(|(_, c)| !is_deps(c));
     let stop = std::sync::atomic::AtomicBool::new(false);
     let cache = settings.cache.as_deref().map(|dir| Cache::open(dir, settings.results_digest()));
+    let one_keras = Mutex::new(OneKeras::default());
+    // Hands over what is ready; false once nobody listens.
+    let emit = |ready: Vec<(usize, Found)>| {
+        let mut go_on = true;
+        for (i, found) in ready {
+            if let Found::Plan(plan) = &found {
+                absorb(&mut needs.lock().unwrap_or_else(PoisonError::into_inner), plan);
+            }
+            go_on = go_on && each(i, found);
+        }
+        if !go_on {
+            stop.store(true, Ordering::Relaxed);
+        }
+        go_on
+    };
     scan::par_each(code, done, |i, c| {
         let found = match scan::load(c, &settings.scan) {
             Ok(None) => Found::Clean,
             Ok(Some(loaded)) => match check_cached(loaded, settings, cache.as_ref()) {
                 Ok((plan, n)) => {
                     lines.fetch_add(n, Ordering::Relaxed);
-                    absorb(&mut needs.lock().unwrap_or_else(PoisonError::into_inner), &plan);
-                    if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
+                    let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, plan);
+                    return emit(ready.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect());
                 }
                 Err(e) => Found::Error(e),
             },
             Err(e) => Found::Error(e),
         };
-        let go_on = each(i, found);
-        if !go_on {
-            stop.store(true, Ordering::Relaxed);
-        }
-        go_on
+        emit(vec![(i, found)])
     });
+    // Files that could have kept Keras 2 and need not: as analysed.
+    let waiting = one_keras.into_inner().unwrap_or_else(PoisonError::into_inner).waiting;
+    if !stop.load(Ordering::Relaxed) {
+        emit(waiting.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect());
+    }
     let mut stopped = stop.into_inner();
     if let Some(cache) = cache {
         // A hint only: a cache that cannot be written costs the next run its time, nothing more.
@@ -454,11 +520,16 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
     if text == plan.text {
         return Ok(None);
     }
+    let keeps_keras2 = crate::rules::keras3::keeps_keras2(&plan.findings) == Some(true);
     // Each pass re-checks the previous pass's text; that parse also verifies it.
     for pass in 1..=MAX_PASSES {
         let (mut next, _) = check_text(plan.path.clone(), plan.root.clone(), text.clone(), plan.encoding, settings);
         if plan.blocker.is_none() && next.blocker.is_some() {
             return Err(broke_syntax(plan));
+        }
+        if keeps_keras2 {
+            // Keras 2 because of another file: the file alone would not know.
+            next.keep_keras2(OTHER_KEEPS_KERAS2);
         }
         if pass == MAX_PASSES {
             break;
@@ -639,6 +710,50 @@ mod tests {
         let (candidates, errors) = candidates(&[dir.path().to_path_buf()], &Settings::default());
         assert_eq!(candidates.len(), n);
         (dir, candidates, errors)
+    }
+
+    /// Standalone Keras files of one run: `needs2.py` uses what only Keras 2 has.
+    fn keras_run(with_keeper: bool) -> Vec<FilePlan> {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = "import tensorflow as tf\nfrom keras.layers import Dense\nx = tf.log(1.0)\nd = Dense(3)\n";
+        std::fs::write(dir.path().join("a_plain.py"), plain).unwrap();
+        std::fs::write(dir.path().join("z_plain.py"), plain).unwrap();
+        if with_keeper {
+            let needs2 = "from keras import backend as K\nf = K.function([1], [2])\n";
+            std::fs::write(dir.path().join("needs2.py"), needs2).unwrap();
+        }
+        let settings = Settings { cache: None, ..Settings::default() };
+        let (candidates, errors) = candidates(&[dir.path().to_path_buf()], &settings);
+        analyse(&candidates, errors, &settings, &AtomicUsize::new(0)).plans
+    }
+
+    #[test]
+    fn one_file_that_keeps_keras2_makes_every_file_keep_it() {
+        let default_fix = |plan: &FilePlan| {
+            let f = plan.findings.iter().find(|f| f.rule == Rule::KerasImport).unwrap();
+            f.fixes[0].label
+        };
+        // Alone, a plain file goes to tf.keras (Keras 3).
+        let plans = keras_run(false);
+        let labels: Vec<&str> = plans.iter().map(default_fix).collect();
+        assert!(labels.iter().all(|l| *l != crate::rules::keras3::TF_KERAS), "tf.keras by default: {labels:?}");
+        // Beside a file that needs Keras 2, before and after it in path order, it keeps Keras 2.
+        let plans = keras_run(true);
+        assert_eq!(plans.len(), 3);
+        for plan in &plans {
+            assert_eq!(default_fix(plan), crate::rules::keras3::TF_KERAS, "{}", plan.path.display());
+        }
+        let first = plans.iter().find(|p| p.path.ends_with("a_plain.py")).unwrap();
+        assert!(first.findings.iter().any(|f| f.message.contains("another file of this program")));
+        // `apply` (safe fixes only) takes `tf.log`, leaves the import for review, and its second
+        // pass, which sees the file alone, does not move it to tf.keras either.
+        let mut plan = first.clone();
+        let settings = Settings { cache: None, ..Settings::default() };
+        let out = migrate(&mut plan, Policy { min_safety: Safety::Safe }, &settings).unwrap().unwrap();
+        assert!(out.contains("tf.math.log") && out.contains("from keras.layers import Dense"), "{out}");
+        let mut plan = first.clone();
+        let out = migrate(&mut plan, Policy { min_safety: Safety::Review }, &settings).unwrap().unwrap();
+        assert!(out.contains("from tf_keras.layers import Dense"), "{out}");
     }
 
     #[test]

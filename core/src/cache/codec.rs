@@ -182,7 +182,7 @@ fn put_finding(w: &mut Writer, f: &Finding) {
         Some(Duty::DisableV2Behavior) => 1,
         Some(Duty::LegacyKeras) => 2,
     });
-    w.byte(u8::from(f.kept_for_dependants) | u8::from(f.support) << 1);
+    w.byte(u8::from(f.kept_for_dependants) | u8::from(f.support) << 1 | u8::from(f.keras3_only) << 2);
 }
 
 fn get_finding(r: &mut Reader<'_>) -> Option<Finding> {
@@ -205,11 +205,12 @@ fn get_finding(r: &mut Reader<'_>) -> Option<Finding> {
         _ => return None,
     };
     let flags = r.byte()?;
-    if flags > 3 {
+    if flags > 7 {
         return None;
     }
     f.kept_for_dependants = flags & 1 != 0;
     f.support = flags & 2 != 0;
+    f.keras3_only = flags & 4 != 0;
     Some(f)
 }
 

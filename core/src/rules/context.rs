@@ -45,9 +45,8 @@ pub struct Ctx<'a> {
     /// use it (`native::finish`).
     pub(crate) native_defaults: Vec<NativeDefault>,
     /// What standalone Keras code here needs Keras 2 for (`keras3::finish` then makes its
-    /// imports default to `tf_keras`), and the findings only Keras 3 needs.
+    /// imports default to `tf_keras`).
     pub(crate) keras2_reasons: Vec<String>,
-    pub(crate) keras3_only: Vec<usize>,
 }
 
 /// A finding whose default fix is a native rewrite.
@@ -148,7 +147,6 @@ impl<'a> Ctx<'a> {
             contrib_imports: Vec::new(),
             native_defaults: Vec::new(),
             keras2_reasons: Vec::new(),
-            keras3_only: Vec::new(),
         }
     }
 

@@ -98,7 +98,7 @@ fn keras_fixes(ctx: &Ctx<'_>, edits: Vec<Edit>) -> Vec<Fix> {
                 e
             })
             .collect();
-        fixes.push(Fix::review(legacy).labelled("tf-keras").needing("tf-keras"));
+        fixes.push(Fix::review(legacy).labelled(crate::rules::keras3::TF_KERAS).needing("tf-keras"));
     }
     fixes
 }

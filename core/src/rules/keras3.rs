@@ -140,10 +140,9 @@ fn keras_keywords(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: &str) {
         }
         let fix = if c.review[k] { Fix::review(edits) } else { Fix::safe(edits) };
         let message = format!("{} ({})", c.what[k].join(", "), c.notes[k].join("; "));
-        let i = ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, range.clone(), message).with_fix(fix));
-        if k == 1 && standalone {
-            ctx.keras3_only.push(i);
-        }
+        let mut finding = Finding::new(Rule::Keras3Api, Severity::Error, range.clone(), message).with_fix(fix);
+        finding.keras3_only = k == 1 && standalone;
+        ctx.push(finding);
     }
     for (keyword, note) in c.keras2 {
         keras2_needed(ctx, range.clone(), standalone, &format!("`{name}({keyword}=)`"), note);
@@ -207,22 +206,43 @@ pub(crate) fn finish(ctx: &mut Ctx<'_>) {
         return;
     }
     reasons.dedup();
-    let why = reasons.join(", ");
-    for f in ctx.findings_mut() {
-        if f.rule != Rule::KerasImport {
-            continue;
-        }
-        if let Some(i) = f.fixes.iter().position(|fix| fix.label == "tf-keras") {
-            f.fixes[..=i].rotate_right(1);
-            f.message = format!("{} (default here: Keras 2, which this file needs for {why})", f.message);
+    keep_keras2(ctx.findings_mut(), &format!("which this file needs for {}", reasons.join(", ")));
+}
+
+/// The label of a Keras import's `tf_keras` alternative.
+pub(crate) const TF_KERAS: &str = "tf-keras";
+
+/// Make standalone Keras code keep Keras 2: every Keras import defaults to its `tf_keras` fix
+/// (`why` says why, at the end of its message), and the rewrites only Keras 3 needs lose their
+/// fix. Returns whether anything changed.
+pub(crate) fn keep_keras2(findings: &mut [Finding], why: &str) -> bool {
+    let mut changed = false;
+    for f in findings {
+        if f.rule == Rule::KerasImport {
+            if let Some(i) = f.fixes.iter().position(|fix| fix.label == TF_KERAS).filter(|&i| i > 0) {
+                f.fixes[..=i].rotate_right(1);
+                f.message = format!("{} (default here: Keras 2, {why})", f.message);
+                changed = true;
+            }
+        } else if f.keras3_only && !f.fixes.is_empty() {
+            f.fixes.clear();
+            f.severity = Severity::Info;
+            f.message = format!("{} (only for Keras 3: this file keeps Keras 2, which takes it)", f.message);
+            changed = true;
         }
     }
-    for i in std::mem::take(&mut ctx.keras3_only) {
-        let f = &mut ctx.findings_mut()[i];
-        f.fixes.clear();
-        f.severity = Severity::Info;
-        f.message = format!("{} (only for Keras 3: this file keeps Keras 2, which takes it)", f.message);
-    }
+    changed
+}
+
+/// How a file's Keras imports go, from its findings: `Some(true)` when they default to Keras 2
+/// (`tf_keras`), `Some(false)` when they default to tf.keras with Keras 2 as the alternative, `None`
+/// when it has no such import.
+pub(crate) fn keeps_keras2(findings: &[Finding]) -> Option<bool> {
+    findings
+        .iter()
+        .filter(|f| f.rule == Rule::KerasImport)
+        .find_map(|f| f.fixes.iter().position(|fix| fix.label == TF_KERAS))
+        .map(|i| i == 0)
 }
 
 /// Keras 1 convolutions took the kernel size as separate integers (`Convolution2D(32, 3, 3)`:
