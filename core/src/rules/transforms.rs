@@ -73,6 +73,12 @@ pub(crate) fn claims_keyword(name: &str, kw: &str) -> bool {
 }
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
+    if let Some(name @ ("tf.concat" | "tf.split")) = tf_callee(resolved)
+        && let Some(call) = Call::new(call, &ctx.src.text)
+    {
+        // Under every strategy: tf.compat.v1 has the 1.x order too.
+        tf0_order(ctx, &call, name);
+    }
     if ctx.options.strategy == crate::rules::Strategy::Compat {
         return;
     }
@@ -87,6 +93,35 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
         }
         None => method_call(ctx, call),
     }
+}
+
+/// TensorFlow 0.x argument orders that 1.0 reversed: `tf.concat(concat_dim, values)` is now
+/// `tf.concat(values, axis)`, `tf.split(split_dim, num_split, value)` is `tf.split(value,
+/// num_or_size_splits, axis)`. Told apart by an integer literal first, which no 1.x call has
+/// there (a number is neither a list of tensors to join nor a tensor worth splitting); the two
+/// arguments trade places. With a name first, the order cannot be told: nothing is said.
+fn tf0_order(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    let (count, other) = if name == "tf.concat" { (2, 1) } else { (3, 2) };
+    if call.args.len() != count || call.positional().len() != count || call.has_splat() {
+        return;
+    }
+    let (first, last) = (call.args[0], call.args[other]);
+    let text = call.text_of(first);
+    if !(first.kind() == "integer"
+        || (first.kind() == "unary_operator"
+            && text.starts_with('-')
+            && text[1..].trim().bytes().all(|b| b.is_ascii_digit())))
+    {
+        return;
+    }
+    let edits =
+        vec![Edit::replacement(first.byte_range(), call.text_of(last)), Edit::replacement(last.byte_range(), text)];
+    let message = if name == "tf.concat" {
+        "`tf.concat(concat_dim, values)` is TensorFlow 0.x's order: since 1.0 it is `tf.concat(values, axis)`"
+    } else {
+        "`tf.split(split_dim, num_split, value)` is TensorFlow 0.x's order: since 1.0 it is `tf.split(value, num_or_size_splits, axis)`"
+    };
+    push(ctx, Rule::ArgumentOrder, call.node.byte_range(), message.to_owned(), Some(Fix::safe(edits)), Vec::new());
 }
 
 /// How to spell the canonical `target` where the call's callee is written: through the callee's
