@@ -1,6 +1,8 @@
 //! The pipeline shared by every command: scan → source → rules → plan, and the automatic
 //! decide → apply → verify → write used by `apply`.
 
+mod one_keras;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -189,49 +191,6 @@ pub fn check_deps(
     plan
 }
 
-/// Why a file's standalone Keras code keeps Keras 2 when another file's must.
-const OTHER_KEEPS_KERAS2: &str =
-    "which another file of this program needs: Keras 2 and Keras 3 objects do not mix in one program";
-
-/// The Keras of a run's standalone Keras files. Each can go to tf.keras (Keras 3) or keep Keras 2
-/// as `tf_keras`; a file that uses what Keras 3 lacks keeps Keras 2, and since one program cannot
-/// mix the two, then so do all the others. A file that could go either way waits here until one
-/// that keeps Keras 2 is seen (or the scan ends: then it goes as analysed).
-#[derive(Default)]
-struct OneKeras {
-    keeps_keras2: bool,
-    waiting: Vec<(usize, FilePlan)>,
-}
-
-impl OneKeras {
-    /// The plans ready to hand over now that plan `i` is in.
-    fn route(&mut self, i: usize, mut plan: FilePlan) -> Vec<(usize, FilePlan)> {
-        match crate::rules::keras3::keeps_keras2(&plan.findings) {
-            Some(true) => {
-                let mut ready = Vec::new();
-                if !self.keeps_keras2 {
-                    self.keeps_keras2 = true;
-                    ready = std::mem::take(&mut self.waiting);
-                    for (_, p) in &mut ready {
-                        p.keep_keras2(OTHER_KEEPS_KERAS2);
-                    }
-                }
-                ready.push((i, plan));
-                ready
-            }
-            Some(false) if self.keeps_keras2 => {
-                plan.keep_keras2(OTHER_KEEPS_KERAS2);
-                vec![(i, plan)]
-            }
-            Some(false) => {
-                self.waiting.push((i, plan));
-                Vec::new()
-            }
-            None => vec![(i, plan)],
-        }
-    }
-}
-
 /// What the plans so far need from the project's dependency files: the packages their chosen
 /// fixes import, and their Keras route.
 fn absorb(needs: &mut Needs, plan: &FilePlan) {
@@ -343,7 +302,7 @@ pub(crate) fn analyse_each(
     let code = candidates.iter().enumerate().filter(|(_, c)| !is_deps(c));
     let stop = std::sync::atomic::AtomicBool::new(false);
     let cache = settings.cache.as_deref().map(|dir| Cache::open(dir, settings.results_digest()));
-    let one_keras = Mutex::new(OneKeras::default());
+    let one_keras = Mutex::new(one_keras::OneKeras::default());
     // Hands over what is ready; false once nobody listens.
     let emit = |ready: Vec<(usize, Found)>| {
         let mut go_on = true;
@@ -529,7 +488,7 @@ pub fn migrate(plan: &mut FilePlan, policy: Policy, settings: &Settings) -> Resu
         }
         if keeps_keras2 {
             // Keras 2 because of another file: the file alone would not know.
-            next.keep_keras2(OTHER_KEEPS_KERAS2);
+            next.keep_keras2(one_keras::OTHER_KEEPS_KERAS2);
         }
         if pass == MAX_PASSES {
             break;

@@ -185,14 +185,11 @@ impl FilePlan {
     }
 
     /// Make this file's standalone Keras code keep Keras 2, as another file of the program must
-    /// (see [`crate::rules::keras3::keep_keras2`]); the hunks are grouped anew. Returns whether
-    /// anything changed.
-    pub(crate) fn keep_keras2(&mut self, why: &str) -> bool {
-        let changed = crate::rules::keras3::keep_keras2(&mut self.findings, why);
-        if changed {
+    /// (see [`crate::rules::keras3::keep_keras2`]); the hunks are grouped anew if anything changed.
+    pub(crate) fn keep_keras2(&mut self, why: &str) {
+        if crate::rules::keras3::keep_keras2(&mut self.findings, why) {
             self.hunks = self.group();
         }
-        changed
     }
 
     /// The file's text as read: the notebook's JSON for a notebook, else [`text`](Self::text).

@@ -280,7 +280,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
                 }
                 None => {
                     if id == k.attribute {
-                        shapes::check_attribute(ctx, node);
+                        shapes::check_attribute(ctx, node, parent.map(|p| p.node));
                     }
                     true
                 }

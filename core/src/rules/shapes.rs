@@ -43,8 +43,9 @@ enum Source {
     ShapeName,
 }
 
-/// `attr` is an attribute that is not a plain dotted name (`x.shape[1].value`).
-pub(crate) fn check_attribute(ctx: &mut Ctx<'_>, attr: Node<'_>) {
+/// `attr` is an attribute that is not a plain dotted name (`x.shape[1].value`); `parent` is its
+/// parent node.
+pub(crate) fn check_attribute(ctx: &mut Ctx<'_>, attr: Node<'_>, parent: Option<Node<'_>>) {
     if ctx.options.strategy == Strategy::Compat {
         // Under `disable_v2_behavior()` shapes keep their `Dimension`s.
         return;
@@ -56,7 +57,7 @@ pub(crate) fn check_attribute(ctx: &mut Ctx<'_>, attr: Node<'_>) {
     else {
         return;
     };
-    if ctx.text(name) != "value" || object.kind_id() != k.subscript || is_target(attr) {
+    if ctx.text(name) != "value" || object.kind_id() != k.subscript || is_target(attr, parent) {
         return;
     }
     let Some(source) = shape_source(ctx, object) else { return };
@@ -120,18 +121,19 @@ fn shape_source(ctx: &Ctx<'_>, object: Node<'_>) -> Option<Source> {
 /// Whether the file imports TensorFlow or Keras (whose shapes these are).
 fn uses_tensorflow(ctx: &Ctx<'_>) -> bool {
     ctx.imports.statements.iter().any(|s| {
-        let modules = s.from.iter().map(String::as_str).chain(s.names.iter().map(|n| n.name.as_str()));
-        modules.into_iter().any(|m| {
+        let mut modules = s.from.iter().map(String::as_str).chain(s.names.iter().map(|n| n.name.as_str()));
+        modules.any(|m| {
             let root = m.split('.').next().unwrap_or(m);
             root == "tensorflow" || root == "keras"
         })
     })
 }
 
-/// Whether `attr` is written to or deleted (`s[0].value = 3`): no reading to rewrite.
-fn is_target(attr: Node<'_>) -> bool {
+/// Whether `attr` (under `parent`) is written to or deleted (`s[0].value = 3`): no reading to
+/// rewrite.
+fn is_target(attr: Node<'_>, parent: Option<Node<'_>>) -> bool {
     let k = kinds();
-    let Some(parent) = attr.parent() else { return false };
+    let Some(parent) = parent else { return false };
     let id = parent.kind_id();
     if id == k.delete {
         return true;
