@@ -75,7 +75,7 @@ struct Entry {
 impl Entry {
     /// The real module name of a module line, or "".
     fn real(&self) -> &str {
-        self.extra.split(' ').find(|t| !t.is_empty() && !t.starts_with('!')).unwrap_or("")
+        self.extra.split(' ').find(|t| !t.is_empty() && !t.starts_with(['!', '+'])).unwrap_or("")
     }
 
     /// `from <this module> import name` fails although the attribute exists.
@@ -478,27 +478,69 @@ fn constants_are_of_removed_apis_and_literals() {
     fail_if_any("constants.tsv rows are wrong", &bad);
 }
 
-/// `contrib.tsv` replacements in tf-slim, TensorFlow Probability, TensorFlow Addons: the packages
-/// that `tools/api/external.txt` lists (what was installed when it was generated).
+/// `contrib.tsv` replacements in tf-slim and TensorFlow Probability exist in those packages'
+/// listings (TensorFlow Addons has no TensorFlow 2.16+ build: its rows are guidance).
 #[test]
 fn external_contrib_targets_exist() {
-    let api = Listing::load("external.txt");
-    let packages: Vec<&str> = api.header["api"].split(", ").filter_map(|p| p.split(' ').next()).collect();
-    assert!(packages.contains(&"tf_slim"), "external.txt: {packages:?}");
+    let listings = [Listing::package("tf_slim"), Listing::package("tensorflow_probability")];
     let mut checked = 0;
     let mut bad = Vec::new();
     for row in table("contrib.tsv") {
         let target = &row[1];
-        if !packages.contains(&target.split('.').next().unwrap()) {
+        let top = target.split('.').next().unwrap();
+        let Some(api) = listings.iter().find(|l| l.header["api"].split(' ').next() == Some(top)) else {
             continue;
-        }
+        };
         checked += 1;
         if !api.has(target) {
-            bad.push(format!("contrib.tsv: {} -> {target}", row[0]));
+            bad.push(format!("contrib.tsv: {} -> {target} ({})", row[0], api.file));
         }
     }
     assert!(checked > 20, "only {checked} contrib.tsv rows checked");
-    fail_if_any("contrib.tsv replacements are not in tools/api/external.txt", &bad);
+    fail_if_any("contrib.tsv replacements are not in their package's listing", &bad);
+}
+
+/// `successors.tsv` (what the engine checks derived contrib names against) says what the
+/// listings say: each row is there with its kind, and each listed member of a module it covers
+/// is a row. Regenerate with `tools/gen_successors.py` when a listing changes.
+#[test]
+fn successors_agree_with_the_listings() {
+    let listings = [Listing::package("tf_slim"), Listing::package("tensorflow_probability")];
+    let rows = table("successors.tsv");
+    let kinds: HashMap<&str, &str> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    let mut bad = Vec::new();
+    for row in &rows {
+        let (name, kind) = (&row[0], row[1].as_str());
+        let Some(api) = listings.iter().find(|l| l.header["api"].split(' ').next() == name.split('.').next()) else {
+            bad.push(format!("{name}: no listing of its package"));
+            continue;
+        };
+        let Some(entry) = api.direct(name) else {
+            bad.push(format!("{name}: not in {}", api.file));
+            continue;
+        };
+        let module = matches!(entry.kind.as_str(), "module" | "namespace");
+        let import_only = entry.extra.split(' ').any(|t| t == "+import");
+        let agrees = match kind {
+            "module" | "namespace" => entry.kind == kind && !import_only,
+            "import" => module && import_only,
+            "path" => module,
+            _ => !module,
+        };
+        if !agrees {
+            bad.push(format!("{name}: {kind} here, {} {} in {}", entry.kind, entry.extra, api.file));
+        }
+        if matches!(kind, "module" | "namespace" | "import") {
+            let prefix = format!("{name}.");
+            for member in api.entries.keys().filter(|k| k.strip_prefix(&prefix).is_some_and(|r| !r.contains('.'))) {
+                if !kinds.contains_key(member.as_str()) {
+                    bad.push(format!("{member}: listed in {}, not a row", api.file));
+                }
+            }
+        }
+    }
+    assert!(kinds.get("tf_slim.nets.vgg") == Some(&"import"), "tf_slim.nets.vgg: {:?}", kinds.get("tf_slim.nets.vgg"));
+    fail_if_any("successors.tsv disagrees with tools/api", &bad);
 }
 
 /// Every name a table writes, in the package it is written for: (table, key, written name).

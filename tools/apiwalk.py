@@ -18,7 +18,9 @@ sorted by name, one line per name.  Kinds:
              module lacks (`from tensorflow.compat.v1.app import flags` fails: `!flags`), and
              a dotted name is the module's real `__name__` when it differs (also on namespace
              lines): another spelling of the same module in this package, whose members are
-             listed under one of its names only; in a TensorFlow listing, a module the walk
+             listed under one of its names only; `+import` marks a module of the package
+             that the package does not import itself (tf_slim.nets): an attribute of its
+             parent only once `import <name>` ran; in a TensorFlow listing, a module the walk
              does not enter (tf.compat.v1.flags is tensorflow.python.platform.flags, a wrapper
              of absl.flags), whose members are not listed;
 * namespace  a module object reachable as an attribute only: `import <name>` fails
@@ -61,6 +63,10 @@ import sys
 import types
 
 KINDS = ("module", "namespace", "private", "class", "function", "method", "value")
+
+# The <extra> token of a module that its package does not import: reachable as an attribute only
+# after `import <name>` (tf_slim.nets).
+IMPORT_ONLY = "+import"
 
 # Modules that are generated TensorFlow API modules (descended into by the TensorFlow walk).
 API_MODULE_MARKERS = ("._api.", ".api.", "._v1.", "._v2.", "._tf_keras.")
@@ -392,7 +398,7 @@ def entries(objects, to_import, public_real_name, with_signatures=True, method_c
 
 def real_name_of(extra):
     """The real module name in a module line's <extra>, or ""."""
-    return next((t for t in extra.split() if not t.startswith("!")), "")
+    return next((t for t in extra.split() if not t.startswith(("!", "+"))), "")
 
 
 def import_gaps_of(extra):

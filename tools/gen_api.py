@@ -40,13 +40,15 @@ SPECS = ("tensorflow", "tensorflow-legacy-keras", "keras", "tf_keras",
 # leaves) the paths given, and leave out modules of other packages (re-exported imports such
 # as tf_slim.array_ops).  methods: classes whose instance methods are listed; use_all: a module
 # with __all__ contributes those names only (tfp's modules also expose their implementation
-# modules as attributes).
+# modules as attributes).  submodules: also import the package's public modules on disk first
+# (tf_slim/__init__.py leaves out tf_slim.nets): listed as modules with the `+import` token,
+# since only `import tf_slim.nets` (or a from-import of it) makes them reachable.
 PACKAGES = {
     "keras": {"skip": (), "methods": ("keras.Model", "keras.Sequential", "keras.layers.Layer")},
     "tf_keras": {"skip": (), "methods": ("tf_keras.Model", "tf_keras.Sequential", "tf_keras.layers.Layer")},
     "tensorflow_probability": {"skip": ("tensorflow_probability.python", "tensorflow_probability.substrates"),
                                "methods": (), "use_all": True},
-    "tf_slim": {"skip": (), "methods": ()},
+    "tf_slim": {"skip": (), "methods": (), "submodules": True},
     "numpy": {"skip": (), "methods": (), "signatures": False},
 }
 
@@ -72,12 +74,38 @@ def package_descend(package):
     return descend
 
 
+def import_submodules(root, package):
+    """Import every public module of the package on disk (not tests); the dotted names."""
+    import importlib
+    import pkgutil
+    found = []
+    for info in pkgutil.walk_packages(root.__path__, package + ".", onerror=lambda _name: None):
+        parts = info.name.split(".")[1:]
+        if private_part(info.name) or any(p in ("tests", "testing") or p.endswith("_test") for p in parts):
+            continue
+        try:
+            with contextlib.redirect_stdout(sys.stderr):
+                importlib.import_module(info.name)
+        except Exception:
+            continue
+        found.append(info.name)
+    return found
+
+
 def package_entries(package):
     import importlib
     spec = PACKAGES[package]
     root = importlib.import_module(package)
-    objects = apiwalk.walk(root, package, descend=package_descend(package), skip=spec["skip"], once=True,
-                           use_all=spec.get("use_all", False))
+
+    def walk():
+        return apiwalk.walk(root, package, descend=package_descend(package), skip=spec["skip"], once=True,
+                            use_all=spec.get("use_all", False))
+    objects = walk()
+    import_only = set()
+    if spec.get("submodules"):
+        reachable = set(objects)
+        import_only = {m for m in import_submodules(root, package) if m not in reachable}
+        objects = walk()
 
     def real_name(mod):
         name = getattr(mod, "__name__", "") or ""
@@ -91,6 +119,9 @@ def package_entries(package):
         real = apiwalk.real_name_of(extra)
         if kind in ("module", "namespace") and real and real not in out and apiwalk.importable(real):
             out[real] = ("module", "")
+    for name in import_only & set(out):
+        kind, extra = out[name]
+        out[name] = (kind, (extra + " " + apiwalk.IMPORT_ONLY).strip())
     return out
 
 

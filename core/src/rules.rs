@@ -16,6 +16,7 @@ pub(crate) mod native;
 pub(crate) mod numpy2;
 pub(crate) mod shapes;
 pub(crate) mod stdlib;
+pub(crate) mod successor;
 pub(crate) mod symbols;
 pub(crate) mod table;
 pub(crate) mod transforms;

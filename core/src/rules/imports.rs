@@ -5,6 +5,7 @@ use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
 use crate::rules::context::{ContribImport, Ctx, canonical, qualified};
+use crate::rules::successor::{self, Reach};
 use crate::rules::symbols::{legacy_keras_prelude, legacy_keras_target, note_on};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, numpy2, stdlib};
@@ -352,16 +353,20 @@ fn private_fix(ctx: &Ctx<'_>, message: String, target: &str, edit: Edit) -> (Str
     }
 }
 
-/// Replace a whole single-name import of a tf.contrib module with its successor, or explain.
-/// The public name of a private contrib path: `tf.contrib.layers.python.layers.initializers`
-/// is `tf.contrib.layers.initializers` (the package re-exported what its `python/` tree defined).
+/// The public spelling of a tf.contrib import path: a private `….python.…` run collapsed (see
+/// [`successor::collapse_private`]), else its last segment kept under the package
+/// (`tf.contrib.rnn.python.ops.core_rnn` → `tf.contrib.rnn.core_rnn`).
 fn public_contrib_name(full: &str) -> String {
+    if let Some((collapsed, _, _)) = successor::collapse_private(full, Reach::Import) {
+        return collapsed;
+    }
     match full.find(".python.") {
         Some(i) => format!("{}.{}", &full[..i], full.rsplit('.').next().unwrap_or_default()),
         None => full.to_owned(),
     }
 }
 
+/// Replace a whole single-name import of a tf.contrib module with its successor, or explain.
 fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str) {
     let full = &public_contrib_name(full);
     let Some((key, entry)) = Tables::longest_prefix(&tables().contrib, full) else {
@@ -373,9 +378,15 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
             let target = format!("{replacement}{}", &full[key.len()..]);
             let new = qualified(&target);
             let mut message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
-            let text = render_importable(&new, local, true)
-                .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
-                .ok();
+            let verdict = successor::verdict(&target, Reach::Import);
+            let text = if successor::ruled_out(verdict) {
+                message = format!("{message}; {}: port this import by hand", successor::why_not(&target, verdict));
+                None
+            } else {
+                render_importable(&new, local, true)
+                    .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
+                    .ok()
+            };
             let (mut requires, mut package) = (Vec::new(), entry.package);
             if text.is_some() && legacy_keras_target(ctx, &target) {
                 // `from tensorflow.contrib import rnn` → the Keras 2 RNN cells of tf.compat.v1.

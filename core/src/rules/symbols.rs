@@ -5,6 +5,7 @@ use tree_sitter::Node;
 use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical, under};
+use crate::rules::successor::{self, Reach, Verdict};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, keras3, native, numpy2, stdlib, transforms};
 
@@ -348,27 +349,6 @@ fn check_constant(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usize>) 
     true
 }
 
-/// A private `….python.…` run of a tf.contrib name (`tf.contrib.rnn.python.ops.core_rnn_cell.
-/// RNNCell`) collapsed to the public name the package re-exported (`tf.contrib.rnn.RNNCell`),
-/// where the table has a row for that symbol or submodule: the collapsed name, the index of the
-/// `python` segment and of the first segment kept after the run.
-fn collapse_private(name: &str) -> Option<(String, usize, usize)> {
-    let segs: Vec<&str> = name.split('.').collect();
-    let p = segs.iter().position(|s| *s == "python").filter(|&p| p >= 3)?;
-    let contrib = &tables().contrib;
-    let mut best: Option<(usize, usize, String)> = None;
-    for k in p + 1..segs.len() {
-        let collapsed = segs[..p].iter().chain(&segs[k..]).copied().collect::<Vec<_>>().join(".");
-        if let Some((key, _)) = Tables::longest_prefix(contrib, &collapsed) {
-            let n = segments(key);
-            if n > p && best.as_ref().is_none_or(|b| n > b.0 || (n == b.0 && k > b.1)) {
-                best = Some((n, k, collapsed));
-            }
-        }
-    }
-    best.map(|(_, k, collapsed)| (collapsed, p, k))
-}
-
 /// A tf.contrib name: its successor, or guidance; recorded as a use of its root's import.
 fn check_contrib(
     ctx: &mut Ctx<'_>,
@@ -392,7 +372,7 @@ fn contrib_rewrite(
     span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) -> Option<usize> {
     let t = tables();
-    let collapsed = collapse_private(name);
+    let collapsed = successor::collapse_private(name, Reach::Attribute);
     let lookup = collapsed.as_ref().map_or(name, |(c, _, _)| c.as_str());
     let (key, entry) = Tables::longest_prefix(&t.contrib, lookup)?;
     // How many segments of the original name the key spans (the collapsed run included).
@@ -403,9 +383,18 @@ fn contrib_rewrite(
     let range = span(covered)?;
     let install = entry.package.map(|p| format!(" (pip install {p})")).unwrap_or_default();
     let private_rest = collapsed.is_none() && name[key.len()..].split('.').any(|s| s == "python");
-    let Some(replacement) = entry.replacement.filter(|_| !private_rest) else {
+    let derived = entry.replacement.map(|r| format!("{r}{}", &lookup[key.len()..]));
+    let verdict = derived.as_deref().map_or(Verdict::Unknown, |d| successor::verdict(d, Reach::Attribute));
+    let ruled_out = successor::ruled_out(verdict);
+    let Some(replacement) = entry.replacement.filter(|_| !private_rest && !ruled_out) else {
         let mut message = format!("`{key}`: {}", entry.note);
-        if let Some(replacement) = entry.replacement {
+        if let (Some(replacement), Some(derived)) = (entry.replacement, derived.as_deref().filter(|_| ruled_out)) {
+            message = format!(
+                "`{key}` → `{replacement}`{install}: {}; {}: port `{name}` by hand",
+                entry.note,
+                successor::why_not(derived, verdict)
+            );
+        } else if let Some(replacement) = entry.replacement {
             message = format!(
                 "`{key}` → `{replacement}`{install}: {}; `{name}` is a private module path: write the public name under `{replacement}` by hand",
                 entry.note

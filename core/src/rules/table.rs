@@ -41,6 +41,7 @@ pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
 pub(crate) const TF_REQUIRES: DataFile = data_file!("tf_requires.tsv");
 pub(crate) const STDLIB: DataFile = data_file!("stdlib.tsv");
 pub(crate) const CONSTANTS: DataFile = data_file!("constants.tsv");
+pub(crate) const SUCCESSORS: DataFile = data_file!("successors.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -63,6 +64,7 @@ pub const ALL: &[&DataFile] = &[
     &TF_REQUIRES,
     &STDLIB,
     &CONSTANTS,
+    &SUCCESSORS,
 ];
 
 impl DataFile {

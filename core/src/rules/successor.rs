@@ -1,0 +1,185 @@
+//! The names of tf.contrib's successors: the public name behind a private `….python.…` path,
+//! and whether a name derived from a `contrib.tsv` row exists in the package it points into
+//! (`data/successors.tsv`, generated from the API listings of tf-slim and TensorFlow
+//! Probability). A derived name that the package does not have is never written.
+
+use foldhash::HashMap;
+use std::sync::OnceLock;
+
+use super::table::{SUCCESSORS, Tables, tables};
+
+/// How the written name is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// `from tf_slim.nets.vgg import vgg_16`: a module of the package may be one it does not
+    /// import itself.
+    Import,
+    /// `tf_slim.nets.vgg.vgg_16` after `import tf_slim`: every step must be an attribute.
+    Attribute,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Exists,
+    /// In a package the table covers, under a module whose members it lists, and not there.
+    Missing,
+    /// Reached as an attribute through modules their package does not load (`tf_slim.nets.vgg`):
+    /// the length of the deepest one's name.
+    NotLoaded(usize),
+    /// Not a package the table covers, or under something whose members it does not list.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A module whose public members are all rows (`import`: one its package does not import).
+    Module {
+        import_only: bool,
+    },
+    /// A module on the way, other members not listed.
+    Path,
+    Member,
+}
+
+struct Successors {
+    names: HashMap<&'static str, Kind>,
+    /// `tf-slim 1.1.0`-style spellings of what was listed, for messages.
+    packages: Vec<(&'static str, &'static str)>,
+}
+
+fn successors() -> &'static Successors {
+    static TABLE: OnceLock<Successors> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut names = HashMap::default();
+        for row in SUCCESSORS.rows() {
+            let kind = match row.field(1) {
+                "module" | "namespace" => Kind::Module { import_only: false },
+                "import" => Kind::Module { import_only: true },
+                "path" => Kind::Path,
+                "-" => Kind::Member,
+                other => panic!("core/src/rules/data/successors.tsv:{}: unknown kind {other:?}", row.line),
+            };
+            names.insert(row.field(0), kind);
+        }
+        let source = SUCCESSORS.provenance().into_iter().find(|(k, _)| *k == "source").map_or("", |(_, v)| v);
+        let listed = source.split_once('(').and_then(|(_, r)| r.split_once(')')).map_or("", |(l, _)| l);
+        let packages = listed.split("; ").filter_map(|p| p.split_once(' ')).collect();
+        Successors { names, packages }
+    })
+}
+
+/// Whether `target` (`tf_slim.nets.vgg.vgg_16`) exists, reached as `reach` says.
+pub(crate) fn verdict(target: &str, reach: Reach) -> Verdict {
+    let table = successors();
+    let mut end = target.find('.').unwrap_or(target.len());
+    let Some(mut kind) = table.names.get(&target[..end]).copied() else {
+        return Verdict::Unknown;
+    };
+    // The deepest module on the way that only an `import` of it loads.
+    let mut not_loaded = None;
+    while end < target.len() {
+        let next = target[end + 1..].find('.').map_or(target.len(), |i| end + 1 + i);
+        match table.names.get(&target[..next]).copied() {
+            Some(k) => kind = k,
+            None if matches!(kind, Kind::Module { .. }) => return Verdict::Missing,
+            None => return Verdict::Unknown,
+        }
+        if kind == (Kind::Module { import_only: true }) && reach == Reach::Attribute {
+            not_loaded = Some(next);
+        }
+        end = next;
+    }
+    not_loaded.map_or(Verdict::Exists, Verdict::NotLoaded)
+}
+
+/// Why a derived name is not written (`verdict`: what [`verdict`] said of it): `` `tf_slim.vgg`
+/// is not in tf_slim 1.1.0 ``.
+pub(crate) fn why_not(target: &str, verdict: Verdict) -> String {
+    let top = target.split('.').next().unwrap_or(target);
+    let version = successors().packages.iter().find(|(p, _)| *p == top).map_or("", |(_, v)| v);
+    match verdict {
+        Verdict::NotLoaded(end) => {
+            format!("`{target}` needs `import {}` first (`import {top}` does not load it)", &target[..end])
+        }
+        _ => format!("`{target}` is not in {top} {version}"),
+    }
+}
+
+/// Whether `verdict` rules the name out.
+pub(crate) fn ruled_out(verdict: Verdict) -> bool {
+    matches!(verdict, Verdict::Missing | Verdict::NotLoaded(_))
+}
+
+/// A private `….python.…` run of a tf.contrib name collapsed to the public name the package
+/// re-exported (`tf.contrib.rnn.python.ops.core_rnn_cell.RNNCell` → `tf.contrib.rnn.RNNCell`,
+/// `tf.contrib.slim.python.slim.nets.vgg` → `tf.contrib.slim.nets.vgg`): the collapsed name, the
+/// index of the `python` segment and of the first segment kept after the run. Chosen among the
+/// collapses whose successor name exists (else that the table names more precisely than the
+/// module the run starts in); never one whose successor is known to be missing.
+pub(crate) fn collapse_private(name: &str, reach: Reach) -> Option<(String, usize, usize)> {
+    let segs: Vec<&str> = name.split('.').collect();
+    let p = segs.iter().position(|s| *s == "python").filter(|&p| p >= 3)?;
+    let contrib = &tables().contrib;
+    // (exists, key segments, k, collapsed): the greatest wins.
+    let mut best: Option<(bool, usize, usize, String)> = None;
+    for k in p + 1..segs.len() {
+        let collapsed = segs[..p].iter().chain(&segs[k..]).copied().collect::<Vec<_>>().join(".");
+        let Some((key, entry)) = Tables::longest_prefix(contrib, &collapsed) else {
+            continue;
+        };
+        let found =
+            entry.replacement.map_or(Verdict::Unknown, |r| verdict(&format!("{r}{}", &collapsed[key.len()..]), reach));
+        let n = key.split('.').count();
+        let eligible = found == Verdict::Exists || (n > p && !ruled_out(found));
+        let candidate = (found == Verdict::Exists, n, k, collapsed);
+        if eligible && best.as_ref().is_none_or(|b| (candidate.0, candidate.1, candidate.2) > (b.0, b.1, b.2)) {
+            best = Some(candidate);
+        }
+    }
+    best.map(|(_, _, k, collapsed)| (collapsed, p, k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Reach, Verdict, collapse_private, verdict, why_not};
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict("tf_slim.nets.vgg.vgg_16", Reach::Import), Verdict::Exists);
+        assert_eq!(verdict("tf_slim.nets.vgg.vgg_16", Reach::Attribute), Verdict::NotLoaded("tf_slim.nets.vgg".len()));
+        assert_eq!(verdict("tf_slim.vgg", Reach::Import), Verdict::Missing);
+        assert_eq!(verdict("tf_slim.arg_scope", Reach::Attribute), Verdict::Exists);
+        assert_eq!(verdict("tensorflow_probability.distributions.Normal", Reach::Attribute), Verdict::Exists);
+        assert_eq!(verdict("tensorflow_probability.bijectors.Affine", Reach::Attribute), Verdict::Missing);
+        // Members of a class, modules the table does not list, other packages: unknown.
+        assert_eq!(verdict("tensorflow_probability.distributions.Normal.foo", Reach::Attribute), Verdict::Unknown);
+        assert_eq!(verdict("tensorflow_probability.glm.fit", Reach::Attribute), Verdict::Unknown);
+        assert_eq!(verdict("tf.compat.v1.nn.rnn_cell.LSTMCell", Reach::Attribute), Verdict::Unknown);
+        assert_eq!(why_not("tf_slim.vgg", Verdict::Missing), "`tf_slim.vgg` is not in tf_slim 1.1.0");
+        assert_eq!(
+            why_not("tf_slim.nets.vgg.vgg_16", Verdict::NotLoaded(12)),
+            "`tf_slim.nets.vgg.vgg_16` needs `import tf_slim.nets` first (`import tf_slim` does not load it)"
+        );
+    }
+
+    #[test]
+    fn private_paths_collapse_to_names_that_exist() {
+        let collapsed = |n| collapse_private(n, Reach::Import).map(|(c, _, _)| c);
+        assert_eq!(
+            collapsed("tf.contrib.slim.python.slim.nets.resnet_v1.resnet_v1_152").as_deref(),
+            Some("tf.contrib.slim.nets.resnet_v1.resnet_v1_152")
+        );
+        assert_eq!(collapsed("tf.contrib.slim.python.slim.nets.vgg").as_deref(), Some("tf.contrib.slim.nets.vgg"));
+        assert_eq!(
+            collapsed("tf.contrib.layers.python.layers.initializers.xavier_initializer").as_deref(),
+            Some("tf.contrib.layers.xavier_initializer")
+        );
+        assert_eq!(
+            collapsed("tf.contrib.framework.python.ops.add_arg_scope").as_deref(),
+            Some("tf.contrib.framework.add_arg_scope")
+        );
+        // Reached as an attribute, tf_slim.nets (not imported by tf_slim) cannot serve.
+        assert_eq!(collapse_private("tf.contrib.slim.python.slim.nets.vgg.vgg_16", Reach::Attribute), None);
+        assert_eq!(collapsed("tf.contrib.slim"), None);
+    }
+}
