@@ -376,7 +376,9 @@ type Target = (&'static str, String, String);
 
 fn targets() -> Vec<Target> {
     let mut out = Vec::new();
-    for (name, column) in [("renames.tsv", 1), ("contrib.tsv", 1), ("native.tsv", 1), ("private.tsv", 1)] {
+    for (name, column) in
+        [("renames.tsv", 1), ("contrib.tsv", 1), ("native.tsv", 1), ("private.tsv", 1), ("private_moved.tsv", 1)]
+    {
         for row in table(name) {
             if row[column].starts_with("tf.") {
                 out.push((name, row[0].clone(), row[column].clone()));

@@ -234,6 +234,23 @@ impl<'a> Ctx<'a> {
         Some(target.to_owned())
     }
 
+    /// [`Self::spell`] for a `tf.` target, else through a new `import tensorflow` (a finding of
+    /// `rule` saying `why`): the spelling and the findings it requires.
+    pub(crate) fn spell_tf(
+        &mut self,
+        target: &str,
+        (root_local, root_canonical): (&str, &str),
+        rule: Rule,
+        why: &str,
+    ) -> Option<(String, Vec<usize>)> {
+        if let Some(spelled) = self.spell(target, root_local, root_canonical) {
+            return Some((spelled, Vec::new()));
+        }
+        let rest = under(target, "tf")?;
+        let tf = self.module_name("tensorflow", &["tf", "tensorflow"], false, rule, why, None)?;
+        Some((format!("{}{rest}", tf.name), tf.import.into_iter().collect()))
+    }
+
     /// The alias of `module` that code at the walk's current scope can write: a module-level import
     /// binding that nothing here shadows (the first in name order, for stable output).
     pub(crate) fn alias_here(&self, module: &str) -> Option<&'a str> {

@@ -312,7 +312,8 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         // Several names from a private module that a public one replaces: the module path moves.
         let target = format!("{public}{}", &canonical(module)[key.len()..]);
         let message = format!("`{}` is private: the public `{target}` replaces it", canonical(module));
-        let (message, fix) = private_fix(ctx, message, &target, Edit::replacement(range.clone(), qualified(&target)));
+        let (message, fix) =
+            private_fix(ctx, message, (key, &target), Edit::replacement(range.clone(), qualified(&target)));
         ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, range, message).with_fix(fix));
         return;
     }
@@ -328,7 +329,7 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             let edit = text.and_then(|t| statement_edit(ctx, stmt, t));
             let (message, fix) = match edit {
                 Some(e) => {
-                    let (m, f) = private_fix(ctx, message, &target, e);
+                    let (m, f) = private_fix(ctx, message, (key, &target), e);
                     (m, Some(f))
                 }
                 None => (message, None),
@@ -342,8 +343,10 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
 
 /// The fix of a private → public import: the same objects, except where the public module is
 /// tf.keras on Keras 3 (TensorFlow 2.16+), while the private `tensorflow.python.keras` is Keras 2.
-fn private_fix(ctx: &Ctx<'_>, message: String, target: &str, edit: Edit) -> (String, Fix) {
-    if target.starts_with("tf.keras") && ctx.options.target >= TfVersion::KERAS3 {
+fn private_fix(ctx: &Ctx<'_>, message: String, (key, target): (&str, &str), edit: Edit) -> (String, Fix) {
+    if tables().private_renamed.contains(key) {
+        (message, Fix::review(vec![edit]))
+    } else if target.starts_with("tf.keras") && ctx.options.target >= TfVersion::KERAS3 {
         let message = format!(
             "{message} — on TensorFlow 2.16+ that is Keras 3, while the private module was Keras 2: check subclassed layers and models"
         );

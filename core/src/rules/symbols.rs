@@ -419,12 +419,11 @@ fn contrib_rewrite(
     let message = format!("`{key}` → `{replacement}`{install}: {}", entry.note);
     let mut requires = Vec::new();
     let spelled = if replacement.starts_with("tf.") || replacement == "tf" {
-        ctx.spell(replacement, root_local, root_c).or_else(|| {
-            // No alias of tensorflow here (`import tensorflow.compat.v1 as tf`): import it.
-            let why = "import tensorflow, needed by the tf.contrib replacements";
-            let tf = ctx.module_name("tensorflow", &["tf", "tensorflow"], false, Rule::Contrib, why, None)?;
-            requires.extend(tf.import);
-            Some(format!("{}{}", tf.name, &replacement[2..]))
+        // No alias of tensorflow here (`import tensorflow.compat.v1 as tf`): import it.
+        let why = "import tensorflow, needed by the tf.contrib replacements";
+        ctx.spell_tf(replacement, (root_local, root_c), Rule::Contrib, why).map(|(spelled, needs)| {
+            requires = needs;
+            spelled
         })
     } else {
         // An external package (`tf_slim`): through an import of it visible here, else a new one
@@ -482,12 +481,20 @@ fn check_private(
     let Some(range) = prefix_range(key) else { return };
     let root_new = Tables::longest_prefix(private, root_c).map(|(k, p)| format!("{p}{}", &root_c[k.len()..]));
     let spelled = match root_new.as_deref().and_then(|r| under(public, r)) {
-        Some(rest) => Some(format!("{root_local}{rest}")),
-        None => ctx.spell(public, root_local, root_c),
+        Some(rest) => Some((format!("{root_local}{rest}"), Vec::new())),
+        None => {
+            let why = "import tensorflow, needed by the public names of private TensorFlow members";
+            ctx.spell_tf(public, (root_local, root_c), Rule::Tf2Rename, why)
+        }
     };
     let message = format!("`{key}` is private: the public `{public}` replaces it");
     let mut f = Finding::new(Rule::Tf2Rename, Severity::Error, range.clone(), message);
-    f.fixes.extend(spelled.map(|s| Fix::safe(vec![Edit::replacement(range, s)])));
+    if let Some((spelled, requires)) = spelled {
+        let edits = vec![Edit::replacement(range, spelled)];
+        let renamed = tables().private_renamed.contains(key);
+        f.fixes.push(if renamed { Fix::review(edits) } else { Fix::safe(edits) });
+        f.requires = requires;
+    }
     ctx.push(f);
 }
 

@@ -36,6 +36,7 @@ pub(crate) const KERAS3_REMOVED: DataFile = data_file!("keras3_removed.tsv");
 pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
 pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
+pub(crate) const PRIVATE_MOVED: DataFile = data_file!("private_moved.tsv");
 pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
 pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
 pub(crate) const TF_REQUIRES: DataFile = data_file!("tf_requires.tsv");
@@ -59,6 +60,7 @@ pub const ALL: &[&DataFile] = &[
     &NATIVE,
     &LEGACY_KERAS,
     &PRIVATE,
+    &PRIVATE_MOVED,
     &NAMESPACES,
     &NUMPY2,
     &TF_REQUIRES,
@@ -284,8 +286,13 @@ pub struct Tables {
     /// TF1 modules some of whose members TF 2 keeps only in `tf.compat.v1` (derived from
     /// `renames`): used as a value (`getattr(tf.train, name)`), such a module means the v1 one.
     pub v1_modules: foldhash::HashSet<&'static str>,
-    /// Private module path (`tf.python...`) → public replacement.
+    /// Private module path or member (`tf.python...`) → public replacement: curated rows, and
+    /// members that moved out of their private module since TensorFlow 1.x (generated).
     pub private: HashMap<&'static str, &'static str>,
+    /// Generated `private` keys whose public name has another last segment
+    /// (`variable_scope.variable` → `tf.compat.v1.Variable`): the same object in the TensorFlow
+    /// that generated the table, not proven the same in 1.x, so their rewrites are reviewed.
+    pub private_renamed: foldhash::HashSet<&'static str>,
     /// Module paths reachable only as attributes → the importable module to write in
     /// `from … import` instead, if any.
     pub namespaces: HashMap<&'static str, Option<&'static str>>,
@@ -471,7 +478,18 @@ impl Tables {
         Ok(Self {
             v1_modules,
             legacy_keras: pairs(&LEGACY_KERAS)?,
-            private: rows(&PRIVATE, 3).map(|r| r.map(|r| (r.field(0), r.field(1)))).collect::<Result<_, _>>()?,
+            // Generated rows first: a curated row of the same key wins.
+            private: rows(&PRIVATE_MOVED, 3)
+                .chain(rows(&PRIVATE, 3))
+                .map(|r| r.map(|r| (r.field(0), r.field(1))))
+                .collect::<Result<_, _>>()?,
+            private_renamed: rows(&PRIVATE_MOVED, 3)
+                .filter_map(|r| {
+                    let r = r.ok()?;
+                    let leaf = |s: &'static str| s.rsplit('.').next();
+                    (leaf(r.field(0)) != leaf(r.field(1))).then_some(r.field(0))
+                })
+                .collect(),
             numpy2: numpy2(&NUMPY2)?,
             stdlib: stdlib(&STDLIB)?,
             constants: pairs(&CONSTANTS)?,
