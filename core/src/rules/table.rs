@@ -403,6 +403,29 @@ fn stdlib(file: &DataFile) -> Result<HashMap<&'static str, StdlibEntry>, TableEr
         .collect()
 }
 
+/// `private.tsv` and the generated `private_moved.tsv` as one look-up (a curated row of the same
+/// key wins), and the generated keys whose public name ends differently.
+type PrivateTables = (HashMap<&'static str, &'static str>, foldhash::HashSet<&'static str>);
+
+fn private() -> Result<PrivateTables, TableError> {
+    let mut map = HashMap::new();
+    let mut renamed = foldhash::HashSet::default();
+    for r in rows(&PRIVATE_MOVED, 3) {
+        let r = r?;
+        let leaf = |s: &'static str| s.rsplit('.').next();
+        if leaf(r.field(0)) != leaf(r.field(1)) {
+            renamed.insert(r.field(0));
+        }
+        map.insert(r.field(0), r.field(1));
+    }
+    for r in rows(&PRIVATE, 3) {
+        let r = r?;
+        renamed.remove(r.field(0));
+        map.insert(r.field(0), r.field(1));
+    }
+    Ok((map, renamed))
+}
+
 impl Tables {
     fn load() -> Result<Self, TableError> {
         let mut keywords: HashMap<&str, Vec<KeywordChange>> = HashMap::new();
@@ -472,24 +495,15 @@ impl Tables {
                 (moved && parent != "tf" && !parent.starts_with("tf.keras")).then_some(parent)
             })
             .collect();
+        let (private, private_renamed) = private()?;
         let reorders = rows(&REORDERS, 3)
             .map(|r| r.map(|r| (r.field(0), (list(r.field(1)), list(r.field(2))))))
             .collect::<Result<_, _>>()?;
         Ok(Self {
             v1_modules,
             legacy_keras: pairs(&LEGACY_KERAS)?,
-            // Generated rows first: a curated row of the same key wins.
-            private: rows(&PRIVATE_MOVED, 3)
-                .chain(rows(&PRIVATE, 3))
-                .map(|r| r.map(|r| (r.field(0), r.field(1))))
-                .collect::<Result<_, _>>()?,
-            private_renamed: rows(&PRIVATE_MOVED, 3)
-                .filter_map(|r| {
-                    let r = r.ok()?;
-                    let leaf = |s: &'static str| s.rsplit('.').next();
-                    (leaf(r.field(0)) != leaf(r.field(1))).then_some(r.field(0))
-                })
-                .collect(),
+            private,
+            private_renamed,
             numpy2: numpy2(&NUMPY2)?,
             stdlib: stdlib(&STDLIB)?,
             constants: pairs(&CONSTANTS)?,
