@@ -795,7 +795,37 @@ fn keras3_keywords_and_methods_match_keras_3() {
     }
     for row in table("keras3_methods.tsv") {
         let (method, replacement, changes) = (&row[0], &row[1], &row[2]);
-        // Positional parameters passed by keyword: Keras 2's, in order, and Keras 3 takes them.
+        // Keras 2 keyword → Keras 3 keyword ("-": dropped), by the row's changes.
+        let keras3_name = |name: &str| -> String {
+            changes
+                .split(',')
+                .filter_map(|c| c.split_once('>'))
+                .find(|(old, _)| *old == name)
+                .map_or(name.to_owned(), |(_, new)| new.to_owned())
+        };
+        let by_keyword: Vec<&str> =
+            row.get(4).map(|n| n.split(',').filter(|n| !n.is_empty()).collect()).unwrap_or_default();
+        // Positional arguments left positional land on the same parameter: Keras 2's first
+        // positional parameters (the ones calls pass that way), past those the row passes by
+        // keyword, are Keras 3's at the same place (`fit_generator(gen, 100)`: 100 is
+        // steps_per_epoch, `fit`'s second is y).
+        let target = if replacement == "-" { method } else { replacement };
+        if let (Some(k2), Some(k3)) = (
+            apis.tf_keras.signature(&format!("tf_keras.Model.{method}")),
+            apis.keras.signature(&format!("keras.Model.{target}")),
+        ) {
+            for (i, p2) in k2.positional.iter().enumerate().take(4).skip(by_keyword.len()) {
+                let p2 = keras3_name(p2);
+                if p2 != "-" && k3.positional.get(i) != Some(&p2) {
+                    failures.push(format!(
+                        "keras3_methods.tsv: {method}: positional argument {i} is {p2} in Keras 2, {:?} in keras.Model.{target}: list it in the by-keyword column",
+                        k3.positional.get(i)
+                    ));
+                }
+            }
+        }
+        // Positional parameters passed by keyword: Keras 2's, in order, and Keras 3 takes them
+        // (under the row's new names).
         if let Some(names) = row.get(4).filter(|n| !n.is_empty()) {
             let names: Vec<&str> = names.split(',').collect();
             let keras2 = apis.tf_keras.signature(&format!("tf_keras.Model.{method}"));
@@ -807,9 +837,9 @@ fn keras3_keywords_and_methods_match_keras_3() {
                 ));
             }
             for (listing, model) in [(&apis.keras, "keras.Model"), (&apis.new, "tf.keras.Model")] {
-                let sig = listing.signature(&format!("{model}.{method}"));
-                for n in &names {
-                    if !sig.as_ref().is_some_and(|s| s.keywords.contains(*n)) {
+                let sig = listing.signature(&format!("{model}.{target}"));
+                for n in names.iter().map(|n| keras3_name(n)).filter(|n| n != "-") {
+                    if !sig.as_ref().is_some_and(|s| s.keywords.contains(n.as_str())) {
                         failures.push(format!(
                             "keras3_methods.tsv: {method}: {model}.{method} has no keyword {n} ({})",
                             listing.file
@@ -818,7 +848,6 @@ fn keras3_keywords_and_methods_match_keras_3() {
                 }
             }
         }
-        let target = if replacement == "-" { method } else { replacement };
         for (listing, model) in [(&apis.keras, "keras.Model"), (&apis.new, "tf.keras.Model")] {
             let m = format!("{model}.{target}");
             let gone = replacement != "-" || changes == "-";

@@ -298,7 +298,18 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
         if c.has_splat() || c.positional().len() > change.by_keyword.len() {
             return; // which argument is which is not known here
         }
-        edits.extend(c.pass_by_keyword(0, &change.by_keyword));
+        // Under their Keras 3 names (`fit_generator(gen)` → `fit(x=gen)`); one Keras 3 dropped
+        // (`workers`) would have to go with its value: left to a person.
+        let renamed = |name: &'static str| match change.keywords.iter().find(|k| k.old == name) {
+            Some(k) => k.new,
+            None => Some(name),
+        };
+        let Some(names) =
+            change.by_keyword.iter().take(c.positional().len()).map(|n| renamed(n)).collect::<Option<Vec<_>>>()
+        else {
+            return;
+        };
+        edits.extend(c.pass_by_keyword(0, &names));
         what.push("positional arguments passed by keyword".to_owned());
     }
     if let Some(new) = change.rename {
