@@ -132,7 +132,7 @@ rules! {
     Tf2Rename = "tf2-rename" {
         safety: Safe | Review,
         fix: Sometimes,
-        tables: [RENAMES, PRIVATE, REMOVED, NAMESPACES],
+        tables: [RENAMES, PRIVATE, PRIVATE_MOVED, REMOVED, NAMESPACES],
         summary: "A TF1 symbol that TF2 exports under another name.",
         why: "The old name does not exist in TF2; the object is the same.",
         before: "tf.log(x)",
@@ -204,7 +204,7 @@ rules! {
     Contrib = "contrib" {
         safety: Review | Safe,
         fix: Sometimes,
-        tables: [CONTRIB, NAMESPACES],
+        tables: [CONTRIB, SUCCESSORS, NAMESPACES],
         summary: "tf.contrib was removed in TF2: moved to its successor where one exists, else guidance.",
         why: "`import tensorflow.contrib` fails on TF2 (No module named 'tensorflow.contrib').",
         before: "tf.contrib.slim.conv2d",
