@@ -64,13 +64,22 @@ impl Session {
     fn start_sized(name: &str, command: &str, (width, height): (u16, u16)) -> Self {
         let name = format!("tf2m-{}-{name}", std::process::id());
         let (w, h) = (width.to_string(), height.to_string());
-        let status = Command::new("tmux")
-            .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name])
-            .arg(command)
-            .status()
-            .unwrap();
-        assert!(status.success(), "tmux new-session failed");
-        Self { name }
+        // Tests start sessions in parallel; when no tmux server runs yet, two clients racing to
+        // start one can make a `new-session` fail. A second try finds the server up.
+        let mut last = None;
+        for attempt in 0..3 {
+            let out = Command::new("tmux")
+                .args(["new-session", "-d", "-x", &w, "-y", &h, "-s", &name])
+                .arg(command)
+                .output()
+                .unwrap();
+            if out.status.success() {
+                return Self { name };
+            }
+            last = Some(String::from_utf8_lossy(&out.stderr).into_owned());
+            std::thread::sleep(std::time::Duration::from_millis(200 * (attempt + 1)));
+        }
+        panic!("tmux new-session failed three times: {}", last.unwrap_or_default());
     }
 
     fn screen(&self) -> String {
