@@ -114,14 +114,15 @@ pub(crate) fn ruled_out(verdict: Verdict) -> bool {
 /// re-exported (`tf.contrib.rnn.python.ops.core_rnn_cell.RNNCell` → `tf.contrib.rnn.RNNCell`,
 /// `tf.contrib.slim.python.slim.nets.vgg` → `tf.contrib.slim.nets.vgg`): the collapsed name, the
 /// index of the `python` segment and of the first segment kept after the run. Chosen among the
-/// collapses whose successor name exists (else that the table names more precisely than the
-/// module the run starts in); never one whose successor is known to be missing.
+/// collapses whose successor name exists, else that the table names more precisely than the
+/// module the run starts in and not known to be missing; failing those, the most precise one
+/// known to be missing (so that the finding names it).
 pub(crate) fn collapse_private(name: &str, reach: Reach) -> Option<(String, usize, usize)> {
     let segs: Vec<&str> = name.split('.').collect();
     let p = segs.iter().position(|s| *s == "python").filter(|&p| p >= 3)?;
     let contrib = &tables().contrib;
-    // (exists, key segments, k, collapsed): the greatest wins.
-    let mut best: Option<(bool, usize, usize, String)> = None;
+    // (usable, exists, key segments, k, collapsed): the greatest wins.
+    let mut best: Option<(bool, bool, usize, usize, String)> = None;
     for k in p + 1..segs.len() {
         let collapsed = segs[..p].iter().chain(&segs[k..]).copied().collect::<Vec<_>>().join(".");
         let Some((key, entry)) = Tables::longest_prefix(contrib, &collapsed) else {
@@ -130,13 +131,17 @@ pub(crate) fn collapse_private(name: &str, reach: Reach) -> Option<(String, usiz
         let found =
             entry.replacement.map_or(Verdict::Unknown, |r| verdict(&format!("{r}{}", &collapsed[key.len()..]), reach));
         let n = key.split('.').count();
-        let eligible = found == Verdict::Exists || (n > p && !ruled_out(found));
-        let candidate = (found == Verdict::Exists, n, k, collapsed);
-        if eligible && best.as_ref().is_none_or(|b| (candidate.0, candidate.1, candidate.2) > (b.0, b.1, b.2)) {
+        let exists = found == Verdict::Exists;
+        if !exists && n <= p {
+            continue;
+        }
+        let candidate = (exists || !ruled_out(found), exists, n, k, collapsed);
+        let rank = |c: &(bool, bool, usize, usize, String)| (c.0, c.1, c.2, c.3);
+        if best.as_ref().is_none_or(|b| rank(&candidate) > rank(b)) {
             best = Some(candidate);
         }
     }
-    best.map(|(_, _, k, collapsed)| (collapsed, p, k))
+    best.map(|(_, _, _, k, collapsed)| (collapsed, p, k))
 }
 
 #[cfg(test)]
@@ -178,8 +183,15 @@ mod tests {
             collapsed("tf.contrib.framework.python.ops.add_arg_scope").as_deref(),
             Some("tf.contrib.framework.add_arg_scope")
         );
-        // Reached as an attribute, tf_slim.nets (not imported by tf_slim) cannot serve.
-        assert_eq!(collapse_private("tf.contrib.slim.python.slim.nets.vgg.vgg_16", Reach::Attribute), None);
+        // Nothing that exists: the most precise spelling, for the finding to name.
+        assert_eq!(
+            collapse_private("tf.contrib.slim.python.slim.nets.vgg.vgg_16", Reach::Attribute).map(|(c, _, _)| c),
+            Some("tf.contrib.slim.nets.vgg.vgg_16".to_owned())
+        );
+        assert_eq!(
+            collapsed("tf.contrib.slim.python.slim.nets.vgg.no_such_net").as_deref(),
+            Some("tf.contrib.slim.nets.vgg.no_such_net")
+        );
         assert_eq!(collapsed("tf.contrib.slim"), None);
     }
 }
