@@ -129,15 +129,11 @@ fn tf0_order(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
 /// finding goes into `needs`).
 fn respell(ctx: &mut Ctx<'_>, call: &Call<'_>, target: &str, needs: &mut Vec<usize>) -> Option<String> {
     let parts = crate::resolve::dotted_parts(ctx.nodes, ctx.nodes.index_of(call.callee)?)?;
-    let root = ctx.resolve_root(parts[0])?;
-    if let Some(spelled) = ctx.spell(target, ctx.text(parts[0]), &crate::rules::context::canonical(root)) {
-        return Some(spelled);
-    }
-    let rest = target.strip_prefix("tf")?;
+    let root = crate::rules::context::canonical(ctx.resolve_root(parts[0])?);
     let why = "import tensorflow: a rewrite of a name imported from it needs the module";
-    let tf = ctx.module_name("tensorflow", &["tf", "tensorflow"], false, Rule::FunctionRewrite, why, None)?;
-    needs.extend(tf.import);
-    Some(format!("{}{rest}", tf.name))
+    let (spelled, requires) = ctx.spell_tf(target, (ctx.text(parts[0]), &root), Rule::FunctionRewrite, why)?;
+    needs.extend(requires);
+    Some(spelled)
 }
 
 /// The callee of `call` renamed to the canonical `target`, plus `more` edits.
