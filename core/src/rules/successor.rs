@@ -43,7 +43,7 @@ enum Kind {
 
 struct Successors {
     names: HashMap<&'static str, Kind>,
-    /// `tf-slim 1.1.0`-style spellings of what was listed, for messages.
+    /// (package, version) of each listing the table comes from (its `# api:` line), for messages.
     packages: Vec<(&'static str, &'static str)>,
 }
 
@@ -61,9 +61,8 @@ fn successors() -> &'static Successors {
             };
             names.insert(row.field(0), kind);
         }
-        let source = SUCCESSORS.provenance().into_iter().find(|(k, _)| *k == "source").map_or("", |(_, v)| v);
-        let listed = source.split_once('(').and_then(|(_, r)| r.split_once(')')).map_or("", |(l, _)| l);
-        let packages = listed.split("; ").filter_map(|p| p.split_once(' ')).collect();
+        let api = SUCCESSORS.provenance().into_iter().find(|(k, _)| *k == "api").map_or("", |(_, v)| v);
+        let packages = api.split(", ").filter_map(|p| p.split_once(' ')).collect();
         Successors { names, packages }
     })
 }
