@@ -213,7 +213,8 @@ enum Role {
     Other,
     /// The callee of a call.
     Callee,
-    /// A name that is not a variable reference: `x.NAME`, `f(NAME=...)`.
+    /// A name that is not a variable reference: `x.NAME`, `f(NAME=...)`, or a name assigned to
+    /// (`NAME = None`, which binds it, as in an `except ImportError:` fallback).
     NotAName,
 }
 
@@ -227,6 +228,7 @@ struct WalkKinds {
     call: u16,
     comparison: u16,
     keyword_argument: u16,
+    assignment: u16,
 }
 
 fn walk_kinds() -> &'static WalkKinds {
@@ -242,6 +244,7 @@ fn walk_kinds() -> &'static WalkKinds {
             call: id("call"),
             comparison: id("comparison_operator"),
             keyword_argument: id("keyword_argument"),
+            assignment: id("assignment"),
         }
     })
 }
@@ -268,6 +271,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
         let role = match parent.map(|p| p.kind) {
             Some(p) if p == k.call && first => Role::Callee,
             Some(p) if (p == k.attribute && !first) || (p == k.keyword_argument && first) => Role::NotAName,
+            Some(p) if p == k.assignment && first && id == k.identifier => Role::NotAName,
             _ => Role::Other,
         };
         let descend = if k.imports.contains(id) {

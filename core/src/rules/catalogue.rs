@@ -205,7 +205,7 @@ rules! {
         safety: Review | Safe,
         fix: Sometimes,
         tables: [CONTRIB, SUCCESSORS, NAMESPACES],
-        summary: "tf.contrib was removed in TF2: moved to its successor where one exists, else guidance.",
+        summary: "tf.contrib was removed in TF2: moved to its successor where one exists, else guidance; an import kept for uses left to port can be made optional, so that the module loads.",
         why: "`import tensorflow.contrib` fails on TF2 (No module named 'tensorflow.contrib').",
         before: "tf.contrib.slim.conv2d",
         after: "tf_slim.conv2d  (pip install tf-slim)",

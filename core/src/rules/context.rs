@@ -62,6 +62,8 @@ pub(crate) struct NativeDefault {
 pub(crate) struct ContribUse {
     /// The local name the expression starts with.
     pub root: String,
+    /// The dotted name it means (`tf.contrib.rnn.HighwayWrapper`, `imp.load_source`).
+    pub name: String,
     /// The finding that rewrites it, if any.
     pub finding: Option<usize>,
     pub stdlib: bool,
@@ -501,6 +503,75 @@ impl<'a> Ctx<'a> {
             }
         }
         Some(Edit::replacement(range, new))
+    }
+
+    /// The edit making the import statement at `range` optional where it stands on lines of its
+    /// own: `try:` around it, and an `except ImportError:` that binds each of `names` to `None`,
+    /// with `# comment` on the `except` line. The statement's lines are kept, one level deeper.
+    /// `None` when it shares a line with other code.
+    pub(crate) fn guard_import(&self, range: Range<usize>, names: &[String], comment: &str) -> Option<Edit> {
+        let text = self.src.text.as_str();
+        let start = self.line_start(range.start);
+        let last_line = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
+        let after = text[range.end..last_line].trim_start_matches([' ', '\t']);
+        let alone = text[start..range.start].trim().is_empty()
+            && (after.is_empty() || after == "\r" || after.starts_with('#'));
+        if !alone || names.is_empty() {
+            return None;
+        }
+        let end = self.line_end(range.end);
+        let indent = self.indent_at(range.start);
+        let unit = if indent.contains('\t') { "\t" } else { "    " };
+        let nl = self.src.newline();
+        let mut new = format!("{indent}try:{nl}");
+        for line in text[start..end].split_inclusive('\n') {
+            new.push_str(unit);
+            new.push_str(line);
+        }
+        if !new.ends_with('\n') {
+            new.push_str(nl);
+        }
+        let stand_ins = names.join(" = ");
+        new.push_str(&format!("{indent}except ImportError:  # {comment}{nl}{indent}{unit}{stand_ins} = None"));
+        if text[start..end].ends_with('\n') {
+            new.push_str(nl);
+        }
+        Some(Edit::replacement(start..end, new))
+    }
+
+    /// Whether the import statement at `range` runs in the body of a `try` (in the same scope)
+    /// that catches its failure: `except ImportError`, `ModuleNotFoundError`, `Exception`,
+    /// `BaseException`, or a bare `except`.
+    pub(crate) fn import_is_optional(&self, range: Range<usize>) -> bool {
+        let root = self.src.tree.root_node();
+        let Some(mut from) = root.descendant_for_byte_range(range.start, range.end) else { return false };
+        while let Some(n) = from.parent() {
+            match n.kind() {
+                "function_definition" | "class_definition" | "lambda" => return false,
+                "try_statement" if n.child_by_field_name("body") == Some(from) => {
+                    let mut cursor = n.walk();
+                    let catches = n.children(&mut cursor).filter(|c| c.kind() == "except_clause").any(|clause| {
+                        let mut cursor = clause.walk();
+                        let caught: Vec<_> = clause
+                            .named_children(&mut cursor)
+                            .filter(|c| c.kind() != "block" && c.kind() != "comment")
+                            .collect();
+                        caught.is_empty()
+                            || caught.iter().any(|c| {
+                                self.src.node_text(*c).split(|ch: char| !(ch.is_alphanumeric() || ch == '_')).any(|word| {
+                                    matches!(word, "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException")
+                                })
+                            })
+                    });
+                    if catches {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+            from = n;
+        }
+        false
     }
 
     /// The edit deleting the statement at `range` (on lines of its own): its lines go, a trailing

@@ -259,6 +259,9 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         private_from(ctx, stmt, module);
         return;
     }
+    if stmt.names.len() > 1 && contrib_without_successors(ctx, stmt, module) {
+        return;
+    }
     for name in &stmt.names {
         let full = canonical(&format!("{module}.{}", name.name));
         let local = name.local(true);
@@ -297,6 +300,31 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             }
         }
     }
+}
+
+/// `from tensorflow.contrib.x import a, b` where no name has a successor: one finding for the
+/// statement, which goes once every use is rewritten (or is made optional: see
+/// [`finish_contrib_imports`]). Whether it was such an import.
+fn contrib_without_successors(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) -> bool {
+    let mut keys: Vec<(&'static str, &'static str, Option<&'static str>)> = Vec::new();
+    for name in &stmt.names {
+        let full = public_contrib_name(&canonical(&format!("{module}.{}", name.name)));
+        match Tables::longest_prefix(&tables().contrib, &full) {
+            Some((key, entry)) if full.starts_with("tf.contrib") && entry.replacement.is_none() => {
+                if !keys.iter().any(|k| k.0 == key) {
+                    keys.push((key, entry.note, entry.package));
+                }
+            }
+            _ => return false,
+        }
+    }
+    let message = keys.iter().map(|(key, note, _)| format!("`{key}`: {note}")).collect::<Vec<_>>().join("; ");
+    let mut f = Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), message);
+    f.packages.extend(keys.iter().filter_map(|k| k.2));
+    let finding = ctx.push(f);
+    let names = stmt.names.iter().map(|n| n.local(true)).collect();
+    ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names });
+    true
 }
 
 /// `from tensorflow.python.x import y`: the public replacement where the table knows one (for a
@@ -431,9 +459,7 @@ pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
             .collect();
         let left = uses.iter().filter(|f| f.is_none()).count();
         if left > 0 {
-            let (uses, them) = if left == 1 { ("use is", "it") } else { ("uses are", "them") };
-            let note = format!(" ({left} {uses} not rewritten here: port {them} by hand, then delete the import)");
-            ctx.findings_mut()[import.finding].message.push_str(&note);
+            guard_contrib_import(ctx, &import, left);
             continue;
         }
         let Some(edit) = ctx.delete_statement(import.range.clone()) else { continue };
@@ -448,6 +474,43 @@ pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
         });
         f.fixes.push(Fix::review(vec![edit]).labelled("remove"));
         f.requires = requires;
+    }
+}
+
+/// A removed-module import that uses left to port by hand keep: its finding says how many, and
+/// offers to make the import optional (`try:` … `except ImportError:` binding its names to
+/// `None`), so that the module loads and only those uses fail, when they run. Without it the
+/// import stops the whole module, and every module importing it, at import time.
+fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: usize) {
+    let mut names: Vec<&str> = Vec::new();
+    for u in &ctx.contrib_uses {
+        let counts = (import.names.is_empty() && !u.stdlib) || import.names.contains(&u.root);
+        if counts && u.finding.is_none() && !names.contains(&u.name.as_str()) {
+            names.push(&u.name);
+        }
+    }
+    let (uses, them, rest) = if left == 1 {
+        ("use is", "it", "the use left is ported: the module loads, and only that use fails, when it runs")
+    } else {
+        ("uses are", "them", "the uses left are ported: the module loads, and only they fail, when they run")
+    };
+    let listed = match names.len() {
+        0..=3 => names.join(", "),
+        n => format!("{} and {} more", names[..3].join(", "), n - 3),
+    };
+    let comment = format!("a removed module: port {listed} by hand");
+    let guard = if ctx.import_is_optional(import.range.clone()) {
+        None
+    } else {
+        ctx.guard_import(import.range.clone(), &import.names, &comment)
+    };
+    let f = &mut ctx.findings_mut()[import.finding];
+    f.message.push_str(&format!(" ({left} {uses} not rewritten here: port {them} by hand, then delete the import)"));
+    let rule = f.rule;
+    if let Some(edit) = guard {
+        let message = format!("make the import optional until {rest}");
+        let fix = Fix::review(vec![edit]).labelled("optional");
+        ctx.push(Finding::new(rule, Severity::Warning, import.range.clone(), message).with_fixes(Some(fix)));
     }
 }
 
