@@ -3,6 +3,7 @@
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -514,8 +515,8 @@ impl<'a> Ctx<'a> {
         let start = self.line_start(range.start);
         let last_line = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
         let after = text[range.end..last_line].trim_start_matches([' ', '\t']);
-        let alone = text[start..range.start].trim().is_empty()
-            && (after.is_empty() || after == "\r" || after.starts_with('#'));
+        let alone =
+            text[start..range.start].trim().is_empty() && (after.is_empty() || after == "\r" || after.starts_with('#'));
         if !alone || names.is_empty() {
             return None;
         }
@@ -532,7 +533,7 @@ impl<'a> Ctx<'a> {
             new.push_str(nl);
         }
         let stand_ins = names.join(" = ");
-        new.push_str(&format!("{indent}except ImportError:  # {comment}{nl}{indent}{unit}{stand_ins} = None"));
+        let _ = write!(new, "{indent}except ImportError:  # {comment}{nl}{indent}{unit}{stand_ins} = None");
         if text[start..end].ends_with('\n') {
             new.push_str(nl);
         }
@@ -558,9 +559,14 @@ impl<'a> Ctx<'a> {
                             .collect();
                         caught.is_empty()
                             || caught.iter().any(|c| {
-                                self.src.node_text(*c).split(|ch: char| !(ch.is_alphanumeric() || ch == '_')).any(|word| {
-                                    matches!(word, "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException")
-                                })
+                                self.src.node_text(*c).split(|ch: char| !(ch.is_alphanumeric() || ch == '_')).any(
+                                    |word| {
+                                        matches!(
+                                            word,
+                                            "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException"
+                                        )
+                                    },
+                                )
                             })
                     });
                     if catches {

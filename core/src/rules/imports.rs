@@ -1,6 +1,8 @@
 //! Import statements: standalone Keras → tensorflow.keras, tf.contrib successors, renamed
 //! from-imports, and the `compat` strategy's `import tensorflow.compat.v1 as tf`.
 
+use std::fmt::Write as _;
+
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
@@ -505,7 +507,7 @@ fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: usize) 
         ctx.guard_import(import.range.clone(), &import.names, &comment)
     };
     let f = &mut ctx.findings_mut()[import.finding];
-    f.message.push_str(&format!(" ({left} {uses} not rewritten here: port {them} by hand, then delete the import)"));
+    let _ = write!(f.message, " ({left} {uses} not rewritten here: port {them} by hand, then delete the import)");
     let rule = f.rule;
     if let Some(edit) = guard {
         let message = format!("make the import optional until {rest}");

@@ -153,7 +153,12 @@ fn check_family(
                 fix.edits.iter().any(|e| e.range.start < node.end_byte() && node.start_byte() < e.range.end)
             })
         });
-        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name: name.to_owned(), finding, stdlib: false });
+        ctx.contrib_uses.push(ContribUse {
+            root: root_local.to_owned(),
+            name: name.to_owned(),
+            finding,
+            stdlib: false,
+        });
         return false;
     } else if name.starts_with("tf.contrib") {
         check_contrib(ctx, name, root_local, root_c, call, span);
