@@ -65,6 +65,8 @@ pub(crate) struct ContribUse {
     pub root: String,
     /// The dotted name it means (`tf.contrib.rnn.HighwayWrapper`, `imp.load_source`).
     pub name: String,
+    /// Whether it runs only when a function is called, not at import (see [`Ctx::runs_later`]).
+    pub deferred: bool,
     /// The finding that rewrites it, if any.
     pub finding: Option<usize>,
     pub stdlib: bool,
@@ -179,6 +181,15 @@ impl<'a> Ctx<'a> {
         self.scopes.iter().all(|s| !matches!(s.kind(), "function_definition" | "lambda"))
     }
 
+    /// Whether code at `at`, a point of the walk, runs only when a function is called: inside
+    /// the body of a function or lambda (not its decorators, defaults or annotations).
+    pub(crate) fn runs_later(&self, at: usize) -> bool {
+        self.scopes.iter().any(|s| {
+            matches!(s.kind(), "function_definition" | "lambda")
+                && s.child_by_field_name("body").is_some_and(|b| b.byte_range().contains(&at))
+        })
+    }
+
     pub fn text(&self, node: Node<'_>) -> &'a str {
         &self.src.text[node.byte_range()]
     }
@@ -283,6 +294,20 @@ impl<'a> Ctx<'a> {
             .any(|at| root.descendant_for_byte_range(at, at + needle.len()).is_some_and(|n| n.kind() != "comment"));
         self.mentions.insert(needle, found);
         found
+    }
+
+    /// Whether the identifier `name` occurs outside `range` (the import that binds it), as
+    /// code: one such occurrence that no use was resolved to (a name the module also assigns)
+    /// keeps the import.
+    pub(crate) fn name_occurs_outside(&self, name: &str, range: &Range<usize>) -> bool {
+        let text = self.src.text.as_str();
+        let root = self.src.tree.root_node();
+        memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()).any(|at| {
+            !range.contains(&at)
+                && root
+                    .descendant_for_byte_range(at, at + name.len())
+                    .is_some_and(|n| n.kind() == "identifier" && n.byte_range() == (at..at + name.len()))
+        })
     }
 
     /// Whether `name` appears nowhere in the file as an identifier, so a new binding of it can

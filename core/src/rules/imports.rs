@@ -464,6 +464,10 @@ pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
             guard_contrib_import(ctx, &import, left);
             continue;
         }
+        let unresolved = uses.is_empty() && import.names.iter().any(|n| ctx.name_occurs_outside(n, &import.range));
+        if unresolved {
+            continue;
+        }
         let Some(edit) = ctx.delete_statement(import.range.clone()) else { continue };
         let mut requires: Vec<usize> = uses.into_iter().flatten().collect();
         requires.sort_unstable();
@@ -481,14 +485,20 @@ pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
 
 /// A removed-module import that uses left to port by hand keep: its finding says how many, and
 /// offers to make the import optional (`try:` … `except ImportError:` binding its names to
-/// `None`), so that the module loads and only those uses fail, when they run. Without it the
-/// import stops the whole module, and every module importing it, at import time.
+/// `None`), so that the module loads and only those uses fail, when they run, where they all
+/// run in functions. Without it the import stops the whole module, and every module importing
+/// it, at import time.
 fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: usize) {
     let mut names: Vec<&str> = Vec::new();
+    // A use left that runs at import time would stop the module all the same.
+    let mut all_deferred = true;
     for u in &ctx.contrib_uses {
         let counts = (import.names.is_empty() && !u.stdlib) || import.names.contains(&u.root);
-        if counts && u.finding.is_none() && !names.contains(&u.name.as_str()) {
-            names.push(&u.name);
+        if counts && u.finding.is_none() {
+            all_deferred &= u.deferred;
+            if !names.contains(&u.name.as_str()) {
+                names.push(&u.name);
+            }
         }
     }
     let (uses, them, rest) = if left == 1 {
@@ -501,7 +511,7 @@ fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: usize) 
         n => format!("{} and {} more", names[..3].join(", "), n - 3),
     };
     let comment = format!("a removed module: port {listed} by hand");
-    let guard = if ctx.import_is_optional(import.range.clone()) {
+    let guard = if !all_deferred || ctx.import_is_optional(import.range.clone()) {
         None
     } else {
         ctx.guard_import(import.range.clone(), &import.names, &comment)

@@ -106,11 +106,18 @@ pub(crate) fn check_dotted(
     ctx: &mut Ctx<'_>,
     name: &str,
     root: (&str, &str),
+    at: usize,
     prefix_range: impl Fn(&str) -> Option<Range<usize>>,
 ) {
     let Some((key, entry)) = Tables::longest_prefix(&tables().stdlib, name) else { return };
-    let use_of =
-        |finding: Option<usize>| ContribUse { root: root.0.to_owned(), name: name.to_owned(), finding, stdlib: true };
+    let deferred = ctx.runs_later(at);
+    let use_of = |finding: Option<usize>| ContribUse {
+        root: root.0.to_owned(),
+        name: name.to_owned(),
+        finding,
+        stdlib: true,
+        deferred,
+    };
     let Some(range) = prefix_range(key) else {
         // A use of a removed module as a whole (`imp.load_source`): its import has to stay.
         ctx.contrib_uses.push(use_of(None));

@@ -40,7 +40,7 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
     };
     let prefix_range = |key: &str| span(segments(key));
     if !followed(&name) {
-        stdlib::check_dotted(ctx, &name, (root_local, &root_c), prefix_range);
+        stdlib::check_dotted(ctx, &name, (root_local, &root_c), node.start_byte(), prefix_range);
         return;
     }
     if check_family(ctx, node, &name, (root_local, &root_c), call, &span) {
@@ -153,15 +153,17 @@ fn check_family(
                 fix.edits.iter().any(|e| e.range.start < node.end_byte() && node.start_byte() < e.range.end)
             })
         });
+        let deferred = ctx.runs_later(node.start_byte());
         ctx.contrib_uses.push(ContribUse {
             root: root_local.to_owned(),
             name: name.to_owned(),
             finding,
             stdlib: false,
+            deferred,
         });
         return false;
     } else if name.starts_with("tf.contrib") {
-        check_contrib(ctx, name, root_local, root_c, call, span);
+        check_contrib(ctx, name, (root_local, root_c), node.start_byte(), call, span);
     } else if name.starts_with("tf.python.") {
         check_private(ctx, name, root_local, root_c, prefix_range);
     } else if call.is_none() && ctx.options.strategy != Strategy::Compat && tables().v1_modules.contains(name) {
@@ -260,7 +262,7 @@ fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>]
         let last = (n + 2).checked_sub(segments(root_c)).filter(|&l| l > 0)?;
         parts.get(last).map(|p| parts[0].start_byte()..p.end_byte())
     };
-    check_contrib(ctx, &format!("tf.contrib{rest}"), root_local, root_c, None, written);
+    check_contrib(ctx, &format!("tf.contrib{rest}"), (root_local, root_c), parts[0].start_byte(), None, written);
 }
 
 /// Code that stays on `tf.compat.v1` (the compat strategy, or code already written against it)
@@ -358,13 +360,20 @@ fn check_constant(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usize>) 
 fn check_contrib(
     ctx: &mut Ctx<'_>,
     name: &str,
-    root_local: &str,
-    root_c: &str,
+    (root_local, root_c): (&str, &str),
+    at: usize,
     call: Option<Node<'_>>,
     span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) {
     let finding = contrib_rewrite(ctx, name, (root_local, root_c), call, span);
-    ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name: name.to_owned(), finding, stdlib: false });
+    let deferred = ctx.runs_later(at);
+    ctx.contrib_uses.push(ContribUse {
+        root: root_local.to_owned(),
+        name: name.to_owned(),
+        finding,
+        stdlib: false,
+        deferred,
+    });
 }
 
 /// The rewrite of a tf.contrib name (`call`: the call whose callee it is): the finding when it
