@@ -214,7 +214,8 @@ enum Role {
     /// The callee of a call.
     Callee,
     /// A name that is not a variable reference: `x.NAME`, `f(NAME=...)`, or a name assigned to
-    /// (`NAME = None`, which binds it, as in an `except ImportError:` fallback).
+    /// (`NAME = None`, which binds it, as in an `except ImportError:` fallback), or defined
+    /// (`def NAME`).
     NotAName,
 }
 
@@ -229,6 +230,7 @@ struct WalkKinds {
     comparison: u16,
     keyword_argument: u16,
     assignment: u16,
+    definitions: [u16; 2],
 }
 
 fn walk_kinds() -> &'static WalkKinds {
@@ -245,6 +247,7 @@ fn walk_kinds() -> &'static WalkKinds {
             comparison: id("comparison_operator"),
             keyword_argument: id("keyword_argument"),
             assignment: id("assignment"),
+            definitions: [id("function_definition"), id("class_definition")],
         }
     })
 }
@@ -272,6 +275,8 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
             Some(p) if p == k.call && first => Role::Callee,
             Some(p) if (p == k.attribute && !first) || (p == k.keyword_argument && first) => Role::NotAName,
             Some(p) if p == k.assignment && first && id == k.identifier => Role::NotAName,
+            // The name a `def` or `class` binds (its only identifier child).
+            Some(p) if k.definitions.contains(&p) && id == k.identifier => Role::NotAName,
             _ => Role::Other,
         };
         let descend = if k.imports.contains(id) {

@@ -547,7 +547,7 @@ impl<'a> Ctx<'a> {
         }
         let end = self.line_end(range.end);
         let indent = self.indent_at(range.start);
-        let unit = if indent.contains('\t') { "\t" } else { "    " };
+        let unit = if indent.contains('\t') { "\t" } else { self.indent_unit() };
         let nl = self.src.newline();
         let mut new = format!("{indent}try:{nl}");
         for line in text[start..end].split_inclusive('\n') {
@@ -563,6 +563,43 @@ impl<'a> Ctx<'a> {
             new.push_str(nl);
         }
         Some(Edit::replacement(start..end, new))
+    }
+
+    /// One level of indentation as the file writes it: that of its first indented block over
+    /// the statement that opens it (a tab, or 2, 4… spaces); 4 spaces in a file without blocks.
+    fn indent_unit(&self) -> &'static str {
+        let mut cursor = self.src.tree.walk();
+        loop {
+            let node = cursor.node();
+            let mut children = node.walk();
+            let first = node.named_children(&mut children).find(|c| c.kind() != "comment");
+            if node.kind() == "block"
+                && let Some(first) = first
+                && let Some(header) = node.parent()
+                && first.start_position().row > header.start_position().row
+            {
+                let inner = self.indent_at(first.start_byte());
+                let outer = self.indent_at(header.start_byte());
+                if let Some(unit) = inner.strip_prefix(outer).filter(|u| !u.is_empty()) {
+                    return if unit.starts_with('\t') {
+                        "\t"
+                    } else {
+                        ["  ", "   ", "    ", "     ", "      ", "       ", "        "]
+                            .into_iter()
+                            .find(|s| s.len() == unit.len())
+                            .unwrap_or("    ")
+                    };
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return "    ";
+                }
+            }
+        }
     }
 
     /// Whether the import statement at `range` runs in the body of a `try` (in the same scope)
