@@ -58,22 +58,29 @@ pub(crate) struct NativeDefault {
     pub optimizer: bool,
 }
 
-/// A use of a name under tf.contrib, or under a removed standard-library module (`stdlib`).
+/// A use of a name under tf.contrib, of a removed standard-library module, or of a Keras name
+/// with no tf.keras equivalent.
 #[derive(Debug, Clone)]
 pub(crate) struct ContribUse {
     /// The local name the expression starts with.
     pub root: String,
     /// The dotted name it means (`tf.contrib.rnn.HighwayWrapper`, `imp.load_source`).
     pub name: String,
-    /// Whether it runs only when a function is called, not at import (see [`Ctx::runs_later`]).
-    pub deferred: bool,
     /// The finding that rewrites it, if any.
     pub finding: Option<usize>,
-    pub stdlib: bool,
+    /// Whether it runs only when a function is called, not at import (see [`Ctx::runs_later`]).
+    pub deferred: bool,
 }
 
-/// A tf.contrib (or removed standard-library module) import statement that no rewrite
-/// replaces: it goes when every use of its names is rewritten.
+impl ContribUse {
+    /// Whether it uses what `import` binds (any tf.contrib use, for `import tensorflow.contrib`).
+    pub(crate) fn of(&self, import: &ContribImport) -> bool {
+        (import.names.is_empty() && self.name.starts_with("tf.contrib")) || import.names.contains(&self.root)
+    }
+}
+
+/// A tf.contrib (or removed standard-library module, or removed Keras name) import statement
+/// that no rewrite replaces: it goes when every use of its names is rewritten.
 #[derive(Debug, Clone)]
 pub(crate) struct ContribImport {
     /// Its (manual) finding.

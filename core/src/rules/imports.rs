@@ -121,10 +121,20 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         }
         None => return,
     };
+    // Names Keras no longer has (`multi_gpu_model`) are never written under tf.keras, where the
+    // import would fail all the same: they stay on an import of their own, as written.
+    let gone = |n: &crate::resolve::ImportedName| {
+        tables().keras_modules.get(format!("{module}.{}", n.name).as_str()).is_some_and(|t| *t == "-")
+    };
+    let removed: Vec<_> = if stmt.wildcard { Vec::new() } else { stmt.names.iter().filter(|n| gone(n)).collect() };
+    if !removed.is_empty() && removed.len() == stmt.names.len() {
+        removed_keras_import(ctx, stmt, module);
+        return;
+    }
     // Per imported name: (module to import it from, clause text).
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     let mut moved_names = false;
-    for n in &stmt.names {
+    for n in stmt.names.iter().filter(|n| !removed.iter().any(|r| std::ptr::eq(*r, *n))) {
         let local = n.local(true);
         let full = format!("{module}.{}", n.name);
         let (from, clause) = match tables().keras_modules.get(full.as_str()) {
@@ -140,9 +150,18 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             None => groups.push((from, vec![clause])),
         }
     }
-    let (edit_range, edits) = if moved_names && !stmt.wildcard {
-        let lines: Vec<String> =
+    let mut message = format!("`{module}` is `{target}` since Keras moved into TensorFlow");
+    let (edit_range, edits) = if (moved_names || !removed.is_empty()) && !stmt.wildcard {
+        let mut lines: Vec<String> =
             groups.iter().map(|(m, clauses)| format!("from {m} import {}", clauses.join(", "))).collect();
+        if !removed.is_empty() {
+            let clauses: Vec<_> = removed.iter().map(|n| ctx.range_text(n.range.clone())).collect();
+            lines.push(format!("from {module} import {}", clauses.join(", ")));
+            let keys: Vec<_> = removed.iter().map(|n| format!("`{module}.{}`", n.name)).collect();
+            let verb = if keys.len() == 1 { "has" } else { "have" };
+            let _ =
+                write!(message, "; {} {verb} no equivalent in tf.keras: kept on an import of its own", keys.join(", "));
+        }
         let Some(edit) = ctx.replace_statement(stmt.range.clone(), &lines) else {
             let msg = format!(
                 "`{module}` moved to several tf.keras modules: {} (split this import by hand)",
@@ -155,17 +174,24 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     } else {
         (range.clone(), vec![Edit::replacement(range, target.clone())])
     };
-    let mut f = Finding::new(
-        Rule::KerasImport,
-        Severity::Error,
-        edit_range,
-        format!("`{module}` is `{target}` since Keras moved into TensorFlow"),
-    );
+    let mut f = Finding::new(Rule::KerasImport, Severity::Error, edit_range, message);
     f.fixes = keras_fixes(ctx, edits);
     if f.fixes.len() > 1 {
         f.message = format!("{} ({KERAS2_ALTERNATIVE})", f.message);
     }
     ctx.push(f);
+}
+
+/// `from keras.utils import multi_gpu_model`: every name is gone from tf.keras.
+/// The import stays as written (an old standalone Keras still has it) and goes once every use
+/// is ported; until then it can be made optional (see [`finish_contrib_imports`]).
+fn removed_keras_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
+    let keys: Vec<_> = stmt.names.iter().map(|n| format!("`{module}.{}`", n.name)).collect();
+    let verb = if keys.len() == 1 { "has" } else { "have" };
+    let msg = format!("{} {verb} no equivalent in tf.keras", keys.join(", "));
+    let finding = ctx.push(Finding::new(Rule::KerasImport, Severity::Error, stmt.range.clone(), msg));
+    let names = stmt.names.iter().map(|n| n.local(true)).collect();
+    ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names });
 }
 
 fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
@@ -453,12 +479,7 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
 /// are left to port by hand.
 pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
     for import in std::mem::take(&mut ctx.contrib_imports) {
-        let uses: Vec<_> = ctx
-            .contrib_uses
-            .iter()
-            .filter(|u| (import.names.is_empty() && !u.stdlib) || import.names.contains(&u.root))
-            .map(|u| u.finding)
-            .collect();
+        let uses: Vec<_> = ctx.contrib_uses.iter().filter(|u| u.of(&import)).map(|u| u.finding).collect();
         let left = uses.iter().filter(|f| f.is_none()).count();
         if left > 0 {
             guard_contrib_import(ctx, &import, left);
@@ -493,7 +514,7 @@ fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: usize) 
     // A use left that runs at import time would stop the module all the same.
     let mut all_deferred = true;
     for u in &ctx.contrib_uses {
-        let counts = (import.names.is_empty() && !u.stdlib) || import.names.contains(&u.root);
+        let counts = u.of(import);
         if counts && u.finding.is_none() {
             all_deferred &= u.deferred;
             if !names.contains(&u.name.as_str()) {
@@ -510,7 +531,7 @@ fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: usize) 
         0..=3 => names.join(", "),
         n => format!("{} and {} more", names[..3].join(", "), n - 3),
     };
-    let comment = format!("a removed module: port {listed} by hand");
+    let comment = format!("removed: port {listed} by hand");
     let guard = if !all_deferred || ctx.import_is_optional(import.range.clone()) {
         None
     } else {

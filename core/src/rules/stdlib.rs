@@ -111,13 +111,8 @@ pub(crate) fn check_dotted(
 ) {
     let Some((key, entry)) = Tables::longest_prefix(&tables().stdlib, name) else { return };
     let deferred = ctx.runs_later(at);
-    let use_of = |finding: Option<usize>| ContribUse {
-        root: root.0.to_owned(),
-        name: name.to_owned(),
-        finding,
-        stdlib: true,
-        deferred,
-    };
+    let use_of =
+        |finding: Option<usize>| ContribUse { root: root.0.to_owned(), name: name.to_owned(), finding, deferred };
     let Some(range) = prefix_range(key) else {
         // A use of a removed module as a whole (`imp.load_source`): its import has to stay.
         ctx.contrib_uses.push(use_of(None));

@@ -154,13 +154,7 @@ fn check_family(
             })
         });
         let deferred = ctx.runs_later(node.start_byte());
-        ctx.contrib_uses.push(ContribUse {
-            root: root_local.to_owned(),
-            name: name.to_owned(),
-            finding,
-            stdlib: false,
-            deferred,
-        });
+        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name: name.to_owned(), finding, deferred });
         return false;
     } else if name.starts_with("tf.contrib") {
         check_contrib(ctx, name, (root_local, root_c), node.start_byte(), call, span);
@@ -171,7 +165,7 @@ fn check_family(
         let Some(range) = prefix_range(name) else { return false };
         check_module_value(ctx, name, range, root_local, root_c);
     } else if name.starts_with("keras") {
-        check_keras_path(ctx, name, root_local, root_c, prefix_range);
+        check_keras_path(ctx, name, (root_local, root_c), node.start_byte(), prefix_range);
         keras3::check_name(ctx, name, node);
         note(ctx, name, node);
     } else {
@@ -367,13 +361,7 @@ fn check_contrib(
 ) {
     let finding = contrib_rewrite(ctx, name, (root_local, root_c), call, span);
     let deferred = ctx.runs_later(at);
-    ctx.contrib_uses.push(ContribUse {
-        root: root_local.to_owned(),
-        name: name.to_owned(),
-        finding,
-        stdlib: false,
-        deferred,
-    });
+    ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name: name.to_owned(), finding, deferred });
 }
 
 /// The rewrite of a tf.contrib name (`call`: the call whose callee it is): the finding when it
@@ -540,14 +528,20 @@ fn push_contrib(
 fn check_keras_path(
     ctx: &mut Ctx<'_>,
     name: &str,
-    root_local: &str,
-    root_c: &str,
+    (root_local, root_c): (&str, &str),
+    at: usize,
     prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>,
 ) {
     let t = tables();
     let Some((key, target)) = Tables::longest_prefix(&t.keras_modules, name) else {
         return;
     };
+    if *target == "-" {
+        // A use of a name gone from Keras: it keeps the import of its root (see `keras_from`).
+        let deferred = ctx.runs_later(at);
+        let name = key.to_owned();
+        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name, finding: None, deferred });
+    }
     let Some(range) = prefix_range(key) else {
         return;
     };
