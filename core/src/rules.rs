@@ -307,6 +307,8 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
         } else {
             if id == k.comparison {
                 transforms::check_comparison(ctx, node);
+            } else if id == k.assignment {
+                keras3::check_assignment(ctx, node);
             }
             true
         };

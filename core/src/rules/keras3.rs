@@ -343,3 +343,75 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
     f.requires = requires;
     ctx.push(f);
 }
+
+/// `self.trainable_weights = [self.W]` in a layer's method: standalone Keras 2.0-2.2 let a layer
+/// list its weights so; tf.keras (TensorFlow 2) and Keras 3 make `trainable_weights` a property
+/// without a setter (AttributeError). Where every weight listed comes from `self.add_weight`,
+/// which already tracks it as trainable, the statement goes; otherwise guidance.
+pub(crate) fn check_assignment(ctx: &mut Ctx<'_>, node: Node<'_>) {
+    let Some(left) = node.child_by_field_name("left") else { return };
+    let trainable = match ctx.text(left) {
+        "self.trainable_weights" => true,
+        "self.non_trainable_weights" => false,
+        _ => return,
+    };
+    let Some(statement) = node.parent().filter(|p| p.kind() == "expression_statement") else { return };
+    let Some(class) = std::iter::successors(node.parent(), Node::parent).find(|n| n.kind() == "class_definition")
+    else {
+        return;
+    };
+    let listed: Option<Vec<&str>> =
+        node.child_by_field_name("right").filter(|r| matches!(r.kind(), "list" | "tuple")).and_then(|r| {
+            let mut cursor = r.walk();
+            r.named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .map(|c| (c.kind() == "attribute").then(|| ctx.text(c)).filter(|t| t.starts_with("self.")))
+                .collect()
+        });
+    let tracked = listed.is_some_and(|names| {
+        let made = weights_made(ctx, class);
+        !names.is_empty() && names.iter().all(|n| made.contains(n))
+    });
+    let subclass_of_layer = class
+        .child_by_field_name("superclasses")
+        .is_some_and(|s| ctx.text(s).split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w.ends_with("Layer")));
+    if !tracked && !subclass_of_layer {
+        return;
+    }
+    let attr = if trainable { "trainable_weights" } else { "non_trainable_weights" };
+    let mut f = Finding::new(
+        Rule::Keras3Api,
+        Severity::Error,
+        node.byte_range(),
+        format!("`self.{attr}` cannot be assigned in tf.keras or Keras 3 (a property without a setter)"),
+    );
+    match (tracked && trainable).then(|| ctx.delete_statement(statement.byte_range())).flatten() {
+        Some(edit) => {
+            f.message.push_str(": the weights listed come from self.add_weight, which tracks them already");
+            f.fixes.push(Fix::safe(vec![edit]));
+        }
+        None => f.message.push_str(
+            ": create each weight with self.add_weight(..., trainable=...) instead, which tracks it, and drop this line",
+        ),
+    }
+    ctx.push(f);
+}
+
+/// The `self.x` attributes a class assigns from `self.add_weight(…)` with no `trainable=` keyword.
+fn weights_made<'a>(ctx: &Ctx<'a>, class: Node<'_>) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut cursor = class.walk();
+    let mut stack = vec![class];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "assignment"
+            && let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right"))
+            && right.kind() == "call"
+            && right.child_by_field_name("function").is_some_and(|f| ctx.text(f) == "self.add_weight")
+            && !ctx.text(right).contains("trainable")
+        {
+            out.push(ctx.text(left));
+        }
+        stack.extend(n.named_children(&mut cursor));
+    }
+    out
+}
