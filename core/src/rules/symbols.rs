@@ -164,6 +164,8 @@ fn check_family(
         // Under compat, `tf` is tensorflow.compat.v1 already.
         let Some(range) = prefix_range(name) else { return false };
         check_module_value(ctx, name, range, root_local, root_c);
+    } else if name.starts_with("keras") && call.is_some() && transforms::claims(name) {
+        // A function-specific rewrite owns the call (`_get_available_gpus()`).
     } else if name.starts_with("keras") {
         check_keras_path(ctx, name, (root_local, root_c), node.start_byte(), prefix_range);
         keras3::check_name(ctx, name, node);

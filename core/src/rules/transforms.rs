@@ -43,6 +43,7 @@ const TRANSFORMERS: &[(&str, Transformer)] = &[
     ("tf.image.resize_nearest_neighbor", resize),
     ("tf.name_scope", name_scope),
     ("tf.nn.softmax_cross_entropy_with_logits", softmax_xent),
+    ("keras.backend.tensorflow_backend._get_available_gpus", available_gpus),
 ];
 
 /// Methods of TF1 objects that TF2 removed, rewritten as functions of the object.
@@ -83,7 +84,8 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
         return;
     }
     // The call is taken apart only for a callee some rewrite is about (most calls are not).
-    match tf_callee(resolved) {
+    let keras = resolved.filter(|name| name.starts_with("keras."));
+    match tf_callee(resolved).or(keras) {
         Some(name) => {
             if let Some(t) = transformer(name)
                 && let Some(call) = Call::new(call, &ctx.src.text)
@@ -172,6 +174,21 @@ fn cast_call(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
     if let Some((_, dtype)) = CASTS.iter().find(|(n, _)| *n == name) {
         cast(ctx, call, name, dtype);
     }
+}
+
+/// Keras 2's private `K.tensorflow_backend._get_available_gpus()`, the names of the GPUs (the usual
+/// "is there a GPU?" test of Keras 2 code): the module is gone from tf.keras and Keras 3;
+/// `[d.name for d in tf.config.list_logical_devices('GPU')]` lists the same devices.
+fn available_gpus(ctx: &mut Ctx<'_>, call: &Call<'_>, name: &str) {
+    if !call.args.is_empty() {
+        return;
+    }
+    let mut needs = Vec::new();
+    let Some(list) = respell(ctx, call, "tf.config.list_logical_devices", &mut needs) else { return };
+    let new = format!("[d.name for d in {list}('GPU')]");
+    let message = format!("`{name}` is private to Keras 2.0-2.3, gone from tf.keras: list the GPUs with tf.config");
+    let fix = Fix::safe(vec![Edit::replacement(call.node.byte_range(), new)]);
+    push(ctx, Rule::FunctionRewrite, call.node.byte_range(), message, Some(fix), needs);
 }
 
 /// TF1's `softmax_cross_entropy_with_logits` does not backpropagate into labels; TF2's does.
