@@ -80,11 +80,12 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
         // Under every strategy: tf.compat.v1 has the 1.x order too.
         tf0_order(ctx, &call, name);
     }
-    if ctx.options.strategy == crate::rules::Strategy::Compat {
+    // Keras names are no TF1 API that tf.compat.v1 keeps: rewritten under every strategy.
+    let keras = resolved.filter(|name| name.starts_with("keras."));
+    if ctx.options.strategy == crate::rules::Strategy::Compat && keras.is_none() {
         return;
     }
     // The call is taken apart only for a callee some rewrite is about (most calls are not).
-    let keras = resolved.filter(|name| name.starts_with("keras."));
     match tf_callee(resolved).or(keras) {
         Some(name) => {
             if let Some(t) = transformer(name)
