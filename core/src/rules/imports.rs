@@ -315,8 +315,19 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 let text = render_importable(&new, &local, true)
                     .map_err(|module| message = format!("{message}; {}", not_importable(&module, &canonical(&new))))
                     .ok();
-                let f = Finding::new(rule, Severity::Error, stmt.range.clone(), message)
-                    .with_fixes(text.and_then(|t| statement_edit(ctx, stmt, t)).map(|e| Fix::safe(vec![e])));
+                // `tf.keras.optimizers.legacy`: Keras 2's, as on the symbol path (`symbols`).
+                let legacy = text.is_some() && legacy_keras_target(ctx, &canonical(&new));
+                let requires = if legacy { legacy_keras_prelude(ctx).into_iter().collect() } else { Vec::new() };
+                if legacy {
+                    message
+                        .push_str(" (Keras 2's: pip install tf-keras, and TF_USE_LEGACY_KERAS=1 on TensorFlow 2.16+)");
+                }
+                let fix = |e| if legacy { Fix::review(vec![e]).needing("tf-keras") } else { Fix::safe(vec![e]) };
+                let mut f = Finding::new(rule, Severity::Error, stmt.range.clone(), message)
+                    .with_fixes(text.and_then(|t| statement_edit(ctx, stmt, t)).map(fix));
+                if !f.fixes.is_empty() {
+                    f.requires = requires;
+                }
                 ctx.push(f);
             } else {
                 ctx.push(Finding::new(

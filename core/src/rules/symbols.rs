@@ -81,11 +81,16 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
             None
         };
         let mut f = Finding::new(rule, Severity::Error, range.clone(), message);
-        let legacy = removed_in.and_then(|_| Tables::longest_prefix(&t.legacy_keras, &new_name));
+        // Gone from the targeted release (`tf.compat.v1.layers`), or there only as Keras 3 stubs
+        // that raise (`tf.keras.optimizers.legacy`): both are Keras 2's.
+        let legacy = (ctx.options.target >= TfVersion::KERAS3)
+            .then(|| Tables::longest_prefix(&t.legacy_keras, &new_name))
+            .flatten();
         if let (Some((_, what)), Some(spelled)) = (legacy, ctx.spell(target, root_local, &root_c)) {
             // Keras 2 brings these back: tf-keras plus TF_USE_LEGACY_KERAS=1 before TensorFlow loads.
             let prelude = legacy_keras_prelude(ctx);
-            let fix = Fix::review(vec![Edit::replacement(range, spelled)]).labelled("compat.v1 + tf-keras");
+            let label = if rule == Rule::CompatV1 { "compat.v1 + tf-keras" } else { "upgrade + tf-keras" };
+            let fix = Fix::review(vec![Edit::replacement(range, spelled)]).labelled(label);
             f.fixes.push(fix.needing("tf-keras"));
             f.requires.extend(prelude);
             f.message = format!("{} ({what} need Keras 2 on TensorFlow 2.16+: pip install tf-keras)", f.message);
@@ -188,7 +193,7 @@ fn note_graph_use(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, finding: Option
 /// not set process-wide state: it gets one finding naming the entry point's duty instead, and
 /// `None` (the rewrites there have nothing to require).
 pub(crate) fn legacy_keras_prelude(ctx: &mut Ctx<'_>) -> Option<usize> {
-    const WHY: &str = "select Keras 2 before TensorFlow loads: tf.compat.v1 layers and RNN cells need it on TensorFlow 2.16+ (pip install tf-keras)";
+    const WHY: &str = "select Keras 2 before TensorFlow loads: tf.compat.v1 layers, RNN cells and legacy optimizers need it on TensorFlow 2.16+ (pip install tf-keras)";
     if ctx.code_mentions("TF_USE_LEGACY_KERAS") {
         return None;
     }
