@@ -81,19 +81,9 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
             None
         };
         let mut f = Finding::new(rule, Severity::Error, range.clone(), message);
-        // Gone from the targeted release (`tf.compat.v1.layers`), or there only as Keras 3 stubs
-        // that raise (`tf.keras.optimizers.legacy`): both are Keras 2's.
-        let legacy = (ctx.options.target >= TfVersion::KERAS3)
-            .then(|| Tables::longest_prefix(&t.legacy_keras, &new_name))
-            .flatten();
-        if let (Some((_, what)), Some(spelled)) = (legacy, ctx.spell(target, root_local, &root_c)) {
-            // Keras 2 brings these back: tf-keras plus TF_USE_LEGACY_KERAS=1 before TensorFlow loads.
-            let prelude = legacy_keras_prelude(ctx);
-            let label = if rule == Rule::CompatV1 { "compat.v1 + tf-keras" } else { "upgrade + tf-keras" };
-            let fix = Fix::review(vec![Edit::replacement(range, spelled)]).labelled(label);
-            f.fixes.push(fix.needing("tf-keras"));
-            f.requires.extend(prelude);
-            f.message = format!("{} ({what} need Keras 2 on TensorFlow 2.16+: pip install tf-keras)", f.message);
+        if let Some(spelled) = ctx.spell(target, root_local, &root_c)
+            && legacy_rename(ctx, &mut f, &new_name, (range.clone(), spelled))
+        {
             let graph_finding = ctx.push(f);
             note_graph_use(ctx, &name, node, Some(graph_finding), module_level);
             return;
@@ -178,6 +168,28 @@ fn check_family(
     } else {
         return false;
     }
+    true
+}
+
+/// A rename to what only Keras 2 has on Keras 3 targets: gone (`tf.compat.v1.layers`), or kept
+/// as stubs that raise (`tf.keras.optimizers.legacy`). tf-keras plus `TF_USE_LEGACY_KERAS=1` before
+/// TensorFlow loads bring it back: the fix is a review one that requires that. Whether it was one.
+fn legacy_rename(
+    ctx: &mut Ctx<'_>,
+    f: &mut Finding,
+    new_name: &str,
+    (range, spelled): (std::ops::Range<usize>, String),
+) -> bool {
+    if !legacy_keras_target(ctx, new_name) {
+        return false;
+    }
+    let Some((_, what)) = Tables::longest_prefix(&tables().legacy_keras, new_name) else { return false };
+    let prelude = legacy_keras_prelude(ctx);
+    let label = if f.rule == Rule::CompatV1 { "compat.v1 + tf-keras" } else { "upgrade + tf-keras" };
+    let fix = Fix::review(vec![Edit::replacement(range, spelled)]).labelled(label);
+    f.fixes.push(fix.needing("tf-keras"));
+    f.requires.extend(prelude);
+    f.message = format!("{} ({what} need Keras 2 on TensorFlow 2.16+: pip install tf-keras)", f.message);
     true
 }
 
