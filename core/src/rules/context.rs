@@ -197,6 +197,13 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Record a use, at `at`, of `name` through the local `root` (see [`ContribUse`]), and the
+    /// finding that rewrites it, if any.
+    pub(crate) fn record_use(&mut self, root: &str, name: &str, at: usize, finding: Option<usize>) {
+        let deferred = self.runs_later(at);
+        self.contrib_uses.push(ContribUse { root: root.to_owned(), name: name.to_owned(), finding, deferred });
+    }
+
     pub fn text(&self, node: Node<'_>) -> &'a str {
         &self.src.text[node.byte_range()]
     }

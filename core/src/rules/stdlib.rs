@@ -13,7 +13,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
-use crate::rules::context::{ContribImport, ContribUse, Ctx, under};
+use crate::rules::context::{ContribImport, Ctx, under};
 use crate::rules::table::{STDLIB, StdlibEntry, Tables, tables};
 
 /// The test-case classes user tests subclass, by qualified name, with the name the table's
@@ -110,12 +110,9 @@ pub(crate) fn check_dotted(
     prefix_range: impl Fn(&str) -> Option<Range<usize>>,
 ) {
     let Some((key, entry)) = Tables::longest_prefix(&tables().stdlib, name) else { return };
-    let deferred = ctx.runs_later(at);
-    let use_of =
-        |finding: Option<usize>| ContribUse { root: root.0.to_owned(), name: name.to_owned(), finding, deferred };
     let Some(range) = prefix_range(key) else {
         // A use of a removed module as a whole (`imp.load_source`): its import has to stay.
-        ctx.contrib_uses.push(use_of(None));
+        ctx.record_use(root.0, name, at, None);
         return;
     };
     let mut f = Finding::new(Rule::PythonStdlib, Severity::Error, range.clone(), message(key, entry));
@@ -132,7 +129,7 @@ pub(crate) fn check_dotted(
         }
     }
     let finding = ctx.push(f);
-    ctx.contrib_uses.push(use_of(rewritten.then_some(finding)));
+    ctx.record_use(root.0, name, at, rewritten.then_some(finding));
 }
 
 /// `import imp`, `import distutils.version`: the module is gone (guidance; its uses get

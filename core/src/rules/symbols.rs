@@ -4,7 +4,7 @@ use tree_sitter::Node;
 
 use crate::fix::{Duty, Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
-use crate::rules::context::{ContribUse, Ctx, GraphUse, canonical, under};
+use crate::rules::context::{Ctx, GraphUse, canonical, under};
 use crate::rules::successor::{self, Reach, Verdict};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, keras3, native, numpy2, stdlib, transforms};
@@ -148,8 +148,7 @@ fn check_family(
                 fix.edits.iter().any(|e| e.range.start < node.end_byte() && node.start_byte() < e.range.end)
             })
         });
-        let deferred = ctx.runs_later(node.start_byte());
-        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name: name.to_owned(), finding, deferred });
+        ctx.record_use(root_local, name, node.start_byte(), finding);
         return false;
     } else if name.starts_with("tf.contrib") {
         check_contrib(ctx, name, (root_local, root_c), node.start_byte(), call, span);
@@ -180,7 +179,7 @@ fn legacy_rename(
     new_name: &str,
     (range, spelled): (std::ops::Range<usize>, String),
 ) -> bool {
-    if !legacy_keras_target(ctx, new_name) {
+    if ctx.options.target < TfVersion::KERAS3 {
         return false;
     }
     let Some((_, what)) = Tables::longest_prefix(&tables().legacy_keras, new_name) else { return false };
@@ -379,8 +378,7 @@ fn check_contrib(
     span: impl Fn(usize) -> Option<std::ops::Range<usize>>,
 ) {
     let finding = contrib_rewrite(ctx, name, (root_local, root_c), call, span);
-    let deferred = ctx.runs_later(at);
-    ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name: name.to_owned(), finding, deferred });
+    ctx.record_use(root_local, name, at, finding);
 }
 
 /// The rewrite of a tf.contrib name (`call`: the call whose callee it is): the finding when it
@@ -557,9 +555,7 @@ fn check_keras_path(
     };
     if *target == "-" {
         // A use of a name gone from Keras: it keeps the import of its root (see `keras_from`).
-        let deferred = ctx.runs_later(at);
-        let name = key.to_owned();
-        ctx.contrib_uses.push(ContribUse { root: root_local.to_owned(), name, finding: None, deferred });
+        ctx.record_use(root_local, key, at, None);
     }
     let Some(range) = prefix_range(key) else {
         return;
