@@ -134,6 +134,11 @@ pub(crate) fn canonical(qualified: &str) -> String {
     under(qualified, "tensorflow").map_or_else(|| qualified.to_owned(), |rest| format!("tf{rest}"))
 }
 
+/// Whether the rest of a line after a statement holds no code: nothing, or a comment.
+fn only_comment(rest: &str) -> bool {
+    rest.is_empty() || rest == "\r" || rest.starts_with('#')
+}
+
 /// The resolved callee, if it is TensorFlow outside tf.compat (the TF1 names the tables key on).
 pub(crate) fn tf_callee(resolved: Option<&str>) -> Option<&str> {
     resolved.filter(|name| name.starts_with("tf.") && !name.starts_with("tf.compat."))
@@ -501,10 +506,9 @@ impl<'a> Ctx<'a> {
     /// `None` when that would comment out code that follows on the line.
     pub(crate) fn replace_statement(&self, range: Range<usize>, lines: &[String]) -> Option<Edit> {
         let text = self.src.text.as_str();
-        let line_start = self.line_start(range.start);
-        let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
-        let after = text[range.end..line_end].trim_start_matches([' ', '\t']);
-        let inline = !text[line_start..range.start].trim().is_empty() || after.starts_with(';');
+        let (code_before, rest) = self.around_statement(&range);
+        let after = &text[rest];
+        let inline = code_before || after.starts_with(';');
         let indent = self.indent_at(range.start);
         let nl = self.src.newline();
         let mut new = if inline { lines.join("; ") } else { lines.join(&format!("{nl}{indent}")) };
@@ -528,7 +532,7 @@ impl<'a> Ctx<'a> {
         }
         comments.sort_by_key(|r| r.start);
         if !comments.is_empty() {
-            let code_follows = !(after.is_empty() || after.starts_with('#') || after == "\r");
+            let code_follows = !only_comment(after);
             if inline || code_follows {
                 return None;
             }
@@ -551,14 +555,11 @@ impl<'a> Ctx<'a> {
     /// `None` when it shares a line with other code.
     pub(crate) fn guard_import(&self, range: Range<usize>, names: &[String], comment: &str) -> Option<Edit> {
         let text = self.src.text.as_str();
-        let start = self.line_start(range.start);
-        let last_line = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
-        let after = text[range.end..last_line].trim_start_matches([' ', '\t']);
-        let alone =
-            text[start..range.start].trim().is_empty() && (after.is_empty() || after == "\r" || after.starts_with('#'));
-        if !alone || names.is_empty() {
+        let (code_before, rest) = self.around_statement(&range);
+        if code_before || !only_comment(&text[rest]) || names.is_empty() {
             return None;
         }
+        let start = self.line_start(range.start);
         let end = self.line_end(range.end);
         let indent = self.indent_at(range.start);
         let unit = if indent.contains('\t') { "\t" } else { self.indent_unit() };
@@ -660,11 +661,9 @@ impl<'a> Ctx<'a> {
     /// comment stays; the only statement of a block becomes `pass`. `None` when it shares its
     /// line with other code.
     pub(crate) fn delete_statement(&self, range: Range<usize>) -> Option<Edit> {
-        let text = self.src.text.as_str();
-        let line_start = self.line_start(range.start);
-        let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
-        let after = text[range.end..line_end].trim_start_matches([' ', '\t']);
-        if !text[line_start..range.start].trim().is_empty() || after.starts_with(';') {
+        let (code_before, rest) = self.around_statement(&range);
+        let after = &self.src.text[rest.clone()];
+        if code_before || after.starts_with(';') {
             return None;
         }
         let root = self.src.tree.root_node();
@@ -679,10 +678,20 @@ impl<'a> Ctx<'a> {
             return Some(Edit::replacement(range, "pass"));
         }
         if after.is_empty() || after == "\r" {
-            return Some(Edit::deletion(line_start..self.line_end(range.end)));
+            return Some(Edit::deletion(self.line_start(range.start)..self.line_end(range.end)));
         }
         // A trailing comment stays on its line.
-        Some(Edit::deletion(range.start..line_end - after.len()))
+        Some(Edit::deletion(range.start..rest.start))
+    }
+
+    /// The statement at `range` on its lines: whether code precedes it on its first line, and
+    /// the rest of its last line after it, from the first character that is no space or tab.
+    fn around_statement(&self, range: &Range<usize>) -> (bool, Range<usize>) {
+        let text = self.src.text.as_str();
+        let line_end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i);
+        let after = text[range.end..line_end].trim_start_matches([' ', '\t']);
+        let code_before = !text[self.line_start(range.start)..range.start].trim().is_empty();
+        (code_before, line_end - after.len()..line_end)
     }
 
     /// The start of the line holding `offset`.
