@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
-use crate::rules::context::{ContribImport, Ctx, canonical, qualified};
+use crate::rules::context::{ContribImport, ContribUse, Ctx, canonical, qualified};
 use crate::rules::successor::{self, Reach};
 use crate::rules::symbols::{legacy_keras_prelude, legacy_keras_target, note_on};
 use crate::rules::table::{Tables, tables};
@@ -157,10 +157,7 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         if !removed.is_empty() {
             let clauses: Vec<_> = removed.iter().map(|n| ctx.range_text(n.range.clone())).collect();
             lines.push(format!("from {module} import {}", clauses.join(", ")));
-            let keys: Vec<_> = removed.iter().map(|n| format!("`{module}.{}`", n.name)).collect();
-            let verb = if keys.len() == 1 { "has" } else { "have" };
-            let _ =
-                write!(message, "; {} {verb} no equivalent in tf.keras: kept on an import of its own", keys.join(", "));
+            let _ = write!(message, "; {}: kept on an import of its own", no_equivalent(module, &removed));
         }
         let Some(edit) = ctx.replace_statement(stmt.range.clone(), &lines) else {
             let msg = format!(
@@ -186,10 +183,22 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
 /// The import stays as written (an old standalone Keras still has it) and goes once every use
 /// is ported; until then it can be made optional (see [`finish_contrib_imports`]).
 fn removed_keras_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
-    let keys: Vec<_> = stmt.names.iter().map(|n| format!("`{module}.{}`", n.name)).collect();
+    let names: Vec<_> = stmt.names.iter().collect();
+    let msg = no_equivalent(module, &names);
+    keep_removed_import(ctx, stmt, Finding::new(Rule::KerasImport, Severity::Error, stmt.range.clone(), msg));
+}
+
+/// "`keras.utils.multi_gpu_model` has no equivalent in tf.keras", for `names` imported from `module`.
+fn no_equivalent(module: &str, names: &[&crate::resolve::ImportedName]) -> String {
+    let keys: Vec<_> = names.iter().map(|n| format!("`{module}.{}`", n.name)).collect();
     let verb = if keys.len() == 1 { "has" } else { "have" };
-    let msg = format!("{} {verb} no equivalent in tf.keras", keys.join(", "));
-    let finding = ctx.push(Finding::new(Rule::KerasImport, Severity::Error, stmt.range.clone(), msg));
+    format!("{} {verb} no equivalent in tf.keras", keys.join(", "))
+}
+
+/// Record `finding` on a from-import of names that are all gone, and the import as one that
+/// goes once every use of its names is rewritten (see [`finish_contrib_imports`]).
+fn keep_removed_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, finding: Finding) {
+    let finding = ctx.push(finding);
     let names = stmt.names.iter().map(|n| n.local(true)).collect();
     ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names });
 }
@@ -360,9 +369,7 @@ fn contrib_without_successors(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str
     let message = keys.iter().map(|(key, note, _)| format!("`{key}`: {note}")).collect::<Vec<_>>().join("; ");
     let mut f = Finding::new(Rule::Contrib, Severity::Error, stmt.range.clone(), message);
     f.packages.extend(keys.iter().filter_map(|k| k.2));
-    let finding = ctx.push(f);
-    let names = stmt.names.iter().map(|n| n.local(true)).collect();
-    ctx.contrib_imports.push(ContribImport { finding, range: stmt.range.clone(), names });
+    keep_removed_import(ctx, stmt, f);
     true
 }
 
@@ -490,10 +497,10 @@ fn contrib_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str)
 /// are left to port by hand.
 pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
     for import in std::mem::take(&mut ctx.contrib_imports) {
-        let uses: Vec<_> = ctx.contrib_uses.iter().filter(|u| u.of(&import)).map(|u| u.finding).collect();
-        let left = uses.iter().filter(|f| f.is_none()).count();
-        if left > 0 {
-            guard_contrib_import(ctx, &import, left);
+        let uses: Vec<ContribUse> = ctx.contrib_uses.iter().filter(|u| u.of(&import)).cloned().collect();
+        let left: Vec<ContribUse> = uses.iter().filter(|u| u.finding.is_none()).cloned().collect();
+        if !left.is_empty() {
+            guard_contrib_import(ctx, &import, &left);
             continue;
         }
         let unresolved = uses.is_empty() && import.names.iter().any(|n| ctx.name_occurs_outside(n, &import.range));
@@ -501,7 +508,7 @@ pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
             continue;
         }
         let Some(edit) = ctx.delete_statement(import.range.clone()) else { continue };
-        let mut requires: Vec<usize> = uses.into_iter().flatten().collect();
+        let mut requires: Vec<usize> = uses.iter().filter_map(|u| u.finding).collect();
         requires.sort_unstable();
         requires.dedup();
         let f = &mut ctx.findings_mut()[import.finding];
@@ -520,19 +527,16 @@ pub(crate) fn finish_contrib_imports(ctx: &mut Ctx<'_>) {
 /// `None`), so that the module loads and only those uses fail, when they run, where they all
 /// run in functions. Without it the import stops the whole module, and every module importing
 /// it, at import time.
-fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: usize) {
+fn guard_contrib_import(ctx: &mut Ctx<'_>, import: &ContribImport, left: &[ContribUse]) {
     let mut names: Vec<&str> = Vec::new();
-    // A use left that runs at import time would stop the module all the same.
-    let mut all_deferred = true;
-    for u in &ctx.contrib_uses {
-        let counts = u.of(import);
-        if counts && u.finding.is_none() {
-            all_deferred &= u.deferred;
-            if !names.contains(&u.name.as_str()) {
-                names.push(&u.name);
-            }
+    for u in left {
+        if !names.contains(&u.name.as_str()) {
+            names.push(&u.name);
         }
     }
+    // A use left that runs at import time would stop the module all the same.
+    let all_deferred = left.iter().all(|u| u.deferred);
+    let left = left.len();
     let (uses, them, rest) = if left == 1 {
         ("use is", "it", "the use left is ported: the module loads, and only that use fails, when it runs")
     } else {
