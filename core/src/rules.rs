@@ -307,8 +307,11 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
         } else {
             if id == k.comparison {
                 transforms::check_comparison(ctx, node);
-            } else if id == k.assignment {
-                keras3::check_assignment(ctx, node);
+            } else if id == k.assignment
+                && let Some(left) = nodes.children(i).next()
+            {
+                // Its target comes first: only `self.trainable_weights = …` goes further.
+                keras3::check_assignment(ctx, node, nodes.get(left).node);
             }
             true
         };

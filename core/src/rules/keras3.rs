@@ -347,9 +347,9 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
 /// `self.trainable_weights = [self.W]` in a layer's method: standalone Keras 2.0-2.2 let a layer
 /// list its weights so; tf.keras (TensorFlow 2) and Keras 3 make `trainable_weights` a property
 /// without a setter (`AttributeError`). Where every weight listed comes from `self.add_weight`,
-/// which already tracks it as trainable, the statement goes; otherwise guidance.
-pub(crate) fn check_assignment(ctx: &mut Ctx<'_>, node: Node<'_>) {
-    let Some(left) = node.child_by_field_name("left") else { return };
+/// which already tracks it as trainable, the statement goes; otherwise guidance. `left`: the
+/// assignment's target.
+pub(crate) fn check_assignment(ctx: &mut Ctx<'_>, node: Node<'_>, left: Node<'_>) {
     let trainable = match ctx.text(left) {
         "self.trainable_weights" => true,
         "self.non_trainable_weights" => false,
