@@ -134,7 +134,7 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     // Per imported name: (module to import it from, clause text).
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     let mut moved_names = false;
-    for n in stmt.names.iter().filter(|n| !removed.iter().any(|r| std::ptr::eq(*r, *n))) {
+    for n in stmt.names.iter().filter(|n| stmt.wildcard || !gone(n)) {
         let local = n.local(true);
         let full = format!("{module}.{}", n.name);
         let (from, clause) = match tables().keras_modules.get(full.as_str()) {
