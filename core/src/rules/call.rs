@@ -28,6 +28,10 @@ pub(crate) struct Call<'t> {
     text: &'t str,
 }
 
+/// Argument lists with at most this many children (commas and parentheses included) are listed
+/// through `Node::child`; a cursor lists longer ones.
+const SMALL_LIST: u32 = 16;
+
 impl<'t> Call<'t> {
     /// The call `node` of `text`; `None` for anything else, and for a call whose argument is a
     /// bare generator expression (`f(x for x in y)`), which takes no other argument.
@@ -38,8 +42,14 @@ impl<'t> Call<'t> {
         let g = crate::source::grammar();
         let callee = node.child_by_field_id(g.function_field)?;
         let list = node.child_by_field_id(g.arguments_field).filter(|a| a.kind() == "argument_list")?;
-        let mut cursor = list.walk();
-        let args = list.named_children(&mut cursor).filter(|c| !c.is_extra()).collect();
+        let count = list.child_count();
+        let args = if count <= SMALL_LIST {
+            // `Node::child` counts from the first child, but costs no cursor (an allocation).
+            (0..count).filter_map(|k| list.child(k)).filter(|c| c.is_named() && !c.is_extra()).collect()
+        } else {
+            let mut cursor = list.walk();
+            list.named_children(&mut cursor).filter(|c| !c.is_extra()).collect()
+        };
         Some(Self { node, callee, args, list, text })
     }
 

@@ -332,23 +332,10 @@ impl<'a> Ctx<'a> {
     /// Every identifier in the file: a name not among them binds nothing and shadows nothing.
     fn identifiers(&self) -> &HashSet<&'a str> {
         self.identifiers.get_or_init(|| {
+            // From the node list: a walk of its own over the tree cost ~1.5% of a cold run.
+            let identifier = crate::source::grammar().identifier;
             let text = self.src.text.as_str();
-            let mut out = HashSet::new();
-            let mut cursor = self.src.tree.walk();
-            loop {
-                let node = cursor.node();
-                if node.kind() == "identifier" {
-                    out.insert(&text[node.byte_range()]);
-                }
-                if cursor.goto_first_child() {
-                    continue;
-                }
-                while !cursor.goto_next_sibling() {
-                    if !cursor.goto_parent() {
-                        return out;
-                    }
-                }
-            }
+            self.nodes.iter().filter(|it| it.kind == identifier).map(|it| &text[it.node.byte_range()]).collect()
         })
     }
 
