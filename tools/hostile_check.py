@@ -15,18 +15,24 @@ and with --unsafe. Checks on each result:
   header    a shebang stays line 1, a PEP 263 coding line stays on its line (1 or 2)
   comments  every comment token of the input is in the output (tokenize, as a multiset)
   shape     the statement structure is unchanged (imports compared as the names they bind,
-            consecutive imports merged; the tool's inserted lines removed first)
+            consecutive imports merged, an import made optional by `try:` / `except
+            ImportError:` binding its names to None counted as the import; the tool's inserted
+            lines removed first)
   inserted  inserted lines (eager switch, TF_USE_LEGACY_KERAS, import tf_slim/numpy/os) are
             after the imports, after the binding of the name they use, in the module body or
             in the body of a real `if __name__ == "__main__":` block; the legacy-Keras switch
-            precedes every import that loads TensorFlow; nothing uses the switched name first
+            precedes every import that loads TensorFlow (in a library module, which must not
+            set it, `check` names the entry point's duty instead); nothing uses the switched
+            name first
   names     every attribute chain whose root name the tool wrote resolves (Python scoping:
             parameters, locals, class bodies, comprehensions, except-as, for, global) to a
-            module-level import of a module, imported once, before any import-time use
+            module-level import of a module, imported once, before any import-time use (or to
+            the variable of a comprehension the tool wrote)
   calls     every call keeps its arguments: for functions whose TF1 and TF2 signatures are
             known, each argument binds the same parameter (modulo the documented renames)
             and none is bound twice; for other calls, every argument value survives in order
-            (modulo documented removals)
+            (modulo documented removals; a private callee replaced by an expression is not
+            compared)
   idem      a second `apply` with the same options changes nothing
   patch     `diff` with the same options, applied to the input bytes by a strict patcher,
             gives exactly the bytes `apply` wrote (CR bytes, encodings, file names)
@@ -166,6 +172,9 @@ DROPPABLE_KEYWORDS = {"use_cudnn_on_gpu", "align_corners", "half_pixel_centers",
 
 KNOWN_MODULE_ROOTS = ("tensorflow", "keras", "tf_keras", "numpy", "os", "tf_slim", "jax")
 EXPECTED_MODULE = {"np": "numpy", "os": "os", "tf_slim": "tf_slim"}
+# Private callees a documented rewrite replaces by an expression of other calls (a call of
+# `tf.config.list_logical_devices` in a list comprehension): their arguments are not compared.
+REPLACED_BY_EXPRESSION = {"_get_available_gpus"}
 KNOWN_SUBMODULES = {
     "keras", "nn", "math", "image", "data", "train", "io", "linalg", "random", "signal", "sparse", "strings",
     "summary", "layers", "losses", "metrics", "initializers", "contrib", "estimator", "saved_model", "compat",
@@ -746,11 +755,27 @@ class Checker:
         def bound(stmt) -> set:
             return {a.asname or (a.name if isinstance(stmt, ast.ImportFrom) else a.name.split(".")[0]) for a in stmt.names}
 
+        def optional_import(s):
+            """The import of `try: import ... except ImportError: names = None`, else None: the
+            tool makes an import optional that way, which keeps what the module binds."""
+            if not (isinstance(s, ast.Try) and len(s.body) == 1 and len(s.handlers) == 1
+                    and isinstance(s.body[0], (ast.Import, ast.ImportFrom)) and not s.orelse and not s.finalbody):
+                return None
+            h = s.handlers[0]
+            if not (isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")):
+                return None
+            nones = {t.id for a in h.body if isinstance(a, ast.Assign) and isinstance(a.value, ast.Constant)
+                     and a.value.value is None for t in a.targets if isinstance(t, ast.Name)}
+            if len(nones) != len(h.body) or nones != bound(s.body[0]):
+                return None
+            return s.body[0]
+
         def shape(stmts, inserted) -> list:
             out = []
             for s in stmts:
                 if id(s) in inserted:
                     continue
+                s = optional_import(s) or s
                 if isinstance(s, (ast.Import, ast.ImportFrom)):
                     if out and out[-1][0] == "imports":
                         out[-1] = ("imports", out[-1][1] | bound(s))
@@ -945,10 +970,21 @@ class Checker:
         legacy_out = len(re.findall(r"compat\.v1\.(layers|nn\.rnn_cell)\b", self.out))
         env = any(isinstance(n, ast.Constant) and n.value == "TF_USE_LEGACY_KERAS" and not self.is_docstring(n)
                   for n in ast.walk(self.tree_out))
-        if legacy_out > legacy_in and not env:
+        if legacy_out > legacy_in and not env and not self.is_library_module():
             line = next((l for l in split_lines(self.out) if re.search(r"compat\.v1\.(layers|nn\.rnn_cell)", l)), "")
             self.fail("inserted", "the output uses tf.compat.v1 layers/RNN cells (Keras 2 only on TF >= 2.16) "
                                   "but never sets TF_USE_LEGACY_KERAS", line.rstrip("\r\n"))
+
+    def is_library_module(self) -> bool:
+        """A module that defines functions or classes and has no `__main__` block (and is no test
+        module): it must not set process-wide state such as TF_USE_LEGACY_KERAS; `check` names the
+        entry point's duty instead."""
+        defines = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for s in self.tree_out.body)
+        main = any(isinstance(s, ast.If) and "__main__" in (ast.get_source_segment(self.out, s.test) or "")
+                   for s in self.tree_out.body)
+        name = os.path.basename(self.path)
+        test = name.startswith("test_") or name.endswith("_test.py")
+        return defines and not main and not test and name != "__main__.py"
 
     def is_docstring(self, const: ast.Constant) -> bool:
         for node in ast.walk(self.tree_out):
@@ -1002,6 +1038,8 @@ class Checker:
                     "walrus": "an assignment expression", "import": "a local import"}.get(b.kind, b.kind)
             if b.kind == "import" and b.module and is_module(b.module):
                 return
+            if b.kind == "comprehension" and b.line in self.map.new_lines:
+                return  # a comprehension the tool wrote, with its own variable
             owner = {"class": f"class {scope.name}", "function": f"{scope.name}()", "lambda": "the lambda",
                      "comprehension": "the comprehension"}[scope.kind]
             self.fail("names", f"{where}: `{root.id}` there is {desc} of {owner} (line {b.line}), not the module", line)
@@ -1093,6 +1131,8 @@ class Checker:
                 out = out_starts.get((q, depth(call))) if q is not None else None
                 if out is not None and canonical(out.func, imports_out) not in set(V1SIG) | set(V2SIG):
                     out = None
+            if isinstance(call.func, ast.Attribute) and call.func.attr in REPLACED_BY_EXPRESSION:
+                continue
             if out is None:
                 if name_in in V1SIG:
                     self.fail("calls", f"`{ast.get_source_segment(self.src, call.func)}(...)` (line {call.lineno}): "

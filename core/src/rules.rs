@@ -147,7 +147,42 @@ pub(crate) fn stdlib_needles() -> Vec<String> {
 }
 
 /// Run every rule over a parsed file.
+///
+/// Under the compat strategy, a file whose TensorFlow code is TF2 already (no name, argument or
+/// graph-mode use that the upgrade would change, say a file migrated before, or one that only
+/// imports TensorFlow for a rewrite's TF2 name) does not get `import tensorflow.compat.v1` and
+/// `disable_v2_behavior()`: those would only switch its TF2 code, and the Keras 3 it runs, to
+/// graph mode. It gets the upgrade's findings, which then concern other things (contrib, Keras,
+/// `NumPy`, the standard library).
 pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
+    let findings = check_with(src, options);
+    if options.strategy != Strategy::Compat || !findings.iter().any(|f| f.rule == Rule::CompatImport) {
+        return findings;
+    }
+    let upgrade = check_with(src, &Options { strategy: Strategy::Upgrade, ..options.clone() });
+    if uses_tf1_api(&upgrade, &findings) { findings } else { upgrade }
+}
+
+/// Whether the upgrade's `findings` of a file change a TF1 use (a name, an argument, graph-mode
+/// code) that the compat strategy's findings (`compat`) leave to `tf.compat.v1`.
+fn uses_tf1_api(upgrade: &[Finding], compat: &[Finding]) -> bool {
+    const TF1_API: [Rule; 11] = [
+        Rule::Tf2Rename,
+        Rule::CompatV1,
+        Rule::KeywordRename,
+        Rule::KeywordRemoved,
+        Rule::ArgumentOrder,
+        Rule::DropoutKeepProb,
+        Rule::CastShorthand,
+        Rule::FunctionRewrite,
+        Rule::DisableEager,
+        Rule::GraphModeLibrary,
+        Rule::DimensionValue,
+    ];
+    upgrade.iter().any(|f| TF1_API.contains(&f.rule) && !compat.iter().any(|c| c.rule == f.rule && c.range == f.range))
+}
+
+fn check_with(src: &SourceFile, options: &Options) -> Vec<Finding> {
     // One walk over the tree, listing every node, serves the checks for what CPython rejects and every walk below.
     let Some(nodes) = src.nodes() else {
         // Resolving imports walks the tree recursively: report without building the context.
@@ -339,5 +374,36 @@ mod tests {
         assert_eq!("2.15".parse::<TfVersion>(), Ok(TfVersion { major: 2, minor: 15 }));
         assert_eq!("2.21.0".parse::<TfVersion>(), Ok(TfVersion::NEWEST));
         assert!("1.15".parse::<TfVersion>().is_err());
+    }
+
+    /// The compat strategy runs a file through `tf.compat.v1` only when it has a TF1 use: a
+    /// name, a keyword, an argument order, a TF1 meaning of a call, graph-mode code.
+    #[test]
+    fn compat_only_where_the_file_uses_the_tf1_api() {
+        let compat = Options { strategy: Strategy::Compat, ..Options::default() };
+        let gets_compat = |body: &str| {
+            let text = format!("import tensorflow as tf\n\n{body}\n");
+            let src = SourceFile::new("t.py".into(), text, crate::source::Encoding::Utf8 { bom: false });
+            check(&src, &compat).iter().any(|f| f.rule == Rule::CompatImport)
+        };
+        for tf1 in [
+            "y = tf.log(x)",
+            "y = tf.reduce_sum(x, keep_dims=True)",
+            "y = tf.nn.dropout(x, 0.5)",
+            "x = tf.compat.v1.placeholder(tf.float32)",
+            "w = x.get_shape()[1].value",
+        ] {
+            assert!(gets_compat(tf1), "{tf1}");
+        }
+        for tf2 in [
+            "y = tf.reduce_sum(x, keepdims=True)",
+            "y = tf.nn.dropout(x, rate=0.5)",
+            "m = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
+            "d = tf.config.list_logical_devices('GPU')",
+            // TensorFlow 0.x's order is rewritten under every strategy (compat.v1 has 1.x's).
+            "y = tf.concat(1, [a, b])",
+        ] {
+            assert!(!gets_compat(tf2), "{tf2}");
+        }
     }
 }
