@@ -8,7 +8,9 @@ use crate::resolve::ImportStmt;
 use crate::rules::Rule;
 use crate::rules::context::{ContribImport, ContribUse, Ctx, canonical, qualified};
 use crate::rules::successor::{self, Reach};
-use crate::rules::symbols::{legacy_keras_prelude, legacy_keras_target, note_on};
+use crate::rules::symbols::{
+    legacy_keras_prelude, legacy_keras_target, note_on, removed_at, removed_finding, removed_prefix,
+};
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, numpy2, stdlib};
 
@@ -318,8 +320,18 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             && let Some((key, target)) = Tables::longest_prefix(&tables().renames, &full)
         {
             let new = qualified(&format!("{target}{}", &full[key.len()..]));
+            let rule = if target.starts_with("tf.compat.v1") { Rule::CompatV1 } else { Rule::Tf2Rename };
+            // A target the targeted release removed as well is no rewrite (as on the symbol path).
+            if let Some(version) = removed_at(&canonical(&new), ctx.options.target) {
+                let range = if stmt.names.len() == 1 { stmt.range.clone() } else { name.range.clone() };
+                let message = format!(
+                    "`{key}` is `{target}` in TensorFlow 2 — but TensorFlow {version} removed that too (targeting {}): port it by hand, or target an older release with --target-tf",
+                    ctx.options.target
+                );
+                ctx.push(Finding::new(rule, Severity::Error, range, message));
+                continue;
+            }
             if stmt.names.len() == 1 {
-                let rule = if target.starts_with("tf.compat.v1") { Rule::CompatV1 } else { Rule::Tf2Rename };
                 let mut message = format!("`{key}` is `{target}` in TensorFlow 2");
                 let text = render_importable(&new, &local, true)
                     .map_err(|module| message = format!("{message}; {}", not_importable(&module, &canonical(&new))))
@@ -340,12 +352,16 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 ctx.push(f);
             } else {
                 ctx.push(Finding::new(
-                    Rule::Tf2Rename,
+                    rule,
                     Severity::Error,
                     name.range.clone(),
                     format!("`{key}` is `{target}` in TensorFlow 2; split this import to get a rewrite"),
                 ));
             }
+        } else if let Some((key, version)) = removed_prefix(&full, ctx.options.target) {
+            // The import itself fails on the targeted release: it is reported where it stands.
+            note_on(ctx, &full, name.range.clone());
+            ctx.push(removed_finding(key, version, ctx.options.target, name.range.clone()));
         }
     }
 }

@@ -310,10 +310,27 @@ fn check_module_value(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usiz
 }
 
 /// The release (at or before `target`) that removed `name`, if any.
-fn removed_at(name: &str, target: TfVersion) -> Option<&'static str> {
+pub(crate) fn removed_at(name: &str, target: TfVersion) -> Option<&'static str> {
+    removed_prefix(name, target).map(|(_, version)| version)
+}
+
+/// The longest prefix of `name` that a release up to `target` removed, and that release.
+pub(crate) fn removed_prefix(name: &str, target: TfVersion) -> Option<(&'static str, &'static str)> {
     Tables::longest_prefix(&tables().removed, name)
-        .map(|(_, version)| *version)
-        .filter(|v| v.parse::<TfVersion>().is_ok_and(|v| v <= target))
+        .map(|(key, version)| (key, *version))
+        .filter(|(_, v)| v.parse::<TfVersion>().is_ok_and(|v| v <= target))
+}
+
+/// The `removed-api` finding for `key`, which release `version` removed.
+pub(crate) fn removed_finding(key: &str, version: &str, target: TfVersion, range: std::ops::Range<usize>) -> Finding {
+    Finding::new(
+        Rule::RemovedApi,
+        Severity::Error,
+        range,
+        format!(
+            "`{key}` was removed in TensorFlow {version} (targeting {target}); port it, or target an older release with --target-tf"
+        ),
+    )
 }
 
 /// Guidance for `name` (tf.keras names also match the notes on standalone Keras names).
@@ -337,23 +354,12 @@ pub(crate) fn note_on(ctx: &mut Ctx<'_>, name: &str, range: std::ops::Range<usiz
 }
 
 fn check_removed(ctx: &mut Ctx<'_>, name: &str, final_name: &str, node: Node<'_>) {
-    let t = tables();
     let target = ctx.options.target;
     if [final_name, name].into_iter().any(|n| check_constant(ctx, n, node.byte_range())) {
         return;
     }
-    for candidate in [final_name, name] {
-        if let Some((key, version)) = Tables::longest_prefix(&t.removed, candidate)
-            && version.parse::<TfVersion>().is_ok_and(|v| v <= target)
-        {
-            ctx.push(Finding::new(
-                    Rule::RemovedApi,
-                    Severity::Error,
-                    node.byte_range(),
-                    format!("`{key}` was removed in TensorFlow {version} (targeting {target}); port it, or target an older release with --target-tf"),
-                ));
-            break;
-        }
+    if let Some((key, version)) = [final_name, name].into_iter().find_map(|n| removed_prefix(n, target)) {
+        ctx.push(removed_finding(key, version, target, node.byte_range()));
     }
 }
 
