@@ -315,9 +315,10 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                     format!("`{full}` does not exist in TensorFlow 2; split this import to get a rewrite"),
                 ));
             }
-        } else if ctx.options.strategy != Strategy::Compat
-            && !full.starts_with("tf.compat")
+        } else if !full.starts_with("tf.compat")
             && let Some((key, target)) = Tables::longest_prefix(&tables().renames, &full)
+            // TensorFlow 0.x names are not in tf.compat.v1 either: renamed under every strategy.
+            && (ctx.options.strategy != Strategy::Compat || tables().tf0.contains(key))
         {
             let new = qualified(&format!("{target}{}", &full[key.len()..]));
             let rule = if target.starts_with("tf.compat.v1") { Rule::CompatV1 } else { Rule::Tf2Rename };

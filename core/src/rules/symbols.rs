@@ -55,10 +55,7 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         check_compat_v1(ctx, &name, rest, parts, root_local, &root_c);
         return;
     }
-    if ctx.options.strategy == Strategy::Compat {
-        note_graph_use(ctx, &name, node, None, module_level);
-        // The compat strategy keeps the name and runs it through tf.compat.v1.
-        needs_legacy_keras(ctx, &format!("tf.compat.v1{}", &name[2..]));
+    if ctx.options.strategy == Strategy::Compat && kept_through_compat(ctx, &name, node, module_level) {
         return;
     }
     let mut final_name = name.clone();
@@ -80,8 +77,14 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         } else {
             None
         };
+        // Under the compat strategy (a TensorFlow 0.x name) the module's alias becomes
+        // tf.compat.v1: a tf.compat.v1 target is spelled from there.
+        let written = match target.strip_prefix("tf.compat.v1.") {
+            Some(rest) if ctx.options.strategy == Strategy::Compat => format!("tf.{rest}"),
+            _ => (*target).to_owned(),
+        };
         let mut f = Finding::new(rule, Severity::Error, range.clone(), message);
-        if let Some(spelled) = ctx.spell(target, root_local, &root_c)
+        if let Some(spelled) = ctx.spell(&written, root_local, &root_c)
             && legacy_rename(ctx, &mut f, &new_name, (range.clone(), spelled))
         {
             let graph_finding = ctx.push(f);
@@ -91,7 +94,7 @@ pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>]
         if let Some(version) = removed_in {
             f.message =
                 format!("{} — but TensorFlow {version} removed that too (targeting {})", f.message, ctx.options.target);
-        } else if let Some(spelled) = ctx.spell(target, root_local, &root_c) {
+        } else if let Some(spelled) = ctx.spell(&written, root_local, &root_c) {
             let label = if rule == Rule::CompatV1 { "compat.v1" } else { "upgrade" };
             f.fixes.push(Fix::safe(vec![Edit::replacement(range, spelled)]).labelled(label));
         } else {
@@ -189,6 +192,23 @@ fn legacy_rename(
     f.fixes.push(fix.needing("tf-keras"));
     f.requires.extend(prelude);
     f.message = format!("{} ({what} need Keras 2 on TensorFlow 2.16+: pip install tf-keras)", f.message);
+    true
+}
+
+/// Under the compat strategy: a name kept as written, which runs through tf.compat.v1 (and which
+/// the targeted release may have lost there: `tf.compat.v1.estimator` went with 2.16). Whether
+/// it is kept: TensorFlow 0.x names are not in tf.compat.v1 either, and are renamed as usual.
+fn kept_through_compat(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, module_level: bool) -> bool {
+    let t = tables();
+    if Tables::longest_prefix(&t.renames, name).is_some_and(|(key, _)| t.tf0.contains(key)) {
+        return false;
+    }
+    note_graph_use(ctx, name, node, None, module_level);
+    let v1 = format!("tf.compat.v1{}", &name[2..]);
+    needs_legacy_keras(ctx, &v1);
+    if let Some((key, version)) = removed_prefix(&v1, ctx.options.target) {
+        ctx.push(removed_finding(key, version, ctx.options.target, node.byte_range()));
+    }
     true
 }
 

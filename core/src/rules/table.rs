@@ -286,6 +286,9 @@ pub struct Tables {
     /// TF1 modules some of whose members TF 2 keeps only in `tf.compat.v1` (derived from
     /// `renames`): used as a value (`getattr(tf.train, name)`), such a module means the v1 one.
     pub v1_modules: foldhash::HashSet<&'static str>,
+    /// `renames` keys that are TensorFlow 0.x names (kind `tf0`): tf.compat.v1 does not have them
+    /// either, so even the compat strategy renames them.
+    pub tf0: foldhash::HashSet<&'static str>,
     /// Private module path or member (`tf.python...`) → public replacement: curated rows, and
     /// members that moved out of their private module since TensorFlow 1.x (generated).
     pub private: HashMap<&'static str, &'static str>,
@@ -470,9 +473,12 @@ impl Tables {
             keras3_methods.insert(r.field(0), change);
         }
         let mut renames = HashMap::new();
+        let mut tf0 = foldhash::HashSet::default();
         for r in rows(&RENAMES, 3) {
             let r = r?;
-            r.choice(2, &["v2", "compat", "curated", "tf0"])?;
+            if r.choice(2, &["v2", "compat", "curated", "tf0"])? == "tf0" {
+                tf0.insert(r.field(0));
+            }
             renames.insert(r.field(0), r.field(1));
         }
         let mut removed = HashMap::new();
@@ -501,6 +507,7 @@ impl Tables {
             .collect::<Result<_, _>>()?;
         Ok(Self {
             v1_modules,
+            tf0,
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private,
             private_renamed,
