@@ -59,6 +59,11 @@ class Listing:
 
     def get(self, name):
         """The entry of name, also through another spelling of a module on its way."""
+        # tf.compat.v1 and v2 have the compat module again (tf.compat.v1.compat.v2 is tf at run
+        # time); the walk does not enter it twice.
+        while name.startswith(("tf.compat.v1.compat.v1", "tf.compat.v1.compat.v2", "tf.compat.v2.compat.v")):
+            name = name[len("tf.compat.v1."):]
+            name = "tf." + name if not name.startswith("tf.") else name
         if name == "tf.compat.v2" or name.startswith("tf.compat.v2."):
             name = "tf" + name[len("tf.compat.v2"):]  # the walk starts there, listed as `tf`
         e = self.entries.get(name)
