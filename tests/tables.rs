@@ -678,6 +678,38 @@ fn namespaces_match_the_listings() {
     }
 }
 
+/// `v2_only.tsv`: the shortest prefixes of the public `tf.*` names of TensorFlow 2.21 (outside
+/// tf.compat and tf.keras) that tf.compat.v1 lacks, as `tools/gen_v2_only.py` derives them.
+#[test]
+fn v2_only_matches_the_listing() {
+    let apis = Apis::load();
+    let entries = &apis.new.entries;
+    let v1: HashSet<&str> = entries.keys().filter_map(|n| n.strip_prefix("tf.compat.v1.")).collect();
+    let missing: BTreeSet<&str> = entries
+        .iter()
+        .filter(|(n, e)| {
+            n.starts_with("tf.")
+                && !n.starts_with("tf.compat.")
+                && !n.starts_with("tf.keras.")
+                && !n.split('.').any(|p| p.starts_with('_'))
+                && e.kind != "private"
+                && !v1.contains(&n[3..])
+        })
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let expected: BTreeSet<String> = missing
+        .iter()
+        .filter(|n| {
+            let parts: Vec<&str> = n.split('.').collect();
+            !(2..parts.len()).any(|i| missing.contains(parts[..i].join(".").as_str()))
+        })
+        .map(|n| (*n).to_owned())
+        .collect();
+    let found: BTreeSet<String> = table("v2_only.tsv").into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(found, expected, "v2_only.tsv differs from the listing: run tools/gen_v2_only.py");
+    assert!(found.contains("tf.experimental.numpy") && !found.contains("tf.stack"));
+}
+
 // ------------------------------------------------------------------------------------------
 // Keywords
 // ------------------------------------------------------------------------------------------

@@ -164,7 +164,9 @@ pub fn check(src: &SourceFile, options: &Options) -> Vec<Finding> {
 }
 
 /// Whether the upgrade's `findings` of a file change a TF1 use (a name, an argument, graph-mode
-/// code) that the compat strategy's findings (`compat`) leave to `tf.compat.v1`.
+/// code) that the compat strategy's findings (`compat`) leave to `tf.compat.v1`, or write a
+/// `tf.compat.v1` name themselves (a private path whose public name is a TF1 one): the upgrade's
+/// next pass would then find TF1 code, and the compat strategy must decide the same way on both.
 fn uses_tf1_api(upgrade: &[Finding], compat: &[Finding]) -> bool {
     const TF1_API: [Rule; 11] = [
         Rule::Tf2Rename,
@@ -179,7 +181,11 @@ fn uses_tf1_api(upgrade: &[Finding], compat: &[Finding]) -> bool {
         Rule::GraphModeLibrary,
         Rule::DimensionValue,
     ];
-    upgrade.iter().any(|f| TF1_API.contains(&f.rule) && !compat.iter().any(|c| c.rule == f.rule && c.range == f.range))
+    let writes_v1 =
+        |f: &Finding| f.fixes.first().is_some_and(|fix| fix.edits.iter().any(|e| e.content.contains("compat.v1")));
+    upgrade.iter().any(|f| {
+        writes_v1(f) || (TF1_API.contains(&f.rule) && !compat.iter().any(|c| c.rule == f.rule && c.range == f.range))
+    })
 }
 
 fn check_with(src: &SourceFile, options: &Options) -> Vec<Finding> {

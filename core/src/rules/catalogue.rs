@@ -240,7 +240,7 @@ rules! {
     CompatImport = "compat-import" {
         safety: Safe,
         fix: Always,
-        tables: [],
+        tables: [V2_ONLY],
         summary: "The compat strategy: run the TF1 API through tf.compat.v1 with v2 behaviour off.",
         why: "The smallest change that makes TF1 code run on TF2.",
         before: "import tensorflow as tf",

@@ -254,13 +254,27 @@ impl<'a> Ctx<'a> {
             return Some(root_local.to_owned());
         }
         if let Some(rest) = target.strip_prefix(root_canonical).filter(|r| r.starts_with('.')) {
+            let rest = if root_canonical == "tf" { self.through_tensorflow(target, rest) } else { rest.into() };
             return Some(format!("{root_local}{rest}"));
         }
         if let Some(rest) = under(target, "tf") {
-            return self.alias_here("tensorflow").map(|a| format!("{a}{rest}"));
+            return self.alias_here("tensorflow").map(|a| format!("{a}{}", self.through_tensorflow(target, rest)));
         }
         // An external module (`tf_slim`) or a standalone Keras path: spelled in full.
         Some(target.to_owned())
+    }
+
+    /// What follows an alias of `tensorflow` to reach `target` (`rest`, its part after `tf`):
+    /// under the compat strategy that alias becomes tensorflow.compat.v1, which reaches a name
+    /// that only TensorFlow 2 has (`tf.experimental.numpy`) through its `compat.v2`.
+    fn through_tensorflow<'r>(&self, target: &str, rest: &'r str) -> std::borrow::Cow<'r, str> {
+        if self.options.strategy == crate::rules::Strategy::Compat
+            && crate::rules::table::Tables::longest_prefix(&crate::rules::table::tables().v2_only, target).is_some()
+        {
+            format!(".compat.v2{rest}").into()
+        } else {
+            rest.into()
+        }
     }
 
     /// [`Self::spell`] for a `tf.` target, else through a new `import tensorflow` (a finding of

@@ -206,7 +206,10 @@ fn kept_through_compat(ctx: &mut Ctx<'_>, name: &str, node: Node<'_>, module_lev
     note_graph_use(ctx, name, node, None, module_level);
     let v1 = format!("tf.compat.v1{}", &name[2..]);
     needs_legacy_keras(ctx, &v1);
-    if let Some((key, version)) = removed_prefix(&v1, ctx.options.target) {
+    // tf.compat.v1 layers and RNN cells live on with Keras 2 (the legacy-keras rule's business).
+    if !legacy_keras_target(ctx, &v1)
+        && let Some((key, version)) = removed_prefix(&v1, ctx.options.target)
+    {
         ctx.push(removed_finding(key, version, ctx.options.target, node.byte_range()));
     }
     true

@@ -43,6 +43,7 @@ pub(crate) const TF_REQUIRES: DataFile = data_file!("tf_requires.tsv");
 pub(crate) const STDLIB: DataFile = data_file!("stdlib.tsv");
 pub(crate) const CONSTANTS: DataFile = data_file!("constants.tsv");
 pub(crate) const SUCCESSORS: DataFile = data_file!("successors.tsv");
+pub(crate) const V2_ONLY: DataFile = data_file!("v2_only.tsv");
 
 /// Every data file, for `tf2-migrate rules` and the table tests.
 pub const ALL: &[&DataFile] = &[
@@ -67,6 +68,7 @@ pub const ALL: &[&DataFile] = &[
     &STDLIB,
     &CONSTANTS,
     &SUCCESSORS,
+    &V2_ONLY,
 ];
 
 impl DataFile {
@@ -303,6 +305,8 @@ pub struct Tables {
     pub stdlib: HashMap<&'static str, StdlibEntry>,
     /// Constant of a removed API → its value as a Python literal.
     pub constants: HashMap<&'static str, &'static str>,
+    /// TensorFlow 2 names (and modules) that tf.compat.v1 lacks → their kind.
+    pub v2_only: HashMap<&'static str, &'static str>,
 }
 
 fn opt(s: &'static str) -> Option<&'static str> {
@@ -514,6 +518,7 @@ impl Tables {
             numpy2: numpy2(&NUMPY2)?,
             stdlib: stdlib(&STDLIB)?,
             constants: pairs(&CONSTANTS)?,
+            v2_only: pairs(&V2_ONLY)?,
             namespaces: rows(&NAMESPACES, 3)
                 .map(|r| r.map(|r| (r.field(0), opt(r.field(1)))))
                 .collect::<Result<_, _>>()?,
@@ -594,6 +599,7 @@ mod tests {
             (&NUMPY2, 4, true),
             (&STDLIB, 7, true),
             (&CONSTANTS, 2, true),
+            (&V2_ONLY, 2, true),
         ];
         for (file, min_fields, unique_key) in widths {
             let rows: Vec<_> = file.rows().collect();
