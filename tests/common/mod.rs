@@ -70,6 +70,31 @@ pub fn run(cwd: &Path, command: &str, flags: &[&str], path: &Path) -> Run {
     run_in(cwd, &args)
 }
 
+/// Run the checker script `tools/<script>` on the binary, with `args` (paths under the repository
+/// root), under `python3` (or `$TF2_MIGRATE_CHECK_PYTHON`): its standard output, which must end
+/// in a summary line containing `: 0 failing` or ` 0 failing`. Panics with the script's output
+/// when it fails; `None` (the test is skipped, with a note) when there is no Python to run it.
+pub fn python_check(script: &str, args: &[&str]) -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var("TF2_MIGRATE_CHECK_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let mut command = Command::new(&python);
+    command.arg(root.join("tools").join(script)).arg(bin());
+    for a in args {
+        command.arg(if a.starts_with('-') { PathBuf::from(a) } else { root.join(a) });
+    }
+    let out = match command.output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipped: no {python} to run tools/{script} ({e})");
+            return None;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(" 0 failing"), "{stdout}");
+    Some(stdout)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Library shortcuts
 
