@@ -363,6 +363,10 @@ fn tf_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             // The import itself fails on the targeted release: it is reported where it stands.
             note_on(ctx, &full, name.range.clone());
             ctx.push(removed_finding(key, version, ctx.options.target, name.range.clone()));
+        } else if full.starts_with("tf.keras.") {
+            // Guidance on a Keras name (`tensorflow.keras.wrappers.scikit_learn`, gone with Keras
+            // 2.12) where it is imported, which may be the only place it is named.
+            note_on(ctx, &full, name.range.clone());
         }
     }
 }
