@@ -392,8 +392,9 @@ fn line_breaks<'t>(nodes: &Nodes<'t>, text: &str) -> Option<Node<'t>> {
 fn ends_line(bytes: &[u8], gap: Range<usize>, after_comment: bool) -> bool {
     let escaped = |j: usize| j > 0 && bytes[j - 1] == b'\\' && !(after_comment && j == gap.start);
     memchr::memchr2_iter(b'\n', b'\r', &bytes[gap.clone()]).map(|at| gap.start + at).any(|j| {
-        // The `\n` of `\r\n` was looked at with its `\r`.
-        let crlf = bytes[j] == b'\n' && j > 0 && bytes[j - 1] == b'\r';
+        // The `\n` of `\r\n` was looked at with its `\r`, when the gap has it: a comment takes
+        // the `\r` of its line end into its text (`# c\r`), and the gap after it is then `\n`.
+        let crlf = bytes[j] == b'\n' && j > gap.start && bytes[j - 1] == b'\r';
         !crlf && !escaped(j)
     })
 }
@@ -563,10 +564,19 @@ mod tests {
             "def f():\n    x = 1\n    g(x)            y = 2\n    return y\n",
             "x = \"a\"\n  \"b\"\n",
             "# Backslash in a comment continues nothing :\\\nx = 1 +\n 2\n",
+            "# c\r\nx = 1 +\r\n 2\r\n",
+            "x = 1  # c\r\ny = 2 z = 3\r\n",
         ];
         let good = [
             "x = 1 + \\\n  2\n",
             "x = 1 + \\\r\n  2\r\n",
+            // CRLF line ends after comments (Windows-written files): the comment's text ends in
+            // `\r`, the blank after it is the `\n`.
+            "x = 1\r\n# c\r\ny = 2\r\n",
+            "x = 1  # c\r\ny = 2\r\n",
+            "if x:\r\n    y = 1\r\n\r\n# c\r\nz = 2\r\n",
+            "def f(\r\n    a,  # c\r\n    b):\r\n    pass  # d\r\n# e\r\nf(1,\r\n  2)\r\n",
+            "x = 1  # c \\\r\ny = 2\r\n",
             "assert a, \\\n    \"m\"\n",
             "a = 1; b = 2\nif a: b = 3; c = 4\n",
             "@d\n# c\ndef f(\n    a,  # c\n    b):\n    pass\n",
