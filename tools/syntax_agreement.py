@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare tf2-migrate's syntax verdicts with CPython's, file by file, on real and broken code.
 
-    syntax_agreement.py BINARY TREE [TREE ...] [--mutants N] [--seed S] [--stage parse|compile]
+    syntax_agreement.py BINARY TREE [TREE ...] [--mutants N] [--seed S] [--stage parse|compile] [--crlf]
 
 tree-sitter-python accepts some code that CPython rejects (Python 2 forms, `async` as a name,
 line ends it skips, `x as y` in an expression...). The tool must report such files as broken,
@@ -17,6 +17,9 @@ or Keras in them) are left out.
 duplicated; a character dropped; a token inserted; the file cut short), written to a temporary
 folder that is removed at the end (`--keep DIR` writes them there instead). The mutants are
 derived from the TREEs' files: do not commit them.
+
+`--crlf` also checks a copy of every file (mutants included) with CRLF line ends, as written on
+Windows (tree-sitter's comments take the `\r` into their text; CPython reads `\r\n` as one line end).
 
 Prints the counts, then each disagreement: MISS (CPython rejects, the tool does not flag) and
 FLAG (the tool flags, CPython accepts). Exit status 1 if there is any.
@@ -106,13 +109,15 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stage", choices=["parse", "compile"], default="parse")
     ap.add_argument("--keep", help="write the mutants here (kept) instead of a temporary folder")
+    ap.add_argument("--crlf", action="store_true", help="also every file with CRLF line ends")
     args = ap.parse_args()
 
     roots = list(args.trees)
     work = None
-    if args.mutants:
+    if args.mutants or args.crlf:
         work = args.keep or tempfile.mkdtemp(prefix="tf2m-mutants.")
         os.makedirs(work, exist_ok=True)
+    if args.mutants:
         rng = random.Random(args.seed)
         sources = python_files(args.trees)
         for n in range(args.mutants):
@@ -120,6 +125,14 @@ def main():
                 text = f.read()
             with open(os.path.join(work, f"mutant_{n}.py"), "w", encoding="utf-8") as f:
                 f.write(mutate(text, rng))
+    if args.crlf:
+        for n, path in enumerate(python_files(roots + ([work] if args.mutants else []))):
+            with open(path, "rb") as f:
+                data = f.read()
+            crlf = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            with open(os.path.join(work, f"crlf_{n}_{os.path.basename(path)}"), "wb") as f:
+                f.write(crlf)
+    if work:
         roots.append(work)
     try:
         flagged = flagged_files(args.binary, roots)
