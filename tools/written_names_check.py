@@ -5,7 +5,7 @@ recorded TensorFlow 2.21 API lacks and the input did not already name.
 
     written_names_check.py BINARY [--known FILE] [--api-dir tools/api] [--keep DIR] [-v]
 
-Per table (renames, contrib, private, private_moved: `tf.` keys; keras_modules: `keras.` keys
+Per table (renames, contrib, private, private_moved: `tf.` keys; keras_modules, keras_aliases: `keras.` keys
 that have an equivalent), one file uses every key as an attribute chain and one imports each
 from its parent module. Copies are migrated with `apply` (safe fixes only, then with --unsafe,
 under the strategies upgrade, native and compat) and checked with tools/api_check.py against
@@ -43,7 +43,7 @@ def table_rows(name: str) -> list[list[str]]:
 
 # The tables whose keys are names the rules rewrite: (file, root module as written in code).
 TABLES = [("renames.tsv", "tensorflow"), ("contrib.tsv", "tensorflow"), ("private.tsv", "tensorflow"),
-          ("private_moved.tsv", "tensorflow"), ("keras_modules.tsv", "keras")]
+          ("private_moved.tsv", "tensorflow"), ("keras_modules.tsv", "keras"), ("keras_aliases.tsv", "keras")]
 
 
 def write_inputs(folder: str) -> int:

@@ -8,15 +8,21 @@ use crate::rules::Rule;
 use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::{Ctx, tf_callee};
 use crate::rules::table::{KeywordChange, tables};
-use crate::rules::{Strategy, transforms};
+use crate::rules::{Strategy, keras3, transforms};
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.strategy == Strategy::Compat {
         return;
     }
-    let Some(name) = tf_callee(resolved) else {
+    // Standalone Keras 2 (`keras.callbacks.TensorBoard`) had tf.keras's TF1 signatures: the
+    // keywords tf.keras dropped in TF2 are dropped from it too (Keras 3 refuses them as well).
+    // Only removals: its renames (`lr=`) are the Keras 3 rules', and its argument orders are not
+    // in the tables.
+    let standalone = resolved.and_then(|r| r.strip_prefix("keras.")).map(|rest| format!("tf.keras.{rest}"));
+    let Some(name) = tf_callee(resolved).or(standalone.as_deref()) else {
         return;
     };
+    let shown = if standalone.is_some() { resolved.unwrap_or(name) } else { name };
     if transforms::claims(name) {
         return; // The transformer owns every argument of these calls.
     }
@@ -24,7 +30,9 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
     let t = tables();
     let changes: &[KeywordChange] = t.keywords.get(name).map_or(&[], Vec::as_slice);
 
-    if let Some((v1, v2)) = t.reorders.get(name) {
+    if standalone.is_none()
+        && let Some((v1, v2)) = t.reorders.get(name)
+    {
         reorder(ctx, name, &call, v1, v2, changes);
     }
     for (i, arg) in call.args.iter().enumerate() {
@@ -32,10 +40,12 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
             continue;
         };
         let kw_text = ctx.text(kw);
-        let Some(change) = changes.iter().find(|c| c.old == kw_text) else {
+        let Some(change) = changes.iter().find(|c| c.old == kw_text && (standalone.is_none() || c.new.is_none()))
+        else {
             continue;
         };
-        if transforms::claims_keyword(name, kw_text) {
+        if transforms::claims_keyword(name, kw_text) || (standalone.is_some() && keras3::claims_keyword(shown, kw_text))
+        {
             continue;
         }
         if let Some(new) = change.new {
@@ -59,7 +69,7 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
             ctx.push(f);
         } else {
             let removed: Vec<bool> = (0..call.args.len()).map(|j| j == i).collect();
-            let f = Finding::new(Rule::KeywordRemoved, Severity::Error, arg.byte_range(), format!("`{name}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
+            let f = Finding::new(Rule::KeywordRemoved, Severity::Error, arg.byte_range(), format!("`{shown}` no longer accepts `{kw_text}=` in TensorFlow 2; the argument is dropped: check the default is what you want"))
                 .with_fix(Fix::review(call.removal_edits(&removed)));
             ctx.push(f);
         }

@@ -213,8 +213,8 @@ rules! {
     KerasImport = "keras-import" {
         safety: Safe | Review,
         fix: Sometimes,
-        tables: [KERAS_MODULES],
-        summary: "Standalone Keras imports moved to tensorflow.keras.",
+        tables: [KERAS_MODULES, KERAS_ALIASES],
+        summary: "Standalone Keras imports moved to tensorflow.keras; Keras 2's compatibility aliases that tf.keras and Keras 3 lack (`keras.optimizers.rmsprop`) become the names they stood for.",
         why: "Keras ships inside TensorFlow; Keras 2 module paths such as keras.layers.core no longer exist.",
         before: "from keras.layers.core import Dense",
         after: "from tensorflow.keras.layers import Dense",

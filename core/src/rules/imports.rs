@@ -145,7 +145,16 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 let (parent, last) = t.rsplit_once('.').unwrap_or(("tensorflow", t));
                 (parent.to_owned(), if last == local { last.to_owned() } else { format!("{last} as {local}") })
             }
-            _ => (target.clone(), ctx.range_text(n.range.clone()).to_owned()),
+            // A Keras 2 alias neither tf.keras nor Keras 3 has: the name it stood for, bound to
+            // the same local name.
+            _ => match tables().keras_aliases.get(full.as_str()) {
+                Some(t) if !stmt.wildcard => {
+                    moved_names = true;
+                    let last = t.rsplit('.').next().unwrap_or(t);
+                    (target.clone(), format!("{last} as {local}"))
+                }
+                _ => (target.clone(), ctx.range_text(n.range.clone()).to_owned()),
+            },
         };
         match groups.iter_mut().find(|(m, _)| *m == from) {
             Some((_, clauses)) => clauses.push(clause),

@@ -59,6 +59,12 @@ fn keyword_rows(name: &str) -> Vec<&'static KerasKeyword> {
     }
 }
 
+/// Whether the Keras 3 keyword rows cover keyword `kw` of the Keras callable `name` (`keras.*`
+/// spelling): the TF keyword tables then leave it to them.
+pub(crate) fn claims_keyword(name: &str, kw: &str) -> bool {
+    keyword_rows(name).iter().any(|r| r.keyword == kw)
+}
+
 /// The changes of one call, split by who needs them: both Keras 2 and 3 (Keras 1 names, `lr=`),
 /// Keras 3 only (`LeakyReLU(alpha=)`), and what has no Keras 3 form.
 #[derive(Default)]

@@ -165,6 +165,7 @@ fn check_family(
         // A function-specific rewrite owns the call (`_get_available_gpus()`).
     } else if name.starts_with("keras") {
         check_keras_path(ctx, name, (root_local, root_c), node.start_byte(), prefix_range);
+        check_keras_alias(ctx, name, prefix_range);
         keras3::check_name(ctx, name, node);
         note(ctx, name, node);
     } else {
@@ -569,6 +570,26 @@ fn push_contrib(
     let mut f = Finding::new(Rule::Contrib, Severity::Error, range, message).with_fix(fix);
     f.requires = requires;
     ctx.push(f)
+}
+
+/// A compatibility alias of Keras 2 that neither `tf_keras` nor Keras 3 has
+/// (`keras.optimizers.rmsprop`, `keras.layers.Deconv2D`): the name it stood for, in the same
+/// module. Only in a dotted use; a from-imported alias is its import's business.
+fn check_keras_alias(ctx: &mut Ctx<'_>, name: &str, prefix_range: impl Fn(&str) -> Option<std::ops::Range<usize>>) {
+    let Some((key, target)) = Tables::longest_prefix(&tables().keras_aliases, name) else {
+        return;
+    };
+    let Some(range) = prefix_range(key) else {
+        return;
+    };
+    let old = key.rsplit('.').next().unwrap_or(key);
+    let new = target.rsplit('.').next().unwrap_or(target);
+    let Some(at) = range.end.checked_sub(old.len()).filter(|&at| ctx.range_text(at..range.end) == old) else {
+        return;
+    };
+    let message = format!("`{key}` was a Keras 2 alias of `{target}`: tf.keras and Keras 3 have only `{new}`");
+    let fix = Fix::safe(vec![Edit::replacement(at..range.end, new)]);
+    ctx.push(Finding::new(Rule::KerasImport, Severity::Error, at..range.end, message).with_fix(fix));
 }
 
 fn check_keras_path(

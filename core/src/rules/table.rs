@@ -29,6 +29,7 @@ pub(crate) const REMOVED: DataFile = data_file!("removed.tsv");
 pub(crate) const NOTES: DataFile = data_file!("notes.tsv");
 pub(crate) const CONTRIB: DataFile = data_file!("contrib.tsv");
 pub(crate) const KERAS_MODULES: DataFile = data_file!("keras_modules.tsv");
+pub(crate) const KERAS_ALIASES: DataFile = data_file!("keras_aliases.tsv");
 pub(crate) const GRAPH_MODE: DataFile = data_file!("graph_mode.tsv");
 pub(crate) const KERAS3_METHODS: DataFile = data_file!("keras3_methods.tsv");
 pub(crate) const KERAS3_KEYWORDS: DataFile = data_file!("keras3_keywords.tsv");
@@ -54,6 +55,7 @@ pub const ALL: &[&DataFile] = &[
     &NOTES,
     &CONTRIB,
     &KERAS_MODULES,
+    &KERAS_ALIASES,
     &GRAPH_MODE,
     &KERAS3_METHODS,
     &KERAS3_KEYWORDS,
@@ -280,6 +282,8 @@ pub struct Tables {
     pub notes: HashMap<&'static str, Note>,
     pub contrib: HashMap<&'static str, ContribEntry>,
     pub keras_modules: HashMap<&'static str, &'static str>,
+    /// Keras 2's compatibility aliases that `tf_keras` and Keras 3 both lack → the name each stood for.
+    pub keras_aliases: HashMap<&'static str, &'static str>,
     pub graph_mode: HashMap<&'static str, &'static str>,
     pub keras3_methods: HashMap<&'static str, MethodChange>,
     pub keras3_keywords: HashMap<&'static str, Vec<KerasKeyword>>,
@@ -532,6 +536,7 @@ impl Tables {
             notes: notes(&NOTES)?,
             contrib,
             keras_modules: pairs(&KERAS_MODULES)?,
+            keras_aliases: pairs(&KERAS_ALIASES)?,
             graph_mode: pairs(&GRAPH_MODE)?,
         })
     }
@@ -588,6 +593,7 @@ mod tests {
             (&NOTES, 3, true),
             (&CONTRIB, 4, true),
             (&KERAS_MODULES, 2, true),
+            (&KERAS_ALIASES, 2, true),
             (&GRAPH_MODE, 2, true),
             (&KERAS3_METHODS, 4, true),
             (&KERAS3_KEYWORDS, 4, false),
