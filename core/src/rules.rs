@@ -12,6 +12,7 @@ pub(crate) mod eager;
 pub(crate) mod graph;
 pub(crate) mod imports;
 pub(crate) mod keras3;
+pub(crate) mod metric_keys;
 pub(crate) mod native;
 pub(crate) mod numpy2;
 pub(crate) mod shapes;
@@ -344,6 +345,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
             transforms::check_call(ctx, node, resolved.as_deref());
             keras3::check_call(ctx, node, resolved.as_deref());
             numpy2::check_call(ctx, node, resolved.as_deref());
+            metric_keys::check_call(ctx, node, resolved.as_deref());
             true
         } else {
             if id == k.comparison {

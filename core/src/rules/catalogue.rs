@@ -228,6 +228,15 @@ rules! {
         before: "model.fit_generator(gen, steps_per_epoch=10, workers=4)",
         after: "model.fit(gen, steps_per_epoch=10)",
     },
+    KerasLogKeys = "keras-log-keys" {
+        safety: Review,
+        fix: Always,
+        tables: [],
+        summary: "`metrics=[\"accuracy\"]` in a file that reads Keras 2.2's log keys `acc` / `val_acc`: the metric is named `acc`, which keeps those keys on tf.keras and Keras 3.",
+        why: "Since Keras 2.3 the keys are 'accuracy' / 'val_accuracy': ModelCheckpoint(monitor='val_acc') never saves on tf.keras and raises on Keras 3, history.history['acc'] is a KeyError.",
+        before: "model.compile(loss='mse', metrics=['accuracy'])  # and monitor='val_acc'",
+        after: "model.compile(loss='mse', metrics=['acc'])",
+    },
     LegacyKeras = "legacy-keras" {
         safety: Review,
         fix: Sometimes,
