@@ -2,8 +2,9 @@
 //! parse alone against the whole analysis (parse, the node list, the `CPython` checks, the rules and
 //! the plan). The parse is the floor of this design; the rest is what the rules cost.
 //!
-//! The tree is `$PARSE_BENCH_TREE` (default: `examples/`); every `.py` file under it is read once,
-//! then each measure is the best of `$PARSE_BENCH_RUNS` (default 5) passes over all of them.
+//! The tree is `$PARSE_BENCH_TREE` (default: `examples/`); every `.py` file under it (outside
+//! `site-packages` and `dist-packages` folders) is read once, then each measure is the best of
+//! `$PARSE_BENCH_RUNS` (default 5) passes over all of them.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -21,6 +22,11 @@ fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
     paths.sort();
     for p in paths {
         if p.is_dir() {
+            // Installed packages under a Python's library folder (`tools/pgo-build.sh` trains
+            // on the standard library, not on whatever is installed beside it).
+            if p.file_name().is_some_and(|n| n == "site-packages" || n == "dist-packages") {
+                continue;
+            }
             python_files(&p, out);
         } else if p.extension().is_some_and(|e| e == "py") {
             out.push(p);

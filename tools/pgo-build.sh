@@ -10,9 +10,10 @@
 # 3. rebuilds the C objects with -fprofile-use from those counts, in the same target folder (GCC
 #    finds a profile by the object's absolute path), and links the binary.
 #
-# Training folders: by default the Python standard library of `python3` (any Python is good
-# training for a Python parser; the measured trees are not used) and the repository's examples and
-# test fixtures. The Rust code is not profiled (that needs llvm-profdata of rustc's own LLVM).
+# Training folders: by default the Python standard library of `python3` (its site-packages left
+# out; any Python is good training for a Python parser; the measured trees are not used) and the
+# repository's examples and test fixtures. The Rust code is not profiled (that needs llvm-profdata
+# of rustc's own LLVM).
 #
 # Environment: PGO_TARGET (default target/pgo), PGO_PROFILE (default $PGO_TARGET/profile).
 # Needs: cargo, gcc (the C compiler `cc` picks), python3 when no folder is given.
