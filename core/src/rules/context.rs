@@ -135,6 +135,13 @@ pub(crate) fn canonical(qualified: &str) -> String {
     under(qualified, "tensorflow").map_or_else(|| qualified.to_owned(), |rest| format!("tf{rest}"))
 }
 
+/// A string literal's quote and contents, for a literal written `'…'` or `"…"` (no prefix, not
+/// triple-quoted): `None` for anything else.
+pub(crate) fn quoted(text: &str) -> Option<(char, &str)> {
+    let quote = text.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    Some((quote, text.strip_prefix(quote)?.strip_suffix(quote)?))
+}
+
 /// The resolved callee, if it is TensorFlow outside tf.compat (the TF1 names the tables key on).
 pub(crate) fn tf_callee(resolved: Option<&str>) -> Option<&str> {
     resolved.filter(|name| name.starts_with("tf.") && !name.starts_with("tf.compat."))

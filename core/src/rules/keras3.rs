@@ -10,7 +10,7 @@ use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::TfVersion;
 use crate::rules::call::{Call, keyword_name};
-use crate::rules::context::Ctx;
+use crate::rules::context::{Ctx, quoted};
 use crate::rules::table::{KerasAction, KerasKeyword, KeywordChange, Tables, tables};
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
@@ -158,9 +158,7 @@ fn keras_keywords(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: &str) {
 /// The edit converting a literal keyword value per `values` (`'th'` → `'channels_first'`);
 /// `None` when the value is not a literal the table knows.
 fn convert_value(ctx: &Ctx<'_>, value: Node<'_>, values: &[(&str, &str)]) -> Option<Edit> {
-    let text = ctx.text(value);
-    let quote = text.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
-    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    let (quote, inner) = quoted(ctx.text(value))?;
     let (_, new) = values.iter().find(|(old, _)| *old == inner)?;
     let new = if *new == "None" { "None".to_owned() } else { format!("{quote}{new}{quote}") };
     Some(Edit::replacement(value.byte_range(), new))

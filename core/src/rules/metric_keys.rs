@@ -11,7 +11,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::call::Call;
-use crate::rules::context::Ctx;
+use crate::rules::context::{Ctx, quoted};
 
 /// The string literals that read a Keras 2.2 accuracy key.
 const OLD_KEYS: [&str; 2] = ["acc", "val_acc"];
@@ -39,8 +39,10 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
         return;
     };
     let mut cursor = list.walk();
-    let accuracy: Vec<Node<'_>> =
-        list.named_children(&mut cursor).filter(|item| literal(ctx, *item) == Some("accuracy")).collect();
+    let accuracy: Vec<(Node<'_>, char)> = list
+        .named_children(&mut cursor)
+        .filter_map(|item| literal(ctx, item).filter(|(_, s)| *s == "accuracy").map(|(q, _)| (item, q)))
+        .collect();
     if accuracy.is_empty() || !imports_keras(ctx) {
         return;
     }
@@ -54,39 +56,30 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
          Keras 3): name the metric 'acc' to keep the old keys",
         old.join(", ")
     );
-    for item in accuracy {
-        let text = ctx.text(item);
-        let quote = &text[..1];
+    for (item, quote) in accuracy {
         let fix = Fix::review(vec![Edit::replacement(item.byte_range(), format!("{quote}acc{quote}"))]);
         ctx.push(Finding::new(Rule::KerasLogKeys, Severity::Error, item.byte_range(), message.clone()).with_fix(fix));
     }
 }
 
-/// The value of a plain string literal (`'acc'`, `"acc"`: no prefix, no escapes, no
+/// The quote and value of a plain string literal (`'acc'`, `"acc"`: no prefix, no escapes, no
 /// interpolation), else `None`.
-fn literal<'a>(ctx: &Ctx<'a>, node: Node<'_>) -> Option<&'a str> {
+fn literal<'a>(ctx: &Ctx<'a>, node: Node<'_>) -> Option<(char, &'a str)> {
     if node.kind() != "string" {
         return None;
     }
-    let text = ctx.text(node);
-    let quote = text.chars().next().filter(|&q| q == '\'' || q == '"')?;
-    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
-    (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some(inner)
+    let (quote, inner) = quoted(ctx.text(node))?;
+    (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then_some((quote, inner))
 }
 
 /// The old keys the file reads (distinct, in order of first use), and how many string literals
 /// name a new key (those in the metrics lists among them).
-fn read_keys(ctx: &Ctx<'_>) -> (Vec<&'static str>, usize) {
+fn read_keys<'a>(ctx: &Ctx<'a>) -> (Vec<&'a str>, usize) {
     let string = crate::source::kind_id("string");
     let (mut old, mut new) = (Vec::new(), 0);
     for item in ctx.nodes.iter().filter(|it| it.kind == string) {
-        match literal(ctx, item.node) {
-            Some(s) if OLD_KEYS.contains(&s) => {
-                let key = OLD_KEYS.iter().find(|k| **k == s).copied().unwrap_or("acc");
-                if !old.contains(&key) {
-                    old.push(key);
-                }
-            }
+        match literal(ctx, item.node).map(|(_, s)| s) {
+            Some(s) if OLD_KEYS.contains(&s) && !old.contains(&s) => old.push(s),
             Some(s) if NEW_KEYS.contains(&s) => new += 1,
             _ => {}
         }
