@@ -845,8 +845,10 @@ fn keras3_methods(apis: &Apis, failures: &mut Vec<String>) {
                 .find(|(old, _)| *old == name)
                 .map_or(name.to_owned(), |(_, new)| new.to_owned())
         };
-        let by_keyword: Vec<&str> =
-            row.get(4).map(|n| n.split(',').filter(|n| !n.is_empty()).collect()).unwrap_or_default();
+        let column = |i: usize| -> Vec<&str> {
+            row.get(i).map(|n| n.split(',').filter(|n| !n.is_empty() && *n != "-").collect()).unwrap_or_default()
+        };
+        let (by_keyword, manual) = (column(4), column(5));
         // Positional arguments left positional land on the same parameter: Keras 2's first
         // positional parameters (the ones calls pass that way), past those the row passes by
         // keyword, are Keras 3's at the same place (`fit_generator(gen, 100)`: 100 is
@@ -868,8 +870,8 @@ fn keras3_methods(apis: &Apis, failures: &mut Vec<String>) {
         }
         // Positional parameters passed by keyword: Keras 2's, in order, and Keras 3 takes them
         // (under the row's new names).
-        if let Some(names) = row.get(4).filter(|n| !n.is_empty()) {
-            let names: Vec<&str> = names.split(',').collect();
+        if !by_keyword.is_empty() {
+            let names = &by_keyword;
             let keras2 = apis.tf_keras.signature(&format!("tf_keras.Model.{method}"));
             if keras2
                 .is_none_or(|s| s.positional.iter().take(names.len()).map(String::as_str).ne(names.iter().copied()))
@@ -892,18 +894,25 @@ fn keras3_methods(apis: &Apis, failures: &mut Vec<String>) {
         }
         for (listing, model) in [(&apis.keras, "keras.Model"), (&apis.new, "tf.keras.Model")] {
             let m = format!("{model}.{target}");
-            let gone = replacement != "-" || changes == "-";
+            // A row with nothing but keywords to report keeps the method.
+            let gone = replacement != "-" || (changes == "-" && manual.is_empty());
             if gone && listing.has(&format!("{model}.{method}")) {
                 failures
                     .push(format!("keras3_methods.tsv: {method}: {model}.{method} still exists ({})", listing.file));
             }
-            if replacement == "-" && changes == "-" {
+            if replacement == "-" && changes == "-" && manual.is_empty() {
                 continue; // removed without a replacement method
             }
             let Some(sig) = listing.signature(&m) else {
                 failures.push(format!("keras3_methods.tsv: {method}: no method {m} in {}", listing.file));
                 continue;
             };
+            for name in manual.iter().filter(|n| sig.accepts(n)) {
+                failures.push(format!(
+                    "keras3_methods.tsv: {method}: {m} takes {name}=, listed as manual ({})",
+                    listing.file
+                ));
+            }
             for change in changes.split(',').filter(|c| *c != "-") {
                 let Some((old, new)) = change.split_once('>') else {
                     failures.push(format!("keras3_methods.tsv: {method}: bad keyword change {change:?}"));

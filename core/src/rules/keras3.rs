@@ -290,6 +290,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     let Some(attr) = func.child_by_field_name("attribute") else { return };
     let method = ctx.text(attr);
     let Some(change) = tables().keras3_methods.get(method) else { return };
+    manual_keywords(ctx, call, method, change.manual.as_slice(), change.note);
     if method == "predict_classes" {
         predict_classes(ctx, call, attr, change.note);
         return;
@@ -325,6 +326,21 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     }
     let message = format!("{} ({}; assumes the object is a Keras model)", what.join(", "), change.note);
     ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
+}
+
+/// The keywords of `call` that no rewrite can drop (`compile(target_tensors=)`): one finding
+/// each, without a fix, on the keyword argument.
+fn manual_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, method: &str, manual: &[&str], note: &str) {
+    if manual.is_empty() {
+        return;
+    }
+    let Some(c) = Call::new(call, &ctx.src.text) else { return };
+    for arg in &c.args {
+        let Some(name) = keyword_name(*arg).map(|n| ctx.text(n)).filter(|n| manual.contains(n)) else { continue };
+        let message =
+            format!(".{method}({name}=) has no TensorFlow 2 form ({note}; assumes the object is a Keras model)");
+        ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, arg.byte_range(), message));
+    }
 }
 
 /// `model.predict_classes(x)` → `np.argmax(model.predict(x), axis=-1)`.

@@ -196,6 +196,24 @@ pub struct MethodChange {
     pub note: &'static str,
     /// The Keras 2 positional parameters, where Keras 3 takes them by keyword only.
     pub by_keyword: Vec<&'static str>,
+    /// Keywords that neither TensorFlow 2's tf.keras nor Keras 3 takes and that no rewrite can
+    /// drop without changing what the call means (`compile(target_tensors=)`): reported, with
+    /// the row's guidance, for a person to port.
+    pub manual: Vec<&'static str>,
+}
+
+impl MethodChange {
+    /// A row of `keras3_methods.tsv`.
+    fn read(r: &Row) -> Result<Self, TableError> {
+        let names = |i| list(opt(r.field(i)).unwrap_or_default());
+        Ok(Self {
+            rename: opt(r.field(1)),
+            keywords: r.keyword_changes(2)?,
+            note: r.field(3),
+            by_keyword: names(4),
+            manual: names(5),
+        })
+    }
 }
 
 /// What becomes of a Keras 2 keyword argument.
@@ -472,13 +490,7 @@ impl Tables {
         let mut keras3_methods = HashMap::new();
         for r in rows(&KERAS3_METHODS, 4) {
             let r = r?;
-            let change = MethodChange {
-                rename: opt(r.field(1)),
-                keywords: r.keyword_changes(2)?,
-                note: r.field(3),
-                by_keyword: list(r.field(4)),
-            };
-            keras3_methods.insert(r.field(0), change);
+            keras3_methods.insert(r.field(0), MethodChange::read(&r)?);
         }
         let mut renames = HashMap::new();
         let mut tf0 = foldhash::HashSet::default();
