@@ -846,7 +846,7 @@ fn keras3_methods(apis: &Apis, failures: &mut Vec<String>) {
                 .map_or(name.to_owned(), |(_, new)| new.to_owned())
         };
         let column = |i: usize| -> Vec<&str> {
-            row.get(i).map(|n| n.split(',').filter(|n| !n.is_empty() && *n != "-").collect()).unwrap_or_default()
+            row.get(i).map(|n| n.split([',', '|']).filter(|n| !n.is_empty() && *n != "-").collect()).unwrap_or_default()
         };
         let (by_keyword, manual) = (column(4), column(5));
         // Positional arguments left positional land on the same parameter: Keras 2's first

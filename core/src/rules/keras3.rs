@@ -298,7 +298,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     let (mut edits, mut what, _) = keyword_edits(ctx, call, &change.keywords);
     if !change.by_keyword.is_empty()
         && let Some(c) = Call::new(call, &ctx.src.text)
-        && !c.positional().is_empty()
+        && c.positional().len() > change.keep_positional
     {
         if c.has_splat() || c.positional().len() > change.by_keyword.len() {
             return; // which argument is which is not known here
@@ -314,7 +314,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
         else {
             return;
         };
-        edits.extend(c.pass_by_keyword(0, &names));
+        edits.extend(c.pass_by_keyword(change.keep_positional, &names));
         what.push("positional arguments passed by keyword".to_owned());
     }
     if let Some(new) = change.rename {

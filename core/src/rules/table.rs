@@ -194,8 +194,12 @@ pub struct MethodChange {
     pub rename: Option<&'static str>,
     pub keywords: Vec<KeywordChange>,
     pub note: &'static str,
-    /// The Keras 2 positional parameters, where Keras 3 takes them by keyword only.
+    /// The Keras 2 positional parameters, where Keras 3 takes them by keyword only or in another
+    /// order.
     pub by_keyword: Vec<&'static str>,
+    /// How many of `by_keyword` Keras 3 still takes at the same place (the names before a `|`
+    /// in the column): positional arguments up to there stay as they are.
+    pub keep_positional: usize,
     /// Keywords that neither TensorFlow 2's tf.keras nor Keras 3 takes and that no rewrite can
     /// drop without changing what the call means (`compile(target_tensors=)`): reported, with
     /// the row's guidance, for a person to port.
@@ -206,11 +210,16 @@ impl MethodChange {
     /// A row of `keras3_methods.tsv`.
     fn read(r: &Row) -> Result<Self, TableError> {
         let names = |i| list(opt(r.field(i)).unwrap_or_default());
+        let (kept, moved) = opt(r.field(4)).unwrap_or_default().split_once('|').unwrap_or(("", r.field(4)));
+        let mut by_keyword = list(kept);
+        let keep_positional = by_keyword.len();
+        by_keyword.extend(list(opt(moved).unwrap_or_default()));
         Ok(Self {
             rename: opt(r.field(1)),
             keywords: r.keyword_changes(2)?,
             note: r.field(3),
-            by_keyword: names(4),
+            by_keyword,
+            keep_positional,
             manual: names(5),
         })
     }
