@@ -149,10 +149,15 @@ impl Row {
         Ok(self)
     }
 
+    /// Field `i` as a comma-separated list (`-` or empty: none).
+    fn names(&self, i: usize) -> Vec<&'static str> {
+        list(opt(self.field(i)).unwrap_or_default())
+    }
+
     /// A list of `old>new` keyword changes (`new` is `-` for a removal; the field is `-` or empty
     /// for none).
     fn keyword_changes(&self, i: usize) -> Result<Vec<KeywordChange>, TableError> {
-        list(opt(self.field(i)).unwrap_or_default())
+        self.names(i)
             .into_iter()
             .map(|pair| {
                 let (old, new) = pair.split_once('>').ok_or_else(|| self.error(format!("{pair:?} is not old>new")))?;
@@ -209,18 +214,18 @@ pub struct MethodChange {
 impl MethodChange {
     /// A row of `keras3_methods.tsv`.
     fn read(r: &Row) -> Result<Self, TableError> {
-        let names = |i| list(opt(r.field(i)).unwrap_or_default());
-        let (kept, moved) = opt(r.field(4)).unwrap_or_default().split_once('|').unwrap_or(("", r.field(4)));
+        let column = opt(r.field(4)).unwrap_or_default();
+        let (kept, moved) = column.split_once('|').unwrap_or(("", column));
         let mut by_keyword = list(kept);
         let keep_positional = by_keyword.len();
-        by_keyword.extend(list(opt(moved).unwrap_or_default()));
+        by_keyword.extend(list(moved));
         Ok(Self {
             rename: opt(r.field(1)),
             keywords: r.keyword_changes(2)?,
             note: r.field(3),
             by_keyword,
             keep_positional,
-            manual: names(5),
+            manual: r.names(5),
         })
     }
 }
@@ -427,7 +432,7 @@ fn stdlib(file: &DataFile) -> Result<HashMap<&'static str, StdlibEntry>, TableEr
             {
                 return Err(r.error(format!("the replacement {rep} is not under its import {module}")));
             }
-            let kept = opt(r.field(5)).map(list).unwrap_or_default();
+            let kept = r.names(5);
             let entry = StdlibEntry {
                 replacement,
                 import,
