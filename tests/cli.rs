@@ -229,6 +229,10 @@ fn files_without_tensorflow_get_the_python_stdlib_rule() {
     )
     .unwrap();
     fs::write(tmp.path().join("plain.py"), "import collections\nx = collections.OrderedDict()\n").unwrap();
+    // Imports the scan once missed in such a file: a module under a removed one, and a removed
+    // module second in a list.
+    fs::write(tmp.path().join("build.py"), "from distutils.core import setup\nsetup(name='x')\n").unwrap();
+    fs::write(tmp.path().join("load.py"), "import os, imp\nm = imp.load_source('m', os.sep)\n").unwrap();
     let o = run(tmp.path(), &["diff", "--no-cache", "."]);
     let out = stdout(&o);
     assert!(
@@ -236,6 +240,28 @@ fn files_without_tensorflow_get_the_python_stdlib_rule() {
         "{out}"
     );
     assert!(!out.contains("plain.py"), "{out}");
+    let o = run(tmp.path(), &["check", "--no-cache", "."]);
+    let out = stdout(&o);
+    assert!(out.contains("build.py:1:1: error [python-stdlib] `distutils` is gone"), "{out}");
+    assert!(out.contains("load.py:1:1: error [python-stdlib] `imp` is gone"), "{out}");
+}
+
+/// A file that names neither TensorFlow nor Keras only gets the rules about `NumPy` and the
+/// standard library, whether or not it mentions `numpy`: a scikit-learn model's `predict_proba`
+/// is not a Keras model's, and `NumPy` code without a removed name is not touched.
+#[test]
+fn numpy_files_without_keras_get_only_numpy_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sk = "import numpy as np\n\ndef score(clf, x):\n    return np.asarray(clf.predict_proba(x)).sum()\n";
+    fs::write(tmp.path().join("sk.py"), sk).unwrap();
+    fs::write(tmp.path().join("old.py"), "import numpy as np\n\ndef f(x):\n    return np.asscalar(x)\n").unwrap();
+    let keras = "import keras\n\ndef score(clf, x):\n    return clf.predict_proba(x)\n";
+    fs::write(tmp.path().join("kmodel.py"), keras).unwrap();
+    let o = run(tmp.path(), &["check", "--no-cache", "."]);
+    let out = stdout(&o);
+    assert!(!out.contains("sk.py"), "{out}");
+    assert!(out.contains("old.py:4:12: error [numpy2]"), "{out}");
+    assert!(out.contains("kmodel.py:4:16: error [keras3-api]"), "{out}");
 }
 
 /// `--select` must not write half of a linked change: the `tf.compat.v1` graph rewrites it keeps

@@ -138,13 +138,10 @@ pub(crate) fn table_files() -> Vec<&'static str> {
     table::ALL.iter().map(|f| f.text).collect()
 }
 
-/// A file with findings contains one of these or one of [`stdlib_needles`]: the scan parses no
-/// other file.
-pub(crate) const PACKAGE_NEEDLES: [&str; 3] = ["tensorflow", "keras", "numpy"];
-
-/// The strings a file that uses a removed standard-library name contains.
-pub(crate) fn stdlib_needles() -> Vec<String> {
-    stdlib::needles()
+/// Whether the text names TensorFlow or Keras. A file that does not can only have findings of
+/// the `numpy2` and `python-stdlib` rules (see `scan::prefilter`).
+pub(crate) fn names_tensorflow_or_keras(text: &[u8]) -> bool {
+    ["tensorflow", "keras"].iter().any(|n| memchr::memmem::find(text, n.as_bytes()).is_some())
 }
 
 /// Run every rule over a parsed file.

@@ -15,6 +15,8 @@ use crate::deps::DepsKind;
 use crate::error::Error;
 use crate::source::{self, Encoding};
 
+mod prefilter;
+
 /// Files larger than this are skipped unless `--max-file-size` says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
@@ -226,26 +228,11 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
         return Err(skip(path, "binary file (contains a NUL byte)"));
     }
     // A dependency file may need a line added although it names no TensorFlow package.
-    if DepsKind::of(path).is_none() && !may_have_findings(&bytes) {
+    if DepsKind::of(path).is_none() && !prefilter::may_have_findings(&bytes, is_notebook(path)) {
         return Ok(None);
     }
     let (text, encoding) = source::decode(path, bytes)?;
     Ok(Some(Loaded { path: path.clone(), root: candidate.root.clone(), text, encoding }))
-}
-
-/// Cheap pre-filter: only files that mention tensorflow, keras or numpy (the `numpy2` rule:
-/// `NumPy` 2 comes with TensorFlow 2.18+), or a standard-library name that Python removed, can
-/// have findings. The three package names first (SIMD substring search, which stops at the
-/// first hit in nearly every file of a TensorFlow project); the table's names, one
-/// multi-pattern pass, only in the files without them.
-fn may_have_findings(bytes: &[u8]) -> bool {
-    static OTHERS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    crate::rules::PACKAGE_NEEDLES.iter().any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some())
-        || OTHERS
-            .get_or_init(|| {
-                aho_corasick::AhoCorasick::new(crate::rules::stdlib_needles()).expect("the needles are plain strings")
-            })
-            .is_match(bytes)
 }
 
 /// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are
@@ -285,18 +272,5 @@ mod tests {
         assert_eq!(got, want.iter().map(PathBuf::as_path).collect::<Vec<_>>());
         let at = |name: &str| got.iter().position(|p| *p == dir.path().join(name)).unwrap();
         assert!(at("a/c/d.py") < at("a-b.py") && at("a-b.py") < at("a.py"), "not in byte order");
-    }
-
-    #[test]
-    fn prefilter() {
-        assert!(may_have_findings(b"import tensorflow as tf"));
-        assert!(may_have_findings(b"from keras import x"));
-        assert!(may_have_findings(b"import numpy as np"));
-        assert!(!may_have_findings(b"import torch"));
-        assert!(!may_have_findings(b"import tensorflo"));
-        // Files without TensorFlow still reach the python-stdlib rule.
-        assert!(may_have_findings(b"isinstance(x, collections.Mapping)"));
-        assert!(may_have_findings(b"import imp\n"));
-        assert!(may_have_findings(b"self.assertEquals(a, b)"));
     }
 }

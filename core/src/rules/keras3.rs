@@ -286,8 +286,16 @@ fn keras1_kernel(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: &str) {
     );
 }
 
+/// A method of an object whose type is not known, by name (`.fit_generator()`, `.compile()`):
+/// only in a file whose code names TensorFlow or Keras, where that object may be a Keras model (a
+/// scikit-learn model's `.predict_proba()` in a file of neither is left alone).
 fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     let Some(attr) = func.child_by_field_name("attribute") else { return };
+    if !tables().keras3_methods.contains_key(ctx.text(attr))
+        || !(ctx.code_mentions("tensorflow") || ctx.code_mentions("keras"))
+    {
+        return;
+    }
     let method = ctx.text(attr);
     let Some(change) = tables().keras3_methods.get(method) else { return };
     manual_keywords(ctx, call, method, change.manual.as_slice(), change.note);

@@ -14,7 +14,7 @@ use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
 use crate::rules::context::{ContribImport, Ctx, under};
-use crate::rules::table::{STDLIB, StdlibEntry, Tables, tables};
+use crate::rules::table::{StdlibEntry, Tables, tables};
 
 /// The test-case classes user tests subclass, by qualified name, with the name the table's
 /// `kept` column gives them (the generator's `TEST_BASES`). `unittest.TestCase` keeps nothing.
@@ -324,29 +324,4 @@ fn local_class<'t>(ctx: &Ctx<'t>, name: &str) -> Option<Node<'t>> {
             && class.child_by_field_name("name").is_some_and(|n| ctx.text(n) == name);
         named.then_some(class)
     })
-}
-
-/// What a file that uses a name of the table contains, for the scan's pre-filter: the dotted
-/// name (`collections.Mapping`) or the import of its module (`from collections import`); `import
-/// imp` for a module; the method name for a `TestCase` alias (`assertEquals`). (A use through
-/// an alias, `import collections as c` then `c.Mapping`, in a file that names no TensorFlow,
-/// Keras or `NumPy` is missed: generic words such as `format` or `parser` let too many files through.)
-pub(crate) fn needles() -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    // The keys as written: a warm run that finds every file in the cache parses no table.
-    for row in STDLIB.rows() {
-        let key = row.field(0);
-        if let Some(method) = key.strip_prefix("unittest.TestCase.") {
-            out.push(method.to_owned());
-        } else if let Some((module, _)) = key.rsplit_once('.') {
-            out.push(key.to_owned());
-            out.push(format!("from {module} import"));
-        } else {
-            out.push(format!("import {key}"));
-            out.push(format!("from {key} import"));
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
