@@ -17,12 +17,18 @@ use memchr::memmem;
 use crate::rules::table::{NUMPY2, STDLIB};
 
 /// Whether the file whose bytes are `bytes` may have findings. `notebook`: the bytes are a
-/// notebook's JSON, whose code sits in strings with escapes (`\n`, `\"`), so only the plain
-/// mention of `numpy` is looked for there.
+/// notebook's JSON, whose code sits in strings with escapes (`\n`, `\"`): unless they name
+/// TensorFlow or Keras, the filter reads the program the rules would see (a notebook that cannot
+/// be read gets through, to be reported).
 pub(crate) fn may_have_findings(bytes: &[u8], notebook: bool) -> bool {
-    crate::rules::names_tensorflow_or_keras(bytes)
-        || (memmem::find(bytes, b"numpy").is_some() && (notebook || numpy2_may_apply(bytes)))
-        || stdlib_may_apply(bytes)
+    if crate::rules::names_tensorflow_or_keras(bytes) {
+        return true;
+    }
+    if notebook {
+        let read = std::str::from_utf8(bytes).ok().and_then(|json| crate::notebook::parse(json).ok());
+        return read.is_none_or(|nb| may_have_findings(nb.program().as_bytes(), false));
+    }
+    (memmem::find(bytes, b"numpy").is_some() && numpy2_may_apply(bytes)) || stdlib_may_apply(bytes)
 }
 
 /// `numpy2`: a name of its table after a dot (`np.float`, `numpy.core.x`, `import numpy.lib`;
@@ -241,8 +247,27 @@ mod tests {
         assert!(!py("import numpy\nfrom numpyro import x\nnumpy.ones(2)\n"));
         // The standard library's names still count in a NumPy file.
         assert!(py("import numpy as np\nimport imp\n"));
-        // A notebook's code is JSON-escaped: any mention of numpy is enough.
-        assert!(may_have_findings(br#"{"source": ["import numpy as np\n", "x = np.zeros(2)"]}"#, true));
+    }
+
+    #[test]
+    fn notebooks() {
+        let nb = |cells: &[&str]| {
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| format!(r#"{{"cell_type": "code", "metadata": {{}}, "outputs": [], "source": {c}}}"#))
+                .collect();
+            let json =
+                format!(r#"{{"cells": [{}], "metadata": {{}}, "nbformat": 4, "nbformat_minor": 5}}"#, cells.join(", "));
+            may_have_findings(json.as_bytes(), true)
+        };
+        assert!(nb(&[r#"["import tensorflow as tf\n"]"#]));
+        // Read as the program: an import split over lines (JSON strings) and a NumPy 2 name.
+        assert!(nb(&[r#"["from collections import (\n", "    Mapping)\n"]"#]));
+        assert!(nb(&[r#"["import numpy as np\n"]"#, r#""x = np.\\\n  float""#]));
+        assert!(!nb(&[r#"["import numpy as np\n", "np.zeros(2)"]"#]));
+        assert!(!nb(&[r#""import torch""#]));
+        // Not a notebook this can read: the scan reports it.
+        assert!(may_have_findings(b"{ not json", true));
     }
 
     #[test]
