@@ -293,6 +293,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     let Some(attr) = func.child_by_field_name("attribute") else { return };
     if !tables().keras3_methods.contains_key(ctx.text(attr))
         || !(ctx.code_mentions("tensorflow") || ctx.code_mentions("keras"))
+        || func.child_by_field_name("object").is_some_and(|o| made_by_another_library(ctx, o))
     {
         return;
     }
@@ -334,6 +335,70 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     }
     let message = format!("{} ({}; assumes the object is a Keras model)", what.join(", "), change.note);
     ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
+}
+
+/// Whether `object`, the object of a method call, is no Keras model by what every assignment
+/// to it says: `clf` after `clf = LogisticRegression()`, `self.gbm` after `self.gbm =
+/// xgboost.XGBClassifier()` in its class, where the callee is imported from a library other than
+/// TensorFlow and Keras. A name assigned nowhere in its function (a parameter, a global) or
+/// assigned anything else (`model = build()`, `model = Sequential()`) may be a Keras model.
+fn made_by_another_library(ctx: &Ctx<'_>, object: Node<'_>) -> bool {
+    let name = ctx.text(object);
+    let scope = match object.kind() {
+        // The function it is local to (a parameter may be anything), or the module.
+        "identifier" => match ctx.scopes.iter().rev().find(|s| s.kind() == "function_definition") {
+            Some(f) if f.child_by_field_name("parameters").is_some_and(|p| binds(ctx, p, name)) => return false,
+            Some(f) => Some(*f),
+            None => None,
+        },
+        // `self.x`: assigned in any method of the class.
+        "attribute" if name.starts_with("self.") && !name[5..].contains('.') => {
+            match ctx.scopes.iter().rev().find(|s| s.kind() == "class_definition") {
+                Some(class) => Some(*class),
+                None => return false,
+            }
+        }
+        _ => return false,
+    };
+    let (start, end) = match scope.and_then(|s| ctx.nodes.index_of(s)) {
+        Some(i) => (i + 1, ctx.nodes.end(i)),
+        None => (0, ctx.nodes.len()),
+    };
+    let mut assigned = 0;
+    let mut i = start;
+    while i < end {
+        let node = ctx.nodes.get(i).node;
+        // A nested function has names of its own (a `self.x` is the class's in any method).
+        if object.kind() == "identifier" && matches!(node.kind(), "function_definition" | "class_definition") {
+            i = ctx.nodes.end(i);
+            continue;
+        }
+        if node.kind() == "assignment" && node.child_by_field_name("left").is_some_and(|l| ctx.text(l) == name) {
+            let callee = node
+                .child_by_field_name("right")
+                .filter(|r| r.kind() == "call")
+                .and_then(|r| r.child_by_field_name("function"))
+                .and_then(|f| ctx.resolve(f));
+            let elsewhere = callee.is_some_and(|q| {
+                !matches!(q.split('.').next(), Some("tensorflow" | "keras" | "tf_keras" | "tensorflow_probability"))
+            });
+            if !elsewhere {
+                return false;
+            }
+            assigned += 1;
+        }
+        i += 1;
+    }
+    assigned > 0
+}
+
+/// Whether the parameter list `params` names `name`.
+fn binds(ctx: &Ctx<'_>, params: Node<'_>, name: &str) -> bool {
+    let mut cursor = params.walk();
+    params.named_children(&mut cursor).any(|p| {
+        let id = if p.kind() == "identifier" { Some(p) } else { p.named_child(0) };
+        id.is_some_and(|id| ctx.text(id).trim_start_matches('*') == name)
+    })
 }
 
 /// The keywords of `call` that no rewrite can drop (`compile(target_tensors=)`): one finding
