@@ -11,7 +11,7 @@ use crate::rules::Rule;
 use crate::rules::TfVersion;
 use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::{Ctx, quoted};
-use crate::rules::table::{KerasAction, KerasKeyword, KeywordChange, Tables, tables};
+use crate::rules::table::{KerasAction, KerasKeyword, Tables, tables};
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.target < TfVersion::KERAS3 {
@@ -25,16 +25,6 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
         }
         None if func.kind() == "attribute" => method(ctx, call, func),
         None => {}
-    }
-}
-
-/// Rename or drop keywords per `changes`: the edits, what changed, and whether any was dropped.
-fn keyword_edits(ctx: &Ctx<'_>, call: Node<'_>, changes: &[KeywordChange]) -> (Vec<Edit>, Vec<String>, bool) {
-    let Some(call) = Call::new(call, &ctx.src.text) else { return (Vec::new(), Vec::new(), false) };
-    let change = |name: &str| changes.iter().find(|c| c.old == name).map(|c| c.new);
-    match call.keyword_edits(change, vec![false; call.args.len()]) {
-        Some(k) => (k.edits, k.what, k.removed_any),
-        None => (Vec::new(), Vec::new(), false),
     }
 }
 
@@ -291,24 +281,25 @@ fn keras1_kernel(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: &str) {
 /// scikit-learn model's `.predict_proba()` in a file of neither is left alone).
 fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     let Some(attr) = func.child_by_field_name("attribute") else { return };
-    if !tables().keras3_methods.contains_key(ctx.text(attr))
-        || !(ctx.code_mentions("tensorflow") || ctx.code_mentions("keras"))
+    let method = ctx.text(attr);
+    let Some(change) = tables().keras3_methods.get(method) else { return };
+    if !(ctx.code_mentions("tensorflow") || ctx.code_mentions("keras"))
         || func.child_by_field_name("object").is_some_and(|o| made_by_another_library(ctx, o))
     {
         return;
     }
-    let method = ctx.text(attr);
-    let Some(change) = tables().keras3_methods.get(method) else { return };
-    manual_keywords(ctx, call, method, change.manual.as_slice(), change.note);
+    let Some(c) = Call::new(call, &ctx.src.text) else { return };
+    manual_keywords(ctx, &c, method, change.manual.as_slice(), change.note);
     if method == "predict_classes" {
         predict_classes(ctx, call, attr, change.note);
         return;
     }
-    let (mut edits, mut what, _) = keyword_edits(ctx, call, &change.keywords);
-    if !change.by_keyword.is_empty()
-        && let Some(c) = Call::new(call, &ctx.src.text)
-        && c.positional().len() > change.keep_positional
-    {
+    let kw = |name: &str| change.keywords.iter().find(|k| k.old == name).map(|k| k.new);
+    let (mut edits, mut what) = match c.keyword_edits(kw, vec![false; c.args.len()]) {
+        Some(k) => (k.edits, k.what),
+        None => (Vec::new(), Vec::new()),
+    };
+    if !change.by_keyword.is_empty() && c.positional().len() > change.keep_positional {
         if c.has_splat() || c.positional().len() > change.by_keyword.len() {
             return; // which argument is which is not known here
         }
@@ -403,11 +394,7 @@ fn binds(ctx: &Ctx<'_>, params: Node<'_>, name: &str) -> bool {
 
 /// The keywords of `call` that no rewrite can drop (`compile(target_tensors=)`): one finding
 /// each, without a fix, on the keyword argument.
-fn manual_keywords(ctx: &mut Ctx<'_>, call: Node<'_>, method: &str, manual: &[&str], note: &str) {
-    if manual.is_empty() {
-        return;
-    }
-    let Some(c) = Call::new(call, &ctx.src.text) else { return };
+fn manual_keywords(ctx: &mut Ctx<'_>, c: &Call<'_>, method: &str, manual: &[&str], note: &str) {
     for arg in &c.args {
         let Some(name) = keyword_name(*arg).map(|n| ctx.text(n)).filter(|n| manual.contains(n)) else { continue };
         let message =
