@@ -107,6 +107,7 @@ fn strategies() -> impl TypedValueParser<Value = Strategy> {
 
 /// Options every command that reads code shares.
 #[derive(Debug, Args, Clone)]
+#[allow(clippy::struct_excessive_bools)] // command-line switches, each its own flag
 pub struct CommonArgs {
     /// Files or folders to migrate (folders are searched for *.py, *.ipynb and dependency files, honouring .gitignore).
     #[arg(default_value = ".")]
@@ -133,6 +134,10 @@ pub struct CommonArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = tf2_migrate_core::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Parse every file, also those the byte pre-filter says cannot have findings (slower; to
+    /// check that filter: `tools/prefilter_agreement.py`).
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
     /// Colour output: auto (a terminal without `NO_COLOR`), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

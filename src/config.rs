@@ -313,6 +313,7 @@ impl Resolved {
                 exclude: self.exclude.value.clone(),
                 max_file_size: common.max_file_size,
                 respect_ignore: !common.no_ignore,
+                prefilter: !common.no_prefilter,
             },
             rules: Options { strategy: self.strategy.value, target: self.target_tf.value },
             filter: filter(&self.select.value, &self.ignore.value)?,

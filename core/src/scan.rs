@@ -27,11 +27,14 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Respect .gitignore, .ignore and hidden-file rules (on by default).
     pub respect_ignore: bool,
+    /// Leave unparsed the files that cannot have findings (on by default; off only to check
+    /// that claim, see `scan/prefilter.rs`).
+    pub prefilter: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        Self { exclude: Vec::new(), max_file_size: DEFAULT_MAX_FILE_SIZE, respect_ignore: true }
+        Self { exclude: Vec::new(), max_file_size: DEFAULT_MAX_FILE_SIZE, respect_ignore: true, prefilter: true }
     }
 }
 
@@ -228,7 +231,7 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
         return Err(skip(path, "binary file (contains a NUL byte)"));
     }
     // A dependency file may need a line added although it names no TensorFlow package.
-    if DepsKind::of(path).is_none() && !prefilter::may_have_findings(&bytes, is_notebook(path)) {
+    if options.prefilter && DepsKind::of(path).is_none() && !prefilter::may_have_findings(&bytes, is_notebook(path)) {
         return Ok(None);
     }
     let (text, encoding) = source::decode(path, bytes)?;
