@@ -1114,8 +1114,13 @@ fn numpy2_targets_exist() {
         let repl = r[1].as_str();
         // `.item()`: a method of the first argument, an ndarray (the generator checked the method).
         let method = repl.starts_with('.') && repl.ends_with("()") && apis.numpy.has("numpy.ndarray");
+        // `numpy.isin(ar1>element, …).ravel()`: a call of another shape (the generator checked the
+        // parameters against both NumPys); its callee must be a NumPy 2 name.
+        let reshaped =
+            repl.starts_with("numpy.") && repl.split_once('(').is_some_and(|(callee, _)| apis.numpy.has(callee));
         let ok = repl == "-"
             || method
+            || reshaped
             || PYTHON_NAMES.contains(&repl)
             || (repl.starts_with("numpy.") && apis.numpy.has(repl));
         if !ok {

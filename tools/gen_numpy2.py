@@ -26,6 +26,9 @@ With --numpy1 (an interpreter with NumPy 1.x), also:
   object (np.float_ is np.float64) or a wrapper that only forwards to it (np.alltrue).
   6. tools/numpy2_curated.tsv: names NumPy removed before 1.26 (np.asscalar, np.rank), which
      neither NumPy records any more; a replacement `.item()` is a method of the first argument.
+     Also calls of another shape, for names whose row would have no replacement
+     (`numpy.in1d` -> `numpy.isin(ar1>element, ar2>test_elements, assume_unique, invert,
+     kind).ravel()`): checked against both NumPys' signatures (see check_template).
 Every replacement is checked to resolve in NumPy 2 (a numpy.* path, a builtin, a stdlib
 module, or a method of numpy.ndarray).  Output: sorted, unique keys, `# source:` provenance,
 no dates.
@@ -303,7 +306,11 @@ def dump_numpy1(path):
             m = re.search(r"alias for `(?:np|numpy)\.(\w+)`", str(deprecated[name][1]))
             hint = "np." + m.group(1) if m else None
         module = obj.__name__ if inspect.ismodule(obj) and not obj.__name__.startswith("numpy") else None
-        facts[name] = {"same": same, "forwards": fwd, "hint": hint, "module": module}
+        try:
+            params = list(inspect.signature(obj).parameters) if callable(obj) else None
+        except (TypeError, ValueError):
+            params = None
+        facts[name] = {"same": same, "forwards": fwd, "hint": hint, "module": module, "params": params}
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"numpy": numpy.__version__, "names": facts}, f, sort_keys=True)
 
@@ -365,6 +372,54 @@ def numpy1_rows(numpy, facts, version, rows):
                          "object in numpy %s)" % version, "numpy1")
 
 
+TEMPLATE = re.compile(r"(numpy(?:\.\w+)+)\(([^()]*)\)((?:\.\w+\(\))?)$")
+
+
+def call_template(repl):
+    """`numpy.isin(ar1>element, ar2>test_elements, assume_unique).ravel()`: the new callee, the
+    old function's leading parameters carried over (`old>new` where the keyword is renamed), the
+    keywords added (`axis=0`) and a method called on the result; None for another replacement."""
+    m = TEMPLATE.match(repl)
+    if not m:
+        return None
+    carried, added = [], []
+    for part in (p.strip() for p in m.group(2).split(",") if p.strip()):
+        if "=" in part:
+            added.append(part.split("=", 1)[0].strip())
+        else:
+            old, _, new = part.partition(">")
+            carried.append((old, new or old))
+    return m.group(1), carried, added, m.group(3)
+
+
+def check_template(key, repl, numpy, facts):
+    """Why the call template `repl` for `key` is wrong, or None: the callee must exist in NumPy 2
+    and in the NumPy 1 compared with (code migrated for one runs on both), the parameters carried
+    must be the old function's first ones in NumPy 1 and the new one's first ones in NumPy 2 (so a
+    positional argument lands on the same parameter), added keywords parameters of the new one
+    that are not carried, and the method one of an ndarray."""
+    callee, carried, added, tail = call_template(repl)
+    if not resolves(callee):
+        return "%s does not resolve in numpy %s" % (callee, numpy.__version__)
+    short = callee[len("numpy."):]
+    if facts is not None and short not in facts:
+        return "%s is not in the numpy 1 compared with" % callee
+    old_params = (facts or {}).get(key[len("numpy."):], {}).get("params")
+    if facts is not None and old_params is None:
+        return "no signature of %s in numpy 1" % key
+    new_params = list(inspect.signature(resolve(callee)).parameters)
+    olds, news = [o for o, _ in carried], [n for _, n in carried]
+    if old_params is not None and old_params[: len(olds)] != olds:
+        return "carries %s, but %s starts with %s" % (olds, key, old_params[: len(olds)])
+    if new_params[: len(news)] != news:
+        return "writes %s, but %s starts with %s" % (news, callee, new_params[: len(news)])
+    if any(a not in new_params or a in news for a in added):
+        return "adds %s, not all free parameters of %s" % (added, callee)
+    if tail and not hasattr(numpy.ndarray, tail[1:-2]):
+        return "ndarray has no method %s" % tail[1:-2]
+    return None
+
+
 def read_curated():
     rows = []
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "numpy2_curated.tsv"), encoding="utf-8") as f:
@@ -406,12 +461,22 @@ def main():
                 data = json.load(f)
         numpy1_rows(numpy, data["names"], data["numpy"], rows)
         sources += "; compared with numpy %s (names gone without a record, same-object checks)" % data["numpy"]
+    facts = data["names"] if args.numpy1 else None
     for key, repl, safety, note in read_curated():
         if resolves(key):
             raise SystemExit("gen_numpy2: numpy2_curated.tsv: %s exists in numpy %s" % (key, numpy.__version__))
+        if call_template(repl):
+            # A call of another shape where NumPy records no replacement: it replaces that row.
+            why = check_template(key, repl, numpy, facts)
+            if why:
+                raise SystemExit("gen_numpy2: numpy2_curated.tsv: %s -> %s: %s" % (key, repl, why))
+            if rows.get(key, ("-",))[0] != "-":
+                raise SystemExit("gen_numpy2: numpy2_curated.tsv: %s has a replacement already" % key)
+            rows[key] = (repl, safety, note, "curated")
+            continue
         rows.setdefault(key, (repl, safety, note, "curated"))
-    sources += "; tools/numpy2_curated.tsv (removed before 1.26)"
-    bad = [(k, r[0]) for k, r in rows.items() if r[0] != "-" and not resolves(r[0])]
+    sources += "; tools/numpy2_curated.tsv (removed before 1.26; calls of another shape)"
+    bad = [(k, r[0]) for k, r in rows.items() if r[0] != "-" and not call_template(r[0]) and not resolves(r[0])]
     if bad:
         raise SystemExit("gen_numpy2: replacements that do not resolve in numpy %s: %s" % (numpy.__version__, bad))
     counts = {}
@@ -420,7 +485,8 @@ def main():
     lines = [
         "# table: numpy2",
         "# columns: NumPy 1 name (numpy.X), replacement (numpy.* path, builtin or stdlib module, "
-        "`.method()` of the first argument; - = none), "
+        "`.method()` of the first argument, or a call of another shape: `numpy.f(old>new, kept, added=value).method()`, "
+        "the old function's leading parameters carried over (renamed after >), keywords added, a method of the result; - = none), "
         "safety (safe = the same object or behaviour; review = otherwise), note (NumPy's own message where it has one)",
         "# source: generated by %s from numpy %s (%s)" % (GENERATOR, numpy.__version__, sources),
         "# counts: " + " ".join("%s=%d" % kv for kv in sorted(counts.items())),

@@ -83,6 +83,15 @@ impl<'t> Call<'t> {
         self.keyword_value(name).or_else(|| self.positional().get(position).copied())
     }
 
+    /// The insertion that adds `text` (one argument or several, comma-separated) after the last
+    /// argument (before a trailing comma or comment), or into the empty parentheses.
+    pub(crate) fn appended(&self, text: &str) -> Edit {
+        match self.args.last() {
+            Some(last) => Edit::insertion(last.end_byte(), format!(", {text}")),
+            None => Edit::insertion(self.list.start_byte() + 1, text),
+        }
+    }
+
     /// The edits that pass positional arguments `from..` by keyword: `names[i]` for argument `i`.
     pub(crate) fn pass_by_keyword(&self, from: usize, names: &[&str]) -> Vec<Edit> {
         self.positional()

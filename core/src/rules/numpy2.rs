@@ -20,7 +20,7 @@ use crate::rules::{Rule, TfVersion};
 const STDLIB_MODULES: &[&str] = &["math"];
 
 /// What a replacement is, and so how it is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Replacement {
     /// A `numpy.*` path.
     Numpy(&'static str),
@@ -30,12 +30,53 @@ enum Replacement {
     Module(&'static str),
     /// A method of the call's only argument (`.item()`: `np.asscalar(a)` is `a.item()`).
     Method(&'static str),
+    /// A call of another shape (`np.in1d(a, b)` is `np.isin(a, b).ravel()`).
+    Call(CallTemplate),
+}
+
+/// `numpy.isin(ar1>element, ar2>test_elements, assume_unique, invert, kind).ravel()`: the new
+/// callee, the old function's parameters it takes (by position as by keyword; `old>new` where
+/// the keyword is renamed), the keywords it adds (`axis=0`) and a method called on the result.
+/// The generator checked both `NumPy`s' signatures (`tools/gen_numpy2.py`, `check_template`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CallTemplate {
+    callee: &'static str,
+    carried: Vec<(&'static str, &'static str)>,
+    added: Vec<&'static str>,
+    tail: &'static str,
+}
+
+/// The call as a person writes it: `numpy.isin(element, test_elements, …).ravel()`.
+impl std::fmt::Display for CallTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let args: Vec<&str> = self.carried.iter().map(|(_, new)| *new).chain(self.added.iter().copied()).collect();
+        write!(f, "{}({}){}", self.callee, args.join(", "), self.tail)
+    }
+}
+
+impl CallTemplate {
+    fn parse(text: &'static str) -> Option<Self> {
+        let (callee, rest) = text.split_once('(')?;
+        let (inside, tail) = rest.split_once(')')?;
+        let (mut carried, mut added) = (Vec::new(), Vec::new());
+        for part in inside.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            if part.contains('=') {
+                added.push(part);
+            } else {
+                let (old, new) = part.split_once('>').unwrap_or((part, part));
+                carried.push((old, new));
+            }
+        }
+        Some(Self { callee, carried, added, tail })
+    }
 }
 
 fn replacement(entry: &Numpy2Entry) -> Option<Replacement> {
     let r = entry.replacement?;
     Some(if let Some(m) = r.strip_prefix('.').and_then(|m| m.strip_suffix("()")) {
         Replacement::Method(m)
+    } else if r.contains('(') {
+        Replacement::Call(CallTemplate::parse(r)?)
     } else if r == "numpy" || r.starts_with("numpy.") {
         Replacement::Numpy(r)
     } else if STDLIB_MODULES.contains(&r) {
@@ -52,6 +93,10 @@ fn applies(ctx: &Ctx<'_>) -> bool {
 
 fn message(key: &str, entry: &Numpy2Entry) -> String {
     match entry.replacement {
+        Some(r) if r.contains('(') && !r.starts_with('.') => {
+            let shown = CallTemplate::parse(r).map_or_else(|| r.to_owned(), |t| t.to_string());
+            format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): use `{shown}` ({})", entry.note)
+        }
         Some(r) => format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): use `{r}` ({})", entry.note),
         None => format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): {}", entry.note),
     }
@@ -117,6 +162,12 @@ pub(crate) fn check_dotted(
             let whole = range == node.byte_range();
             call.filter(|_| whole).and_then(|call| method_call(ctx, call, method))
         }
+        Some(Replacement::Call(template)) => {
+            let whole = range == node.byte_range();
+            call.filter(|_| whole)
+                .and_then(|call| Call::new(call, &ctx.src.text))
+                .and_then(|call| reshaped_call(ctx, &call, &template, (root_local, root_c), &mut requires))
+        }
     };
     if let Some(edits) = edits {
         f.fixes.push(Fix::safe_if(entry.safe, edits));
@@ -161,6 +212,38 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, node: Node<'_>, resolved: Option<&st
         finding = finding.with_fix(Fix::safe(edits));
     }
     ctx.push(finding);
+}
+
+/// `np.in1d(a, b, invert=True)` → `np.isin(a, b, invert=True).ravel()` by `template`; `None` (no
+/// fix) for a call that passes what the template does not carry (`np.asfarray(a, dtype)`) or
+/// hides it (`*args`).
+fn reshaped_call(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    template: &CallTemplate,
+    (root_local, root_c): (&str, &str),
+    requires: &mut Vec<usize>,
+) -> Option<Vec<Edit>> {
+    if call.has_splat() || call.positional().len() > template.carried.len() {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for arg in &call.args {
+        let Some(kw) = keyword_name(*arg) else { continue };
+        let &(old, new) = template.carried.iter().find(|(old, _)| *old == call.text_of(kw))?;
+        if new != old {
+            edits.push(Edit::replacement(kw.byte_range(), new));
+        }
+    }
+    let callee = spell_numpy(ctx, template.callee, root_local, root_c, requires)?;
+    edits.push(Edit::replacement(call.callee.byte_range(), callee));
+    if !template.added.is_empty() {
+        edits.push(call.appended(&template.added.join(", ")));
+    }
+    if !template.tail.is_empty() {
+        edits.push(Edit::insertion(call.node.end_byte(), template.tail));
+    }
+    Some(edits)
 }
 
 /// Whether the builtin `builtin` is what its name means here. An import of the `NumPy` alias of
@@ -240,7 +323,7 @@ pub(crate) fn check_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 }
             }
             Some(Replacement::Builtin(builtin)) if n.alias.is_none() && builtin == local => NameFix::Drop,
-            Some(Replacement::Builtin(_) | Replacement::Module(_) | Replacement::Method(_)) => {
+            Some(Replacement::Builtin(_) | Replacement::Module(_) | Replacement::Method(_) | Replacement::Call(_)) => {
                 NameFix::Manual(Some("not a NumPy name any more: import it, or write it, by hand"))
             }
             None => NameFix::Manual(None),
