@@ -416,6 +416,24 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         // Several names from a private module that a public one replaces: the module path moves.
         let target = format!("{public}{}", &canonical(module)[key.len()..]);
         let message = format!("`{}` is private: the public `{target}` replaces it", canonical(module));
+        let gone: Vec<String> = stmt
+            .names
+            .iter()
+            .filter_map(|n| {
+                let name = format!("{target}.{}", n.name);
+                removed_at(&name, ctx.options.target).map(|v| format!("`{name}` (removed in {v})"))
+            })
+            .collect();
+        if !gone.is_empty() {
+            // The public module lacks some of the names on the targeted release: no rewrite.
+            let message = format!(
+                "{message} — but TensorFlow {} lacks {}: port them by hand, or target an older release with --target-tf",
+                ctx.options.target,
+                gone.join(", ")
+            );
+            ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, range, message));
+            return;
+        }
         let (message, fix) =
             private_fix(ctx, message, (key, &target), Edit::replacement(range.clone(), qualified(&target)));
         ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, range, message).with_fix(fix));
@@ -427,6 +445,15 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         Some((key, public)) if stmt.names.len() == 1 => {
             let target = format!("{public}{}", &full[key.len()..]);
             let mut message = format!("`{full}` is private: the public `{target}` replaces it");
+            if let Some(version) = removed_at(&target, ctx.options.target) {
+                // The public name is gone too on the targeted release: no rewrite to it.
+                message = format!(
+                    "{message} — but TensorFlow {version} removed that too (targeting {}): port it by hand, or target an older release with --target-tf",
+                    ctx.options.target
+                );
+                ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message));
+                return;
+            }
             let text = render_importable(&qualified(&target), &name.local(true), true)
                 .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
                 .ok();

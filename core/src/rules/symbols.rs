@@ -527,16 +527,33 @@ fn check_private(
 ) {
     let private = &tables().private;
     let Some((key, public)) = Tables::longest_prefix(private, name) else { return };
-    let Some(range) = prefix_range(key) else { return };
-    let root_new = Tables::longest_prefix(private, root_c).map(|(k, p)| format!("{p}{}", &root_c[k.len()..]));
-    let spelled = match root_new.as_deref().and_then(|r| under(public, r)) {
-        Some(rest) => Some((format!("{root_local}{rest}"), Vec::new())),
+    let removed = removed_at(&format!("{public}{}", &name[key.len()..]), ctx.options.target);
+    // Through an alias of a module under the key (`utils.GeneratorEnqueuer` after `from
+    // tensorflow.python.keras import utils`), whose import the import rule moves, only a name the
+    // public module lacks is this rule's business: on the whole expression.
+    let Some(range) = prefix_range(key).or_else(|| removed.and_then(|_| prefix_range(name))) else { return };
+    let mut message = format!("`{key}` is private: the public `{public}` replaces it");
+    let spelled = match removed {
+        // The public name is gone too on the targeted release: nothing to write.
+        Some(version) => {
+            message = format!(
+                "{message} — but TensorFlow {version} removed `{public}{}` too (targeting {}): port it by hand, or target an older release with --target-tf",
+                &name[key.len()..],
+                ctx.options.target
+            );
+            None
+        }
         None => {
-            let why = "import tensorflow, needed by the public names of private TensorFlow members";
-            ctx.spell_tf(public, (root_local, root_c), Rule::Tf2Rename, why)
+            let root_new = Tables::longest_prefix(private, root_c).map(|(k, p)| format!("{p}{}", &root_c[k.len()..]));
+            match root_new.as_deref().and_then(|r| under(public, r)) {
+                Some(rest) => Some((format!("{root_local}{rest}"), Vec::new())),
+                None => {
+                    let why = "import tensorflow, needed by the public names of private TensorFlow members";
+                    ctx.spell_tf(public, (root_local, root_c), Rule::Tf2Rename, why)
+                }
+            }
         }
     };
-    let message = format!("`{key}` is private: the public `{public}` replaces it");
     let mut f = Finding::new(Rule::Tf2Rename, Severity::Error, range.clone(), message);
     if let Some((spelled, requires)) = spelled {
         let edits = vec![Edit::replacement(range, spelled)];
