@@ -1345,3 +1345,36 @@ fn keras_aliases_are_gone_and_their_targets_are_not() {
         }
     }
 }
+
+/// `private_members.tsv` lists exactly the direct members, in the TensorFlow 2.15.1 listing, of
+/// the modules `private.tsv` maps a private module to (what `tools/gen_private_members.py`
+/// writes): a member missing from it would never be rewritten, an extra one would be written
+/// although TensorFlow lacks it.
+#[test]
+fn private_members_match_the_listing() {
+    let apis = Apis::load();
+    let modules: BTreeSet<String> = table("private.tsv")
+        .into_iter()
+        .map(|r| r[1].clone())
+        .filter(|t| apis.old.entries.get(t).is_some_and(|e| e.kind == "module"))
+        .collect();
+    assert!(modules.contains("tf.keras.utils") && modules.contains("tf.nest"), "{modules:?}");
+    let want: BTreeSet<&String> = apis
+        .old
+        .entries
+        .keys()
+        .filter(|n| {
+            modules
+                .iter()
+                .any(|m| n.strip_prefix(m.as_str()).and_then(|r| r.strip_prefix('.')).is_some_and(|r| !r.contains('.')))
+        })
+        .collect();
+    let got: BTreeSet<String> = keys("private_members.tsv").into_iter().collect();
+    let got: BTreeSet<&String> = got.iter().collect();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "private_members.tsv is stale (run tools/gen_private_members.py): missing {missing:?}, extra {extra:?}"
+    );
+}

@@ -9,7 +9,8 @@ use crate::rules::Rule;
 use crate::rules::context::{ContribImport, ContribUse, Ctx, canonical, qualified};
 use crate::rules::successor::{self, Reach};
 use crate::rules::symbols::{
-    legacy_keras_prelude, legacy_keras_target, note_on, removed_at, removed_finding, removed_prefix,
+    legacy_keras_prelude, legacy_keras_target, note_on, public_successor_missing, removed_at, removed_finding,
+    removed_prefix,
 };
 use crate::rules::table::{Tables, tables};
 use crate::rules::{Strategy, TfVersion, numpy2, stdlib};
@@ -421,16 +422,13 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             .iter()
             .filter_map(|n| {
                 let name = format!("{target}.{}", n.name);
-                removed_at(&name, ctx.options.target).map(|v| format!("`{name}` (removed in {v})"))
+                public_successor_missing(&name, ctx.options.target)
             })
             .collect();
         if !gone.is_empty() {
             // The public module lacks some of the names on the targeted release: no rewrite.
-            let message = format!(
-                "{message} — but TensorFlow {} lacks {}: port them by hand, or target an older release with --target-tf",
-                ctx.options.target,
-                gone.join(", ")
-            );
+            let message =
+                format!("`{}` is private, and {}; port this import by hand", canonical(module), gone.join("; "));
             ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, range, message));
             return;
         }
@@ -445,12 +443,9 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
         Some((key, public)) if stmt.names.len() == 1 => {
             let target = format!("{public}{}", &full[key.len()..]);
             let mut message = format!("`{full}` is private: the public `{target}` replaces it");
-            if let Some(version) = removed_at(&target, ctx.options.target) {
-                // The public name is gone too on the targeted release: no rewrite to it.
-                message = format!(
-                    "{message} — but TensorFlow {version} removed that too (targeting {}): port it by hand, or target an older release with --target-tf",
-                    ctx.options.target
-                );
+            if let Some(why) = public_successor_missing(&target, ctx.options.target) {
+                // The public name does not exist on the targeted release: no rewrite to it.
+                message = format!("`{full}` is private, and {why}; port it by hand");
                 ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message));
                 return;
             }

@@ -345,6 +345,27 @@ pub(crate) fn removed_prefix(name: &str, target: TfVersion) -> Option<(&'static 
         .filter(|(_, v)| v.parse::<TfVersion>().is_ok_and(|v| v <= target))
 }
 
+/// Why the public name `target` that a private one maps to cannot be written on `target_tf`:
+/// the release that removed it, or the member its public module never had
+/// (`tf.keras.utils.tf_utils`, from `tf.python.keras.utils.tf_utils`).
+pub(crate) fn public_successor_missing(target: &str, target_tf: TfVersion) -> Option<String> {
+    if let Some(version) = removed_at(target, target_tf) {
+        return Some(format!(
+            "TensorFlow {version} removed its public name `{target}` (targeting {target_tf}; an older --target-tf keeps it)"
+        ));
+    }
+    let t = tables();
+    let module = t
+        .private_modules
+        .iter()
+        .filter(|m| under(target, m).is_some_and(|r| r.starts_with('.')))
+        .max_by_key(|m| m.len())?;
+    let rest = &target[module.len() + 1..];
+    let member = format!("{module}.{}", rest.split('.').next().unwrap_or(rest));
+    (!t.private_members.contains(member.as_str()))
+        .then(|| format!("the public `{module}` has no `{}`", &member[module.len() + 1..]))
+}
+
 /// The `removed-api` finding for `key`, which release `version` removed.
 pub(crate) fn removed_finding(key: &str, version: &str, target: TfVersion, range: std::ops::Range<usize>) -> Finding {
     Finding::new(
@@ -527,20 +548,17 @@ fn check_private(
 ) {
     let private = &tables().private;
     let Some((key, public)) = Tables::longest_prefix(private, name) else { return };
-    let removed = removed_at(&format!("{public}{}", &name[key.len()..]), ctx.options.target);
+    let missing = public_successor_missing(&format!("{public}{}", &name[key.len()..]), ctx.options.target);
     // Through an alias of a module under the key (`utils.GeneratorEnqueuer` after `from
     // tensorflow.python.keras import utils`), whose import the import rule moves, only a name the
     // public module lacks is this rule's business: on the whole expression.
-    let Some(range) = prefix_range(key).or_else(|| removed.and_then(|_| prefix_range(name))) else { return };
+    let Some(range) = prefix_range(key).or_else(|| missing.as_ref().and_then(|_| prefix_range(name))) else { return };
     let mut message = format!("`{key}` is private: the public `{public}` replaces it");
-    let spelled = match removed {
-        // The public name is gone too on the targeted release: nothing to write.
-        Some(version) => {
-            message = format!(
-                "{message} — but TensorFlow {version} removed `{public}{}` too (targeting {}): port it by hand, or target an older release with --target-tf",
-                &name[key.len()..],
-                ctx.options.target
-            );
+    let spelled = match missing {
+        // The public name does not exist on the targeted release: nothing to write.
+        Some(why) => {
+            message = format!("`{name}` is private, and {why}; port it by hand");
+            keep_private_import(ctx, root_local, name);
             None
         }
         None => {
@@ -562,6 +580,20 @@ fn check_private(
         f.requires = requires;
     }
     ctx.push(f);
+}
+
+/// The import that binds `root` to a private module (`from tensorflow.python.util import nest`)
+/// stays as it is when a use (`nest.flatten_up_to`) needs what its public module lacks: the
+/// private module may still have it, the public one has not. Its rewrite, if the walk has made it
+/// already (the import comes first), is withdrawn.
+fn keep_private_import(ctx: &mut Ctx<'_>, root: &str, name: &str) {
+    let Some(range) = ctx.binding_import(root).map(|s| s.range.clone()) else { return };
+    for f in ctx.findings_mut() {
+        if f.rule == Rule::Tf2Rename && f.range == range && !f.fixes.is_empty() {
+            f.fixes.clear();
+            f.message = format!("{} (kept: `{name}` has no public name)", f.message);
+        }
+    }
 }
 
 /// The names packages are conventionally imported as (`import tensorflow_probability as tfp`),
