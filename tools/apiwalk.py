@@ -488,7 +488,7 @@ def tf_walk(tf):
     return objects
 
 
-def tf_private_modules(tf):
+def tf_public_modules(tf):
     """tf.python.* and tf.core.*: the importable modules of tensorflow/python and
     tensorflow/core (packages with an __init__.py and their .py files)."""
     base = os.path.dirname(os.path.abspath(tf.__file__))
@@ -532,7 +532,7 @@ def tf_entries(tf, objects=None):
         value = getattr(tf, n, None)
         if "tf." + n not in out and isinstance(value, types.ModuleType) and importable("tensorflow." + n):
             out["tf." + n] = ("private", "")
-    for name in tf_private_modules(tf):
+    for name in tf_public_modules(tf):
         out.setdefault(name, ("private", ""))
     return out
 

@@ -1,11 +1,14 @@
 //! The names of tf.contrib's successors: the public name behind a private `….python.…` path,
 //! and whether a name derived from a `contrib.tsv` row exists in the package it points into
 //! (`data/successors.tsv`, generated from the API listings of tf-slim and TensorFlow
-//! Probability). A derived name that the package does not have is never written.
+//! Probability). A derived name that the package does not have is never written; nor is a
+//! member that a tf.* module a whole private or contrib module maps to lacks
+//! (`data/public_members.tsv`: `tf.contrib.data.LMDBDataset`, `tf.python.util.nest.flatten_up_to`).
 
 use foldhash::HashMap;
 use std::sync::OnceLock;
 
+use super::context::under;
 use super::table::{SUCCESSORS, Tables, tables};
 
 /// How the written name is reached.
@@ -72,7 +75,11 @@ pub(crate) fn verdict(target: &str, reach: Reach) -> Verdict {
     let table = successors();
     let mut end = target.find('.').unwrap_or(target.len());
     let Some(mut kind) = table.names.get(&target[..end]).copied() else {
-        return Verdict::Unknown;
+        // A tf.* module a whole contrib module maps to (`tf.data.experimental`): its members.
+        return match missing_member(target) {
+            Some(_) => Verdict::Missing,
+            None => Verdict::Unknown,
+        };
     };
     // The deepest module on the way that only an `import` of it loads.
     let mut not_loaded = None;
@@ -94,6 +101,9 @@ pub(crate) fn verdict(target: &str, reach: Reach) -> Verdict {
 /// Why a derived name is not written (`verdict`: what [`verdict`] said of it): `` `tf_slim.vgg`
 /// is not in tf_slim 1.1.0 ``.
 pub(crate) fn why_not(target: &str, verdict: Verdict) -> String {
+    if let Some(why) = missing_member(target) {
+        return why;
+    }
     let top = target.split('.').next().unwrap_or(target);
     let version = successors().packages.iter().find(|(p, _)| *p == top).map_or("", |(_, v)| v);
     match verdict {
@@ -141,6 +151,22 @@ pub(crate) fn collapse_private(name: &str, reach: Reach) -> Option<(String, usiz
         }
     }
     best.map(|(_, _, _, k, collapsed)| (collapsed, p, k))
+}
+
+/// `the public tf.nest has no flatten_up_to` when `target` is under one of the modules that
+/// `public_members.tsv` lists (those a private or tf.contrib module maps to as a whole) and its
+/// module lacks the member.
+pub(crate) fn missing_member(target: &str) -> Option<String> {
+    let t = tables();
+    let module = t
+        .public_modules
+        .iter()
+        .filter(|m| under(target, m).is_some_and(|r| r.starts_with('.')))
+        .max_by_key(|m| m.len())?;
+    let rest = &target[module.len() + 1..];
+    let member = rest.split('.').next().unwrap_or(rest);
+    (!t.public_members.contains(format!("{module}.{member}").as_str()))
+        .then(|| format!("the public `{module}` has no `{member}`"))
 }
 
 #[cfg(test)]

@@ -354,16 +354,7 @@ pub(crate) fn public_successor_missing(target: &str, target_tf: TfVersion) -> Op
             "TensorFlow {version} removed its public name `{target}` (targeting {target_tf}; an older --target-tf keeps it)"
         ));
     }
-    let t = tables();
-    let module = t
-        .private_modules
-        .iter()
-        .filter(|m| under(target, m).is_some_and(|r| r.starts_with('.')))
-        .max_by_key(|m| m.len())?;
-    let rest = &target[module.len() + 1..];
-    let member = format!("{module}.{}", rest.split('.').next().unwrap_or(rest));
-    (!t.private_members.contains(member.as_str()))
-        .then(|| format!("the public `{module}` has no `{}`", &member[module.len() + 1..]))
+    successor::missing_member(target)
 }
 
 /// The `removed-api` finding for `key`, which release `version` removed.

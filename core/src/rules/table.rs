@@ -38,7 +38,7 @@ pub(crate) const NATIVE: DataFile = data_file!("native.tsv");
 pub(crate) const LEGACY_KERAS: DataFile = data_file!("legacy_keras.tsv");
 pub(crate) const PRIVATE: DataFile = data_file!("private.tsv");
 pub(crate) const PRIVATE_MOVED: DataFile = data_file!("private_moved.tsv");
-pub(crate) const PRIVATE_MEMBERS: DataFile = data_file!("private_members.tsv");
+pub(crate) const PUBLIC_MEMBERS: DataFile = data_file!("public_members.tsv");
 pub(crate) const NAMESPACES: DataFile = data_file!("namespaces.tsv");
 pub(crate) const NUMPY2: DataFile = data_file!("numpy2.tsv");
 pub(crate) const TF_REQUIRES: DataFile = data_file!("tf_requires.tsv");
@@ -65,7 +65,7 @@ pub const ALL: &[&DataFile] = &[
     &LEGACY_KERAS,
     &PRIVATE,
     &PRIVATE_MOVED,
-    &PRIVATE_MEMBERS,
+    &PUBLIC_MEMBERS,
     &NAMESPACES,
     &NUMPY2,
     &TF_REQUIRES,
@@ -339,8 +339,8 @@ pub struct Tables {
     /// The public members (TensorFlow 2.15.1) of the modules `private` maps a private module to
     /// (`tf.keras.utils.to_categorical`), and those modules: a member of a private module that
     /// its public module lacks (`tf.python.keras.utils.tf_utils`) has no public name.
-    pub private_members: foldhash::HashSet<&'static str>,
-    pub private_modules: foldhash::HashSet<&'static str>,
+    pub public_members: foldhash::HashSet<&'static str>,
+    pub public_modules: foldhash::HashSet<&'static str>,
     /// Module paths reachable only as attributes → the importable module to write in
     /// `from … import` instead, if any.
     pub namespaces: HashMap<&'static str, Option<&'static str>>,
@@ -552,11 +552,8 @@ impl Tables {
             legacy_keras: pairs(&LEGACY_KERAS)?,
             private,
             private_renamed,
-            private_members: PRIVATE_MEMBERS.rows().map(|r| r.field(0)).collect(),
-            private_modules: PRIVATE_MEMBERS
-                .rows()
-                .filter_map(|r| r.field(0).rsplit_once('.').map(|(m, _)| m))
-                .collect(),
+            public_members: PUBLIC_MEMBERS.rows().map(|r| r.field(0)).collect(),
+            public_modules: PUBLIC_MEMBERS.rows().filter_map(|r| r.field(0).rsplit_once('.').map(|(m, _)| m)).collect(),
             numpy2: numpy2(&NUMPY2)?,
             stdlib: stdlib(&STDLIB)?,
             constants: pairs(&CONSTANTS)?,
@@ -639,7 +636,7 @@ mod tests {
             (&NATIVE, 6, true),
             (&LEGACY_KERAS, 2, true),
             (&PRIVATE, 3, true),
-            (&PRIVATE_MEMBERS, 1, true),
+            (&PUBLIC_MEMBERS, 1, true),
             (&NAMESPACES, 3, true),
             (&NUMPY2, 4, true),
             (&STDLIB, 7, true),
