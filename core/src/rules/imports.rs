@@ -126,9 +126,16 @@ fn keras_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     };
     // Names Keras no longer has (`multi_gpu_model`) are never written under tf.keras, where the
     // import would fail all the same: they stay on an import of their own, as written.
-    let gone = |n: &crate::resolve::ImportedName| {
-        tables().keras_modules.get(format!("{module}.{}", n.name).as_str()).is_some_and(|t| *t == "-")
-    };
+    // So are names the tf.keras module never had (`from keras.models import Input`: Keras 2
+    // re-exported it there; `public_members.tsv`), unless a row moves them.
+    let gone =
+        |n: &crate::resolve::ImportedName| match tables().keras_modules.get(format!("{module}.{}", n.name).as_str()) {
+            Some(t) => *t == "-",
+            None => {
+                !tables().keras_aliases.contains_key(format!("{module}.{}", n.name).as_str())
+                    && successor::missing_member(&canonical(&format!("{target}.{}", n.name))).is_some()
+            }
+        };
     let removed: Vec<_> = if stmt.wildcard { Vec::new() } else { stmt.names.iter().filter(|n| gone(n)).collect() };
     if !removed.is_empty() && removed.len() == stmt.names.len() {
         removed_keras_import(ctx, stmt, module);

@@ -165,8 +165,11 @@ pub(crate) fn missing_member(target: &str) -> Option<String> {
         .max_by_key(|m| m.len())?;
     let rest = &target[module.len() + 1..];
     let member = rest.split('.').next().unwrap_or(rest);
-    (!t.public_members.contains(format!("{module}.{member}").as_str()))
-        .then(|| format!("the public `{module}` has no `{member}`"))
+    let full = format!("{module}.{member}");
+    // A TensorFlow 1.x name that TensorFlow 2 renamed (`tf.keras.metrics.cosine_proximity`) is
+    // there for the rename rules.
+    let known = t.public_members.contains(full.as_str()) || Tables::longest_prefix(&t.renames, &full).is_some();
+    (!known).then(|| format!("the public `{module}` has no `{member}`"))
 }
 
 #[cfg(test)]
