@@ -11,7 +11,7 @@ use crate::rules::Rule;
 use crate::rules::TfVersion;
 use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::{Ctx, quoted};
-use crate::rules::table::{KerasAction, KerasKeyword, Tables, tables};
+use crate::rules::table::{KerasAction, KerasKeyword, MethodChange, Tables, tables};
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
     if ctx.options.target < TfVersion::KERAS3 {
@@ -283,17 +283,52 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     let Some(attr) = func.child_by_field_name("attribute") else { return };
     let method = ctx.text(attr);
     let Some(change) = tables().keras3_methods.get(method) else { return };
-    if !(ctx.code_mentions("tensorflow") || ctx.code_mentions("keras"))
+    if !(ctx.code_mentions("tensorflow") || ctx.code_mentions("keras")) {
+        return;
+    }
+    let Some(c) = Call::new(call, &ctx.src.text) else { return };
+    let manual: Vec<Node<'_>> = c
+        .args
+        .iter()
+        .copied()
+        .filter(|a| keyword_name(*a).is_some_and(|n| change.manual.contains(&ctx.text(n))))
+        .collect();
+    let classes = method == "predict_classes";
+    let rewrite = if classes { None } else { method_rewrite(&c, attr, method, change) };
+    // Only a call with something to report looks at what made its object (most `.fit()` and
+    // `.predict()` calls have nothing).
+    if (manual.is_empty() && rewrite.is_none() && !classes)
         || func.child_by_field_name("object").is_some_and(|o| made_by_another_library(ctx, o))
     {
         return;
     }
-    let Some(c) = Call::new(call, &ctx.src.text) else { return };
-    manual_keywords(ctx, &c, method, change.manual.as_slice(), change.note);
-    if method == "predict_classes" {
-        predict_classes(ctx, call, attr, change.note);
-        return;
+    for arg in manual {
+        let name = keyword_name(arg).map_or("", |n| ctx.text(n));
+        let message = format!(
+            ".{method}({name}=) has no TensorFlow 2 form ({}; assumes the object is a Keras model)",
+            change.note
+        );
+        ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, arg.byte_range(), message));
     }
+    if classes {
+        predict_classes(ctx, call, attr, change.note);
+    } else if let Some((edits, what)) = rewrite {
+        let message = format!("{} ({}; assumes the object is a Keras model)", what.join(", "), change.note);
+        ctx.push(
+            Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)),
+        );
+    }
+}
+
+/// The rewrite of a method call by its row: keywords renamed or dropped, positional arguments
+/// passed by keyword, the method renamed; what changed, for the message. `None` when there is
+/// nothing to rewrite, or which argument is which is not known.
+fn method_rewrite(
+    c: &Call<'_>,
+    attr: Node<'_>,
+    method: &str,
+    change: &MethodChange,
+) -> Option<(Vec<Edit>, Vec<String>)> {
     let kw = |name: &str| change.keywords.iter().find(|k| k.old == name).map(|k| k.new);
     let (mut edits, mut what) = match c.keyword_edits(kw, vec![false; c.args.len()]) {
         Some(k) => (k.edits, k.what),
@@ -301,7 +336,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
     };
     if !change.by_keyword.is_empty() && c.positional().len() > change.keep_positional {
         if c.has_splat() || c.positional().len() > change.by_keyword.len() {
-            return; // which argument is which is not known here
+            return None; // which argument is which is not known here
         }
         // Under their Keras 3 names (`fit_generator(gen)` → `fit(x=gen)`); one Keras 3 dropped
         // (`workers`) would have to go with its value: left to a person.
@@ -309,11 +344,8 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
             Some(k) => k.new,
             None => Some(name),
         };
-        let Some(names) =
-            change.by_keyword.iter().take(c.positional().len()).map(|n| renamed(n)).collect::<Option<Vec<_>>>()
-        else {
-            return;
-        };
+        let names =
+            change.by_keyword.iter().take(c.positional().len()).map(|n| renamed(n)).collect::<Option<Vec<_>>>()?;
         edits.extend(c.pass_by_keyword(change.keep_positional, &names));
         what.push("positional arguments passed by keyword".to_owned());
     }
@@ -321,11 +353,7 @@ fn method(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>) {
         edits.push(Edit::replacement(attr.byte_range(), new));
         what.insert(0, format!(".{method}() → .{new}()"));
     }
-    if edits.is_empty() {
-        return;
-    }
-    let message = format!("{} ({}; assumes the object is a Keras model)", what.join(", "), change.note);
-    ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message).with_fix(Fix::review(edits)));
+    (!edits.is_empty()).then_some((edits, what))
 }
 
 /// Whether `object`, the object of a method call, is no Keras model by what every assignment
@@ -390,17 +418,6 @@ fn binds(ctx: &Ctx<'_>, params: Node<'_>, name: &str) -> bool {
         let id = if p.kind() == "identifier" { Some(p) } else { p.named_child(0) };
         id.is_some_and(|id| ctx.text(id).trim_start_matches('*') == name)
     })
-}
-
-/// The keywords of `call` that no rewrite can drop (`compile(target_tensors=)`): one finding
-/// each, without a fix, on the keyword argument.
-fn manual_keywords(ctx: &mut Ctx<'_>, c: &Call<'_>, method: &str, manual: &[&str], note: &str) {
-    for arg in &c.args {
-        let Some(name) = keyword_name(*arg).map(|n| ctx.text(n)).filter(|n| manual.contains(n)) else { continue };
-        let message =
-            format!(".{method}({name}=) has no TensorFlow 2 form ({note}; assumes the object is a Keras model)");
-        ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, arg.byte_range(), message));
-    }
 }
 
 /// `model.predict_classes(x)` → `np.argmax(model.predict(x), axis=-1)`.
