@@ -93,11 +93,14 @@ fn applies(ctx: &Ctx<'_>) -> bool {
 
 fn message(key: &str, entry: &Numpy2Entry) -> String {
     match entry.replacement {
-        Some(r) if r.contains('(') && !r.starts_with('.') => {
-            let shown = CallTemplate::parse(r).map_or_else(|| r.to_owned(), |t| t.to_string());
+        Some(r) => {
+            // A call template as a person writes it.
+            let shown = match replacement(entry) {
+                Some(Replacement::Call(t)) => t.to_string(),
+                _ => r.to_owned(),
+            };
             format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): use `{shown}` ({})", entry.note)
         }
-        Some(r) => format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): use `{r}` ({})", entry.note),
         None => format!("`{key}` is gone in NumPy 2 (TensorFlow 2.18+): {}", entry.note),
     }
 }

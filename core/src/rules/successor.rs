@@ -2,13 +2,12 @@
 //! and whether a name derived from a `contrib.tsv` row exists in the package it points into
 //! (`data/successors.tsv`, generated from the API listings of tf-slim and TensorFlow
 //! Probability). A derived name that the package does not have is never written; nor is a
-//! member that a tf.* module a whole private or contrib module maps to lacks
+//! member that a tf.* module a whole private, tf.contrib or Keras 2 module maps to lacks
 //! (`data/public_members.tsv`: `tf.contrib.data.LMDBDataset`, `tf.python.util.nest.flatten_up_to`).
 
 use foldhash::HashMap;
 use std::sync::OnceLock;
 
-use super::context::under;
 use super::table::{SUCCESSORS, Tables, tables};
 
 /// How the written name is reached.
@@ -154,15 +153,13 @@ pub(crate) fn collapse_private(name: &str, reach: Reach) -> Option<(String, usiz
 }
 
 /// `the public tf.nest has no flatten_up_to` when `target` is under one of the modules that
-/// `public_members.tsv` lists (those a private or tf.contrib module maps to as a whole) and its
-/// module lacks the member.
+/// `public_members.tsv` lists (those a private, tf.contrib or Keras 2 module maps to as a whole)
+/// and its module lacks the member (in TensorFlow 2.15.1, or as a TensorFlow 1.x name that the
+/// rename table knows).
 pub(crate) fn missing_member(target: &str) -> Option<String> {
     let t = tables();
-    let module = t
-        .public_modules
-        .iter()
-        .filter(|m| under(target, m).is_some_and(|r| r.starts_with('.')))
-        .max_by_key(|m| m.len())?;
+    // The longest listed module `target` is under.
+    let module = target.rmatch_indices('.').map(|(i, _)| &target[..i]).find(|m| t.public_modules.contains(m))?;
     let rest = &target[module.len() + 1..];
     let member = rest.split('.').next().unwrap_or(rest);
     let full = format!("{module}.{member}");

@@ -336,9 +336,10 @@ pub struct Tables {
     /// (`variable_scope.variable` → `tf.compat.v1.Variable`): the same object in the TensorFlow
     /// that generated the table, not proven the same in 1.x, so their rewrites are reviewed.
     pub private_renamed: foldhash::HashSet<&'static str>,
-    /// The public members (TensorFlow 2.15.1) of the modules `private` maps a private module to
-    /// (`tf.keras.utils.to_categorical`), and those modules: a member of a private module that
-    /// its public module lacks (`tf.python.keras.utils.tf_utils`) has no public name.
+    /// The public members (TensorFlow 2.15.1) of the tf.* modules that `private`, `contrib` and
+    /// `keras_modules` map a whole module to (`tf.keras.utils.to_categorical`), and those
+    /// modules: a member its module lacks (`tf.python.keras.utils.tf_utils`,
+    /// `tf.contrib.data.LMDBDataset`) has no public name.
     pub public_members: foldhash::HashSet<&'static str>,
     pub public_modules: foldhash::HashSet<&'static str>,
     /// Module paths reachable only as attributes → the importable module to write in

@@ -77,8 +77,8 @@ fn stdlib_may_apply(bytes: &[u8]) -> bool {
     });
     needles.is_match(bytes)
         || imports(bytes, |path, _| {
-            let ends = path.match_indices('.').map(|(i, _)| i).chain([path.len()]);
-            ends.into_iter().any(|end| keys.contains(&path[..end]))
+            let mut ends = path.match_indices('.').map(|(i, _)| i).chain([path.len()]);
+            ends.any(|end| keys.contains(&path[..end]))
         })
 }
 
@@ -128,7 +128,7 @@ fn names(lex: &mut Lexer<'_>, mut hit: impl FnMut(&str) -> bool) -> bool {
         if hit(&name) {
             return true;
         }
-        let mut next = Lexer { ..*lex };
+        let mut next = *lex;
         if next.name() == Some(b"as".as_slice()) {
             *lex = next;
             lex.name();
