@@ -162,6 +162,10 @@ pub(crate) fn missing_member(target: &str) -> Option<String> {
     let module = target.rmatch_indices('.').map(|(i, _)| &target[..i]).find(|m| t.public_modules.contains(m))?;
     let rest = &target[module.len() + 1..];
     let member = rest.split('.').next().unwrap_or(rest);
+    // Module attributes (`__version__`, `__file__`) are not in the listing.
+    if member.starts_with("__") {
+        return None;
+    }
     let full = format!("{module}.{member}");
     // A TensorFlow 1.x name that TensorFlow 2 renamed (`tf.keras.metrics.cosine_proximity`) is
     // there for the rename rules.

@@ -646,6 +646,18 @@ fn check_keras_path(
     if *target == "-" {
         // A use of a name gone from Keras: it keeps the import of its root (see `keras_from`).
         ctx.record_use(root_local, key, at, None);
+    } else if let Some(member) = name[key.len()..].strip_prefix('.').map(|rest| rest.split('.').next().unwrap_or(rest))
+        && !t.keras_aliases.contains_key(format!("{key}.{member}").as_str())
+        && let Some(why) = successor::missing_member(&canonical(&format!("{target}.{member}")))
+    {
+        // A member the tf.keras module never had (`keras.utils.generic_utils.to_list`, also
+        // through an alias of the module: `generic_utils.to_list`): Keras 2 kept it in a module
+        // tf.keras does not have. Not written under tf.keras, where it would fail.
+        if let Some(range) = prefix_range(&format!("{key}.{member}")) {
+            let message = format!("`{key}` is `{target}` in tf.keras, but {why}; port this by hand");
+            ctx.push(Finding::new(Rule::KerasImport, Severity::Error, range, message));
+        }
+        return;
     }
     let Some(range) = prefix_range(key) else {
         return;
