@@ -137,6 +137,7 @@ fn reorder(ctx: &mut Ctx<'_>, name: &str, call: &Call<'_>, v1: &[&str], v2: &[&s
         }
         names.push(kw);
     }
+    let Some(edits) = call.pass_by_keyword(first_changed, &names) else { return };
     let range = positional[first_changed].start_byte()..positional[positional.len() - 1].end_byte();
     let f = Finding::new(
         Rule::ArgumentOrder,
@@ -144,6 +145,6 @@ fn reorder(ctx: &mut Ctx<'_>, name: &str, call: &Call<'_>, v1: &[&str], v2: &[&s
         range,
         format!("the positional parameters of `{name}` changed order in TensorFlow 2: passed by keyword"),
     )
-    .with_fix(Fix::safe(call.pass_by_keyword(first_changed, &names)));
+    .with_fix(Fix::safe(edits));
     ctx.push(f);
 }

@@ -92,15 +92,16 @@ impl<'t> Call<'t> {
         }
     }
 
-    /// The edits that pass positional arguments `from..` by keyword: `names[i]` for argument `i`.
-    pub(crate) fn pass_by_keyword(&self, from: usize, names: &[&str]) -> Vec<Edit> {
-        self.positional()
-            .iter()
-            .enumerate()
-            .skip(from)
-            .zip(names.iter().skip(from))
-            .map(|((_, arg), name)| Edit::insertion(arg.start_byte(), format!("{name}=")))
-            .collect()
+    /// The edits that pass positional arguments `from..` by keyword: `names[i]` for argument `i`;
+    /// `None` when the call passes one of those names by keyword already.
+    pub(crate) fn pass_by_keyword(&self, from: usize, names: &[&str]) -> Option<Vec<Edit>> {
+        let pairs = self.positional().iter().skip(from).zip(names.iter().skip(from));
+        // `add_weight((3, 3), name='W')` against `add_weight(name, shape)`: the call does not fit
+        // the signature the names come from, and `name=` twice is a syntax error.
+        if pairs.clone().any(|(_, name)| self.keyword(name).is_some()) {
+            return None;
+        }
+        Some(pairs.map(|(arg, name)| Edit::insertion(arg.start_byte(), format!("{name}="))).collect())
     }
 
     /// Keyword renames and removals: `change(name)` says what becomes of keyword `name` (`None`:
@@ -312,7 +313,11 @@ mod tests {
     #[test]
     fn pass_by_keyword_from_a_position() {
         let src = "f(x, 1, 'n')\n";
-        let out = with_call(src, |c| splice(src, &c.pass_by_keyword(1, &["input", "axis", "name"])));
+        let out = with_call(src, |c| splice(src, &c.pass_by_keyword(1, &["input", "axis", "name"]).unwrap()));
         assert_eq!(out, "f(x, axis=1, name='n')\n");
+        // A name the call passes by keyword already: no way to tell which argument is which.
+        let src = "f((3, 3), name='W')\n";
+        assert!(with_call(src, |c| c.pass_by_keyword(0, &["name", "shape"]).is_none()));
+        assert!(with_call(src, |c| c.pass_by_keyword(0, &["shape", "name"]).is_some()));
     }
 }

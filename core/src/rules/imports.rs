@@ -233,6 +233,12 @@ fn plain_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt) {
             numpy2::check_plain_import(ctx, stmt, full);
             continue;
         }
+        if full.starts_with("tensorflow.python.") && name.alias.is_some() && stmt.names.len() == 1 {
+            // `import tensorflow.python.x as y` binds `y` as `from tensorflow.python import x as y`
+            // would. (Without an alias it binds `tensorflow`: its uses are the rules' business.)
+            private_import(ctx, stmt, &canonical(full), &local);
+            continue;
+        }
         if !(is_keras || is_contrib || is_tf) {
             stdlib::check_plain_import(ctx, stmt, full);
             continue;
@@ -446,8 +452,19 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
     }
     let name = &stmt.names[0];
     let full = canonical(&format!("{module}.{}", name.name));
-    match Tables::longest_prefix(&tables().private, &full) {
-        Some((key, public)) if stmt.names.len() == 1 => {
+    if stmt.names.len() == 1 {
+        private_import(ctx, stmt, &full, &name.local(true));
+    } else {
+        note_on(ctx, &full, stmt.range.clone());
+    }
+}
+
+/// One private module or name imported on its own (`from tensorflow.python.util import nest`,
+/// `import tensorflow.python.keras.layers.core as core`; `full` canonical) and bound to `local`:
+/// moved to its public name, or guidance.
+fn private_import(ctx: &mut Ctx<'_>, stmt: &ImportStmt, full: &str, local: &str) {
+    match Tables::longest_prefix(&tables().private, full) {
+        Some((key, public)) => {
             let target = format!("{public}{}", &full[key.len()..]);
             let mut message = format!("`{full}` is private: the public `{target}` replaces it");
             if let Some(why) = public_successor_missing(&target, ctx.options.target) {
@@ -456,7 +473,7 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
                 ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message));
                 return;
             }
-            let text = render_importable(&qualified(&target), &name.local(true), true)
+            let text = render_importable(&qualified(&target), local, true)
                 .map_err(|module| message = format!("{message}; {}", not_importable(&module, &target)))
                 .ok();
             let edit = text.and_then(|t| statement_edit(ctx, stmt, t));
@@ -470,7 +487,7 @@ fn private_from(ctx: &mut Ctx<'_>, stmt: &ImportStmt, module: &str) {
             let f = Finding::new(Rule::Tf2Rename, Severity::Error, stmt.range.clone(), message).with_fixes(fix);
             ctx.push(f);
         }
-        _ => note_on(ctx, &full, stmt.range.clone()),
+        None => note_on(ctx, full, stmt.range.clone()),
     }
 }
 

@@ -346,7 +346,7 @@ fn method_rewrite(
         };
         let names =
             change.by_keyword.iter().take(c.positional().len()).map(|n| renamed(n)).collect::<Option<Vec<_>>>()?;
-        edits.extend(c.pass_by_keyword(change.keep_positional, &names));
+        edits.extend(c.pass_by_keyword(change.keep_positional, &names)?);
         what.push("positional arguments passed by keyword".to_owned());
     }
     if let Some(new) = change.rename {

@@ -474,6 +474,28 @@ fn private() -> Result<PrivateTables, TableError> {
         renamed.remove(r.field(0));
         map.insert(r.field(0), r.field(1));
     }
+    // TensorFlow's private copy of Keras (`tensorflow.python.keras`, TensorFlow 1.x to 2.5) has
+    // standalone Keras 2's layout: its modules and names go where `keras_modules.tsv` sends
+    // Keras 2's (`tf.python.keras.layers.convolutional` → `tf.keras.layers`,
+    // `tf.python.keras.engine.base_layer` → `tf.keras.layers`), unless a row above says otherwise.
+    // Made once per process: the few dozen derived names are leaked to live as long as the tables.
+    for r in rows(&KERAS_MODULES, 2) {
+        let r = r?;
+        let (Some(rest), Some(public)) = (r.field(0).strip_prefix("keras."), r.field(1).strip_prefix("tensorflow."))
+        else {
+            continue;
+        };
+        let key: &'static str = Box::leak(format!("tf.python.keras.{rest}").into_boxed_str());
+        if map.contains_key(key) {
+            continue;
+        }
+        let leaf = |s: &'static str| s.rsplit('.').next().unwrap_or(s);
+        // A name (not a module) that tf.keras calls otherwise (`engine.Network` → `models.Model`).
+        if leaf(key).starts_with(char::is_uppercase) && leaf(key) != leaf(public) {
+            renamed.insert(key);
+        }
+        map.insert(key, Box::leak(format!("tf.{public}").into_boxed_str()));
+    }
     Ok((map, renamed))
 }
 
