@@ -257,6 +257,9 @@ pub(crate) fn check_self_method(ctx: &mut Ctx<'_>, parts: &[Node<'_>]) {
     if ctx.text(*object) != "self" {
         return;
     }
+    if check_tf_test_method(ctx, *method) {
+        return;
+    }
     let key = format!("unittest.TestCase.{}", ctx.text(*method));
     let Some((key, entry)) = tables().stdlib.get_key_value(key.as_str()) else { return };
     let Some(class) = ctx.scopes.iter().rev().find(|s| s.kind() == "class_definition").copied() else { return };
@@ -269,6 +272,31 @@ pub(crate) fn check_self_method(ctx: &mut Ctx<'_>, parts: &[Node<'_>]) {
         f.fixes.push(Fix::safe_if(entry.safe, vec![Edit::replacement(method.byte_range(), new)]));
     }
     ctx.push(f);
+}
+
+/// Methods of TensorFlow's test case that behave otherwise under TensorFlow 2: (method, its
+/// replacement, why). `test_session` (deprecated since 1.x) yields `None` under eager execution,
+/// so `with self.test_session() as sess: sess.run(t)` fails; `cached_session` takes the same
+/// arguments and yields a session in graph mode and a stand-in whose `run` evaluates under eager.
+const TF_TEST_METHODS: &[(&str, &str, &str)] = &[(
+    "test_session",
+    "cached_session",
+    "yields None under TensorFlow 2's eager execution (`sess.run` fails); `self.cached_session()` takes the same arguments and works in both modes",
+)];
+
+/// `self.test_session()` in a subclass of TensorFlow's test case: its TensorFlow 2 replacement.
+/// Whether the method was one of [`TF_TEST_METHODS`] of such a class.
+fn check_tf_test_method(ctx: &mut Ctx<'_>, method: Node<'_>) -> bool {
+    let name = ctx.text(method);
+    let Some((old, new, why)) = TF_TEST_METHODS.iter().find(|(m, _, _)| *m == name) else { return false };
+    let Some(class) = ctx.scopes.iter().rev().find(|s| s.kind() == "class_definition").copied() else { return false };
+    if !test_base(ctx, class, old, 0).is_some_and(|base| base.starts_with("tensorflow.")) {
+        return false;
+    }
+    let message = format!("`self.{old}()` {why}");
+    let fix = Fix::safe(vec![Edit::replacement(method.byte_range(), *new)]);
+    ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, method.byte_range(), message).with_fix(fix));
+    true
 }
 
 /// The test base (its `kept` name) that `class` derives from, if the file shows one and no
