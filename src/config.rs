@@ -304,7 +304,7 @@ impl Resolved {
                 Some(t) if !flag(&self.target_tf.source) => t.value,
                 _ => self.target_tf.value,
             };
-            let rules = Options { strategy, target };
+            let rules = Options { strategy, target, ..Options::default() };
             let own = filter(&pick(&self.select, &e.select), &pick(&self.ignore, &e.ignore))?;
             per_path.push(PathSettings::new(&self.base, &e.paths, rules, own).map_err(anyhow::Error::msg)?);
         }
@@ -315,7 +315,7 @@ impl Resolved {
                 respect_ignore: !common.no_ignore,
                 prefilter: !common.no_prefilter,
             },
-            rules: Options { strategy: self.strategy.value, target: self.target_tf.value },
+            rules: Options { strategy: self.strategy.value, target: self.target_tf.value, ..Options::default() },
             filter: filter(&self.select.value, &self.ignore.value)?,
             per_path,
             cache: self.cache_dir(common),

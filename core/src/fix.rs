@@ -129,6 +129,49 @@ impl Duty {
     }
 }
 
+/// The duties a file owes as a program's entry point to the modules of the tree it imports
+/// (a set of [`Duty`]; empty for a file on its own).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Duties(u8);
+
+impl Duties {
+    const fn bit(duty: Duty) -> u8 {
+        match duty {
+            Duty::DisableV2Behavior => 1,
+            Duty::LegacyKeras => 2,
+        }
+    }
+
+    #[must_use]
+    pub const fn with(self, duty: Duty) -> Self {
+        Self(self.0 | Self::bit(duty))
+    }
+
+    #[must_use]
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    pub const fn has(self, duty: Duty) -> bool {
+        self.0 & Self::bit(duty) != 0
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The set as one byte (for a cache key).
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+}
+
+impl FromIterator<Duty> for Duties {
+    fn from_iter<I: IntoIterator<Item = Duty>>(iter: I) -> Self {
+        iter.into_iter().fold(Self::default(), Self::with)
+    }
+}
+
 /// What a rule found at one place, with zero (manual) or more alternative fixes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {

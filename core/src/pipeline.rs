@@ -2,6 +2,7 @@
 //! decide → apply → verify → write used by `apply`.
 
 mod one_keras;
+mod program;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use crate::apply;
 use crate::cache::{self, Cache};
 use crate::deps::{self, DepsKind, KerasRoute, Needs};
 use crate::error::Error;
-use crate::fix::{Finding, Fix, Safety};
+use crate::fix::{Duties, Finding, Fix, Safety};
 use crate::notebook;
 use crate::plan::{Decision, FilePlan};
 use crate::rules::{self, Options, Rule};
@@ -164,9 +165,25 @@ pub fn check_text(
     encoding: crate::source::Encoding,
     settings: &Settings,
 ) -> (FilePlan, usize) {
+    check_text_owing(path, root, text, encoding, settings, Duties::default())
+}
+
+/// [`check_text`] for an entry point that owes `duties` to the modules it imports.
+fn check_text_owing(
+    path: PathBuf,
+    root: PathBuf,
+    text: String,
+    encoding: crate::source::Encoding,
+    settings: &Settings,
+    duties: Duties,
+) -> (FilePlan, usize) {
     let src = SourceFile::new(path, text, encoding);
     let (options, filter) = settings.rules_for(&src.path);
-    let findings = filter.apply(rules::check(&src, options));
+    let findings = if duties.is_empty() {
+        filter.apply(rules::check(&src, options))
+    } else {
+        filter.apply(rules::check(&src, &Options { duties, ..options.clone() }))
+    };
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
     let blocker = src.blocker();
@@ -263,6 +280,25 @@ fn check_cached(loaded: scan::Loaded, settings: &Settings, cache: Option<&Cache>
     Ok((plan, lines))
 }
 
+/// A held entry point analysed again for what it owes (`duties`, not empty) to the modules of
+/// the tree it imports, through the cache under a key of its own.
+fn check_owing(plan: FilePlan, duties: Duties, settings: &Settings, cache: Option<&Cache>) -> FilePlan {
+    let id = format!("{}\u{0}owes {}", cache::file_id(&plan.path), duties.bits());
+    if let Some(entry) = cache.and_then(|c| c.get(&id, &plan.text, plan.encoding)) {
+        let FilePlan { path, root, text, encoding, .. } = plan;
+        let mut owing =
+            FilePlan::with_hunks(path, root, text, encoding, entry.parsed_cleanly, entry.findings, Some(entry.hunks));
+        owing.blocker = entry.blocker;
+        return owing;
+    }
+    let FilePlan { path, root, text, encoding, .. } = plan;
+    let (owing, lines) = check_text_owing(path, root, text, encoding, settings, duties);
+    if let Some(cache) = cache {
+        cache.put(id, &owing.text, owing.encoding, &owing, lines);
+    }
+    owing
+}
+
 /// Collect the candidate files of `paths`.
 pub fn candidates(paths: &[PathBuf], settings: &Settings) -> (Vec<Candidate>, Vec<Error>) {
     scan::collect(paths, &settings.scan)
@@ -303,6 +339,9 @@ pub(crate) fn analyse_each(
     let stop = std::sync::atomic::AtomicBool::new(false);
     let cache = settings.cache.as_deref().map(|dir| Cache::open(dir, settings.results_digest()));
     let one_keras = Mutex::new(one_keras::OneKeras::default());
+    // Entry points that import modules of the tree wait until every file is in (`program`).
+    let program = Mutex::new(program::Program::new(candidates));
+    let held: Mutex<Vec<(usize, FilePlan)>> = Mutex::new(Vec::new());
     // Hands over what is ready; false once nobody listens.
     let emit = |ready: Vec<(usize, Found)>| {
         let mut go_on = true;
@@ -323,6 +362,10 @@ pub(crate) fn analyse_each(
             Ok(Some(loaded)) => match check_cached(loaded, settings, cache.as_ref()) {
                 Ok((plan, n)) => {
                     lines.fetch_add(n, Ordering::Relaxed);
+                    if program.lock().unwrap_or_else(PoisonError::into_inner).record(i, &plan) {
+                        held.lock().unwrap_or_else(PoisonError::into_inner).push((i, plan));
+                        return !stop.load(Ordering::Relaxed);
+                    }
                     let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, plan);
                     return emit(ready.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect());
                 }
@@ -332,6 +375,17 @@ pub(crate) fn analyse_each(
         };
         emit(vec![(i, found)])
     });
+    // The entry points that waited: with what they owe to the modules they import, if anything.
+    let program = program.into_inner().unwrap_or_else(PoisonError::into_inner);
+    for (i, plan) in held.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let owed = program.owed(i);
+        let plan = if owed.is_empty() { plan } else { check_owing(plan, owed, settings, cache.as_ref()) };
+        let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, plan);
+        emit(ready.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect());
+    }
     // Files that could have kept Keras 2 and need not: as analysed.
     let waiting = one_keras.into_inner().unwrap_or_else(PoisonError::into_inner).waiting;
     if !stop.load(Ordering::Relaxed) {

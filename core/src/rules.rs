@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::fix::{Finding, Severity};
+use crate::fix::{Duty, Finding, Severity};
 use crate::resolve::{self, Imports};
 use crate::source::{Broken, KindSet, Nodes, SourceFile};
 pub use catalogue::{FixAvailability, Rule, RuleInfo};
@@ -125,11 +125,14 @@ impl fmt::Display for TfVersion {
 pub struct Options {
     pub strategy: Strategy,
     pub target: TfVersion,
+    /// What the file owes, as an entry point, to the modules of the tree it imports (set per
+    /// file by the pipeline, see `pipeline::program`; empty otherwise).
+    pub duties: crate::fix::Duties,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { strategy: Strategy::Upgrade, target: TfVersion::NEWEST }
+        Self { strategy: Strategy::Upgrade, target: TfVersion::NEWEST, duties: crate::fix::Duties::default() }
     }
 }
 
@@ -215,6 +218,10 @@ fn check_with(src: &SourceFile, options: &Options) -> Vec<Finding> {
     imports::finish_contrib_imports(&mut ctx);
     native::finish(&mut ctx);
     keras3::finish(&mut ctx);
+    if ctx.options.duties.has(Duty::LegacyKeras) && ctx.is_entry_point() {
+        // A module of the tree this program imports needs Keras 2: the switch, on its own.
+        symbols::owe_legacy_keras(&mut ctx);
+    }
     graph::check(&mut ctx);
     cheat::link(&mut ctx, &cheats);
     ctx.into_findings()
@@ -330,6 +337,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
                 None => {
                     if id == k.attribute {
                         shapes::check_attribute(ctx, node, parent.map(|p| p.node));
+                        keras3::check_keras_shape(ctx, node);
                     }
                     true
                 }

@@ -15,7 +15,7 @@ use crate::deps::DepsKind;
 use crate::error::Error;
 use crate::source::{self, Encoding};
 
-mod prefilter;
+pub(crate) mod prefilter;
 
 /// Files larger than this are skipped unless `--max-file-size` says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;

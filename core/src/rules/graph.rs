@@ -18,10 +18,15 @@ pub fn check(ctx: &mut Ctx<'_>) {
         compat_switch(ctx);
         return;
     }
-    if ctx.graph_uses.is_empty() {
+    // An entry point whose imports (modules of the tree) build graphs: the switch is its duty.
+    let owed = ctx.options.duties.has(Duty::DisableV2Behavior) && ctx.is_entry_point();
+    if ctx.graph_uses.is_empty() && !owed {
         return;
     }
-    let first = ctx.graph_uses[0].clone();
+    let why = ctx.graph_uses.first().map_or(
+        "modules of the tree this program imports use graph-mode APIs; its own code may be eager: check",
+        |u| u.why,
+    );
     // The switch is inserted at module level: it spells TensorFlow through a module-level alias.
     let (alias, call) = if let Some(tf) = ctx.module_alias("tensorflow") {
         (tf, format!("{tf}.compat.v1.disable_v2_behavior()"))
@@ -50,18 +55,24 @@ pub fn check(ctx: &mut Ctx<'_>) {
             },
         })
     };
+    // An entry point with no `__main__` block (a script) that owes the switch: at the top.
+    let at = at.or_else(|| ctx.graph_uses.is_empty().then(|| after_binding(ctx, alias)));
     let Some(at) = at else {
-        ctx.push(Finding::new(
+        let first = &ctx.graph_uses[0];
+        let f = Finding::new(
             Rule::GraphModeLibrary,
             // It fails as written unless the entry point switches: an error, like the rewrites.
             Severity::Error,
-            first.range,
-            format!("graph-mode API in a library module ({}): the program that imports this must call tf.compat.v1.disable_v2_behavior() first", first.why),
-        ).with_duty(Duty::DisableV2Behavior));
+            first.range.clone(),
+            format!("graph-mode API in a library module ({why}): the program that imports this must call tf.compat.v1.disable_v2_behavior() first"),
+        ).with_duty(Duty::DisableV2Behavior);
+        ctx.push(f);
         return;
     };
     let (at, text) = at.text(ctx, &call);
-    let why = first.why;
+    // Owed to imported modules only: the file's own TensorFlow code may be eager (TF2) code,
+    // which the switch would turn to graph mode; a person decides.
+    let owed_only = ctx.graph_uses.is_empty();
     let idx = ctx.insert_once(at, &text, |edit| {
         Finding::new(
             Rule::DisableEager,
@@ -69,7 +80,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             at..at,
             format!("graph-mode code needs TF1 behaviour (eager execution off) in TensorFlow 2 ({why})"),
         )
-        .with_fix(Fix::safe(vec![edit]))
+        .with_fix(if owed_only { Fix::review(vec![edit]) } else { Fix::safe(vec![edit]) })
     });
     let users: Vec<usize> = ctx.graph_uses.iter().filter_map(|u| u.finding).collect();
     for i in users {

@@ -441,6 +441,32 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
     ctx.push(f);
 }
 
+/// `x._keras_shape`: standalone Keras 2 set it on the tensors its layers made (a tuple, `None`
+/// for unknown sizes); tf.keras and Keras 3 never do. `tuple(x.shape)` is the same tuple on both.
+/// Only in files that name Keras: elsewhere the attribute is someone else's. `attr` is the
+/// attribute node.
+pub(crate) fn check_keras_shape(ctx: &mut Ctx<'_>, attr: Node<'_>) {
+    let g = crate::source::grammar();
+    let (Some(name), Some(object)) =
+        (attr.child_by_field_id(g.attribute_field), attr.child_by_field_id(g.object_field))
+    else {
+        return;
+    };
+    if ctx.text(name) != "_keras_shape" || !ctx.code_mentions("keras") {
+        return;
+    }
+    // An assignment to it (a Keras 2 layer setting its output's shape) has no such rewrite.
+    if attr.parent().is_some_and(|p| p.kind() == "assignment" && p.child_by_field_name("left") == Some(attr)) {
+        let message =
+            "`._keras_shape` is Keras 2's; tf.keras and Keras 3 derive a tensor's shape themselves: drop this";
+        ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message));
+        return;
+    }
+    let fix = Fix::review(vec![Edit::replacement(attr.byte_range(), format!("tuple({}.shape)", ctx.text(object)))]);
+    let message = "`._keras_shape` was set by standalone Keras 2 only: `tuple(x.shape)` is the same tuple in tf.keras and Keras 3 (assumes `x` is a Keras tensor)";
+    ctx.push(Finding::new(Rule::Keras3Api, Severity::Error, attr.byte_range(), message).with_fix(fix));
+}
+
 /// `self.trainable_weights = [self.W]` in a layer's method: standalone Keras 2.0-2.2 let a layer
 /// list its weights so; tf.keras (TensorFlow 2) and Keras 3 make `trainable_weights` a property
 /// without a setter (`AttributeError`). Where every weight listed comes from `self.add_weight`,

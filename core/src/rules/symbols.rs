@@ -23,6 +23,7 @@ fn followed(name: &str) -> bool {
 pub(crate) fn check_dotted(ctx: &mut Ctx<'_>, node: Node<'_>, parts: &[Node<'_>], call: Option<Node<'_>>) {
     let Some(root_q) = ctx.resolve_root(parts[0]) else {
         stdlib::check_self_method(ctx, parts);
+        keras3::check_keras_shape(ctx, node);
         return;
     };
     let root_c = canonical(root_q);
@@ -306,6 +307,17 @@ fn check_compat_v1(ctx: &mut Ctx<'_>, name: &str, rest: &str, parts: &[Node<'_>]
 /// its own (no rewrite needs it, the code as it stands does).
 fn needs_legacy_keras(ctx: &mut Ctx<'_>, v1_name: &str) {
     if !legacy_keras_target(ctx, v1_name) {
+        return;
+    }
+    if let Some(i) = legacy_keras_prelude(ctx) {
+        ctx.findings_mut()[i].support = false;
+    }
+}
+
+/// The legacy-Keras switch in an entry point for the modules of the tree it imports (see
+/// `Options::duties`), on its own as for code that needs it itself.
+pub(crate) fn owe_legacy_keras(ctx: &mut Ctx<'_>) {
+    if ctx.options.target < TfVersion::KERAS3 {
         return;
     }
     if let Some(i) = legacy_keras_prelude(ctx) {

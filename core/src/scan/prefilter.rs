@@ -84,12 +84,13 @@ fn stdlib_may_apply(bytes: &[u8]) -> bool {
 
 /// Whether `hit` says yes to one of the dotted names that import statements in `text` name, with
 /// whether the statement is a from-import: `import a.b as c, d` gives `a.b` and `d`; `from a.b
-/// import (c, d as e)` gives `a.b.c` and `a.b.d`, and `from a.b import *` gives `a.b`.
+/// import (c, d as e)` gives `a.b.c` and `a.b.d`, and `from a.b import *` gives `a.b`. A relative
+/// import keeps its dots: `from . import x` gives `.x`, `from ..m import y` gives `..m.y`.
 ///
 /// Read from the text alone, so generous: every word `import` starts a list of names (a
 /// from-import's names are also given alone, as if they were modules), words in strings and
 /// comments count, and a statement read only in part gives what was read.
-fn imports(text: &[u8], mut hit: impl FnMut(&str, bool) -> bool) -> bool {
+pub(crate) fn imports(text: &[u8], mut hit: impl FnMut(&str, bool) -> bool) -> bool {
     for at in words(text, b"import") {
         let mut lex = Lexer { text, at: at + b"import".len(), in_brackets: false };
         if names(&mut lex, |name| hit(name, false)) {
@@ -98,10 +99,23 @@ fn imports(text: &[u8], mut hit: impl FnMut(&str, bool) -> bool) -> bool {
     }
     for at in words(text, b"from") {
         let mut lex = Lexer { text, at: at + b"from".len(), in_brackets: false };
-        let Some(module) = lex.dotted() else { continue }; // `from . import x`: this project's
+        lex.blanks();
+        let dots = lex.text[lex.at.min(lex.text.len())..].iter().take_while(|&&b| b == b'.').count();
+        lex.at += dots;
+        let module = match (dots, lex.dotted()) {
+            (_, Some(m)) if m == "import" && dots > 0 => {
+                // `from . import x`: the word read was the keyword.
+                lex.at -= "import".len();
+                ".".repeat(dots)
+            }
+            (_, Some(m)) => format!("{}{m}", ".".repeat(dots)),
+            (0, None) => continue,
+            (_, None) => ".".repeat(dots),
+        };
         if lex.name() != Some(b"import".as_slice()) {
             continue;
         }
+        let sep = if module.ends_with('.') { "" } else { "." };
         lex.blanks();
         if lex.text.get(lex.at) == Some(&b'*') {
             if hit(&module, true) {
@@ -109,7 +123,7 @@ fn imports(text: &[u8], mut hit: impl FnMut(&str, bool) -> bool) -> bool {
             }
             continue;
         }
-        if names(&mut lex, |name| hit(&format!("{module}.{name}"), true)) {
+        if names(&mut lex, |name| hit(&format!("{module}{sep}{name}"), true)) {
             return true;
         }
     }
@@ -320,8 +334,9 @@ mod tests {
         assert_eq!(all("from a import *\n"), ["from a"]);
         assert_eq!(all("from a import b\nc = 1, d\n"), ["b", "from a.b"]);
         assert_eq!(all("yield from gen\nimport\n"), Vec::<String>::new());
-        // A relative import's names are read as modules too (the filter lets it through).
-        assert_eq!(all("from . import imp\n"), ["imp"]);
+        // A relative import keeps its dots; its names are read as modules too.
+        assert_eq!(all("from . import imp\n"), ["imp", "from .imp"]);
+        assert_eq!(all("from ..m import y\nfrom .import z\n"), ["y", "z", "from ..m.y", "from .z"]);
     }
 
     #[test]

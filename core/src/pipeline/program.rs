@@ -1,0 +1,195 @@
+//! Duties across the files of one run. A library module that needs its program to switch
+//! something on ([`Duty`]: graph mode, Keras 2) cannot do it itself; the entry points of the tree
+//! (test files, scripts, files with a `__main__` block) that import it, directly or through other
+//! modules of the tree, owe it. Those are analysed again with the duties in their options, so
+//! that the rules insert the switch where they would for the entry point's own code.
+//!
+//! Imports are read from the text (`scan::prefilter::imports`) and found among the run's
+//! candidate files the way Python would find them when a program runs from the file's folder or
+//! from a folder above it, up to the scan root.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::fix::Duties;
+use crate::plan::FilePlan;
+use crate::scan::{Candidate, prefilter};
+
+/// The modules of a run, by path, and what is known of each analysed one.
+pub(super) struct Program {
+    /// Candidate index by path.
+    index: HashMap<PathBuf, usize>,
+    /// The root each candidate was found under.
+    roots: Vec<PathBuf>,
+    /// Names a first segment of an in-tree import can have: file stems and folder names.
+    names: HashSet<String>,
+    /// Per candidate: what its own findings ask of the entry point, and the in-tree modules it
+    /// imports.
+    duties: Vec<Duties>,
+    edges: Vec<Vec<usize>>,
+}
+
+impl Program {
+    pub(super) fn new(candidates: &[Candidate]) -> Self {
+        let mut names = HashSet::new();
+        for c in candidates {
+            let rel = c.path.strip_prefix(&c.root).unwrap_or(&c.path);
+            for part in rel {
+                let part = Path::new(part);
+                let stem =
+                    if part.extension().is_some_and(|e| e == "py") { part.file_stem() } else { Some(part.as_os_str()) };
+                names.extend(stem.and_then(|s| s.to_str()).map(str::to_owned));
+            }
+        }
+        Self {
+            index: candidates.iter().enumerate().map(|(i, c)| (c.path.clone(), i)).collect(),
+            roots: candidates.iter().map(|c| c.root.clone()).collect(),
+            names,
+            duties: vec![Duties::default(); candidates.len()],
+            edges: vec![Vec::new(); candidates.len()],
+        }
+    }
+
+    /// Record an analysed file: its duties and the in-tree modules its text imports. Returns
+    /// whether it may be an entry point that imports some (then it waits for [`Self::owed`]).
+    pub(super) fn record(&mut self, i: usize, plan: &FilePlan) -> bool {
+        self.duties[i] = plan.findings.iter().filter_map(|f| f.duty).collect();
+        if plan.notebook.is_some() || plan.deps.is_some() {
+            return false;
+        }
+        let mut edges = Vec::new();
+        prefilter::imports(plan.text.as_bytes(), |name, from| {
+            edges.extend(self.resolve(&plan.path, &self.roots[i], name, from).filter(|&j| j != i));
+            false
+        });
+        edges.sort_unstable();
+        edges.dedup();
+        let waits = !edges.is_empty() && may_be_entry_point(&plan.path, &plan.text);
+        self.edges[i] = edges;
+        waits
+    }
+
+    /// What file `i` owes as an entry point: the duties of every module of the tree it imports,
+    /// directly or not. Nothing for a module another one of the tree imports (a library module
+    /// with a `__main__` block of its own is a library first: a switch there would be set by
+    /// every program that imports it).
+    pub(super) fn owed(&self, i: usize) -> Duties {
+        if self.edges.iter().any(|e| e.binary_search(&i).is_ok()) {
+            return Duties::default();
+        }
+        let mut seen = vec![false; self.edges.len()];
+        let mut stack = self.edges[i].clone();
+        let mut owed = Duties::default();
+        seen[i] = true;
+        while let Some(j) = stack.pop() {
+            if std::mem::replace(&mut seen[j], true) {
+                continue;
+            }
+            owed = owed.union(self.duties[j]);
+            stack.extend(&self.edges[j]);
+        }
+        owed
+    }
+
+    /// The candidate that `import name` (`from`: the last segment may be a name in the module)
+    /// in the file `path` loads: a relative name from the file's package, an absolute one from
+    /// the file's folder or a folder above it, up to `root`.
+    fn resolve(&self, path: &Path, root: &Path, name: &str, from: bool) -> Option<usize> {
+        let dots = name.bytes().take_while(|&b| b == b'.').count();
+        let rest = &name[dots..];
+        let first = rest.split('.').next().unwrap_or(rest);
+        if dots == 0 && !self.names.contains(first) {
+            return None; // a package from elsewhere (tensorflow, numpy, os...)
+        }
+        let dir = path.parent()?;
+        let bases: Vec<&Path> = if dots > 0 {
+            dir.ancestors().nth(dots - 1).into_iter().collect()
+        } else {
+            dir.ancestors().take_while(|d| d.starts_with(root)).collect()
+        };
+        let module = |base: &Path, dotted: &str| -> Option<usize> {
+            let mut p = base.to_path_buf();
+            p.extend(dotted.split('.').filter(|s| !s.is_empty()));
+            let file = p.with_extension("py");
+            self.index.get(&file).or_else(|| self.index.get(&p.join("__init__.py"))).copied()
+        };
+        let parent = from.then(|| rest.rsplit_once('.').map_or("", |(m, _)| m));
+        bases.into_iter().find_map(|base| {
+            (!rest.is_empty()).then(|| module(base, rest)).flatten().or_else(|| parent.and_then(|m| module(base, m)))
+        })
+    }
+}
+
+/// Whether a file may be a program's entry point, by its name and text (a superset of what the
+/// rules call one: test files, scripts without definitions, a `__main__` block).
+fn may_be_entry_point(path: &Path, text: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if name == "__init__.py" {
+        return false; // a package, imported by definition
+    }
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "__main__.py"
+        || text.contains("__main__")
+        || text.contains("TestCase")
+        || !text.lines().any(|l| ["def ", "class ", "async def ", "@"].iter().any(|p| l.starts_with(p)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(files: &[&str]) -> Program {
+        let root = PathBuf::from("/r");
+        let candidates: Vec<Candidate> =
+            files.iter().map(|f| Candidate { path: root.join(f), root: root.clone() }).collect();
+        Program::new(&candidates)
+    }
+
+    fn resolve(p: &Program, file: &str, name: &str, from: bool) -> Option<usize> {
+        p.resolve(&Path::new("/r").join(file), Path::new("/r"), name, from)
+    }
+
+    #[test]
+    fn imports_are_found_as_python_would() {
+        let p = program(&["bert/modeling.py", "bert/run.py", "pkg/__init__.py", "pkg/ops.py", "pkg/sub/t.py", "x.py"]);
+        // The script's own folder, then the folders above it up to the root.
+        assert_eq!(resolve(&p, "bert/run.py", "modeling", false), Some(0));
+        assert_eq!(resolve(&p, "pkg/sub/t.py", "pkg.ops", false), Some(3));
+        assert_eq!(resolve(&p, "pkg/sub/t.py", "pkg.ops.f", true), Some(3), "a name in the module");
+        assert_eq!(resolve(&p, "pkg/sub/t.py", "pkg", false), Some(2), "a package");
+        assert_eq!(resolve(&p, "pkg/sub/t.py", "x", false), Some(5));
+        // Relative imports, from the file's package.
+        assert_eq!(resolve(&p, "pkg/sub/t.py", "..ops", true), Some(3));
+        assert_eq!(resolve(&p, "pkg/ops.py", ".sub.t", true), Some(4));
+        // Packages from elsewhere are never looked for; missing modules are none.
+        assert_eq!(resolve(&p, "bert/run.py", "tensorflow", false), None);
+        assert_eq!(resolve(&p, "bert/run.py", "pkg.missing", false), None);
+    }
+
+    #[test]
+    fn duties_reach_entry_points_through_imports() {
+        use crate::fix::Duty;
+        let mut p = program(&["lib.py", "mid.py", "main.py", "other.py"]);
+        p.duties[0] = Duties::default().with(Duty::DisableV2Behavior);
+        p.edges[1] = vec![0];
+        p.edges[2] = vec![1];
+        p.edges[0] = vec![1]; // a cycle is no trouble
+        assert!(p.owed(2).has(Duty::DisableV2Behavior));
+        assert!(!p.owed(2).has(Duty::LegacyKeras));
+        assert!(p.owed(3).is_empty());
+        // Modules others import owe nothing, whatever they import.
+        assert!(p.owed(1).is_empty() && p.owed(0).is_empty());
+    }
+
+    #[test]
+    fn entry_points_by_name_and_text() {
+        let lib = "import tensorflow as tf\n\ndef f():\n    pass\n";
+        assert!(!may_be_entry_point(Path::new("lib.py"), lib));
+        assert!(may_be_entry_point(Path::new("lib_test.py"), lib));
+        assert!(may_be_entry_point(Path::new("test_lib.py"), lib));
+        assert!(may_be_entry_point(Path::new("run.py"), &format!("{lib}if __name__ == '__main__':\n    f()\n")));
+        assert!(may_be_entry_point(Path::new("script.py"), "import lib\nlib.f()\n"));
+        assert!(!may_be_entry_point(Path::new("__init__.py"), "from . import lib\n"));
+    }
+}

@@ -1,0 +1,103 @@
+//! Duties across files: what a library module needs its program to switch on (graph mode,
+//! Keras 2) is inserted into the tree's entry points that import it, directly or not.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tf2-migrate"))
+        .current_dir(dir)
+        .env("CI", "true")
+        .env("TF2_MIGRATE_CACHE_DIR", dir.join("cache"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The diff of one file in a multi-file diff.
+fn file_diff<'a>(diff: &'a str, path: &str) -> &'a str {
+    let Some(start) = diff.find(&format!("--- a/{path}\n")) else { return "" };
+    let rest = &diff[start + 4..];
+    rest.find("\n--- a/").map_or(rest, |end| &rest[..end])
+}
+
+fn tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/modeling.py",
+            "import tensorflow as tf\n\n\ndef dense(x):\n    return tf.layers.dense(x, 10)\n\n\ndef feed(x):\n    p = tf.placeholder(tf.float32)\n    return p\n",
+        ),
+        // A library module that only imports the one with duties.
+        (
+            "pkg/heads.py",
+            "import tensorflow as tf\nfrom . import modeling\n\n\ndef head(x):\n    return modeling.dense(x)\n",
+        ),
+        (
+            "pkg/modeling_test.py",
+            "import tensorflow as tf\n\nfrom pkg import modeling\n\n\nclass ModelingTest(tf.test.TestCase):\n    def test_dense(self):\n        self.assertTrue(callable(modeling.dense))\n",
+        ),
+        (
+            "run.py",
+            "import tensorflow as tf\nimport pkg.heads as heads\n\n\ndef main():\n    print(heads.head)\n\n\nif __name__ == \"__main__\":\n    main()\n",
+        ),
+        // An entry point importing nothing of the tree, and one whose imports owe nothing.
+        ("alone.py", "import tensorflow as tf\n\nif __name__ == \"__main__\":\n    print(tf.constant(1))\n"),
+        ("util.py", "import tensorflow as tf\n\n\ndef two():\n    return tf.constant(2)\n"),
+        (
+            "use_util.py",
+            "import tensorflow as tf\nimport util\n\nif __name__ == \"__main__\":\n    print(util.two())\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = tmp.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn entry_points_switch_on_what_the_modules_they_import_need() {
+    let tmp = tree();
+    let diff = stdout(&run(tmp.path(), &["diff", "--unsafe", "--no-cache", "--color", "never", "."]));
+    const LEGACY: &str = "+os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"";
+    for entry in ["pkg/modeling_test.py", "run.py"] {
+        let d = file_diff(&diff, entry);
+        assert!(d.contains(LEGACY), "{entry}: {diff}");
+        assert!(d.contains("tf.compat.v1.disable_v2_behavior()"), "{entry}: {diff}");
+    }
+    // The test module switches at the top (runners never run a `__main__` block); the script in
+    // its `__main__` block.
+    assert!(file_diff(&diff, "run.py").contains("+    tf.compat.v1.disable_v2_behavior()\n     main()"), "{diff}");
+    // Library modules and entry points that import nothing with a duty are left as they are.
+    for untouched in ["pkg/heads.py", "alone.py", "use_util.py", "util.py"] {
+        assert!(file_diff(&diff, untouched).is_empty(), "{untouched}: {diff}");
+    }
+    // The insertions in entry points owed only to other modules are for review, not `apply`'s
+    // default: the entry point's own code may be eager.
+    let check = stdout(&run(tmp.path(), &["check", "--no-cache", "."]));
+    let line = check.lines().find(|l| l.starts_with("run.py") && l.contains("[disable-eager]")).unwrap();
+    assert!(line.ends_with("(review)"), "{check}");
+}
+
+#[test]
+fn owed_switches_are_cached_and_stable() {
+    let tmp = tree();
+    let cold = stdout(&run(tmp.path(), &["check", "--format", "json", "."]));
+    assert!(tmp.path().join("cache").exists());
+    let warm = stdout(&run(tmp.path(), &["check", "--format", "json", "."]));
+    assert_eq!(cold, warm);
+    assert!(cold.contains("run.py"), "{cold}");
+    // Applied, the tree asks for nothing more.
+    let o = run(tmp.path(), &["apply", "--unsafe", "--no-cache", "-q", "."]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let again = stdout(&run(tmp.path(), &["diff", "--unsafe", "--no-cache", "."]));
+    assert!(again.is_empty(), "{again}");
+}
