@@ -65,9 +65,9 @@ fn tree() -> tempfile::TempDir {
 
 #[test]
 fn entry_points_switch_on_what_the_modules_they_import_need() {
+    const LEGACY: &str = "+os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"";
     let tmp = tree();
     let diff = stdout(&run(tmp.path(), &["diff", "--unsafe", "--no-cache", "--color", "never", "."]));
-    const LEGACY: &str = "+os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"";
     for entry in ["pkg/modeling_test.py", "run.py"] {
         let d = file_diff(&diff, entry);
         assert!(d.contains(LEGACY), "{entry}: {diff}");
