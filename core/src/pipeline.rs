@@ -340,7 +340,7 @@ pub(crate) fn analyse_each(
     let cache = settings.cache.as_deref().map(|dir| Cache::open(dir, settings.results_digest()));
     let one_keras = Mutex::new(one_keras::OneKeras::default());
     // Entry points that import modules of the tree wait until every file is in (`program`).
-    let program = Mutex::new(program::Program::new(candidates));
+    let program = program::Program::new(candidates);
     let held: Mutex<Vec<(usize, FilePlan)>> = Mutex::new(Vec::new());
     // Hands over what is ready; false once nobody listens.
     let emit = |ready: Vec<(usize, Found)>| {
@@ -362,7 +362,7 @@ pub(crate) fn analyse_each(
             Ok(Some(loaded)) => match check_cached(loaded, settings, cache.as_ref()) {
                 Ok((plan, n)) => {
                     lines.fetch_add(n, Ordering::Relaxed);
-                    if program.lock().unwrap_or_else(PoisonError::into_inner).record(i, &plan) {
+                    if program.record(i, &plan) {
                         held.lock().unwrap_or_else(PoisonError::into_inner).push((i, plan));
                         return !stop.load(Ordering::Relaxed);
                     }
@@ -376,7 +376,6 @@ pub(crate) fn analyse_each(
         emit(vec![(i, found)])
     });
     // The entry points that waited: with what they owe to the modules they import, if anything.
-    let program = program.into_inner().unwrap_or_else(PoisonError::into_inner);
     for (i, plan) in held.into_inner().unwrap_or_else(PoisonError::into_inner) {
         if stop.load(Ordering::Relaxed) {
             break;

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::fix::Duties;
 use crate::plan::FilePlan;
@@ -24,9 +25,17 @@ pub(super) struct Program {
     /// Names a first segment of an in-tree import can have: file stems and folder names.
     names: HashSet<String>,
     /// Per candidate: what its own findings ask of the entry point, and the in-tree modules it
-    /// imports.
+    /// imports (filled in as files are analysed, from several threads).
+    known: Mutex<Known>,
+}
+
+#[derive(Default)]
+struct Known {
     duties: Vec<Duties>,
     edges: Vec<Vec<usize>>,
+    /// Whether another module of the tree imports each one (made at the first [`Program::owed`],
+    /// once every file is in).
+    imported: Option<Vec<bool>>,
 }
 
 impl Program {
@@ -45,27 +54,31 @@ impl Program {
             index: candidates.iter().enumerate().map(|(i, c)| (c.path.clone(), i)).collect(),
             roots: candidates.iter().map(|c| c.root.clone()).collect(),
             names,
-            duties: vec![Duties::default(); candidates.len()],
-            edges: vec![Vec::new(); candidates.len()],
+            known: Mutex::new(Known {
+                duties: vec![Duties::default(); candidates.len()],
+                edges: vec![Vec::new(); candidates.len()],
+                imported: None,
+            }),
         }
     }
 
     /// Record an analysed file: its duties and the in-tree modules its text imports. Returns
     /// whether it may be an entry point that imports some (then it waits for [`Self::owed`]).
-    pub(super) fn record(&mut self, i: usize, plan: &FilePlan) -> bool {
-        self.duties[i] = plan.findings.iter().filter_map(|f| f.duty).collect();
-        if plan.notebook.is_some() || plan.deps.is_some() {
-            return false;
-        }
+    pub(super) fn record(&self, i: usize, plan: &FilePlan) -> bool {
+        let duties = plan.findings.iter().filter_map(|f| f.duty).collect();
         let mut edges = Vec::new();
-        prefilter::imports(plan.text.as_bytes(), |name, from| {
-            edges.extend(self.resolve(&plan.path, &self.roots[i], name, from).filter(|&j| j != i));
-            false
-        });
-        edges.sort_unstable();
-        edges.dedup();
+        if plan.notebook.is_none() && plan.deps.is_none() {
+            prefilter::imports(plan.text.as_bytes(), |name, from| {
+                edges.extend(self.resolve(&plan.path, &self.roots[i], name, from).filter(|&j| j != i));
+                false
+            });
+            edges.sort_unstable();
+            edges.dedup();
+        }
         let waits = !edges.is_empty() && may_be_entry_point(&plan.path, &plan.text);
-        self.edges[i] = edges;
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        known.duties[i] = duties;
+        known.edges[i] = edges;
         waits
     }
 
@@ -74,19 +87,28 @@ impl Program {
     /// with a `__main__` block of its own is a library first: a switch there would be set by
     /// every program that imports it).
     pub(super) fn owed(&self, i: usize) -> Duties {
-        if self.edges.iter().any(|e| e.binary_search(&i).is_ok()) {
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        let known = &mut *known;
+        let imported = known.imported.get_or_insert_with(|| {
+            let mut imported = vec![false; known.edges.len()];
+            for &j in known.edges.iter().flatten() {
+                imported[j] = true;
+            }
+            imported
+        });
+        if imported[i] {
             return Duties::default();
         }
-        let mut seen = vec![false; self.edges.len()];
-        let mut stack = self.edges[i].clone();
+        let mut seen = vec![false; known.edges.len()];
+        let mut stack = known.edges[i].clone();
         let mut owed = Duties::default();
         seen[i] = true;
         while let Some(j) = stack.pop() {
             if std::mem::replace(&mut seen[j], true) {
                 continue;
             }
-            owed = owed.union(self.duties[j]);
-            stack.extend(&self.edges[j]);
+            owed = owed.union(known.duties[j]);
+            stack.extend(&known.edges[j]);
         }
         owed
     }
@@ -170,11 +192,14 @@ mod tests {
     #[test]
     fn duties_reach_entry_points_through_imports() {
         use crate::fix::Duty;
-        let mut p = program(&["lib.py", "mid.py", "main.py", "other.py"]);
-        p.duties[0] = Duties::default().with(Duty::DisableV2Behavior);
-        p.edges[1] = vec![0];
-        p.edges[2] = vec![1];
-        p.edges[0] = vec![1]; // a cycle is no trouble
+        let p = program(&["lib.py", "mid.py", "main.py", "other.py"]);
+        {
+            let mut known = p.known.lock().unwrap();
+            known.duties[0] = Duties::default().with(Duty::DisableV2Behavior);
+            known.edges[1] = vec![0];
+            known.edges[2] = vec![1];
+            known.edges[0] = vec![1]; // a cycle is no trouble
+        }
         assert!(p.owed(2).has(Duty::DisableV2Behavior));
         assert!(!p.owed(2).has(Duty::LegacyKeras));
         assert!(p.owed(3).is_empty());

@@ -293,8 +293,26 @@ fn check_tf_test_method(ctx: &mut Ctx<'_>, method: Node<'_>) -> bool {
     if !test_base(ctx, class, old, 0).is_some_and(|base| base.starts_with("tensorflow.")) {
         return false;
     }
+    // Called, and without a graph: `test_session(graph=g)` is `self.session(g)`, a session of
+    // that graph also under eager execution (the code builds in `with g.as_default()`), which
+    // `cached_session(graph=g)` is not (it refuses a second graph).
+    let Some(args) = method
+        .parent()
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind() == "call")
+        .and_then(|c| c.child_by_field_name("arguments"))
+    else {
+        return true;
+    };
+    let mut cursor = args.walk();
+    let args: Vec<Node<'_>> = args.named_children(&mut cursor).filter(|a| a.kind() != "comment").collect();
+    if args.iter().any(|a| crate::rules::call::keyword_name(*a).is_none_or(|k| ctx.text(k) == "graph")) {
+        return true;
+    }
     let message = format!("`self.{old}()` {why}");
-    let fix = Fix::safe(vec![Edit::replacement(method.byte_range(), *new)]);
+    let edits = vec![Edit::replacement(method.byte_range(), *new)];
+    // Other arguments (`config=`): the cached session refuses a later call that differs.
+    let fix = if args.is_empty() { Fix::safe(edits) } else { Fix::review(edits) };
     ctx.push(Finding::new(Rule::Tf2Rename, Severity::Error, method.byte_range(), message).with_fix(fix));
     true
 }
