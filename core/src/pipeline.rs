@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use rayon::prelude::*;
+
 use crate::apply;
 use crate::cache::{self, Cache};
 use crate::deps::{self, DepsKind, KerasRoute, Needs};
@@ -253,12 +255,29 @@ pub fn check_file(
 }
 
 /// [`check_file`] through the cache: a file whose text is unchanged gets its stored findings
-/// (and no parse); another is analysed and stored.
-fn check_cached(loaded: scan::Loaded, settings: &Settings, cache: Option<&Cache>) -> Result<(FilePlan, usize), Error> {
-    let Some(cache) = cache else {
-        return check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings);
+/// (and no parse); another is analysed and stored. An entry point that owes `duties` to the
+/// modules it imports (`program`) is analysed with them, under a cache key of its own.
+fn check_cached(
+    loaded: scan::Loaded,
+    duties: Duties,
+    settings: &Settings,
+    cache: Option<&Cache>,
+) -> Result<(FilePlan, usize), Error> {
+    let analyse = |loaded: scan::Loaded| {
+        if duties.is_empty() {
+            check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)
+        } else {
+            Ok(check_text_owing(loaded.path, loaded.root, loaded.text, loaded.encoding, settings, duties))
+        }
     };
-    let id = cache::file_id(&loaded.path);
+    let Some(cache) = cache else {
+        return analyse(loaded);
+    };
+    let mut id = cache::file_id(&loaded.path);
+    if !duties.is_empty() {
+        id.push_str("\u{0}owes ");
+        id.push(char::from(b'0' + duties.bits()));
+    }
     if let Some(entry) = cache.get(&id, &loaded.text, loaded.encoding) {
         let scan::Loaded { path, root, text, encoding } = loaded;
         let plan = if scan::is_notebook(&path) {
@@ -275,28 +294,9 @@ fn check_cached(loaded: scan::Loaded, settings: &Settings, cache: Option<&Cache>
         return Ok((plan, entry.lines));
     }
     let (text, encoding) = (loaded.text.clone(), loaded.encoding);
-    let (plan, lines) = check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)?;
+    let (plan, lines) = analyse(loaded)?;
     cache.put(id, &text, encoding, &plan, lines);
     Ok((plan, lines))
-}
-
-/// A held entry point analysed again for what it owes (`duties`, not empty) to the modules of
-/// the tree it imports, through the cache under a key of its own.
-fn check_owing(plan: FilePlan, duties: Duties, settings: &Settings, cache: Option<&Cache>) -> FilePlan {
-    let id = format!("{}\u{0}owes {}", cache::file_id(&plan.path), duties.bits());
-    if let Some(entry) = cache.and_then(|c| c.get(&id, &plan.text, plan.encoding)) {
-        let FilePlan { path, root, text, encoding, .. } = plan;
-        let mut owing =
-            FilePlan::with_hunks(path, root, text, encoding, entry.parsed_cleanly, entry.findings, Some(entry.hunks));
-        owing.blocker = entry.blocker;
-        return owing;
-    }
-    let FilePlan { path, root, text, encoding, .. } = plan;
-    let (owing, lines) = check_text_owing(path, root, text, encoding, settings, duties);
-    if let Some(cache) = cache {
-        cache.put(id, &owing.text, owing.encoding, &owing, lines);
-    }
-    owing
 }
 
 /// Collect the candidate files of `paths`.
@@ -341,7 +341,7 @@ pub(crate) fn analyse_each(
     let one_keras = Mutex::new(one_keras::OneKeras::default());
     // Entry points that import modules of the tree wait until every file is in (`program`).
     let program = program::Program::new(candidates);
-    let held: Mutex<Vec<(usize, FilePlan)>> = Mutex::new(Vec::new());
+    let held: Mutex<Vec<(usize, scan::Loaded)>> = Mutex::new(Vec::new());
     // Hands over what is ready; false once nobody listens.
     let emit = |ready: Vec<(usize, Found)>| {
         let mut go_on = true;
@@ -356,34 +356,45 @@ pub(crate) fn analyse_each(
         }
         go_on
     };
-    scan::par_each(code, done, |i, c| {
-        let found = match scan::load(c, &settings.scan) {
-            Ok(None) => Found::Clean,
-            Ok(Some(loaded)) => match check_cached(loaded, settings, cache.as_ref()) {
-                Ok((plan, n)) => {
-                    lines.fetch_add(n, Ordering::Relaxed);
-                    if program.record(i, &plan) {
-                        held.lock().unwrap_or_else(PoisonError::into_inner).push((i, plan));
-                        return !stop.load(Ordering::Relaxed);
-                    }
-                    let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, plan);
-                    return emit(ready.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect());
-                }
-                Err(e) => Found::Error(e),
-            },
-            Err(e) => Found::Error(e),
-        };
-        emit(vec![(i, found)])
+    // One analysed file handed over (through the one-Keras routing); false once nobody listens.
+    let analysed = |i: usize, result: Result<(FilePlan, usize), Error>| match result {
+        Ok((plan, n)) => {
+            lines.fetch_add(n, Ordering::Relaxed);
+            program.analysed(i, &plan);
+            let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, plan);
+            emit(ready.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect())
+        }
+        Err(e) => emit(vec![(i, Found::Error(e))]),
+    };
+    scan::par_each(code, done, |i, c| match scan::load(c, &settings.scan) {
+        Ok(None) => emit(vec![(i, Found::Clean)]),
+        Ok(Some(loaded)) => {
+            if !scan::is_notebook(&loaded.path) && program.read(i, &loaded.path, &loaded.text) {
+                held.lock().unwrap_or_else(PoisonError::into_inner).push((i, loaded));
+                return !stop.load(Ordering::Relaxed);
+            }
+            analysed(i, check_cached(loaded, Duties::default(), settings, cache.as_ref()))
+        }
+        Err(e) => emit(vec![(i, Found::Error(e))]),
     });
-    // The entry points that waited: with what they owe to the modules they import, if anything.
-    for (i, plan) in held.into_inner().unwrap_or_else(PoisonError::into_inner) {
+    // The entry points that waited, analysed once with what they owe to the modules they import:
+    // first those that other modules import in turn (they owe nothing, and what they need counts
+    // for the others), then the rest; each group in parallel.
+    let (imported, entry_points): (Vec<_>, Vec<_>) =
+        held.into_inner().unwrap_or_else(PoisonError::into_inner).into_iter().partition(|(i, _)| program.imported(*i));
+    for group in [imported, entry_points] {
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        let owed = program.owed(i);
-        let plan = if owed.is_empty() { plan } else { check_owing(plan, owed, settings, cache.as_ref()) };
-        let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, plan);
-        emit(ready.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect());
+        let results: Vec<_> = group
+            .into_par_iter()
+            .map(|(i, loaded)| (i, check_cached(loaded, program.owed(i), settings, cache.as_ref())))
+            .collect();
+        for (i, result) in results {
+            if !analysed(i, result) {
+                break;
+            }
+        }
     }
     // Files that could have kept Keras 2 and need not: as analysed.
     let waiting = one_keras.into_inner().unwrap_or_else(PoisonError::into_inner).waiting;

@@ -8,20 +8,22 @@
 //! candidate files the way Python would find them when a program runs from the file's folder or
 //! from a folder above it, up to the scan root.
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, PoisonError};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::fix::Duties;
 use crate::plan::FilePlan;
 use crate::scan::{Candidate, prefilter};
 
-/// The modules of a run, by path, and what is known of each analysed one.
+/// The modules of a run, by name, and what is known of each analysed one.
 pub(super) struct Program {
-    /// Candidate index by path.
-    index: HashMap<PathBuf, usize>,
-    /// The root each candidate was found under.
-    roots: Vec<PathBuf>,
+    /// Per root of the run: candidate index by dotted module name from that root (`pkg.sub.mod`
+    /// for `pkg/sub/mod.py`, `pkg` for `pkg/__init__.py`).
+    modules: Vec<HashMap<String, usize>>,
+    /// Per candidate: its root (an index of the run's roots) and its folder's dotted name.
+    places: Vec<(usize, String)>,
     /// Names a first segment of an in-tree import can have: file stems and folder names.
     names: HashSet<String>,
     /// Per candidate: what its own findings ask of the entry point, and the in-tree modules it
@@ -33,26 +35,42 @@ pub(super) struct Program {
 struct Known {
     duties: Vec<Duties>,
     edges: Vec<Vec<usize>>,
-    /// Whether another module of the tree imports each one (made at the first [`Program::owed`],
-    /// once every file is in).
+    /// Whether another module of the tree imports each one (made when first asked, once every
+    /// file has been read).
     imported: Option<Vec<bool>>,
 }
 
 impl Program {
     pub(super) fn new(candidates: &[Candidate]) -> Self {
         let mut names = HashSet::new();
-        for c in candidates {
+        let mut roots: Vec<&Path> = Vec::new();
+        let mut modules: Vec<HashMap<String, usize>> = Vec::new();
+        let mut places = Vec::with_capacity(candidates.len());
+        for (i, c) in candidates.iter().enumerate() {
+            let root = roots.iter().position(|r| *r == c.root).unwrap_or_else(|| {
+                roots.push(&c.root);
+                modules.push(HashMap::new());
+                roots.len() - 1
+            });
             let rel = c.path.strip_prefix(&c.root).unwrap_or(&c.path);
+            let mut parts: Vec<&str> = Vec::new();
             for part in rel {
                 let part = Path::new(part);
                 let stem =
                     if part.extension().is_some_and(|e| e == "py") { part.file_stem() } else { Some(part.as_os_str()) };
-                names.extend(stem.and_then(|s| s.to_str()).map(str::to_owned));
+                parts.extend(stem.and_then(|s| s.to_str()));
             }
+            names.extend(parts.iter().map(|p| (*p).to_owned()));
+            let folder = parts.len().saturating_sub(1);
+            places.push((root, parts[..folder].join(".")));
+            if parts.last() == Some(&"__init__") {
+                parts.pop();
+            }
+            modules[root].entry(parts.join(".")).or_insert(i);
         }
         Self {
-            index: candidates.iter().enumerate().map(|(i, c)| (c.path.clone(), i)).collect(),
-            roots: candidates.iter().map(|c| c.root.clone()).collect(),
+            modules,
+            places,
             names,
             known: Mutex::new(Known {
                 duties: vec![Duties::default(); candidates.len()],
@@ -62,24 +80,33 @@ impl Program {
         }
     }
 
-    /// Record an analysed file: its duties and the in-tree modules its text imports. Returns
-    /// whether it may be an entry point that imports some (then it waits for [`Self::owed`]).
-    pub(super) fn record(&self, i: usize, plan: &FilePlan) -> bool {
-        let duties = plan.findings.iter().filter_map(|f| f.duty).collect();
+    /// Record the in-tree modules a loaded Python file (`text`) imports. Returns whether it may
+    /// be an entry point that imports some: then it is analysed after every other file, with
+    /// what it owes ([`Self::owed`]).
+    pub(super) fn read(&self, i: usize, path: &Path, text: &str) -> bool {
         let mut edges = Vec::new();
-        if plan.notebook.is_none() && plan.deps.is_none() {
-            prefilter::imports(plan.text.as_bytes(), |name, from| {
-                edges.extend(self.resolve(&plan.path, &self.roots[i], name, from).filter(|&j| j != i));
-                false
-            });
-            edges.sort_unstable();
-            edges.dedup();
-        }
-        let waits = !edges.is_empty() && may_be_entry_point(&plan.path, &plan.text);
-        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
-        known.duties[i] = duties;
-        known.edges[i] = edges;
+        let mut key = String::new();
+        prefilter::imports(text.as_bytes(), |name, from| {
+            edges.extend(self.resolve(i, name, from, &mut key).filter(|&j| j != i));
+            false
+        });
+        edges.sort_unstable();
+        edges.dedup();
+        let waits = !edges.is_empty() && may_be_entry_point(path, text);
+        self.known.lock().unwrap_or_else(PoisonError::into_inner).edges[i] = edges;
         waits
+    }
+
+    /// Record what an analysed file's findings ask of its program's entry point.
+    pub(super) fn analysed(&self, i: usize, plan: &FilePlan) {
+        let duties = plan.findings.iter().filter_map(|f| f.duty).collect();
+        self.known.lock().unwrap_or_else(PoisonError::into_inner).duties[i] = duties;
+    }
+
+    /// Whether another module of the tree imports file `i` (once every file has been read).
+    pub(super) fn imported(&self, i: usize) -> bool {
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        known.imported()[i]
     }
 
     /// What file `i` owes as an entry point: the duties of every module of the tree it imports,
@@ -88,15 +115,7 @@ impl Program {
     /// every program that imports it).
     pub(super) fn owed(&self, i: usize) -> Duties {
         let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
-        let known = &mut *known;
-        let imported = known.imported.get_or_insert_with(|| {
-            let mut imported = vec![false; known.edges.len()];
-            for &j in known.edges.iter().flatten() {
-                imported[j] = true;
-            }
-            imported
-        });
-        if imported[i] {
+        if known.imported()[i] {
             return Duties::default();
         }
         let mut seen = vec![false; known.edges.len()];
@@ -112,32 +131,49 @@ impl Program {
         }
         owed
     }
+}
 
+impl Known {
+    /// Whether another module imports each one (made once, when first asked).
+    fn imported(&mut self) -> &[bool] {
+        let edges = &self.edges;
+        self.imported.get_or_insert_with(|| {
+            let mut imported = vec![false; edges.len()];
+            for &j in edges.iter().flatten() {
+                imported[j] = true;
+            }
+            imported
+        })
+    }
+}
+
+impl Program {
     /// The candidate that `import name` (`from`: the last segment may be a name in the module)
-    /// in the file `path` loads: a relative name from the file's package, an absolute one from
-    /// the file's folder or a folder above it, up to `root`.
-    fn resolve(&self, path: &Path, root: &Path, name: &str, from: bool) -> Option<usize> {
+    /// in file `i` loads: a relative name from the file's package, an absolute one from the
+    /// file's folder or a folder above it, up to its root. `key`: a buffer.
+    fn resolve(&self, i: usize, name: &str, from: bool, key: &mut String) -> Option<usize> {
         let dots = name.bytes().take_while(|&b| b == b'.').count();
         let rest = &name[dots..];
         let first = rest.split('.').next().unwrap_or(rest);
         if dots == 0 && !self.names.contains(first) {
             return None; // a package from elsewhere (tensorflow, numpy, os...)
         }
-        let dir = path.parent()?;
-        let bases: Vec<&Path> = if dots > 0 {
-            dir.ancestors().nth(dots - 1).into_iter().collect()
-        } else {
-            dir.ancestors().take_while(|d| d.starts_with(root)).collect()
-        };
-        let module = |base: &Path, dotted: &str| -> Option<usize> {
-            let mut p = base.to_path_buf();
-            p.extend(dotted.split('.').filter(|s| !s.is_empty()));
-            let file = p.with_extension("py");
-            self.index.get(&file).or_else(|| self.index.get(&p.join("__init__.py"))).copied()
-        };
+        let (root, folder) = &self.places[i];
+        // The folders to look in, as dotted prefixes: the file's, then each one above it.
+        let mut bases = std::iter::successors(Some(folder.as_str()), |f| (!f.is_empty()).then(|| f.rsplit_once('.').map_or("", |(p, _)| p)));
+        let bases: Vec<&str> = if dots > 0 { bases.nth(dots - 1).into_iter().collect() } else { bases.collect() };
         let parent = from.then(|| rest.rsplit_once('.').map_or("", |(m, _)| m));
+        let mut find = |base: &str, module: &str| {
+            key.clear();
+            key.push_str(base);
+            if !base.is_empty() && !module.is_empty() {
+                key.push('.');
+            }
+            key.push_str(module);
+            (!key.is_empty()).then(|| self.modules[*root].get(key.as_str()).copied()).flatten()
+        };
         bases.into_iter().find_map(|base| {
-            (!rest.is_empty()).then(|| module(base, rest)).flatten().or_else(|| parent.and_then(|m| module(base, m)))
+            (!rest.is_empty()).then(|| find(base, rest)).flatten().or_else(|| parent.and_then(|m| find(base, m)))
         })
     }
 }
@@ -154,7 +190,9 @@ fn may_be_entry_point(path: &Path, text: &str) -> bool {
         || name == "__main__.py"
         || text.contains("__main__")
         || text.contains("TestCase")
-        || !text.lines().any(|l| ["def ", "class ", "async def ", "@"].iter().any(|p| l.starts_with(p)))
+        || !["def ", "class ", "async def ", "@"].iter().any(|p| {
+            text.starts_with(p) || memchr::memmem::find(text.as_bytes(), format!("\n{p}").as_bytes()).is_some()
+        })
 }
 
 #[cfg(test)]
@@ -162,14 +200,15 @@ mod tests {
     use super::*;
 
     fn program(files: &[&str]) -> Program {
-        let root = PathBuf::from("/r");
+        let root = std::path::PathBuf::from("/r");
         let candidates: Vec<Candidate> =
             files.iter().map(|f| Candidate { path: root.join(f), root: root.clone() }).collect();
         Program::new(&candidates)
     }
 
     fn resolve(p: &Program, file: &str, name: &str, from: bool) -> Option<usize> {
-        p.resolve(&Path::new("/r").join(file), Path::new("/r"), name, from)
+        let i = p.modules[0].get(&file.trim_end_matches(".py").replace('/', ".").replace(".__init__", "")).copied();
+        p.resolve(i.expect("a file of the program"), name, from, &mut String::new())
     }
 
     #[test]
