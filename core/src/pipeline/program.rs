@@ -160,7 +160,9 @@ impl Program {
         }
         let (root, folder) = &self.places[i];
         // The folders to look in, as dotted prefixes: the file's, then each one above it.
-        let mut bases = std::iter::successors(Some(folder.as_str()), |f| (!f.is_empty()).then(|| f.rsplit_once('.').map_or("", |(p, _)| p)));
+        let mut bases = std::iter::successors(Some(folder.as_str()), |f| {
+            (!f.is_empty()).then(|| f.rsplit_once('.').map_or("", |(p, _)| p))
+        });
         let bases: Vec<&str> = if dots > 0 { bases.nth(dots - 1).into_iter().collect() } else { bases.collect() };
         let parent = from.then(|| rest.rsplit_once('.').map_or("", |(m, _)| m));
         let mut find = |base: &str, module: &str| {
