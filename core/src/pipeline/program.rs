@@ -4,7 +4,7 @@
 //! modules of the tree, owe it. Those are analysed again with the duties in their options, so
 //! that the rules insert the switch where they would for the entry point's own code.
 //!
-//! Imports are read from the text (`scan::prefilter::imports`) and found among the run's
+//! Imports are read from the text (`scan::prefilter::statement_imports`) and found among the run's
 //! candidate files the way Python would find them when a program runs from the file's folder or
 //! from a folder above it, up to the scan root.
 
@@ -86,7 +86,7 @@ impl Program {
     pub(super) fn read(&self, i: usize, path: &Path, text: &str) -> bool {
         let mut edges = Vec::new();
         let mut key = String::new();
-        prefilter::imports(text.as_bytes(), |name, from| {
+        prefilter::statement_imports(text.as_bytes(), |name, from| {
             edges.extend(self.resolve(i, name, from, &mut key).filter(|&j| j != i));
             false
         });

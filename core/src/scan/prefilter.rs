@@ -90,14 +90,35 @@ fn stdlib_may_apply(bytes: &[u8]) -> bool {
 /// Read from the text alone, so generous: every word `import` starts a list of names (a
 /// from-import's names are also given alone, as if they were modules), words in strings and
 /// comments count, and a statement read only in part gives what was read.
-pub(crate) fn imports(text: &[u8], mut hit: impl FnMut(&str, bool) -> bool) -> bool {
-    for at in words(text, b"import") {
+pub(crate) fn imports(text: &[u8], hit: impl FnMut(&str, bool) -> bool) -> bool {
+    imports_where(text, |_| true, hit)
+}
+
+/// [`imports`] of the statements that start a line (after blanks) or follow a `;`: the
+/// statements themselves, not the words in prose (`from the start`), for a caller that wants
+/// what a file imports rather than a generous guess.
+pub(crate) fn statement_imports(text: &[u8], hit: impl FnMut(&str, bool) -> bool) -> bool {
+    imports_where(
+        text,
+        |at| {
+            text[..at]
+                .iter()
+                .rev()
+                .find(|&&b| b != b' ' && b != b'\t')
+                .is_none_or(|&b| matches!(b, b'\n' | b'\r' | b';'))
+        },
+        hit,
+    )
+}
+
+fn imports_where(text: &[u8], starts: impl Fn(usize) -> bool, mut hit: impl FnMut(&str, bool) -> bool) -> bool {
+    for at in words(text, b"import").filter(|&at| starts(at)) {
         let mut lex = Lexer { text, at: at + b"import".len(), in_brackets: false };
         if names(&mut lex, |name| hit(name, false)) {
             return true;
         }
     }
-    for at in words(text, b"from") {
+    for at in words(text, b"from").filter(|&at| starts(at)) {
         let mut lex = Lexer { text, at: at + b"from".len(), in_brackets: false };
         lex.blanks();
         let dots = lex.text[lex.at.min(lex.text.len())..].iter().take_while(|&&b| b == b'.').count();
@@ -337,6 +358,14 @@ mod tests {
         // A relative import keeps its dots; its names are read as modules too.
         assert_eq!(all("from . import imp\n"), ["imp", "from .imp"]);
         assert_eq!(all("from ..m import y\nfrom .import z\n"), ["y", "z", "from ..m.y", "from .z"]);
+        // Statements only: prose and the names after `from x` are not read again.
+        let mut seen = Vec::new();
+        let text = "\"\"\"Taken from the paper, import it\"\"\"\nimport a\n  from b import c; import d\nx = 1;from e import f\n";
+        statement_imports(text.as_bytes(), |p, from| {
+            seen.push(format!("{}{p}", if from { "from " } else { "" }));
+            false
+        });
+        assert_eq!(seen, ["a", "d", "from b.c", "from e.f"]);
     }
 
     #[test]
