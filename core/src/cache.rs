@@ -90,14 +90,22 @@ impl Cache {
         Entry::get(&mut r)
     }
 
-    /// Remember the analysis of the file `id`, whose text is `text`.
-    pub(crate) fn put(&self, id: String, text: &str, encoding: Encoding, plan: &FilePlan, lines: usize) {
+    /// Remember the analysis of the file `id`, whose text is `text` and imports `imports`.
+    pub(crate) fn put(
+        &self,
+        id: String,
+        (text, encoding): (&str, Encoding),
+        plan: &FilePlan,
+        lines: usize,
+        imports: Vec<(String, bool)>,
+    ) {
         let entry = Entry {
             findings: plan.findings.clone(),
             hunks: if plan.notebook.is_some() { Vec::new() } else { plan.hunks.clone() },
             parsed_cleanly: plan.parsed_cleanly,
             blocker: plan.blocker,
             lines,
+            imports,
         };
         let mut payload = Writer::default();
         payload.str(&id);
@@ -253,7 +261,7 @@ mod tests {
     fn entries_round_trip_and_only_for_the_same_text() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), 7);
-        cache.put("a.py".into(), "x = tf.log(1)\n", UTF8, &plan("x = tf.log(1)\n", vec![finding()]), 2);
+        cache.put("a.py".into(), ("x = tf.log(1)\n", UTF8), &plan("x = tf.log(1)\n", vec![finding()]), 2, Vec::new());
         cache.save().unwrap();
         assert!(dir.path().join(".gitignore").exists());
         let again = Cache::open(dir.path(), 7);
@@ -278,7 +286,7 @@ mod tests {
         remove_stale_temps(dir.path(), std::time::Duration::ZERO);
         assert!(!stale.exists() && other.exists());
         let cache = Cache::open(dir.path(), 1);
-        cache.put("a.py".into(), "t", UTF8, &plan("t", Vec::new()), 1);
+        cache.put("a.py".into(), ("t", UTF8), &plan("t", Vec::new()), 1, Vec::new());
         cache.save().unwrap();
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(left.len(), 3, "files.bin, .gitignore and notes.tmp: {left:?}");
@@ -288,7 +296,7 @@ mod tests {
     fn a_corrupt_cache_is_ignored_and_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), 1);
-        cache.put("a.py".into(), "t", UTF8, &plan("t", vec![finding()]), 1);
+        cache.put("a.py".into(), ("t", UTF8), &plan("t", vec![finding()]), 1, Vec::new());
         cache.save().unwrap();
         let path = dir.path().join(FILE_NAME);
         let mut bytes = fs::read(&path).unwrap();
@@ -298,7 +306,7 @@ mod tests {
         fs::write(&path, &bytes).unwrap();
         let cache = Cache::open(dir.path(), 1);
         assert!(cache.get("a.py", "t", UTF8).is_none());
-        cache.put("a.py".into(), "t", UTF8, &plan("t", Vec::new()), 1);
+        cache.put("a.py".into(), ("t", UTF8), &plan("t", Vec::new()), 1, Vec::new());
         cache.save().unwrap();
         assert!(Cache::open(dir.path(), 1).get("a.py", "t", UTF8).is_some(), "rewritten");
     }
@@ -310,8 +318,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "x = tf.log(1)\n";
         let cache = Cache::open(dir.path(), 1);
-        cache.put("a.py".into(), text, UTF8, &plan(text, vec![finding(), finding()]), 2);
-        cache.put("b.py".into(), "y = 1\n", UTF8, &plan("y = 1\n", Vec::new()), 1);
+        cache.put("a.py".into(), (text, UTF8), &plan(text, vec![finding(), finding()]), 2, Vec::new());
+        cache.put("b.py".into(), ("y = 1\n", UTF8), &plan("y = 1\n", Vec::new()), 1, Vec::new());
         cache.save().unwrap();
         let path = dir.path().join(FILE_NAME);
         let good = fs::read(&path).unwrap();

@@ -263,39 +263,62 @@ fn check_cached(
     settings: &Settings,
     cache: Option<&Cache>,
 ) -> Result<(FilePlan, usize), Error> {
-    let analyse = |loaded: scan::Loaded| {
-        if duties.is_empty() {
-            check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)
-        } else {
-            Ok(check_text_owing(loaded.path, loaded.root, loaded.text, loaded.encoding, settings, duties))
-        }
-    };
-    let Some(cache) = cache else {
-        return analyse(loaded);
-    };
-    let mut id = cache::file_id(&loaded.path);
+    let id = cache.map(|_| cache_id(&loaded.path, duties));
+    match cache.zip(id.as_deref()).and_then(|(c, id)| c.get(id, &loaded.text, loaded.encoding)) {
+        Some(entry) => from_cache(loaded, entry),
+        None => analyse_and_store(loaded, duties, settings, cache.zip(id), None),
+    }
+}
+
+/// The cache key of a file's analysis: its path, and what it owes as an entry point.
+fn cache_id(path: &std::path::Path, duties: Duties) -> String {
+    let mut id = cache::file_id(path);
     if !duties.is_empty() {
         id.push_str("\u{0}owes ");
         id.push(char::from(b'0' + duties.bits()));
     }
-    if let Some(entry) = cache.get(&id, &loaded.text, loaded.encoding) {
-        let scan::Loaded { path, root, text, encoding } = loaded;
-        let plan = if scan::is_notebook(&path) {
-            let prepared = notebook::file::prepare(text)
-                .map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
-            FilePlan::for_notebook(path, root, prepared.file, encoding, entry.findings)
-        } else {
-            let hunks = Some(entry.hunks);
-            let mut plan =
-                FilePlan::with_hunks(path, root, text, encoding, entry.parsed_cleanly, entry.findings, hunks);
-            plan.blocker = entry.blocker;
-            plan
+    id
+}
+
+/// The plan of a file whose stored analysis is still good.
+fn from_cache(loaded: scan::Loaded, entry: cache::Entry) -> Result<(FilePlan, usize), Error> {
+    let scan::Loaded { path, root, text, encoding } = loaded;
+    let plan = if scan::is_notebook(&path) {
+        let prepared =
+            notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
+        FilePlan::for_notebook(path, root, prepared.file, encoding, entry.findings)
+    } else {
+        let hunks = Some(entry.hunks);
+        let mut plan = FilePlan::with_hunks(path, root, text, encoding, entry.parsed_cleanly, entry.findings, hunks);
+        plan.blocker = entry.blocker;
+        plan
+    };
+    Ok((plan, entry.lines))
+}
+
+/// Analyse a file (with what it owes) and store the analysis under `store`'s key, with its
+/// import statements (`imports`, when already read).
+fn analyse_and_store(
+    loaded: scan::Loaded,
+    duties: Duties,
+    settings: &Settings,
+    store: Option<(&Cache, String)>,
+    imports: Option<Vec<(String, bool)>>,
+) -> Result<(FilePlan, usize), Error> {
+    let (text, encoding) = store.is_some().then(|| (loaded.text.clone(), loaded.encoding)).unzip();
+    let (plan, lines) = if duties.is_empty() {
+        check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)?
+    } else {
+        check_text_owing(loaded.path, loaded.root, loaded.text, loaded.encoding, settings, duties)
+    };
+    if let (Some((cache, id)), Some(text), Some(encoding)) = (store, text, encoding) {
+        let imports = match imports {
+            Some(imports) => imports,
+            None if scan::is_notebook(&plan.path) => Vec::new(),
+            None => program::imports(&text),
         };
-        return Ok((plan, entry.lines));
+        cache.put(id, (&text, encoding), &plan, lines, imports);
     }
-    let (text, encoding) = (loaded.text.clone(), loaded.encoding);
-    let (plan, lines) = analyse(loaded)?;
-    cache.put(id, &text, encoding, &plan, lines);
     Ok((plan, lines))
 }
 
@@ -368,12 +391,24 @@ pub(crate) fn analyse_each(
     };
     scan::par_each(code, done, |i, c| match scan::load(c, &settings.scan) {
         Ok(None) => emit(vec![(i, Found::Clean)]),
+        Ok(Some(loaded)) if scan::is_notebook(&loaded.path) => {
+            analysed(i, check_cached(loaded, Duties::default(), settings, cache.as_ref()))
+        }
         Ok(Some(loaded)) => {
-            if !scan::is_notebook(&loaded.path) && program.read(i, &loaded.path, &loaded.text) {
+            // A stored analysis brings the file's imports: a warm run does not read them again.
+            let id = cache.as_ref().map(|_| cache_id(&loaded.path, Duties::default()));
+            let entry = cache.as_ref().zip(id.as_deref()).and_then(|(c, id)| c.get(id, &loaded.text, loaded.encoding));
+            let read = entry.is_none().then(|| program::imports(&loaded.text));
+            let imports = entry.as_ref().map_or_else(|| read.as_deref().unwrap_or_default(), |e| e.imports.as_slice());
+            if program.read(i, &loaded.path, &loaded.text, imports) {
                 held.lock().unwrap_or_else(PoisonError::into_inner).push((i, loaded));
                 return !stop.load(Ordering::Relaxed);
             }
-            analysed(i, check_cached(loaded, Duties::default(), settings, cache.as_ref()))
+            let result = match entry {
+                Some(entry) => from_cache(loaded, entry),
+                None => analyse_and_store(loaded, Duties::default(), settings, cache.as_ref().zip(id), read),
+            };
+            analysed(i, result)
         }
         Err(e) => emit(vec![(i, Found::Error(e))]),
     });

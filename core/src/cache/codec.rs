@@ -140,6 +140,9 @@ pub(crate) struct Entry {
     pub parsed_cleanly: bool,
     pub blocker: Option<Blocker>,
     pub lines: usize,
+    /// The text's import statements as `(dotted name, from-import)` (what the pipeline's
+    /// `program` reads), so that a warm run does not read them again.
+    pub imports: Vec<(String, bool)>,
 }
 
 impl Entry {
@@ -149,6 +152,10 @@ impl Entry {
         w.byte(u8::from(self.parsed_cleanly));
         put_blocker(w, self.blocker);
         w.usize(self.lines);
+        w.list(&self.imports, |w, (name, from)| {
+            w.str(name);
+            w.byte(u8::from(*from));
+        });
     }
 
     /// The entry, if the rest of `r` is exactly one.
@@ -159,6 +166,7 @@ impl Entry {
             parsed_cleanly: r.bool()?,
             blocker: get_blocker(r)?,
             lines: r.usize()?,
+            imports: r.list(|r| Some((r.str()?.to_owned(), r.bool()?)))?,
         };
         r.is_done().then_some(entry)
     }
@@ -365,6 +373,7 @@ mod tests {
                 parsed_cleanly: blocker.is_none(),
                 blocker,
                 lines: 12,
+                imports: vec![("pkg.mod".into(), false), (".rel.name é".into(), true)],
             };
             let mut w = Writer::default();
             entry.put(&mut w);

@@ -80,16 +80,16 @@ impl Program {
         }
     }
 
-    /// Record the in-tree modules a loaded Python file (`text`) imports. Returns whether it may
-    /// be an entry point that imports some: then it is analysed after every other file, with
-    /// what it owes ([`Self::owed`]).
-    pub(super) fn read(&self, i: usize, path: &Path, text: &str) -> bool {
-        let mut edges = Vec::new();
+    /// Record the in-tree modules that a loaded Python file (`text`) imports (`imports`, see
+    /// [`imports`]). Returns whether it may be an entry point that imports some: then it is
+    /// analysed after every other file, with what it owes ([`Self::owed`]).
+    pub(super) fn read(&self, i: usize, path: &Path, text: &str, imports: &[(String, bool)]) -> bool {
         let mut key = String::new();
-        prefilter::statement_imports(text.as_bytes(), |name, from| {
-            edges.extend(self.resolve(i, name, from, &mut key).filter(|&j| j != i));
-            false
-        });
+        let mut edges: Vec<usize> = imports
+            .iter()
+            .filter_map(|(name, from)| self.resolve(i, name, *from, &mut key))
+            .filter(|&j| j != i)
+            .collect();
         edges.sort_unstable();
         edges.dedup();
         let waits = !edges.is_empty() && may_be_entry_point(path, text);
@@ -178,6 +178,17 @@ impl Program {
             (!rest.is_empty()).then(|| find(base, rest)).flatten().or_else(|| parent.and_then(|m| find(base, m)))
         })
     }
+}
+
+/// The import statements of a Python text as `(dotted name, from-import)`: what [`Program::read`]
+/// takes (kept in the cache with the file's findings).
+pub(super) fn imports(text: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    prefilter::statement_imports(text.as_bytes(), |name, from| {
+        out.push((name.to_owned(), from));
+        false
+    });
+    out
 }
 
 /// Whether a file may be a program's entry point, by its name and text (a superset of what the
