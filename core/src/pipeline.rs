@@ -181,11 +181,14 @@ fn check_text_owing(
 ) -> (FilePlan, usize) {
     let src = SourceFile::new(path, text, encoding);
     let (options, filter) = settings.rules_for(&src.path);
-    let findings = if duties.is_empty() {
-        filter.apply(rules::check(&src, options))
+    let owing;
+    let options = if duties.is_empty() {
+        options
     } else {
-        filter.apply(rules::check(&src, &Options { duties, ..options.clone() }))
+        owing = Options { duties, ..options.clone() };
+        &owing
     };
+    let findings = filter.apply(rules::check(&src, options));
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
     let blocker = src.blocker();
@@ -263,11 +266,19 @@ fn check_cached(
     settings: &Settings,
     cache: Option<&Cache>,
 ) -> Result<(FilePlan, usize), Error> {
-    let id = cache.map(|_| cache_id(&loaded.path, duties));
-    match cache.zip(id.as_deref()).and_then(|(c, id)| c.get(id, &loaded.text, loaded.encoding)) {
+    let (id, entry) = lookup(cache, &loaded, duties);
+    match entry {
         Some(entry) => from_cache(loaded, entry),
         None => analyse_and_store(loaded, duties, settings, cache.zip(id), None),
     }
+}
+
+/// The cache key of `loaded` (with what it owes) and its stored analysis, if still good.
+fn lookup(cache: Option<&Cache>, loaded: &scan::Loaded, duties: Duties) -> (Option<String>, Option<cache::Entry>) {
+    let Some(cache) = cache else { return (None, None) };
+    let id = cache_id(&loaded.path, duties);
+    let entry = cache.get(&id, &loaded.text, loaded.encoding);
+    (Some(id), entry)
 }
 
 /// The cache key of a file's analysis: its path, and what it owes as an entry point.
@@ -322,6 +333,34 @@ fn analyse_and_store(
     Ok((plan, lines))
 }
 
+/// An entry point waiting for every other file (see `program`), with its stored analysis under
+/// the plain key, if any, and its imports if they were read from the text.
+struct Held {
+    i: usize,
+    loaded: scan::Loaded,
+    entry: Option<cache::Entry>,
+    read: Option<Vec<(String, bool)>>,
+}
+
+impl Held {
+    /// Its analysis, with what it owes.
+    fn analyse(self, owed: Duties, settings: &Settings, cache: Option<&Cache>) -> Result<(FilePlan, usize), Error> {
+        let Self { loaded, entry, read, .. } = self;
+        // Owing nothing, it is what the first look-up found; else it has a key of its own (its
+        // imports: read already, or in the analysis stored under the plain key).
+        let (id, stored, read) = if owed.is_empty() {
+            (cache.map(|_| cache_id(&loaded.path, owed)), entry, read)
+        } else {
+            let (id, stored) = lookup(cache, &loaded, owed);
+            (id, stored, read.or_else(|| entry.map(|e| e.imports)))
+        };
+        match stored {
+            Some(entry) => from_cache(loaded, entry),
+            None => analyse_and_store(loaded, owed, settings, cache.zip(id), read),
+        }
+    }
+}
+
 /// Collect the candidate files of `paths`.
 pub fn candidates(paths: &[PathBuf], settings: &Settings) -> (Vec<Candidate>, Vec<Error>) {
     scan::collect(paths, &settings.scan)
@@ -364,7 +403,7 @@ pub(crate) fn analyse_each(
     let one_keras = Mutex::new(one_keras::OneKeras::default());
     // Entry points that import modules of the tree wait until every file is in (`program`).
     let program = program::Program::new(candidates);
-    let held: Mutex<Vec<(usize, scan::Loaded)>> = Mutex::new(Vec::new());
+    let held: Mutex<Vec<Held>> = Mutex::new(Vec::new());
     // Hands over what is ready; false once nobody listens.
     let emit = |ready: Vec<(usize, Found)>| {
         let mut go_on = true;
@@ -396,12 +435,12 @@ pub(crate) fn analyse_each(
         }
         Ok(Some(loaded)) => {
             // A stored analysis brings the file's imports: a warm run does not read them again.
-            let id = cache.as_ref().map(|_| cache_id(&loaded.path, Duties::default()));
-            let entry = cache.as_ref().zip(id.as_deref()).and_then(|(c, id)| c.get(id, &loaded.text, loaded.encoding));
+            let (id, entry) = lookup(cache.as_ref(), &loaded, Duties::default());
             let read = entry.is_none().then(|| program::imports(&loaded.text));
             let imports = entry.as_ref().map_or_else(|| read.as_deref().unwrap_or_default(), |e| e.imports.as_slice());
             if program.read(i, &loaded.path, &loaded.text, imports) {
-                held.lock().unwrap_or_else(PoisonError::into_inner).push((i, loaded));
+                // What was looked up and read goes with it (used if it owes nothing).
+                held.lock().unwrap_or_else(PoisonError::into_inner).push(Held { i, loaded, entry, read });
                 return !stop.load(Ordering::Relaxed);
             }
             let result = match entry {
@@ -416,14 +455,17 @@ pub(crate) fn analyse_each(
     // first those that other modules import in turn (they owe nothing, and what they need counts
     // for the others), then the rest; each group in parallel.
     let (imported, entry_points): (Vec<_>, Vec<_>) =
-        held.into_inner().unwrap_or_else(PoisonError::into_inner).into_iter().partition(|(i, _)| program.imported(*i));
+        held.into_inner().unwrap_or_else(PoisonError::into_inner).into_iter().partition(|h| program.imported(h.i));
     for group in [imported, entry_points] {
         if stop.load(Ordering::Relaxed) {
             break;
         }
         let results: Vec<_> = group
             .into_par_iter()
-            .map(|(i, loaded)| (i, check_cached(loaded, program.owed(i), settings, cache.as_ref())))
+            .map(|held| {
+                let (i, owed) = (held.i, program.owed(held.i));
+                (i, held.analyse(owed, settings, cache.as_ref()))
+            })
             .collect();
         for (i, result) in results {
             if !analysed(i, result) {
