@@ -47,7 +47,7 @@ fn analyse_map<U: Send>(
     common: &CommonArgs,
     settings: &Settings,
     map: impl Fn(FilePlan) -> U + Sync,
-    emit: impl FnMut(U),
+    emit: impl FnMut(U) + Send,
 ) -> Analysis {
     let (candidates, errors) = pipeline::candidates(&common.paths, settings);
     let done = AtomicUsize::new(0);

@@ -47,6 +47,20 @@ fn tree() -> tempfile::TempDir {
             "run.py",
             "import tensorflow as tf\nimport pkg.heads as heads\n\n\ndef main():\n    print(heads.head)\n\n\nif __name__ == \"__main__\":\n    main()\n",
         ),
+        // Files that name no TensorFlow: a module between an entry point and the one with duties,
+        // and entry points that only import modules of the tree (a script, a `__main__` block).
+        ("pkg/glue.py", "from pkg import modeling\n\n\ndef g():\n    return modeling.feed\n"),
+        (
+            "via_glue.py",
+            "import tensorflow as tf\nfrom pkg import glue\n\nif __name__ == \"__main__\":\n    print(glue.g())\n",
+        ),
+        // A re-export shim (imports only) that nothing imports: a library module all the same.
+        ("pkg/compat.py", "# for compatibility\nfrom .modeling import dense  # noqa\n\n__all__ = []\n"),
+        ("script.py", "\"\"\"A script.\"\"\"\nimport pkg.heads\n\nprint(pkg.heads.head)\n"),
+        (
+            "train.py",
+            "from pkg import heads\n\n\ndef go():\n    print(heads.head)\n\n\nif __name__ == \"__main__\":\n    go()\n",
+        ),
         // An entry point importing nothing of the tree, and one whose imports owe nothing.
         ("alone.py", "import tensorflow as tf\n\nif __name__ == \"__main__\":\n    print(tf.constant(1))\n"),
         ("util.py", "import tensorflow as tf\n\n\ndef two():\n    return tf.constant(2)\n"),
@@ -68,7 +82,7 @@ fn entry_points_switch_on_what_the_modules_they_import_need() {
     const LEGACY: &str = "+os.environ[\"TF_USE_LEGACY_KERAS\"] = \"1\"";
     let tmp = tree();
     let diff = stdout(&run(tmp.path(), &["diff", "--unsafe", "--no-cache", "--color", "never", "."]));
-    for entry in ["pkg/modeling_test.py", "run.py"] {
+    for entry in ["pkg/modeling_test.py", "run.py", "via_glue.py", "script.py", "train.py"] {
         let d = file_diff(&diff, entry);
         assert!(d.contains(LEGACY), "{entry}: {diff}");
         assert!(d.contains("tf.compat.v1.disable_v2_behavior()"), "{entry}: {diff}");
@@ -76,8 +90,20 @@ fn entry_points_switch_on_what_the_modules_they_import_need() {
     // The test module switches at the top (runners never run a `__main__` block); the script in
     // its `__main__` block.
     assert!(file_diff(&diff, "run.py").contains("+    tf.compat.v1.disable_v2_behavior()\n     main()"), "{diff}");
+    // One that names no TensorFlow imports it for the switch: at the top of a script, first in
+    // a `__main__` block.
+    let script = file_diff(&diff, "script.py");
+    assert!(
+        script.contains("+import tensorflow as tf\n+tf.compat.v1.disable_v2_behavior()\n import pkg.heads"),
+        "{diff}"
+    );
+    let train = file_diff(&diff, "train.py");
+    assert!(
+        train.contains("+    import tensorflow as tf\n+    tf.compat.v1.disable_v2_behavior()\n     go()"),
+        "{diff}"
+    );
     // Library modules and entry points that import nothing with a duty are left as they are.
-    for untouched in ["pkg/heads.py", "alone.py", "use_util.py", "util.py"] {
+    for untouched in ["pkg/heads.py", "pkg/glue.py", "pkg/compat.py", "alone.py", "use_util.py", "util.py"] {
         assert!(file_diff(&diff, untouched).is_empty(), "{untouched}: {diff}");
     }
     // The insertions in entry points owed only to other modules are for review, not `apply`'s

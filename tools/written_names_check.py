@@ -64,8 +64,10 @@ def write_inputs(folder: str) -> int:
         stem = table.removesuffix(".tsv")
         with open(os.path.join(folder, f"{stem}_attributes.py"), "w", encoding="utf-8") as f:
             f.write("\n".join(uses) + "\n")
+        # Both files are scripts (program entry points): the imports alone would be a library
+        # module's re-export shim, where process-wide switches are the entry point's duty.
         with open(os.path.join(folder, f"{stem}_from_imports.py"), "w", encoding="utf-8") as f:
-            f.write("\n".join(froms) + "\n")
+            f.write("\n".join(froms) + "\nprint(len(dir()))\n")
         total += len(keys)
     return total
 

@@ -19,9 +19,6 @@ mod codec;
 pub(crate) use codec::Entry;
 use codec::{Reader, Writer};
 
-use crate::plan::FilePlan;
-use crate::source::Encoding;
-
 /// The cache folder's name, created in the project (with a `.gitignore` of its own).
 pub const DIR_NAME: &str = ".tf2-migrate-cache";
 const FILE_NAME: &str = "files.bin";
@@ -30,7 +27,7 @@ const OLD_FILE_NAME: &str = "files.json";
 /// The first bytes of a cache file.
 const MAGIC: &[u8] = b"tf2-migrate cache\n";
 /// Bumped when the stored layout changes.
-const FORMAT: u64 = 4;
+const FORMAT: u64 = 5;
 /// Temporary files of a write that never finished (the process was killed between creating and
 /// renaming one) older than this are removed by the next write; a concurrent run's are younger.
 const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
@@ -74,9 +71,9 @@ impl Cache {
         Self { dir: dir.to_path_buf(), key, bytes, old, new: Mutex::new(HashMap::new()) }
     }
 
-    /// The stored analysis of the file `id` if its text is still `text` (and its record is
-    /// intact: a record whose checksum fails is a miss).
-    pub(crate) fn get(&self, id: &str, text: &str, encoding: Encoding) -> Option<Entry> {
+    /// The stored analysis of the file `id` if its bytes are still those of `digest` (and its
+    /// record is intact: a record whose checksum fails is a miss).
+    pub(crate) fn get(&self, id: &str, digest: Digest) -> Option<Entry> {
         let record = self.old.get(id)?;
         if checksum(&self.bytes[record.payload.clone()]) != record.checksum {
             return None;
@@ -84,33 +81,18 @@ impl Cache {
         let mut r = Reader::new(&self.bytes[record.rest.clone()]);
         let hash = u64::from_le_bytes(r.bytes(8)?.try_into().ok()?);
         let len = r.usize()?;
-        if len != text.len() || hash != content_hash(text, encoding) {
+        if len != digest.len || hash != digest.hash {
             return None;
         }
         Entry::get(&mut r)
     }
 
-    /// Remember the analysis of the file `id`, whose text is `text` and imports `imports`.
-    pub(crate) fn put(
-        &self,
-        id: String,
-        (text, encoding): (&str, Encoding),
-        plan: &FilePlan,
-        lines: usize,
-        imports: Vec<(String, bool)>,
-    ) {
-        let entry = Entry {
-            findings: plan.findings.clone(),
-            hunks: if plan.notebook.is_some() { Vec::new() } else { plan.hunks.clone() },
-            parsed_cleanly: plan.parsed_cleanly,
-            blocker: plan.blocker,
-            lines,
-            imports,
-        };
+    /// Remember the analysis of the file `id`, whose bytes are those of `digest`.
+    pub(crate) fn put(&self, id: String, digest: Digest, entry: &Entry) {
         let mut payload = Writer::default();
         payload.str(&id);
-        payload.0.extend_from_slice(&content_hash(text, encoding).to_le_bytes());
-        payload.usize(text.len());
+        payload.0.extend_from_slice(&digest.hash.to_le_bytes());
+        payload.usize(digest.len);
         entry.put(&mut payload);
         let mut record = Writer(checksum(&payload.0).to_le_bytes().to_vec());
         record.usize(payload.0.len());
@@ -211,12 +193,21 @@ pub(crate) fn file_id(path: &Path) -> String {
     std::path::absolute(&joined).unwrap_or(joined).to_string_lossy().into_owned()
 }
 
-/// XXH3 (64 bits) of the text, seeded with its encoding, with the length beside it in the
-/// record. A fast hash of good quality, not a cryptographic one: the cache holds what the tool
-/// itself computed, and a collision would need two texts of the same length for the same path.
-fn content_hash(text: &str, encoding: Encoding) -> u64 {
-    let seed = crate::plan::fnv1a(encoding.name().as_bytes());
-    xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), seed)
+/// A file's bytes as the cache knows them: XXH3 (64 bits) and their length. The bytes as read,
+/// before decoding (which depends on them alone), so that a look-up needs no decoding and a file
+/// the pre-filter passes over is known without reading it again. A fast hash of good quality,
+/// not a cryptographic one: the cache holds what the tool itself computed, and a collision would
+/// need two files of the same length at the same path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Digest {
+    hash: u64,
+    len: usize,
+}
+
+impl Digest {
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        Self { hash: xxhash_rust::xxh3::xxh3_64(bytes), len: bytes.len() }
+    }
 }
 
 /// This build of the tool: its version and its executable's size and time, so that a rebuild
@@ -234,7 +225,10 @@ fn build_id() -> String {
 fn tables_digest() -> u64 {
     static DIGEST: OnceLock<u64> = OnceLock::new();
     *DIGEST.get_or_init(|| {
-        crate::rules::table_files().iter().fold(0, |acc, t| acc.rotate_left(7) ^ crate::plan::fnv1a(t.as_bytes()))
+        // XXH3: every run digests the tables (~0.5 MB), FNV-1a took 4% of a warm run.
+        crate::rules::table_files()
+            .iter()
+            .fold(0, |acc, t| acc.rotate_left(7) ^ xxhash_rust::xxh3::xxh3_64(t.as_bytes()))
     })
 }
 
@@ -244,10 +238,17 @@ mod tests {
     use crate::fix::{Edit, Finding, Fix, Severity};
     use crate::rules::Rule;
 
-    const UTF8: Encoding = Encoding::Utf8 { bom: false };
+    use crate::plan::FilePlan;
+    use crate::source::Encoding;
 
-    fn plan(text: &str, findings: Vec<Finding>) -> FilePlan {
-        FilePlan::new("a.py".into(), ".".into(), text.into(), UTF8, true, findings)
+    /// The entry of `text` analysed with `findings`.
+    fn entry(text: &str, findings: Vec<Finding>, lines: usize) -> Entry {
+        let plan = FilePlan::new("a.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, findings);
+        Entry::of(&plan, lines, vec![("pkg.m".into(), true)], true)
+    }
+
+    fn digest(text: &str) -> Digest {
+        Digest::of(text.as_bytes())
     }
 
     fn finding() -> Finding {
@@ -261,17 +262,20 @@ mod tests {
     fn entries_round_trip_and_only_for_the_same_text() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), 7);
-        cache.put("a.py".into(), ("x = tf.log(1)\n", UTF8), &plan("x = tf.log(1)\n", vec![finding()]), 2, Vec::new());
+        cache.put("a.py".into(), digest("x = tf.log(1)\n"), &entry("x = tf.log(1)\n", vec![finding()], 2));
+        cache.put("b.py".into(), digest("import pkg\n"), &Entry::unread(vec![("pkg".into(), false)], false));
         cache.save().unwrap();
         assert!(dir.path().join(".gitignore").exists());
         let again = Cache::open(dir.path(), 7);
-        let hit = again.get("a.py", "x = tf.log(1)\n", UTF8).expect("a hit");
+        let hit = again.get("a.py", digest("x = tf.log(1)\n")).expect("a hit");
         assert_eq!(hit.findings[0].fixes[0].packages, ["tf-slim"]);
         assert_eq!(hit.findings[0].rule, Rule::Tf2Rename);
-        assert_eq!(hit.lines, 2);
-        assert!(again.get("a.py", "x = tf.log(2)\n", UTF8).is_none(), "other text");
-        assert!(again.get("a.py", "x = tf.log(1)\n", Encoding::Latin1).is_none(), "other encoding");
-        assert!(Cache::open(dir.path(), 8).get("a.py", "x = tf.log(1)\n", UTF8).is_none(), "other options");
+        assert_eq!((hit.lines, hit.imports, hit.starts_program), (2, vec![("pkg.m".into(), true)], true));
+        let unread = again.get("b.py", digest("import pkg\n")).expect("a file the pre-filter passed over");
+        assert!(unread.findings.is_empty() && unread.lines == 0 && !unread.starts_program);
+        assert!(again.get("a.py", digest("x = tf.log(2)\n")).is_none(), "other text");
+        assert!(again.get("a.py", digest("x = tf.log(1)\r\n")).is_none(), "other bytes");
+        assert!(Cache::open(dir.path(), 8).get("a.py", digest("x = tf.log(1)\n")).is_none(), "other options");
     }
 
     #[test]
@@ -286,7 +290,7 @@ mod tests {
         remove_stale_temps(dir.path(), std::time::Duration::ZERO);
         assert!(!stale.exists() && other.exists());
         let cache = Cache::open(dir.path(), 1);
-        cache.put("a.py".into(), ("t", UTF8), &plan("t", Vec::new()), 1, Vec::new());
+        cache.put("a.py".into(), digest("t"), &entry("t", Vec::new(), 1));
         cache.save().unwrap();
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(left.len(), 3, "files.bin, .gitignore and notes.tmp: {left:?}");
@@ -296,7 +300,7 @@ mod tests {
     fn a_corrupt_cache_is_ignored_and_rewritten() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), 1);
-        cache.put("a.py".into(), ("t", UTF8), &plan("t", vec![finding()]), 1, Vec::new());
+        cache.put("a.py".into(), digest("t"), &entry("t", vec![finding()], 1));
         cache.save().unwrap();
         let path = dir.path().join(FILE_NAME);
         let mut bytes = fs::read(&path).unwrap();
@@ -305,10 +309,10 @@ mod tests {
         }
         fs::write(&path, &bytes).unwrap();
         let cache = Cache::open(dir.path(), 1);
-        assert!(cache.get("a.py", "t", UTF8).is_none());
-        cache.put("a.py".into(), ("t", UTF8), &plan("t", Vec::new()), 1, Vec::new());
+        assert!(cache.get("a.py", digest("t")).is_none());
+        cache.put("a.py".into(), digest("t"), &entry("t", Vec::new(), 1));
         cache.save().unwrap();
-        assert!(Cache::open(dir.path(), 1).get("a.py", "t", UTF8).is_some(), "rewritten");
+        assert!(Cache::open(dir.path(), 1).get("a.py", digest("t")).is_some(), "rewritten");
     }
 
     /// Whatever single byte of the file is damaged, and however, a look-up gives the stored
@@ -318,19 +322,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "x = tf.log(1)\n";
         let cache = Cache::open(dir.path(), 1);
-        cache.put("a.py".into(), (text, UTF8), &plan(text, vec![finding(), finding()]), 2, Vec::new());
-        cache.put("b.py".into(), ("y = 1\n", UTF8), &plan("y = 1\n", Vec::new()), 1, Vec::new());
+        cache.put("a.py".into(), digest(text), &entry(text, vec![finding(), finding()], 2));
+        cache.put("b.py".into(), digest("y = 1\n"), &entry("y = 1\n", Vec::new(), 1));
         cache.save().unwrap();
         let path = dir.path().join(FILE_NAME);
         let good = fs::read(&path).unwrap();
-        let expected = format!("{:?}", Cache::open(dir.path(), 1).get("a.py", text, UTF8).expect("a hit"));
+        let expected = format!("{:?}", Cache::open(dir.path(), 1).get("a.py", digest(text)).expect("a hit"));
         let mut misses = 0;
         for i in 0..good.len() {
             for mask in [0x01, 0x80, 0xff] {
                 let mut bad = good.clone();
                 bad[i] ^= mask;
                 fs::write(&path, &bad).unwrap();
-                match Cache::open(dir.path(), 1).get("a.py", text, UTF8) {
+                match Cache::open(dir.path(), 1).get("a.py", digest(text)) {
                     Some(hit) => assert_eq!(format!("{hit:?}"), expected, "byte {i} ^ {mask:#x}"),
                     None => misses += 1,
                 }
@@ -339,7 +343,7 @@ mod tests {
         assert!(misses > 0);
         for cut in 0..good.len() {
             fs::write(&path, &good[..cut]).unwrap();
-            let hit = Cache::open(dir.path(), 1).get("a.py", text, UTF8);
+            let hit = Cache::open(dir.path(), 1).get("a.py", digest(text));
             assert!(hit.is_none_or(|h| format!("{h:?}") == expected), "cut at {cut}");
         }
     }

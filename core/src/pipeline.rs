@@ -1,8 +1,11 @@
 //! The pipeline shared by every command: scan → source → rules → plan, and the automatic
 //! decide → apply → verify → write used by `apply`.
 
+mod cached;
 mod one_keras;
 mod program;
+
+use cached::{Held, Outcome, ReadFile, first_analysis, from_cache};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rayon::prelude::*;
 
 use crate::apply;
-use crate::cache::{self, Cache};
+use crate::cache::Cache;
 use crate::deps::{self, DepsKind, KerasRoute, Needs};
 use crate::error::Error;
 use crate::fix::{Duties, Finding, Fix, Safety};
@@ -125,7 +128,8 @@ impl Settings {
     pub fn results_digest(&self) -> u64 {
         let per_path: Vec<String> =
             self.per_path.iter().map(|p| format!("{:?}|{:?}|{:?}", p.matcher, p.rules, p.filter)).collect();
-        let all = format!("{:?}|{:?}|{per_path:?}", self.rules, self.filter);
+        // The pre-filter's switch too: with it off, files it passes over are analysed after all.
+        let all = format!("{:?}|{:?}|{per_path:?}|{}", self.rules, self.filter, self.scan.prefilter);
         crate::plan::fnv1a(all.as_bytes())
     }
 
@@ -257,110 +261,6 @@ pub fn check_file(
     Ok((FilePlan::for_notebook(src.path, root, prepared.file, encoding, findings), lines))
 }
 
-/// [`check_file`] through the cache: a file whose text is unchanged gets its stored findings
-/// (and no parse); another is analysed and stored. An entry point that owes `duties` to the
-/// modules it imports (`program`) is analysed with them, under a cache key of its own.
-fn check_cached(
-    loaded: scan::Loaded,
-    duties: Duties,
-    settings: &Settings,
-    cache: Option<&Cache>,
-) -> Result<(FilePlan, usize), Error> {
-    let (id, entry) = lookup(cache, &loaded, duties);
-    match entry {
-        Some(entry) => from_cache(loaded, entry),
-        None => analyse_and_store(loaded, duties, settings, cache.zip(id), None),
-    }
-}
-
-/// The cache key of `loaded` (with what it owes) and its stored analysis, if still good.
-fn lookup(cache: Option<&Cache>, loaded: &scan::Loaded, duties: Duties) -> (Option<String>, Option<cache::Entry>) {
-    let Some(cache) = cache else { return (None, None) };
-    let id = cache_id(&loaded.path, duties);
-    let entry = cache.get(&id, &loaded.text, loaded.encoding);
-    (Some(id), entry)
-}
-
-/// The cache key of a file's analysis: its path, and what it owes as an entry point.
-fn cache_id(path: &std::path::Path, duties: Duties) -> String {
-    let mut id = cache::file_id(path);
-    if !duties.is_empty() {
-        id.push_str("\u{0}owes ");
-        id.push(char::from(b'0' + duties.bits()));
-    }
-    id
-}
-
-/// The plan of a file whose stored analysis is still good.
-fn from_cache(loaded: scan::Loaded, entry: cache::Entry) -> Result<(FilePlan, usize), Error> {
-    let scan::Loaded { path, root, text, encoding } = loaded;
-    let plan = if scan::is_notebook(&path) {
-        let prepared =
-            notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
-        FilePlan::for_notebook(path, root, prepared.file, encoding, entry.findings)
-    } else {
-        let hunks = Some(entry.hunks);
-        let mut plan = FilePlan::with_hunks(path, root, text, encoding, entry.parsed_cleanly, entry.findings, hunks);
-        plan.blocker = entry.blocker;
-        plan
-    };
-    Ok((plan, entry.lines))
-}
-
-/// Analyse a file (with what it owes) and store the analysis under `store`'s key, with its
-/// import statements (`imports`, when already read).
-fn analyse_and_store(
-    loaded: scan::Loaded,
-    duties: Duties,
-    settings: &Settings,
-    store: Option<(&Cache, String)>,
-    imports: Option<Vec<(String, bool)>>,
-) -> Result<(FilePlan, usize), Error> {
-    let (text, encoding) = store.is_some().then(|| (loaded.text.clone(), loaded.encoding)).unzip();
-    let (plan, lines) = if duties.is_empty() {
-        check_file(loaded.path, loaded.root, loaded.text, loaded.encoding, settings)?
-    } else {
-        check_text_owing(loaded.path, loaded.root, loaded.text, loaded.encoding, settings, duties)
-    };
-    if let (Some((cache, id)), Some(text), Some(encoding)) = (store, text, encoding) {
-        let imports = match imports {
-            Some(imports) => imports,
-            None if scan::is_notebook(&plan.path) => Vec::new(),
-            None => program::imports(&text),
-        };
-        cache.put(id, (&text, encoding), &plan, lines, imports);
-    }
-    Ok((plan, lines))
-}
-
-/// An entry point waiting for every other file (see `program`), with its stored analysis under
-/// the plain key, if any, and its imports if they were read from the text.
-struct Held {
-    i: usize,
-    loaded: scan::Loaded,
-    entry: Option<cache::Entry>,
-    read: Option<Vec<(String, bool)>>,
-}
-
-impl Held {
-    /// Its analysis, with what it owes.
-    fn analyse(self, owed: Duties, settings: &Settings, cache: Option<&Cache>) -> Result<(FilePlan, usize), Error> {
-        let Self { loaded, entry, read, .. } = self;
-        // Owing nothing, it is what the first look-up found; else it has a key of its own (its
-        // imports: read already, or in the analysis stored under the plain key).
-        let (id, stored, read) = if owed.is_empty() {
-            (cache.map(|_| cache_id(&loaded.path, owed)), entry, read)
-        } else {
-            let (id, stored) = lookup(cache, &loaded, owed);
-            (id, stored, read.or_else(|| entry.map(|e| e.imports)))
-        };
-        match stored {
-            Some(entry) => from_cache(loaded, entry),
-            None => analyse_and_store(loaded, owed, settings, cache.zip(id), read),
-        }
-    }
-}
-
 /// Collect the candidate files of `paths`.
 pub fn candidates(paths: &[PathBuf], settings: &Settings) -> (Vec<Candidate>, Vec<Error>) {
     scan::collect(paths, &settings.scan)
@@ -419,37 +319,45 @@ pub(crate) fn analyse_each(
         go_on
     };
     // One analysed file handed over (through the one-Keras routing); false once nobody listens.
-    let analysed = |i: usize, result: Result<(FilePlan, usize), Error>| match result {
-        Ok((plan, n)) => {
+    let analysed = |i: usize, result: Result<Outcome, Error>| match result {
+        Ok(Outcome::Plan(plan, n)) => {
             lines.fetch_add(n, Ordering::Relaxed);
             program.analysed(i, &plan);
-            let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, plan);
+            let ready = one_keras.lock().unwrap_or_else(PoisonError::into_inner).route(i, *plan);
             emit(ready.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect())
+        }
+        Ok(Outcome::Clean(n)) => {
+            lines.fetch_add(n, Ordering::Relaxed);
+            emit(vec![(i, Found::Clean)])
         }
         Err(e) => emit(vec![(i, Found::Error(e))]),
     };
-    scan::par_each(code, done, |i, c| match scan::load(c, &settings.scan) {
-        Ok(None) => emit(vec![(i, Found::Clean)]),
-        Ok(Some(loaded)) if scan::is_notebook(&loaded.path) => {
-            analysed(i, check_cached(loaded, Duties::default(), settings, cache.as_ref()))
+    scan::par_each(code, done, |i, c| {
+        let file = match ReadFile::new(c, settings, cache.is_some()) {
+            Ok(file) => file,
+            Err(e) => return emit(vec![(i, Found::Error(e))]),
+        };
+        let (id, entry) = cached::lookup(cache.as_ref(), &file, Duties::default());
+        let store = cache.as_ref().zip(id);
+        // What the program needs of a Python file: stored with its analysis, else read from its
+        // bytes (a notebook is a program of its own).
+        let notebook = scan::is_notebook(&c.path);
+        let facts = (entry.is_none() && !notebook).then(|| file.facts());
+        let (imports, entry_point) = match (&entry, &facts) {
+            (Some(e), _) => (e.imports.as_slice(), e.starts_program),
+            (None, Some((imports, entry_point))) => (imports.as_slice(), *entry_point),
+            (None, None) => (&[][..], false),
+        };
+        if !notebook && program.read(i, imports, entry_point) {
+            // What was looked up and read goes with it (used if it owes nothing).
+            held.lock().unwrap_or_else(PoisonError::into_inner).push(Held { i, file, entry, facts });
+            return !stop.load(Ordering::Relaxed);
         }
-        Ok(Some(loaded)) => {
-            // A stored analysis brings the file's imports: a warm run does not read them again.
-            let (id, entry) = lookup(cache.as_ref(), &loaded, Duties::default());
-            let read = entry.is_none().then(|| program::imports(&loaded.text));
-            let imports = entry.as_ref().map_or_else(|| read.as_deref().unwrap_or_default(), |e| e.imports.as_slice());
-            if program.read(i, &loaded.path, &loaded.text, imports) {
-                // What was looked up and read goes with it (used if it owes nothing).
-                held.lock().unwrap_or_else(PoisonError::into_inner).push(Held { i, loaded, entry, read });
-                return !stop.load(Ordering::Relaxed);
-            }
-            let result = match entry {
-                Some(entry) => from_cache(loaded, entry),
-                None => analyse_and_store(loaded, Duties::default(), settings, cache.as_ref().zip(id), read),
-            };
-            analysed(i, result)
-        }
-        Err(e) => emit(vec![(i, Found::Error(e))]),
+        let result = match entry {
+            Some(entry) => from_cache(file, entry),
+            None => first_analysis(file, settings, store, facts),
+        };
+        analysed(i, result)
     });
     // The entry points that waited, analysed once with what they owe to the modules they import:
     // first those that other modules import in turn (they owe nothing, and what they need counts
@@ -478,30 +386,44 @@ pub(crate) fn analyse_each(
     if !stop.load(Ordering::Relaxed) {
         emit(waiting.into_iter().map(|(i, plan)| (i, Found::of(plan))).collect());
     }
-    let mut stopped = stop.into_inner();
+    let stopped = stop.into_inner();
     if let Some(cache) = cache {
         // A hint only: a cache that cannot be written costs the next run its time, nothing more.
         let _ = cache.save();
     }
     // Dependency files last: what they must pin depends on what every other file needs.
-    let needs = needs.into_inner().unwrap_or_else(PoisonError::into_inner);
-    for (i, c) in candidates.iter().enumerate().filter(|(_, c)| is_deps(c)) {
-        if stopped {
-            break;
-        }
+    if !stopped {
+        let needs = needs.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let deps = candidates.iter().enumerate().filter(|(_, c)| is_deps(c));
+        check_deps_files(deps, settings, &needs, done, each);
+    }
+    lines.into_inner()
+}
+
+/// Check the dependency files among the candidates (index and candidate) against what the code
+/// needs, handing each to `each` until it returns `false`.
+fn check_deps_files<'c>(
+    deps: impl Iterator<Item = (usize, &'c Candidate)>,
+    settings: &Settings,
+    needs: &Needs,
+    done: &AtomicUsize,
+    each: impl Fn(usize, Found) -> bool,
+) {
+    for (i, c) in deps {
         let found = match scan::load(c, &settings.scan) {
             Ok(None) => Found::Clean,
             Ok(Some(loaded)) => {
                 let kind = DepsKind::of(&loaded.path).unwrap_or(DepsKind::Requirements);
-                let plan = check_deps(loaded.path, loaded.root, loaded.text, loaded.encoding, kind, &needs);
+                let plan = check_deps(loaded.path, loaded.root, loaded.text, loaded.encoding, kind, needs);
                 if plan.findings.is_empty() { Found::Clean } else { Found::Plan(plan) }
             }
             Err(e) => Found::Error(e),
         };
         done.fetch_add(1, Ordering::Relaxed);
-        stopped = !each(i, found);
+        if !each(i, found) {
+            break;
+        }
     }
-    lines.into_inner()
 }
 
 /// Analyse candidates in parallel; `done` counts finished files for a progress display. Plans
@@ -514,58 +436,73 @@ pub fn analyse(candidates: &[Candidate], errors: Vec<Error>, settings: &Settings
 }
 
 /// [`analyse`], turning each plan into what the caller keeps of it (`map`, on the thread that
-/// made the plan, which is then dropped) and handing that to `emit` in path order. `check`
-/// keeps a file's report lines, not its text. The `Analysis` returned has no plans.
+/// made the plan, which is then dropped) and handing that to `emit` in path order (on that
+/// thread too, under a lock: a channel to the calling thread cost a wake-up a file, more than a
+/// warm run's analysis of it). `check` keeps a file's report lines, not its text. The `Analysis`
+/// returned has no plans.
 pub fn analyse_map<U: Send>(
     candidates: &[Candidate],
-    mut errors: Vec<Error>,
+    errors: Vec<Error>,
     settings: &Settings,
     done: &AtomicUsize,
     map: impl Fn(FilePlan) -> U + Sync,
-    mut emit: impl FnMut(U),
+    emit: impl FnMut(U) + Send,
 ) -> Analysis {
-    let (tx, rx) = mpsc::channel();
-    let lines_scanned = std::thread::scope(|scope| {
-        let map = &map;
-        let worker = scope.spawn(move || {
-            analyse_each(candidates, settings, done, |i, found| {
-                let kept = match found {
-                    Found::Plan(plan) => Ok(Some(map(plan))),
-                    Found::Error(e) => Err(e),
-                    Found::Clean => Ok(None),
-                };
-                tx.send((i, kept)).is_ok()
-            })
-        });
-        in_order(rx, |kept| {
+    let state = Mutex::new((InOrder::default(), emit, errors));
+    let lines_scanned = analyse_each(candidates, settings, done, |i, found| {
+        let kept = match found {
+            Found::Plan(plan) => Ok(Some(map(plan))),
+            Found::Error(e) => Err(e),
+            Found::Clean => Ok(None),
+        };
+        let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+        let (order, emit, errors) = &mut *state;
+        order.push(i, kept, &mut |kept| {
             match kept {
                 Ok(Some(kept)) => emit(kept),
                 Ok(None) => {}
                 Err(e) => errors.push(e),
             }
             true
-        });
-        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
     });
+    let (_, _, errors) = state.into_inner().unwrap_or_else(PoisonError::into_inner);
     Analysis { plans: Vec::new(), errors, files_scanned: candidates.len(), lines_scanned }
 }
 
-/// Hand the values of `(index, value)` pairs to `emit` in index order from 0, each as soon as it
-/// and every one before it have come (the rest wait); stops when `emit` returns `false`, and
-/// then drops `results` (a channel's senders see it closed). Returns whether it went to the end.
-fn in_order<T>(results: impl IntoIterator<Item = (usize, T)>, mut emit: impl FnMut(T) -> bool) -> bool {
-    let mut waiting = HashMap::new();
-    let mut next = 0;
-    for (i, value) in results {
-        waiting.insert(i, value);
-        while let Some(value) = waiting.remove(&next) {
-            next += 1;
+/// Values numbered from 0 handed over in that order, each as soon as it and every one before it
+/// have come (the rest wait).
+struct InOrder<T> {
+    waiting: HashMap<usize, T>,
+    next: usize,
+}
+
+impl<T> Default for InOrder<T> {
+    fn default() -> Self {
+        Self { waiting: HashMap::new(), next: 0 }
+    }
+}
+
+impl<T> InOrder<T> {
+    /// Take value `i` and hand what is now ready to `emit`; false once `emit` says stop.
+    fn push(&mut self, i: usize, value: T, emit: &mut impl FnMut(T) -> bool) -> bool {
+        self.waiting.insert(i, value);
+        while let Some(value) = self.waiting.remove(&self.next) {
+            self.next += 1;
             if !emit(value) {
                 return false;
             }
         }
+        true
     }
-    true
+}
+
+/// Hand the values of `(index, value)` pairs to `emit` in index order from 0 (see [`InOrder`]);
+/// stops when `emit` returns `false`, and then drops `results` (a channel's senders see it
+/// closed). Returns whether it went to the end.
+fn in_order<T>(results: impl IntoIterator<Item = (usize, T)>, mut emit: impl FnMut(T) -> bool) -> bool {
+    let mut order = InOrder::default();
+    results.into_iter().all(|(i, value)| order.push(i, value, &mut emit))
 }
 
 /// Run `analyse_each` on a background thread that sends each candidate's index and result as

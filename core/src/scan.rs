@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
-use rayon::prelude::*;
 
 use crate::deps::DepsKind;
 use crate::error::Error;
@@ -208,8 +207,8 @@ fn walk_error(root: &Path, e: &ignore::Error) -> Error {
     }
 }
 
-/// Read and decode one file. `Ok(None)`: not a TensorFlow/Keras file (nothing to do).
-pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loaded>, Error> {
+/// Read one file's bytes, refusing what cannot be Python text (too large, binary).
+pub fn read(candidate: &Candidate, options: &ScanOptions) -> Result<Vec<u8>, Error> {
     let path = &candidate.path;
     let read_err = |source| Error::Read { path: path.clone(), source };
     let file = fs::File::open(path).map_err(read_err)?;
@@ -230,26 +229,59 @@ pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loade
     if memchr::memchr(0, &bytes).is_some() {
         return Err(skip(path, "binary file (contains a NUL byte)"));
     }
-    // A dependency file may need a line added although it names no TensorFlow package.
-    if options.prefilter && DepsKind::of(path).is_none() && !prefilter::may_have_findings(&bytes, is_notebook(path)) {
+    Ok(bytes)
+}
+
+/// Whether the file at `path`, whose bytes are `bytes`, may have findings (see [`prefilter`]);
+/// always for a dependency file (it may need a line added although it names no TensorFlow
+/// package) and when the pre-filter is off.
+pub fn may_have_findings(path: &Path, bytes: &[u8], options: &ScanOptions) -> bool {
+    !options.prefilter || DepsKind::of(path).is_some() || prefilter::may_have_findings(bytes, is_notebook(path))
+}
+
+/// Decode the bytes of `candidate`'s file (see [`read`]).
+pub fn decode(candidate: &Candidate, bytes: Vec<u8>) -> Result<Loaded, Error> {
+    let (text, encoding) = source::decode(&candidate.path, bytes)?;
+    Ok(Loaded { path: candidate.path.clone(), root: candidate.root.clone(), text, encoding })
+}
+
+/// Read and decode one file. `Ok(None)`: it cannot have findings (see [`may_have_findings`]).
+pub fn load(candidate: &Candidate, options: &ScanOptions) -> Result<Option<Loaded>, Error> {
+    let bytes = read(candidate, options)?;
+    if !may_have_findings(&candidate.path, &bytes, options) {
         return Ok(None);
     }
-    let (text, encoding) = source::decode(path, bytes)?;
-    Ok(Some(Loaded { path: path.clone(), root: candidate.root.clone(), text, encoding }))
+    decode(candidate, bytes).map(Some)
 }
 
 /// Run `work` over every candidate in parallel, counting progress in `done`. Candidates are
-/// taken roughly in input order (so results stream in near path order); `work` gets each one's
-/// index and returns `false` to stop handing out more.
+/// taken in input order (so results stream in near path order), one at a time from a shared
+/// counter by one worker per thread of the pool (no lock: `par_bridge` made a warm run wait on
+/// its iterator's mutex); `work` gets each one's index and returns `false` to stop handing out
+/// more.
 pub(crate) fn par_each<'c>(
-    candidates: impl Iterator<Item = (usize, &'c Candidate)> + Send,
+    candidates: impl Iterator<Item = (usize, &'c Candidate)>,
     done: &AtomicUsize,
-    work: impl Fn(usize, &Candidate) -> bool + Sync,
+    work: impl Fn(usize, &'c Candidate) -> bool + Sync,
 ) {
-    let _ = candidates.par_bridge().try_for_each(|(i, c)| {
-        let go_on = work(i, c);
-        done.fetch_add(1, Ordering::Relaxed);
-        go_on.then_some(())
+    let candidates: Vec<(usize, &'c Candidate)> = candidates.collect();
+    let next = AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let worker = || {
+        while !stop.load(Ordering::Relaxed) {
+            let Some(&(i, c)) = candidates.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+            if !work(i, c) {
+                stop.store(true, Ordering::Relaxed);
+            }
+            done.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let workers = rayon::current_num_threads().min(candidates.len());
+    rayon::scope(|s| {
+        for _ in 1..workers {
+            s.spawn(|_| worker());
+        }
+        worker();
     });
 }
 

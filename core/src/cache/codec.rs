@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::fix::{Duty, Edit, Finding, Fix, Safety, Severity};
-use crate::plan::Hunk;
+use crate::plan::{FilePlan, Hunk};
 use crate::rules::Rule;
 use crate::source::Blocker;
 
@@ -143,9 +143,39 @@ pub(crate) struct Entry {
     /// The text's import statements as `(dotted name, from-import)` (what the pipeline's
     /// `program` reads), so that a warm run does not read them again.
     pub imports: Vec<(String, bool)>,
+    /// Whether the file may be a program's entry point (what the pipeline's `program` asks of
+    /// its name and text).
+    pub starts_program: bool,
 }
 
 impl Entry {
+    /// The entry of an analysed file: its plan (findings and, but for a notebook, hunks) and the
+    /// number of lines analysed.
+    pub(crate) fn of(plan: &FilePlan, lines: usize, imports: Vec<(String, bool)>, entry_point: bool) -> Self {
+        Self {
+            findings: plan.findings.clone(),
+            hunks: if plan.notebook.is_some() { Vec::new() } else { plan.hunks.clone() },
+            parsed_cleanly: plan.parsed_cleanly,
+            blocker: plan.blocker,
+            lines,
+            imports,
+            starts_program: entry_point,
+        }
+    }
+
+    /// The entry of a file the pre-filter passed over: nothing found, no line analysed.
+    pub(crate) fn unread(imports: Vec<(String, bool)>, entry_point: bool) -> Self {
+        Self {
+            findings: Vec::new(),
+            hunks: Vec::new(),
+            parsed_cleanly: true,
+            blocker: None,
+            lines: 0,
+            imports,
+            starts_program: entry_point,
+        }
+    }
+
     pub(super) fn put(&self, w: &mut Writer) {
         w.list(&self.findings, put_finding);
         w.list(&self.hunks, put_hunk);
@@ -156,6 +186,7 @@ impl Entry {
             w.str(name);
             w.byte(u8::from(*from));
         });
+        w.byte(u8::from(self.starts_program));
     }
 
     /// The entry, if the rest of `r` is exactly one.
@@ -167,6 +198,7 @@ impl Entry {
             blocker: get_blocker(r)?,
             lines: r.usize()?,
             imports: r.list(|r| Some((r.str()?.to_owned(), r.bool()?)))?,
+            starts_program: r.bool()?,
         };
         r.is_done().then_some(entry)
     }
@@ -374,6 +406,7 @@ mod tests {
                 blocker,
                 lines: 12,
                 imports: vec![("pkg.mod".into(), false), (".rel.name é".into(), true)],
+                starts_program: blocker.is_some(),
             };
             let mut w = Writer::default();
             entry.put(&mut w);

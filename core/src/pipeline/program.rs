@@ -80,10 +80,11 @@ impl Program {
         }
     }
 
-    /// Record the in-tree modules that a loaded Python file (`text`) imports (`imports`, see
-    /// [`imports`]). Returns whether it may be an entry point that imports some: then it is
-    /// analysed after every other file, with what it owes ([`Self::owed`]).
-    pub(super) fn read(&self, i: usize, path: &Path, text: &str, imports: &[(String, bool)]) -> bool {
+    /// Record the in-tree modules that a Python file imports (`imports`, see [`imports`]).
+    /// Returns whether it is an entry point (`entry_point`, see [`may_be_entry_point`]) that
+    /// imports some: then it is analysed after every other file, with what it owes
+    /// ([`Self::owed`]).
+    pub(super) fn read(&self, i: usize, imports: &[(String, bool)], entry_point: bool) -> bool {
         let mut key = String::new();
         let mut edges: Vec<usize> = imports
             .iter()
@@ -92,7 +93,7 @@ impl Program {
             .collect();
         edges.sort_unstable();
         edges.dedup();
-        let waits = !edges.is_empty() && may_be_entry_point(path, text);
+        let waits = !edges.is_empty() && entry_point;
         self.known.lock().unwrap_or_else(PoisonError::into_inner).edges[i] = edges;
         waits
     }
@@ -180,11 +181,12 @@ impl Program {
     }
 }
 
-/// The import statements of a Python text as `(dotted name, from-import)`: what [`Program::read`]
-/// takes (kept in the cache with the file's findings).
-pub(super) fn imports(text: &str) -> Vec<(String, bool)> {
+/// The import statements of a Python file (its bytes, decoded or not: import statements are
+/// ASCII) as `(dotted name, from-import)`: what [`Program::read`] takes (kept in the cache with
+/// the file's findings).
+pub(super) fn imports(text: &[u8]) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    prefilter::statement_imports(text.as_bytes(), |name, from| {
+    prefilter::statement_imports(text, |name, from| {
         out.push((name.to_owned(), from));
         false
     });
@@ -192,8 +194,9 @@ pub(super) fn imports(text: &str) -> Vec<(String, bool)> {
 }
 
 /// Whether a file may be a program's entry point, by its name and text (a superset of what the
-/// rules call one: test files, scripts without definitions, a `__main__` block).
-fn may_be_entry_point(path: &Path, text: &str) -> bool {
+/// rules call one: test files, scripts without definitions, a `__main__` block). `text`: its
+/// bytes, decoded or not.
+pub(super) fn may_be_entry_point(path: &Path, text: &[u8]) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     if name == "__init__.py" {
         return false; // a package, imported by definition
@@ -201,11 +204,11 @@ fn may_be_entry_point(path: &Path, text: &str) -> bool {
     name.starts_with("test_")
         || name.ends_with("_test.py")
         || name == "__main__.py"
-        || text.contains("__main__")
-        || text.contains("TestCase")
-        || !["def ", "class ", "async def ", "@"].iter().any(|p| {
-            text.starts_with(p) || memchr::memmem::find(text.as_bytes(), format!("\n{p}").as_bytes()).is_some()
-        })
+        || memchr::memmem::find(text, b"__main__").is_some()
+        || memchr::memmem::find(text, b"TestCase").is_some()
+        || ![&b"def "[..], b"class ", b"async def ", b"@"]
+            .iter()
+            .any(|p| text.starts_with(p) || memchr::memmem::find(text, &[b"\n", *p].concat()).is_some())
 }
 
 #[cfg(test)]
@@ -262,11 +265,14 @@ mod tests {
     #[test]
     fn entry_points_by_name_and_text() {
         let lib = "import tensorflow as tf\n\ndef f():\n    pass\n";
-        assert!(!may_be_entry_point(Path::new("lib.py"), lib));
-        assert!(may_be_entry_point(Path::new("lib_test.py"), lib));
-        assert!(may_be_entry_point(Path::new("test_lib.py"), lib));
-        assert!(may_be_entry_point(Path::new("run.py"), &format!("{lib}if __name__ == '__main__':\n    f()\n")));
-        assert!(may_be_entry_point(Path::new("script.py"), "import lib\nlib.f()\n"));
-        assert!(!may_be_entry_point(Path::new("__init__.py"), "from . import lib\n"));
+        assert!(!may_be_entry_point(Path::new("lib.py"), lib.as_bytes()));
+        assert!(may_be_entry_point(Path::new("lib_test.py"), lib.as_bytes()));
+        assert!(may_be_entry_point(Path::new("test_lib.py"), lib.as_bytes()));
+        assert!(may_be_entry_point(
+            Path::new("run.py"),
+            format!("{lib}if __name__ == '__main__':\n    f()\n").as_bytes()
+        ));
+        assert!(may_be_entry_point(Path::new("script.py"), b"import lib\nlib.f()\n"));
+        assert!(!may_be_entry_point(Path::new("__init__.py"), b"from . import lib\n"));
     }
 }

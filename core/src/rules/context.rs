@@ -562,9 +562,13 @@ impl<'a> Ctx<'a> {
     fn compute_entry_point(&self) -> bool {
         let root = self.src.tree.root_node();
         let mut cursor = root.walk();
-        let script = !root
-            .named_children(&mut cursor)
-            .any(|n| matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition"));
+        let statements: Vec<Node<'_>> = root.named_children(&mut cursor).collect();
+        // A script defines nothing and runs something: a module of imports only is a package's
+        // re-export shim (`from .x import y  # compatibility`, `__all__ = [...]`).
+        let script = !statements
+            .iter()
+            .any(|n| matches!(n.kind(), "function_definition" | "class_definition" | "decorated_definition"))
+            && statements.iter().any(|&n| runs_something(n, &self.src.text));
         let has_main = root.named_children(&mut root.walk()).any(|n| {
             n.kind() == "if_statement" && n.child_by_field_name("condition").is_some_and(|c| self.is_main_test(c))
         });
@@ -573,5 +577,25 @@ impl<'a> Ctx<'a> {
             || script
             || self.is_test_module()
             || self.src.path.file_name().is_some_and(|n| n == "__main__.py")
+    }
+}
+
+/// Whether a module-level statement of `text` does something when the module runs: anything but
+/// an import, `pass`, a string (a docstring) or a module dunder (`__all__ = [...]`, `__version__
+/// = "1"`).
+fn runs_something(stmt: Node<'_>, text: &str) -> bool {
+    let dunder = |n: Node<'_>| {
+        n.kind() == "identifier" && text.get(n.byte_range()).is_some_and(|t| t.starts_with("__") && t.ends_with("__"))
+    };
+    match stmt.kind() {
+        "import_statement" | "import_from_statement" | "future_import_statement" | "pass_statement" | "comment" => {
+            false
+        }
+        "expression_statement" => stmt.named_children(&mut stmt.walk()).any(|e| match e.kind() {
+            "string" | "concatenated_string" => false,
+            "assignment" => e.child_by_field_name("left").is_none_or(|left| !dunder(left)),
+            _ => true,
+        }),
+        _ => true,
     }
 }

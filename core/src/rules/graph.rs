@@ -33,6 +33,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
     } else if let Some(v1) = ctx.module_alias("tensorflow.compat.v1") {
         (v1, format!("{v1}.disable_v2_behavior()"))
     } else {
+        if owed {
+            owed_with_import(ctx);
+        }
         return;
     };
     // The switch goes at the top when graph code runs at import time outside the `__main__`
@@ -88,6 +91,30 @@ pub fn check(ctx: &mut Ctx<'_>) {
             ctx.findings_mut()[i].requires.push(idx);
         }
     }
+}
+
+/// The switch an entry point owes that does not import TensorFlow itself (it only imports modules
+/// of the tree that do), with the import: at the top of a test module or script, else first in
+/// its `__main__` block. For review, like every switch owed to imported modules.
+fn owed_with_import(ctx: &mut Ctx<'_>) {
+    let Some(name) = ["tf", "_tf"].into_iter().find(|n| ctx.is_fresh(n)) else { return };
+    let (at, indent) = match ctx.main_block() {
+        Some((_, stmt)) if !ctx.is_test_module() => {
+            (ctx.line_start(stmt.start_byte()), ctx.indent_at(stmt.start_byte()).to_owned())
+        }
+        _ => (ctx.header_end(), String::new()),
+    };
+    let nl = ctx.src.newline();
+    let text = format!("{indent}import tensorflow as {name}{nl}{indent}{name}.compat.v1.disable_v2_behavior(){nl}");
+    ctx.insert_once(at, &text, |edit| {
+        Finding::new(
+            Rule::DisableEager,
+            Severity::Error,
+            at..at,
+            "modules of the tree this program imports use graph-mode APIs: TF1 behaviour (eager execution off) must be switched on first in TensorFlow 2",
+        )
+        .with_fix(Fix::review(vec![edit]))
+    });
 }
 
 /// The compat strategy's `tf.disable_v2_behavior()`, once, right after the rewritten import

@@ -1,0 +1,164 @@
+//! One file's analysis through the content cache. A file is read, its bytes hashed and looked up
+//! before anything else: a stored analysis that found nothing needs neither the pre-filter nor
+//! decoding, and one that found something only decoding. Every file gets an entry, also one the
+//! pre-filter passes over (with what `program` needs of it: its imports, whether it may be an
+//! entry point), so that a warm run reads no file's text but to hash it.
+
+use crate::cache::{Cache, Digest, Entry};
+use crate::error::Error;
+use crate::fix::Duties;
+use crate::notebook;
+use crate::plan::FilePlan;
+use crate::scan::{self, Candidate, Loaded};
+
+use super::{Settings, check_file, check_text_owing, program};
+
+/// A file read for the analysis and not decoded yet, with its bytes' digest when there is a cache.
+pub(super) struct ReadFile<'c> {
+    pub(super) candidate: &'c Candidate,
+    bytes: Vec<u8>,
+    digest: Option<Digest>,
+}
+
+/// What one file's analysis came to.
+pub(super) enum Outcome {
+    /// Its plan (which may have no finding), and the number of lines analysed.
+    Plan(Box<FilePlan>, usize),
+    /// A stored analysis, or the pre-filter, found nothing; the number of lines analysed.
+    Clean(usize),
+}
+
+/// What the run's `program` needs of a Python file: its import statements and whether it may be
+/// an entry point.
+pub(super) type Facts = (Vec<(String, bool)>, bool);
+
+impl<'c> ReadFile<'c> {
+    /// Read `candidate`'s file (and hash it when `hashed`: there is a cache).
+    pub(super) fn new(candidate: &'c Candidate, settings: &Settings, hashed: bool) -> Result<Self, Error> {
+        let bytes = scan::read(candidate, &settings.scan)?;
+        let digest = hashed.then(|| Digest::of(&bytes));
+        Ok(Self { candidate, bytes, digest })
+    }
+
+    /// What the program needs of the file, from its bytes (nothing for a notebook, always run as
+    /// a program of its own).
+    pub(super) fn facts(&self) -> Facts {
+        let path = &self.candidate.path;
+        if scan::is_notebook(path) {
+            return (Vec::new(), false);
+        }
+        (program::imports(&self.bytes), program::may_be_entry_point(path, &self.bytes))
+    }
+
+    fn decode(self) -> Result<Loaded, Error> {
+        scan::decode(self.candidate, self.bytes)
+    }
+}
+
+/// The cache key of `file` (with what it owes) and its stored analysis, if still good.
+pub(super) fn lookup(cache: Option<&Cache>, file: &ReadFile<'_>, duties: Duties) -> (Option<String>, Option<Entry>) {
+    let (Some(cache), Some(digest)) = (cache, file.digest) else { return (None, None) };
+    let id = cache_id(&file.candidate.path, duties);
+    let entry = cache.get(&id, digest);
+    (Some(id), entry)
+}
+
+/// The cache key of a file's analysis: its path, and what it owes as an entry point.
+fn cache_id(path: &std::path::Path, duties: Duties) -> String {
+    let mut id = crate::cache::file_id(path);
+    if !duties.is_empty() {
+        id.push_str("\u{0}owes ");
+        id.push(char::from(b'0' + duties.bits()));
+    }
+    id
+}
+
+/// The outcome of a file whose stored analysis is still good (decoded only if it found something).
+pub(super) fn from_cache(file: ReadFile<'_>, entry: Entry) -> Result<Outcome, Error> {
+    if entry.findings.is_empty() {
+        return Ok(Outcome::Clean(entry.lines));
+    }
+    let Loaded { path, root, text, encoding } = file.decode()?;
+    let plan = if scan::is_notebook(&path) {
+        let prepared =
+            notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
+        FilePlan::for_notebook(path, root, prepared.file, encoding, entry.findings)
+    } else {
+        let hunks = Some(entry.hunks);
+        let mut plan = FilePlan::with_hunks(path, root, text, encoding, entry.parsed_cleanly, entry.findings, hunks);
+        plan.blocker = entry.blocker;
+        plan
+    };
+    Ok(Outcome::Plan(Box::new(plan), entry.lines))
+}
+
+/// The first analysis of a file that owes nothing: none at all if the pre-filter passes over it.
+/// Stored under `store`'s key, with its `facts` (read from the bytes when not given).
+pub(super) fn first_analysis(
+    file: ReadFile<'_>,
+    settings: &Settings,
+    store: Option<(&Cache, String)>,
+    facts: Option<Facts>,
+) -> Result<Outcome, Error> {
+    if scan::may_have_findings(&file.candidate.path, &file.bytes, &settings.scan) {
+        return analyse_and_store(file, Duties::default(), settings, store, facts);
+    }
+    if let (Some((cache, id)), Some(digest)) = (store, file.digest) {
+        let (imports, entry_point) = facts.unwrap_or_else(|| file.facts());
+        cache.put(id, digest, &Entry::unread(imports, entry_point));
+    }
+    Ok(Outcome::Clean(0))
+}
+
+/// Analyse a file (with what it owes, whatever the pre-filter says) and store the analysis under
+/// `store`'s key, with its `facts` (read from the bytes when not given).
+pub(super) fn analyse_and_store(
+    file: ReadFile<'_>,
+    duties: Duties,
+    settings: &Settings,
+    store: Option<(&Cache, String)>,
+    facts: Option<Facts>,
+) -> Result<Outcome, Error> {
+    let store = store.zip(file.digest);
+    let facts = store.is_some().then(|| facts.unwrap_or_else(|| file.facts()));
+    let Loaded { path, root, text, encoding } = file.decode()?;
+    let (plan, lines) = if duties.is_empty() {
+        check_file(path, root, text, encoding, settings)?
+    } else {
+        check_text_owing(path, root, text, encoding, settings, duties)
+    };
+    if let (Some(((cache, id), digest)), Some((imports, entry_point))) = (store, facts) {
+        cache.put(id, digest, &Entry::of(&plan, lines, imports, entry_point));
+    }
+    Ok(Outcome::Plan(Box::new(plan), lines))
+}
+
+/// An entry point waiting for every other file (see `program`), with its stored analysis under
+/// the plain key, if any, and its facts if they were read from the bytes.
+pub(super) struct Held<'c> {
+    pub(super) i: usize,
+    pub(super) file: ReadFile<'c>,
+    pub(super) entry: Option<Entry>,
+    pub(super) facts: Option<Facts>,
+}
+
+impl Held<'_> {
+    /// Its analysis, with what it owes (owing something, it is analysed even if the pre-filter
+    /// would pass over it: the switch it owes is its finding).
+    pub(super) fn analyse(self, owed: Duties, settings: &Settings, cache: Option<&Cache>) -> Result<Outcome, Error> {
+        let Self { file, entry, facts, .. } = self;
+        if owed.is_empty() {
+            let id = cache.map(|_| cache_id(&file.candidate.path, owed));
+            return match entry {
+                Some(entry) => from_cache(file, entry),
+                None => first_analysis(file, settings, cache.zip(id), facts),
+            };
+        }
+        let (id, stored) = lookup(cache, &file, owed);
+        let facts = facts.or_else(|| entry.map(|e| (e.imports, e.starts_program)));
+        match stored {
+            Some(entry) => from_cache(file, entry),
+            None => analyse_and_store(file, owed, settings, cache.zip(id), facts),
+        }
+    }
+}
