@@ -16,7 +16,7 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 
 mod codec;
 
-pub(crate) use codec::Entry;
+pub(crate) use codec::{Entry, Facts};
 use codec::{Reader, Writer};
 
 /// The cache folder's name, created in the project (with a `.gitignore` of its own).
@@ -244,7 +244,8 @@ mod tests {
     /// The entry of `text` analysed with `findings`.
     fn entry(text: &str, findings: Vec<Finding>, lines: usize) -> Entry {
         let plan = FilePlan::new("a.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, findings);
-        Entry::of(&plan, lines, vec![("pkg.m".into(), true)], true)
+        let facts = Facts { imports: vec![("pkg.m".into(), true)], starts_program: true, layout: 9, edges: vec![4] };
+        Entry::of(&plan, lines, facts)
     }
 
     fn digest(text: &str) -> Digest {
@@ -263,16 +264,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), 7);
         cache.put("a.py".into(), digest("x = tf.log(1)\n"), &entry("x = tf.log(1)\n", vec![finding()], 2));
-        cache.put("b.py".into(), digest("import pkg\n"), &Entry::unread(vec![("pkg".into(), false)], false));
+        cache.put(
+            "b.py".into(),
+            digest("import pkg\n"),
+            &Entry::unread(Facts { imports: vec![("pkg".into(), false)], ..Facts::default() }),
+        );
         cache.save().unwrap();
         assert!(dir.path().join(".gitignore").exists());
         let again = Cache::open(dir.path(), 7);
         let hit = again.get("a.py", digest("x = tf.log(1)\n")).expect("a hit");
         assert_eq!(hit.findings[0].fixes[0].packages, ["tf-slim"]);
         assert_eq!(hit.findings[0].rule, Rule::Tf2Rename);
-        assert_eq!((hit.lines, hit.imports, hit.starts_program), (2, vec![("pkg.m".into(), true)], true));
+        assert_eq!((hit.lines, &hit.facts.imports, hit.facts.edges), (2, &vec![("pkg.m".into(), true)], vec![4]));
         let unread = again.get("b.py", digest("import pkg\n")).expect("a file the pre-filter passed over");
-        assert!(unread.findings.is_empty() && unread.lines == 0 && !unread.starts_program);
+        assert!(unread.findings.is_empty() && unread.lines == 0 && !unread.facts.starts_program);
         assert!(again.get("a.py", digest("x = tf.log(2)\n")).is_none(), "other text");
         assert!(again.get("a.py", digest("x = tf.log(1)\r\n")).is_none(), "other bytes");
         assert!(Cache::open(dir.path(), 8).get("a.py", digest("x = tf.log(1)\n")).is_none(), "other options");

@@ -5,7 +5,7 @@ mod cached;
 mod one_keras;
 mod program;
 
-use cached::{Held, Outcome, ReadFile, first_analysis, from_cache};
+use cached::{Held, Looked, Outcome, ReadFile};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -337,27 +337,13 @@ pub(crate) fn analyse_each(
             Ok(file) => file,
             Err(e) => return emit(vec![(i, Found::Error(e))]),
         };
-        let (id, entry) = cached::lookup(cache.as_ref(), &file, Duties::default());
-        let store = cache.as_ref().zip(id);
-        // What the program needs of a Python file: stored with its analysis, else read from its
-        // bytes (a notebook is a program of its own).
-        let notebook = scan::is_notebook(&c.path);
-        let facts = (entry.is_none() && !notebook).then(|| file.facts());
-        let (imports, entry_point) = match (&entry, &facts) {
-            (Some(e), _) => (e.imports.as_slice(), e.starts_program),
-            (None, Some((imports, entry_point))) => (imports.as_slice(), *entry_point),
-            (None, None) => (&[][..], false),
-        };
-        if !notebook && program.read(i, imports, entry_point) {
+        let mut looked = Looked::new(file, cache.as_ref());
+        if looked.read_into(i, &program, cache.as_ref()) {
             // What was looked up and read goes with it (used if it owes nothing).
-            held.lock().unwrap_or_else(PoisonError::into_inner).push(Held { i, file, entry, facts });
+            held.lock().unwrap_or_else(PoisonError::into_inner).push(Held { i, looked });
             return !stop.load(Ordering::Relaxed);
         }
-        let result = match entry {
-            Some(entry) => from_cache(file, entry),
-            None => first_analysis(file, settings, store, facts),
-        };
-        analysed(i, result)
+        analysed(i, looked.analyse(settings, cache.as_ref()))
     });
     // The entry points that waited, analysed once with what they owe to the modules they import:
     // first those that other modules import in turn (they owe nothing, and what they need counts
@@ -653,7 +639,7 @@ pub fn accepted_text(plan: &FilePlan) -> Result<Option<String>, Error> {
 /// statement, for the review UI.
 pub fn not_rewritable(plan: &FilePlan) -> Option<Error> {
     let at = |offset: usize| {
-        let (line, col) = plan.lines.line_col(&plan.text, offset);
+        let (line, col) = plan.lines().line_col(&plan.text, offset);
         format!("{line}:{col}")
     };
     let reason = match plan.blocker? {

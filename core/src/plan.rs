@@ -67,7 +67,8 @@ pub struct FilePlan {
     #[serde(skip)]
     pub encoding: Encoding,
     #[serde(skip)]
-    pub lines: LineIndex,
+    /// Made when first asked for (a warm `check` lists positions without it: [`Self::positions`]).
+    pub(crate) lines: std::sync::OnceLock<LineIndex>,
     /// Whether the original parsed without errors (then the result must too).
     pub parsed_cleanly: bool,
     /// Why `diff` and `apply` must leave the whole file alone, if they must.
@@ -140,14 +141,13 @@ impl FilePlan {
         findings: Vec<Finding>,
         hunks: Option<Vec<Hunk>>,
     ) -> Self {
-        let lines = LineIndex::new(&text);
         let n = findings.len();
         let mut plan = Self {
             path,
             root,
             text,
             encoding,
-            lines,
+            lines: std::sync::OnceLock::new(),
             parsed_cleanly,
             blocker: None,
             findings,
@@ -197,13 +197,45 @@ impl FilePlan {
         self.notebook.as_ref().map_or(&self.text, |n| &n.json)
     }
 
+    /// The line index of [`text`](Self::text).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// [`Self::position`] of each of `offsets`, in order. In a Python file whose line index is not
+    /// made yet, with offsets in ascending order, the lines are counted from one offset to the
+    /// next, and the text after the last is never read.
+    pub fn positions(&self, offsets: &[usize]) -> Vec<Position> {
+        if self.notebook.is_some() || self.lines.get().is_some() || !offsets.is_sorted() {
+            return offsets.iter().map(|&o| self.position(o)).collect();
+        }
+        let bytes = self.text.as_bytes();
+        // The last offset reached, its 1-based line, and that line's start.
+        let (mut at, mut line, mut start) = (0, 1, 0);
+        offsets
+            .iter()
+            .map(|&offset| {
+                let offset = offset.min(bytes.len());
+                let between = &bytes[at..offset];
+                let newlines = memchr::memchr_iter(b'\n', between).count();
+                if newlines > 0 {
+                    line += newlines;
+                    start = at + memchr::memrchr(b'\n', between).map_or(0, |i| i + 1);
+                }
+                at = offset;
+                let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+                Position { cell: None, line, column: column + 1 }
+            })
+            .collect()
+    }
+
     /// Where an offset of [`text`](Self::text) is: in a notebook, the cell and the line and
     /// column in its code.
     pub fn position(&self, offset: usize) -> Position {
         if let Some(p) = self.notebook.as_ref().and_then(|n| n.position(offset)) {
             return Position { cell: Some(p.cell), line: p.line, column: p.column };
         }
-        let (line, column) = self.lines.line_col(&self.text, offset.min(self.text.len()));
+        let (line, column) = self.lines().line_col(&self.text, offset.min(self.text.len()));
         Position { cell: None, line, column }
     }
 
@@ -212,13 +244,13 @@ impl FilePlan {
     pub fn cell_lines(&self) -> Vec<(usize, usize)> {
         let Some(nb) = &self.notebook else { return Vec::new() };
         let cells = nb.notebook.cells().iter().filter(|c| !c.range.is_empty());
-        cells.map(|c| (self.lines.line_of(c.range.start), c.index)).collect()
+        cells.map(|c| (self.lines().line_of(c.range.start), c.index)).collect()
     }
 
     /// The notebook cell (1-based) holding 0-based line `line` of the text; `None` for a file.
     pub fn cell_of_line(&self, line: usize) -> Option<usize> {
         let nb = self.notebook.as_ref()?;
-        nb.position(self.lines.line_start(line)).map(|p| p.cell)
+        nb.position(self.lines().line_start(line)).map(|p| p.cell)
     }
 
     /// The notebook cell a hunk is in; `None` for a Python file.
@@ -240,7 +272,7 @@ impl FilePlan {
         let f = &self.findings[i];
         let start = f.fixes.iter().map(|x| x.span().start).min().unwrap_or(f.range.start);
         let end = f.fixes.iter().map(|x| x.span().end).max().unwrap_or(f.range.end);
-        self.lines.line_of(start)..self.lines.line_of(end) + 1
+        self.lines().line_of(start)..self.lines().line_of(end) + 1
     }
 
     fn group(&self) -> Vec<Hunk> {
@@ -273,9 +305,12 @@ impl FilePlan {
         let mut seen: HashMap<u64, usize> = HashMap::new();
         for (h, hunk) in hunks.iter_mut().enumerate() {
             let lines = hunk.lines.clone();
-            let start = self.lines.line_start(lines.start);
-            let end =
-                if lines.end >= self.lines.line_count() { self.text.len() } else { self.lines.line_start(lines.end) };
+            let start = self.lines().line_start(lines.start);
+            let end = if lines.end >= self.lines().line_count() {
+                self.text.len()
+            } else {
+                self.lines().line_start(lines.end)
+            };
             hunk.bytes = start..end;
             let mut requires: Vec<usize> = hunk
                 .findings
@@ -546,6 +581,19 @@ mod tests {
     use super::*;
     use crate::fix::{Edit, Severity};
     use crate::rules::Rule;
+
+    #[test]
+    fn positions_counted_forward_match_the_line_index() {
+        let text = "a = 1\r\n\u{e9}t\u{e9} = tf.log(2)\n\n    x\ty\n\u{1f600}z";
+        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        let swept = plan(text, Vec::new()).positions(&offsets);
+        let indexed = plan(text, Vec::new());
+        let _ = indexed.lines();
+        assert_eq!(swept, indexed.positions(&offsets));
+        let each: Vec<Position> = offsets.iter().map(|&o| indexed.position(o)).collect();
+        assert_eq!(swept, each);
+        assert_eq!(swept[9], Position { cell: None, line: 2, column: 2 }, "after the two-byte é");
+    }
 
     fn plan(text: &str, findings: Vec<Finding>) -> FilePlan {
         FilePlan::new("t.py".into(), ".".into(), text.into(), Encoding::Utf8 { bom: false }, true, findings)

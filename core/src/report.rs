@@ -197,7 +197,9 @@ impl FileLines {
         let mut text = String::new();
         let path = paint.bold(&shown(&plan.path));
         let (error, warning, info) = (paint.red("error"), paint.wrap("33", "warning"), paint.cyan("info"));
-        for f in sorted_findings(plan) {
+        let findings = sorted_findings(plan);
+        let offsets: Vec<usize> = findings.iter().map(|f| f.range.start).collect();
+        for (f, position) in findings.into_iter().zip(plan.positions(&offsets)) {
             let sev = match f.severity {
                 Severity::Error => &error,
                 Severity::Warning => &warning,
@@ -206,8 +208,7 @@ impl FileLines {
             let kept = if f.kept_for_dependants { "; kept: selected fixes need it" } else { "" };
             let _ = writeln!(
                 text,
-                "{path}:{}: {sev} [{}] {} ({}{kept})",
-                plan.position(f.range.start),
+                "{path}:{position}: {sev} [{}] {} ({}{kept})",
                 f.rule,
                 printable(&f.message),
                 f.safety()

@@ -40,8 +40,8 @@ pub fn uri(path: &Path) -> String {
 }
 
 fn region(plan: &FilePlan, range: &std::ops::Range<usize>) -> Value {
-    let (start_line, start_column) = plan.lines.line_col(&plan.text, range.start);
-    let (end_line, end_column) = plan.lines.line_col(&plan.text, range.end);
+    let (start_line, start_column) = plan.lines().line_col(&plan.text, range.start);
+    let (end_line, end_column) = plan.lines().line_col(&plan.text, range.end);
     json!({
         "startLine": start_line,
         "startColumn": start_column,

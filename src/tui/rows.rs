@@ -145,7 +145,7 @@ pub fn build(plan: &FilePlan) -> FileRows {
     let mut notes: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, f) in plan.findings.iter().enumerate() {
         if f.fixes.is_empty() {
-            let line = plan.lines.line_of(f.range.start.min(plan.text.len()));
+            let line = plan.lines().line_of(f.range.start.min(plan.text.len()));
             notes.entry(line).or_default().push(i);
         }
     }

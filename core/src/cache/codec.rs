@@ -140,40 +140,40 @@ pub(crate) struct Entry {
     pub parsed_cleanly: bool,
     pub blocker: Option<Blocker>,
     pub lines: usize,
-    /// The text's import statements as `(dotted name, from-import)` (what the pipeline's
-    /// `program` reads), so that a warm run does not read them again.
+    /// What the run's program needs of the file, so that a warm run does not read it again.
+    pub facts: Facts,
+}
+
+/// What the pipeline's `program` needs of a Python file (nothing for a notebook).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Facts {
+    /// Its import statements as `(dotted name, from-import)`.
     pub imports: Vec<(String, bool)>,
-    /// Whether the file may be a program's entry point (what the pipeline's `program` asks of
-    /// its name and text).
+    /// Whether it may start a program (by its name and text).
     pub starts_program: bool,
+    /// The digest of the run's file list that `edges` were resolved in (0: not resolved).
+    pub layout: u64,
+    /// The files of that run it imports, by index.
+    pub edges: Vec<usize>,
 }
 
 impl Entry {
     /// The entry of an analysed file: its plan (findings and, but for a notebook, hunks) and the
     /// number of lines analysed.
-    pub(crate) fn of(plan: &FilePlan, lines: usize, imports: Vec<(String, bool)>, entry_point: bool) -> Self {
+    pub(crate) fn of(plan: &FilePlan, lines: usize, facts: Facts) -> Self {
         Self {
             findings: plan.findings.clone(),
             hunks: if plan.notebook.is_some() { Vec::new() } else { plan.hunks.clone() },
             parsed_cleanly: plan.parsed_cleanly,
             blocker: plan.blocker,
             lines,
-            imports,
-            starts_program: entry_point,
+            facts,
         }
     }
 
     /// The entry of a file the pre-filter passed over: nothing found, no line analysed.
-    pub(crate) fn unread(imports: Vec<(String, bool)>, entry_point: bool) -> Self {
-        Self {
-            findings: Vec::new(),
-            hunks: Vec::new(),
-            parsed_cleanly: true,
-            blocker: None,
-            lines: 0,
-            imports,
-            starts_program: entry_point,
-        }
+    pub(crate) fn unread(facts: Facts) -> Self {
+        Self { findings: Vec::new(), hunks: Vec::new(), parsed_cleanly: true, blocker: None, lines: 0, facts }
     }
 
     pub(super) fn put(&self, w: &mut Writer) {
@@ -182,11 +182,14 @@ impl Entry {
         w.byte(u8::from(self.parsed_cleanly));
         put_blocker(w, self.blocker);
         w.usize(self.lines);
-        w.list(&self.imports, |w, (name, from)| {
+        let facts = &self.facts;
+        w.list(&facts.imports, |w, (name, from)| {
             w.str(name);
             w.byte(u8::from(*from));
         });
-        w.byte(u8::from(self.starts_program));
+        w.byte(u8::from(facts.starts_program));
+        w.uint(facts.layout);
+        w.list(&facts.edges, |w, &j| w.usize(j));
     }
 
     /// The entry, if the rest of `r` is exactly one.
@@ -197,8 +200,12 @@ impl Entry {
             parsed_cleanly: r.bool()?,
             blocker: get_blocker(r)?,
             lines: r.usize()?,
-            imports: r.list(|r| Some((r.str()?.to_owned(), r.bool()?)))?,
-            starts_program: r.bool()?,
+            facts: Facts {
+                imports: r.list(|r| Some((r.str()?.to_owned(), r.bool()?)))?,
+                starts_program: r.bool()?,
+                layout: r.uint()?,
+                edges: r.list(Reader::usize)?,
+            },
         };
         r.is_done().then_some(entry)
     }
@@ -405,8 +412,12 @@ mod tests {
                 parsed_cleanly: blocker.is_none(),
                 blocker,
                 lines: 12,
-                imports: vec![("pkg.mod".into(), false), (".rel.name é".into(), true)],
-                starts_program: blocker.is_some(),
+                facts: Facts {
+                    imports: vec![("pkg.mod".into(), false), (".rel.name é".into(), true)],
+                    starts_program: blocker.is_some(),
+                    layout: u64::MAX - 3,
+                    edges: vec![0, 7, 300_000],
+                },
             };
             let mut w = Writer::default();
             entry.put(&mut w);

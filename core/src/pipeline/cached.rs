@@ -4,7 +4,7 @@
 //! pre-filter passes over (with what `program` needs of it: its imports, whether it may be an
 //! entry point), so that a warm run reads no file's text but to hash it.
 
-use crate::cache::{Cache, Digest, Entry};
+use crate::cache::{Cache, Digest, Entry, Facts};
 use crate::error::Error;
 use crate::fix::Duties;
 use crate::notebook;
@@ -28,10 +28,6 @@ pub(super) enum Outcome {
     Clean(usize),
 }
 
-/// What the run's `program` needs of a Python file: its import statements and whether it may be
-/// an entry point.
-pub(super) type Facts = (Vec<(String, bool)>, bool);
-
 impl<'c> ReadFile<'c> {
     /// Read `candidate`'s file (and hash it when `hashed`: there is a cache).
     pub(super) fn new(candidate: &'c Candidate, settings: &Settings, hashed: bool) -> Result<Self, Error> {
@@ -40,14 +36,18 @@ impl<'c> ReadFile<'c> {
         Ok(Self { candidate, bytes, digest })
     }
 
-    /// What the program needs of the file, from its bytes (nothing for a notebook, always run as
-    /// a program of its own).
-    pub(super) fn facts(&self) -> Facts {
+    /// What the program needs of the file, from its bytes (its imports not resolved yet; nothing
+    /// for a notebook, always run as a program of its own).
+    fn facts(&self) -> Facts {
         let path = &self.candidate.path;
         if scan::is_notebook(path) {
-            return (Vec::new(), false);
+            return Facts::default();
         }
-        (program::imports(&self.bytes), program::may_be_entry_point(path, &self.bytes))
+        Facts {
+            imports: program::imports(&self.bytes),
+            starts_program: program::may_be_entry_point(path, &self.bytes),
+            ..Facts::default()
+        }
     }
 
     fn decode(self) -> Result<Loaded, Error> {
@@ -56,7 +56,7 @@ impl<'c> ReadFile<'c> {
 }
 
 /// The cache key of `file` (with what it owes) and its stored analysis, if still good.
-pub(super) fn lookup(cache: Option<&Cache>, file: &ReadFile<'_>, duties: Duties) -> (Option<String>, Option<Entry>) {
+fn lookup(cache: Option<&Cache>, file: &ReadFile<'_>, duties: Duties) -> (Option<String>, Option<Entry>) {
     let (Some(cache), Some(digest)) = (cache, file.digest) else { return (None, None) };
     let id = cache_id(&file.candidate.path, duties);
     let entry = cache.get(&id, digest);
@@ -74,7 +74,7 @@ fn cache_id(path: &std::path::Path, duties: Duties) -> String {
 }
 
 /// The outcome of a file whose stored analysis is still good (decoded only if it found something).
-pub(super) fn from_cache(file: ReadFile<'_>, entry: Entry) -> Result<Outcome, Error> {
+fn from_cache(file: ReadFile<'_>, entry: Entry) -> Result<Outcome, Error> {
     if entry.findings.is_empty() {
         return Ok(Outcome::Clean(entry.lines));
     }
@@ -94,7 +94,7 @@ pub(super) fn from_cache(file: ReadFile<'_>, entry: Entry) -> Result<Outcome, Er
 
 /// The first analysis of a file that owes nothing: none at all if the pre-filter passes over it.
 /// Stored under `store`'s key, with its `facts` (read from the bytes when not given).
-pub(super) fn first_analysis(
+fn first_analysis(
     file: ReadFile<'_>,
     settings: &Settings,
     store: Option<(&Cache, String)>,
@@ -104,15 +104,14 @@ pub(super) fn first_analysis(
         return analyse_and_store(file, Duties::default(), settings, store, facts);
     }
     if let (Some((cache, id)), Some(digest)) = (store, file.digest) {
-        let (imports, entry_point) = facts.unwrap_or_else(|| file.facts());
-        cache.put(id, digest, &Entry::unread(imports, entry_point));
+        cache.put(id, digest, &Entry::unread(facts.unwrap_or_else(|| file.facts())));
     }
     Ok(Outcome::Clean(0))
 }
 
 /// Analyse a file (with what it owes, whatever the pre-filter says) and store the analysis under
 /// `store`'s key, with its `facts` (read from the bytes when not given).
-pub(super) fn analyse_and_store(
+fn analyse_and_store(
     file: ReadFile<'_>,
     duties: Duties,
     settings: &Settings,
@@ -127,35 +126,78 @@ pub(super) fn analyse_and_store(
     } else {
         check_text_owing(path, root, text, encoding, settings, duties)
     };
-    if let (Some(((cache, id), digest)), Some((imports, entry_point))) = (store, facts) {
-        cache.put(id, digest, &Entry::of(&plan, lines, imports, entry_point));
+    if let (Some(((cache, id), digest)), Some(facts)) = (store, facts) {
+        cache.put(id, digest, &Entry::of(&plan, lines, facts));
     }
     Ok(Outcome::Plan(Box::new(plan), lines))
 }
 
-/// An entry point waiting for every other file (see `program`), with its stored analysis under
-/// the plain key, if any, and its facts if they were read from the bytes.
+/// A file looked up in the cache, with what the run's program needs of it: stored with its
+/// analysis, else read from its bytes (`facts`).
+pub(super) struct Looked<'c> {
+    file: ReadFile<'c>,
+    id: Option<String>,
+    entry: Option<Entry>,
+    facts: Option<Facts>,
+}
+
+impl<'c> Looked<'c> {
+    pub(super) fn new(file: ReadFile<'c>, cache: Option<&Cache>) -> Self {
+        let (id, entry) = lookup(cache, &file, Duties::default());
+        let facts = (entry.is_none() && !scan::is_notebook(&file.candidate.path)).then(|| file.facts());
+        Self { file, id, entry, facts }
+    }
+
+    /// Record the file's imports in `program` (a notebook has none); returns whether it waits
+    /// for every other file (see [`program::Program::read`]). Imports resolved afresh are kept
+    /// with its facts, and a stored entry is stored again with them (the run's files changed).
+    pub(super) fn read_into(&mut self, i: usize, program: &program::Program, cache: Option<&Cache>) -> bool {
+        if scan::is_notebook(&self.file.candidate.path) {
+            return false;
+        }
+        let Some(facts) = self.entry.as_ref().map(|e| &e.facts).or(self.facts.as_ref()) else { return false };
+        let (waits, resolved) = program.read(i, facts);
+        if let Some(edges) = resolved {
+            let facts = match (&mut self.entry, &mut self.facts) {
+                (Some(entry), _) => &mut entry.facts,
+                (None, Some(facts)) => facts,
+                (None, None) => return waits,
+            };
+            facts.layout = program.layout();
+            facts.edges = edges;
+            if let (Some(cache), Some(id), Some(digest), Some(entry)) = (cache, &self.id, self.file.digest, &self.entry)
+            {
+                cache.put(id.clone(), digest, entry);
+            }
+        }
+        waits
+    }
+
+    /// Its analysis (owing nothing): the stored one, else the first.
+    pub(super) fn analyse(self, settings: &Settings, cache: Option<&Cache>) -> Result<Outcome, Error> {
+        match self.entry {
+            Some(entry) => from_cache(self.file, entry),
+            None => first_analysis(self.file, settings, cache.zip(self.id), self.facts),
+        }
+    }
+}
+
+/// An entry point waiting for every other file (see `program`).
 pub(super) struct Held<'c> {
     pub(super) i: usize,
-    pub(super) file: ReadFile<'c>,
-    pub(super) entry: Option<Entry>,
-    pub(super) facts: Option<Facts>,
+    pub(super) looked: Looked<'c>,
 }
 
 impl Held<'_> {
     /// Its analysis, with what it owes (owing something, it is analysed even if the pre-filter
     /// would pass over it: the switch it owes is its finding).
     pub(super) fn analyse(self, owed: Duties, settings: &Settings, cache: Option<&Cache>) -> Result<Outcome, Error> {
-        let Self { file, entry, facts, .. } = self;
         if owed.is_empty() {
-            let id = cache.map(|_| cache_id(&file.candidate.path, owed));
-            return match entry {
-                Some(entry) => from_cache(file, entry),
-                None => first_analysis(file, settings, cache.zip(id), facts),
-            };
+            return self.looked.analyse(settings, cache);
         }
+        let Looked { file, entry, facts, .. } = self.looked;
         let (id, stored) = lookup(cache, &file, owed);
-        let facts = facts.or_else(|| entry.map(|e| (e.imports, e.starts_program)));
+        let facts = facts.or_else(|| entry.map(|e| e.facts));
         match stored {
             Some(entry) => from_cache(file, entry),
             None => analyse_and_store(file, owed, settings, cache.zip(id), facts),

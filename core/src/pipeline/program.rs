@@ -9,16 +9,31 @@
 //! from a folder above it, up to the scan root.
 
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
+use crate::cache::Facts;
 use crate::fix::Duties;
 use crate::plan::FilePlan;
 use crate::scan::{Candidate, prefilter};
 
 /// The modules of a run, by name, and what is known of each analysed one.
-pub(super) struct Program {
+pub(super) struct Program<'c> {
+    candidates: &'c [Candidate],
+    /// The run's modules by name, made when an import is first resolved (a warm run whose files
+    /// are those of the run before has every file's imports resolved in the cache).
+    index: OnceLock<Index>,
+    /// A digest of the run's files (roots and paths, in order): resolved imports, as candidate
+    /// indices, hold for runs with the same one (the cache keeps them).
+    layout: u64,
+    /// Per candidate: what its own findings ask of the entry point, and the in-tree modules it
+    /// imports (filled in as files are analysed, from several threads).
+    known: Mutex<Known>,
+}
+
+/// The modules of a run by name.
+struct Index {
     /// Per root of the run: candidate index by dotted module name from that root (`pkg.sub.mod`
     /// for `pkg/sub/mod.py`, `pkg` for `pkg/__init__.py`).
     modules: Vec<HashMap<String, usize>>,
@@ -26,9 +41,6 @@ pub(super) struct Program {
     places: Vec<(usize, String)>,
     /// Names a first segment of an in-tree import can have: file stems and folder names.
     names: HashSet<String>,
-    /// Per candidate: what its own findings ask of the entry point, and the in-tree modules it
-    /// imports (filled in as files are analysed, from several threads).
-    known: Mutex<Known>,
 }
 
 #[derive(Default)]
@@ -40,8 +52,8 @@ struct Known {
     imported: Option<Vec<bool>>,
 }
 
-impl Program {
-    pub(super) fn new(candidates: &[Candidate]) -> Self {
+impl Index {
+    fn new(candidates: &[Candidate]) -> Self {
         let mut names = HashSet::new();
         let mut roots: Vec<&Path> = Vec::new();
         let mut modules: Vec<HashMap<String, usize>> = Vec::new();
@@ -68,10 +80,24 @@ impl Program {
             }
             modules[root].entry(parts.join(".")).or_insert(i);
         }
+        Self { modules, places, names }
+    }
+}
+
+impl<'c> Program<'c> {
+    pub(super) fn new(candidates: &'c [Candidate]) -> Self {
+        let mut layout = xxhash_rust::xxh3::Xxh3::new();
+        for c in candidates {
+            for part in [c.root.as_os_str(), c.path.as_os_str()] {
+                layout.update(part.as_encoded_bytes());
+                layout.update(b"\0");
+            }
+        }
         Self {
-            modules,
-            places,
-            names,
+            candidates,
+            index: OnceLock::new(),
+            // Never 0, which stored facts use for "not resolved".
+            layout: layout.digest().max(1),
             known: Mutex::new(Known {
                 duties: vec![Duties::default(); candidates.len()],
                 edges: vec![Vec::new(); candidates.len()],
@@ -80,22 +106,34 @@ impl Program {
         }
     }
 
-    /// Record the in-tree modules that a Python file imports (`imports`, see [`imports`]).
-    /// Returns whether it is an entry point (`entry_point`, see [`may_be_entry_point`]) that
-    /// imports some: then it is analysed after every other file, with what it owes
-    /// ([`Self::owed`]).
-    pub(super) fn read(&self, i: usize, imports: &[(String, bool)], entry_point: bool) -> bool {
-        let mut key = String::new();
-        let mut edges: Vec<usize> = imports
-            .iter()
-            .filter_map(|(name, from)| self.resolve(i, name, *from, &mut key))
-            .filter(|&j| j != i)
-            .collect();
-        edges.sort_unstable();
-        edges.dedup();
-        let waits = !edges.is_empty() && entry_point;
+    /// Record the in-tree modules that Python file `i` imports: its stored edges when they were
+    /// resolved for this run's files, else resolved from its import statements (see [`imports`]),
+    /// then returned (to be stored). Also returns whether it may start a program (see
+    /// [`may_be_entry_point`]) and imports some: then it is analysed after every other file,
+    /// with what it owes ([`Self::owed`]).
+    pub(super) fn read(&self, i: usize, facts: &Facts) -> (bool, Option<Vec<usize>>) {
+        let (edges, resolved) = if facts.layout == self.layout {
+            (facts.edges.clone(), None)
+        } else {
+            let mut key = String::new();
+            let mut edges: Vec<usize> = facts
+                .imports
+                .iter()
+                .filter_map(|(name, from)| self.resolve(i, name, *from, &mut key))
+                .filter(|&j| j != i)
+                .collect();
+            edges.sort_unstable();
+            edges.dedup();
+            (edges.clone(), Some(edges))
+        };
+        let waits = !edges.is_empty() && facts.starts_program;
         self.known.lock().unwrap_or_else(PoisonError::into_inner).edges[i] = edges;
-        waits
+        (waits, resolved)
+    }
+
+    /// The digest of the run's files that resolved edges hold for.
+    pub(super) fn layout(&self) -> u64 {
+        self.layout
     }
 
     /// Record what an analysed file's findings ask of its program's entry point.
@@ -148,7 +186,7 @@ impl Known {
     }
 }
 
-impl Program {
+impl Program<'_> {
     /// The candidate that `import name` (`from`: the last segment may be a name in the module)
     /// in file `i` loads: a relative name from the file's package, an absolute one from the
     /// file's folder or a folder above it, up to its root. `key`: a buffer.
@@ -156,10 +194,11 @@ impl Program {
         let dots = name.bytes().take_while(|&b| b == b'.').count();
         let rest = &name[dots..];
         let first = rest.split('.').next().unwrap_or(rest);
-        if dots == 0 && !self.names.contains(first) {
+        let index = self.index.get_or_init(|| Index::new(self.candidates));
+        if dots == 0 && !index.names.contains(first) {
             return None; // a package from elsewhere (tensorflow, numpy, os...)
         }
-        let (root, folder) = &self.places[i];
+        let (root, folder) = &index.places[i];
         // The folders to look in, as dotted prefixes: the file's, then each one above it.
         let mut bases = std::iter::successors(Some(folder.as_str()), |f| {
             (!f.is_empty()).then(|| f.rsplit_once('.').map_or("", |(p, _)| p))
@@ -173,7 +212,7 @@ impl Program {
                 key.push('.');
             }
             key.push_str(module);
-            (!key.is_empty()).then(|| self.modules[*root].get(key.as_str()).copied()).flatten()
+            (!key.is_empty()).then(|| index.modules[*root].get(key.as_str()).copied()).flatten()
         };
         bases.into_iter().find_map(|base| {
             (!rest.is_empty()).then(|| find(base, rest)).flatten().or_else(|| parent.and_then(|m| find(base, m)))
@@ -182,8 +221,7 @@ impl Program {
 }
 
 /// The import statements of a Python file (its bytes, decoded or not: import statements are
-/// ASCII) as `(dotted name, from-import)`: what [`Program::read`] takes (kept in the cache with
-/// the file's findings).
+/// ASCII) as `(dotted name, from-import)`: what [`Program::read`] resolves.
 pub(super) fn imports(text: &[u8]) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     prefilter::statement_imports(text, |name, from| {
@@ -215,15 +253,17 @@ pub(super) fn may_be_entry_point(path: &Path, text: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn program(files: &[&str]) -> Program {
+    fn program(files: &[&str]) -> Program<'static> {
         let root = std::path::PathBuf::from("/r");
         let candidates: Vec<Candidate> =
             files.iter().map(|f| Candidate { path: root.join(f), root: root.clone() }).collect();
-        Program::new(&candidates)
+        // A test's few files, for the test's whole run.
+        Program::new(candidates.leak())
     }
 
     fn resolve(p: &Program, file: &str, name: &str, from: bool) -> Option<usize> {
-        let i = p.modules[0].get(&file.trim_end_matches(".py").replace('/', ".").replace(".__init__", "")).copied();
+        let index = p.index.get_or_init(|| Index::new(p.candidates));
+        let i = index.modules[0].get(&file.trim_end_matches(".py").replace('/', ".").replace(".__init__", "")).copied();
         p.resolve(i.expect("a file of the program"), name, from, &mut String::new())
     }
 
