@@ -127,3 +127,25 @@ fn owed_switches_are_cached_and_stable() {
     let again = stdout(&run(tmp.path(), &["diff", "--unsafe", "--no-cache", "."]));
     assert!(again.is_empty(), "{again}");
 }
+
+/// Imports resolved in one run are kept in the cache by file index: a file added before the
+/// others (every index moves) must not make a warm run read old indices.
+#[test]
+fn a_changed_file_list_resolves_imports_again() {
+    let tmp = tree();
+    let json = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(".");
+        stdout(&run(tmp.path(), &args))
+    };
+    let first = json(&[]);
+    assert!(first.contains("run.py"), "{first}");
+    fs::write(tmp.path().join("aaa.py"), "import tensorflow as tf\n\n\ndef f():\n    return tf.constant(1)\n").unwrap();
+    fs::write(tmp.path().join("pkg/aaa.py"), "X = 1\n").unwrap();
+    let warm = json(&[]);
+    assert_eq!(warm, json(&["--no-cache"]));
+    assert_eq!(warm, first, "the new files have nothing to migrate and change nothing");
+    // Run again: the entries stored again with the new list's indices give the same.
+    assert_eq!(json(&[]), warm);
+}
