@@ -15,7 +15,7 @@ use super::{Settings, check_file, check_text_owing, program};
 
 /// A file read for the analysis and not decoded yet, with its bytes' digest when there is a cache.
 pub(super) struct ReadFile<'c> {
-    pub(super) candidate: &'c Candidate,
+    candidate: &'c Candidate,
     bytes: Vec<u8>,
     digest: Option<Digest>,
 }
