@@ -61,6 +61,15 @@ fn tree() -> tempfile::TempDir {
             "train.py",
             "from pkg import heads\n\n\ndef go():\n    print(heads.head)\n\n\nif __name__ == \"__main__\":\n    go()\n",
         ),
+        // A notebook is a program of its own.
+        (
+            "notebooks/explore.ipynb",
+            r##"{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Explore"]},
+ {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ["import numpy as np\n", "from pkg import heads"]},
+ {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ["heads.head(np.zeros(3))"]}],
+ "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+"##,
+        ),
         // An entry point importing nothing of the tree, and one whose imports owe nothing.
         ("alone.py", "import tensorflow as tf\n\nif __name__ == \"__main__\":\n    print(tf.constant(1))\n"),
         ("util.py", "import tensorflow as tf\n\n\ndef two():\n    return tf.constant(2)\n"),
@@ -102,6 +111,9 @@ fn entry_points_switch_on_what_the_modules_they_import_need() {
         train.contains("+    import tensorflow as tf\n+    tf.compat.v1.disable_v2_behavior()\n     go()"),
         "{diff}"
     );
+    // A notebook that imports the tree's modules: at the top of its first code cell.
+    let notebook = file_diff(&diff, "notebooks/explore.ipynb:cell 2");
+    assert!(notebook.contains(LEGACY) && notebook.contains("+tf.compat.v1.disable_v2_behavior()\n"), "{diff}");
     // Library modules and entry points that import nothing with a duty are left as they are.
     for untouched in ["pkg/heads.py", "pkg/glue.py", "pkg/compat.py", "alone.py", "use_util.py", "util.py"] {
         assert!(file_diff(&diff, untouched).is_empty(), "{untouched}: {diff}");

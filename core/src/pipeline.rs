@@ -185,14 +185,7 @@ fn check_text_owing(
 ) -> (FilePlan, usize) {
     let src = SourceFile::new(path, text, encoding);
     let (options, filter) = settings.rules_for(&src.path);
-    let owing;
-    let options = if duties.is_empty() {
-        options
-    } else {
-        owing = Options { duties, ..options.clone() };
-        &owing
-    };
-    let findings = filter.apply(rules::check(&src, options));
+    let findings = filter.apply(rules::check(&src, &owing(options, duties)));
     let lines = src.lines.line_count();
     let parsed_cleanly = !crate::source::has_syntax_error(&src.tree);
     let blocker = src.blocker();
@@ -233,6 +226,15 @@ fn absorb(needs: &mut Needs, plan: &FilePlan) {
     }
 }
 
+/// `options` with what an entry point owes (`duties`) to the modules it imports.
+fn owing(options: &Options, duties: Duties) -> std::borrow::Cow<'_, Options> {
+    if duties.is_empty() {
+        std::borrow::Cow::Borrowed(options)
+    } else {
+        std::borrow::Cow::Owned(Options { duties, ..options.clone() })
+    }
+}
+
 /// Run the rules over one decoded file: a Python file, or a Jupyter notebook's JSON (by the
 /// path's extension). A notebook that cannot be read is skipped with the reason. A dependency
 /// file gets no finding here: what it needs depends on the other files ([`analyse_each`]).
@@ -243,18 +245,31 @@ pub fn check_file(
     encoding: crate::source::Encoding,
     settings: &Settings,
 ) -> Result<(FilePlan, usize), Error> {
+    check_file_owing(path, root, text, encoding, settings, Duties::default())
+}
+
+/// [`check_file`] for an entry point (a script, a notebook) that owes `duties` to the modules it
+/// imports.
+fn check_file_owing(
+    path: PathBuf,
+    root: PathBuf,
+    text: String,
+    encoding: crate::source::Encoding,
+    settings: &Settings,
+    duties: Duties,
+) -> Result<(FilePlan, usize), Error> {
     if let Some(kind) = DepsKind::of(&path) {
         let needs = Needs::default();
         return Ok((check_deps(path, root, text, encoding, kind, &needs), 0));
     }
     if !scan::is_notebook(&path) {
-        return Ok(check_text(path, root, text, encoding, settings));
+        return Ok(check_text_owing(path, root, text, encoding, settings, duties));
     }
     let prepared =
         notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
     let src = SourceFile::with_cells(path, prepared.rules_text, encoding, prepared.cells);
     let (options, filter) = settings.rules_for(&src.path);
-    let mut findings = rules::check(&src, options);
+    let mut findings = rules::check(&src, &owing(options, duties));
     findings.extend(prepared.findings);
     let findings = prepared.file.place(filter.apply(findings));
     let lines = src.lines.line_count();

@@ -351,6 +351,7 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
             keras3::check_call(ctx, node, resolved.as_deref());
             numpy2::check_call(ctx, node, resolved.as_deref());
             metric_keys::check_call(ctx, node, resolved.as_deref());
+            stdlib::check_tf_test_eval(ctx, node);
             true
         } else {
             if id == k.comparison {

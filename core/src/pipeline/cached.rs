@@ -11,7 +11,7 @@ use crate::notebook;
 use crate::plan::FilePlan;
 use crate::scan::{self, Candidate, Loaded};
 
-use super::{Settings, check_file, check_text_owing, program};
+use super::{Settings, check_file_owing, program};
 
 /// A file read for the analysis and not decoded yet, with its bytes' digest when there is a cache.
 pub(super) struct ReadFile<'c> {
@@ -36,12 +36,15 @@ impl<'c> ReadFile<'c> {
         Ok(Self { candidate, bytes, digest })
     }
 
-    /// What the program needs of the file, from its bytes (its imports not resolved yet; nothing
-    /// for a notebook, always run as a program of its own).
+    /// What the program needs of the file, from its bytes (its imports not resolved yet). A
+    /// notebook is a program of its own: the imports of its code cells (none if it cannot be
+    /// read: its analysis says why).
     fn facts(&self) -> Facts {
         let path = &self.candidate.path;
         if scan::is_notebook(path) {
-            return Facts::default();
+            let read = std::str::from_utf8(&self.bytes).ok().and_then(|json| notebook::parse(json).ok());
+            let imports = read.map(|nb| program::imports(nb.program().as_bytes())).unwrap_or_default();
+            return Facts { imports, starts_program: true, ..Facts::default() };
         }
         Facts {
             imports: program::imports(&self.bytes),
@@ -121,11 +124,7 @@ fn analyse_and_store(
     let store = store.zip(file.digest);
     let facts = store.is_some().then(|| facts.unwrap_or_else(|| file.facts()));
     let Loaded { path, root, text, encoding } = file.decode()?;
-    let (plan, lines) = if duties.is_empty() {
-        check_file(path, root, text, encoding, settings)?
-    } else {
-        check_text_owing(path, root, text, encoding, settings, duties)
-    };
+    let (plan, lines) = check_file_owing(path, root, text, encoding, settings, duties)?;
     if let (Some(((cache, id), digest)), Some(facts)) = (store, facts) {
         cache.put(id, digest, &Entry::of(&plan, lines, facts));
     }
@@ -144,17 +143,14 @@ pub(super) struct Looked<'c> {
 impl<'c> Looked<'c> {
     pub(super) fn new(file: ReadFile<'c>, cache: Option<&Cache>) -> Self {
         let (id, entry) = lookup(cache, &file, Duties::default());
-        let facts = (entry.is_none() && !scan::is_notebook(&file.candidate.path)).then(|| file.facts());
+        let facts = entry.is_none().then(|| file.facts());
         Self { file, id, entry, facts }
     }
 
-    /// Record the file's imports in `program` (a notebook has none); returns whether it waits
-    /// for every other file (see [`program::Program::read`]). Imports resolved afresh are kept
-    /// with its facts, and a stored entry is stored again with them (the run's files changed).
+    /// Record the file's imports in `program`; returns whether it waits for every other file
+    /// (see [`program::Program::read`]). Imports resolved afresh are kept with its facts, and a
+    /// stored entry is stored again with them (the run's files changed).
     pub(super) fn read_into(&mut self, i: usize, program: &program::Program, cache: Option<&Cache>) -> bool {
-        if scan::is_notebook(&self.file.candidate.path) {
-            return false;
-        }
         let Some(facts) = self.entry.as_ref().map(|e| &e.facts).or(self.facts.as_ref()) else { return false };
         let (waits, resolved) = program.read(i, facts);
         if let Some(edges) = resolved {

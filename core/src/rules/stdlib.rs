@@ -317,6 +317,46 @@ fn check_tf_test_method(ctx: &mut Ctx<'_>, method: Node<'_>) -> bool {
     true
 }
 
+/// `x.eval()` in a method of a subclass of TensorFlow's test case: a tensor's `eval` needs a
+/// session, and under TensorFlow 2's eager execution it raises (`NotImplementedError: eval is not
+/// supported when eager execution is enabled`); `self.evaluate(x)` evaluates in both modes (in
+/// graph mode in the default session, as `eval` did). For review: the object may be something
+/// else with an `eval` method. `eval(feed_dict=…)` and `eval(session=…)` are left alone.
+pub(crate) fn check_tf_test_eval(ctx: &mut Ctx<'_>, call: Node<'_>) {
+    let Some(function) = call.child(0).filter(|f| f.kind() == "attribute") else { return };
+    let (Some(object), Some(name)) = (function.child(0), function.child_by_field_name("attribute")) else { return };
+    if ctx.text(name) != "eval" || ctx.text(object) == "self" {
+        return;
+    }
+    let Some(args) = call.child_by_field_name("arguments") else { return };
+    if args.named_child_count() > 0 {
+        return;
+    }
+    // In a method (its first parameter `self`) of a class whose base is TensorFlow's test case.
+    let Some(at) = ctx.scopes.iter().rposition(|s| s.kind() == "class_definition") else { return };
+    let (class, method) = (ctx.scopes[at], ctx.scopes.get(at + 1).copied());
+    let first_param = method
+        .filter(|m| m.kind() == "function_definition")
+        .and_then(|m| m.child_by_field_name("parameters"))
+        .and_then(|p| p.named_child(0));
+    if first_param.is_none_or(|p| ctx.text(p) != "self") {
+        return;
+    }
+    if !test_base(ctx, class, "evaluate", 0).is_some_and(|base| base.starts_with("tensorflow.")) {
+        return;
+    }
+    let message = "`.eval()` needs a TF1 session: under TensorFlow 2's eager execution it raises; `self.evaluate(…)` works in both modes";
+    // `(t * 2).eval()` → `self.evaluate(t * 2)`: the call's brackets are enough.
+    let inner = (object.kind() == "parenthesized_expression" && object.named_child_count() == 1)
+        .then(|| object.named_child(0))
+        .flatten()
+        .filter(|e| e.kind() != "comment");
+    let edit = Edit::replacement(call.byte_range(), format!("self.evaluate({})", ctx.text(inner.unwrap_or(object))));
+    ctx.push(
+        Finding::new(Rule::Tf2Rename, Severity::Error, call.byte_range(), message).with_fix(Fix::review(vec![edit])),
+    );
+}
+
 /// The test base (its `kept` name) that `class` derives from, if the file shows one and no
 /// class on the way defines `method` itself.
 fn test_base(ctx: &Ctx<'_>, class: Node<'_>, method: &str, depth: usize) -> Option<&'static str> {
