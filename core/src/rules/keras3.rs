@@ -14,10 +14,13 @@ use crate::rules::context::{Ctx, quoted};
 use crate::rules::table::{KerasAction, KerasKeyword, MethodChange, Tables, tables};
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
+    let Some(func) = call.child_by_field_name("function") else { return };
+    if resolved.is_none() && func.kind() == "identifier" && ctx.text(func) == "hasattr" {
+        symbolic_len_probe(ctx, call);
+    }
     if ctx.options.target < TfVersion::KERAS3 {
         return;
     }
-    let Some(func) = call.child_by_field_name("function") else { return };
     match resolved {
         Some(name) => {
             keras_keywords(ctx, call, name);
@@ -26,6 +29,37 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
         None if func.kind() == "attribute" => method(ctx, call, func),
         None => {}
     }
+}
+
+/// `hasattr(model.output, '__len__')`: Keras 2 code asking whether a model has several outputs
+/// (a list) or one (a TF1 tensor, which had no `__len__`). The symbolic tensors of TensorFlow 2's
+/// Keras (`tf_keras` too) raise a `TypeError` for `__len__`, which `hasattr` lets through: the
+/// question becomes `isinstance(model.output, (list, tuple))`. For the `input`/`output` (and
+/// plural) attributes only, in a file that uses Keras, with `hasattr` and `isinstance` the builtins.
+fn symbolic_len_probe(ctx: &mut Ctx<'_>, call: Node<'_>) {
+    let Some(args) = call.child_by_field_name("arguments") else { return };
+    let mut cursor = args.walk();
+    let args: Vec<Node<'_>> = args.named_children(&mut cursor).collect();
+    let [object, name] = args.as_slice() else { return };
+    if quoted(ctx.text(*name)).is_none_or(|(_, inner)| inner != "__len__") || object.kind() != "attribute" {
+        return;
+    }
+    let Some(attr) = object.child_by_field_name("attribute") else { return };
+    if !matches!(ctx.text(attr), "output" | "outputs" | "input" | "inputs") || !ctx.code_mentions("keras") {
+        return;
+    }
+    let visible = |ctx: &Ctx<'_>, n: &str| ctx.imports.visible(ctx.src, ctx.nodes, n, &ctx.scopes);
+    if !visible(ctx, "hasattr") || !visible(ctx, "isinstance") {
+        return;
+    }
+    let text = ctx.text(*object);
+    let message = format!(
+        "`hasattr({text}, '__len__')` raises a TypeError on TensorFlow 2's symbolic Keras tensors (Keras 2 code asked whether the model had several inputs or outputs): `isinstance({text}, (list, tuple))`"
+    );
+    let edit = Edit::replacement(call.byte_range(), format!("isinstance({text}, (list, tuple))"));
+    ctx.push(
+        Finding::new(Rule::Keras3Api, Severity::Error, call.byte_range(), message).with_fix(Fix::review(vec![edit])),
+    );
 }
 
 /// The rows for `name` (`keras.*` spelling): its own, then its modules' (a longer key wins for a
