@@ -171,19 +171,12 @@ pub fn check_text(
     encoding: crate::source::Encoding,
     settings: &Settings,
 ) -> (FilePlan, usize) {
-    check_text_owing(path, root, text, encoding, settings, Duties::default())
+    check_source(SourceFile::new(path, text, encoding), root, settings, Duties::default())
 }
 
-/// [`check_text`] for an entry point that owes `duties` to the modules it imports.
-fn check_text_owing(
-    path: PathBuf,
-    root: PathBuf,
-    text: String,
-    encoding: crate::source::Encoding,
-    settings: &Settings,
-    duties: Duties,
-) -> (FilePlan, usize) {
-    let src = SourceFile::new(path, text, encoding);
+/// [`check_text`] of a parsed file, for an entry point that owes `duties` to the modules it
+/// imports.
+fn check_source(src: SourceFile, root: PathBuf, settings: &Settings, duties: Duties) -> (FilePlan, usize) {
     let (options, filter) = settings.rules_for(&src.path);
     let findings = filter.apply(rules::check(&src, &owing(options, duties)));
     let lines = src.lines.line_count();
@@ -263,7 +256,7 @@ fn check_file_owing(
         return Ok((check_deps(path, root, text, encoding, kind, &needs), 0));
     }
     if !scan::is_notebook(&path) {
-        return Ok(check_text_owing(path, root, text, encoding, settings, duties));
+        return Ok(check_source(SourceFile::new(path, text, encoding), root, settings, duties));
     }
     let prepared =
         notebook::file::prepare(text).map_err(|e| Error::Skipped { path: path.clone(), reason: e.to_string() })?;
