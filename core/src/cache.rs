@@ -107,8 +107,10 @@ impl Cache {
         if new.is_empty() {
             return Ok(());
         }
-        // Files deleted since they were stored would otherwise stay for ever.
-        let kept = self.old.iter().filter(|(id, _)| !new.contains_key(*id) && Path::new(id).exists());
+        // Files deleted since they were stored would otherwise stay for ever. An id is the file's
+        // path, then for an entry point's analysis with what it owes, a NUL and the duties.
+        let exists = |id: &str| Path::new(id.split('\0').next().unwrap_or(id)).exists();
+        let kept = self.old.iter().filter(|(id, _)| !new.contains_key(*id) && exists(id));
         let mut records: Vec<(&str, &[u8])> = kept.map(|(id, r)| (id.as_str(), &self.bytes[r.whole.clone()])).collect();
         records.extend(new.iter().map(|(id, r)| (id.as_str(), r.as_slice())));
         records.sort_unstable_by_key(|(id, _)| *id);
@@ -281,6 +283,28 @@ mod tests {
         assert!(again.get("a.py", digest("x = tf.log(2)\n")).is_none(), "other text");
         assert!(again.get("a.py", digest("x = tf.log(1)\r\n")).is_none(), "other bytes");
         assert!(Cache::open(dir.path(), 8).get("a.py", digest("x = tf.log(1)\n")).is_none(), "other options");
+    }
+
+    #[test]
+    fn entries_of_files_that_exist_are_kept_when_others_are_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("main.py");
+        fs::write(&file, "import lib\n").unwrap();
+        let plain = file.to_string_lossy().into_owned();
+        let owing = format!("{plain}\u{0}owes 1");
+        let gone = dir.path().join("gone.py").to_string_lossy().into_owned();
+        let cache = Cache::open(dir.path(), 1);
+        for id in [&plain, &owing, &gone] {
+            cache.put(id.clone(), digest("t"), &entry("t", Vec::new(), 1));
+        }
+        cache.save().unwrap();
+        let cache = Cache::open(dir.path(), 1);
+        cache.put("other.py".into(), digest("u"), &entry("u", Vec::new(), 1));
+        cache.save().unwrap();
+        let again = Cache::open(dir.path(), 1);
+        assert!(again.get(&plain, digest("t")).is_some());
+        assert!(again.get(&owing, digest("t")).is_some(), "an entry point's analysis with what it owes");
+        assert!(again.get(&gone, digest("t")).is_none(), "a file that no longer exists");
     }
 
     #[test]
