@@ -13,6 +13,7 @@ use tree_sitter::Node;
 use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::resolve::ImportStmt;
 use crate::rules::Rule;
+use crate::rules::call::Call;
 use crate::rules::context::{ContribImport, Ctx, under};
 use crate::rules::table::{StdlibEntry, Tables, tables};
 
@@ -296,16 +297,10 @@ fn check_tf_test_method(ctx: &mut Ctx<'_>, method: Node<'_>) -> bool {
     // Called, and without a graph: `test_session(graph=g)` is `self.session(g)`, a session of
     // that graph also under eager execution (the code builds in `with g.as_default()`), which
     // `cached_session(graph=g)` is not (it refuses a second graph).
-    let Some(args) = method
-        .parent()
-        .and_then(|a| a.parent())
-        .filter(|c| c.kind() == "call")
-        .and_then(|c| c.child_by_field_name("arguments"))
+    let Some(Call { args, .. }) = method.parent().and_then(|a| a.parent()).and_then(|c| Call::new(c, &ctx.src.text))
     else {
         return true;
     };
-    let mut cursor = args.walk();
-    let args: Vec<Node<'_>> = args.named_children(&mut cursor).filter(|a| a.kind() != "comment").collect();
     if args.iter().any(|a| crate::rules::call::keyword_name(*a).is_none_or(|k| ctx.text(k) == "graph")) {
         return true;
     }
@@ -323,9 +318,15 @@ fn check_tf_test_method(ctx: &mut Ctx<'_>, method: Node<'_>) -> bool {
 /// graph mode in the default session, as `eval` did). For review: the object may be something
 /// else with an `eval` method. `eval(feed_dict=…)` and `eval(session=…)` are left alone.
 pub(crate) fn check_tf_test_eval(ctx: &mut Ctx<'_>, call: Node<'_>) {
+    // Children by position (every call passes here): an attribute's object comes first, its name
+    // last.
     let Some(function) = call.child(0).filter(|f| f.kind() == "attribute") else { return };
-    let (Some(object), Some(name)) = (function.child(0), function.child_by_field_name("attribute")) else { return };
-    if ctx.text(name) != "eval" || ctx.text(object) == "self" {
+    let name = function.child(function.child_count().saturating_sub(1));
+    if name.is_none_or(|n| ctx.text(n) != "eval") {
+        return;
+    }
+    let Some(object) = function.child(0) else { return };
+    if ctx.text(object) == "self" {
         return;
     }
     let Some(args) = call.child_by_field_name("arguments") else { return };
