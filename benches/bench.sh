@@ -18,8 +18,9 @@
 #   KEEP=1         keep the work folder (hyperfine JSON, /usr/bin/time logs)
 #   NO_BUILD=1     do not build (use the binary already built)
 #   PGO=0          time the plain `cargo build --release` binary instead of the release build with
-#                  profile-guided optimisation of its C code (`tools/pgo-build.sh`, ~6 minutes; the
-#                  tree-sitter parse is ~70% of a cold check and ~15% cheaper with it)
+#                  profile-guided optimisation (`tools/pgo-build.sh`, ~8 minutes: its C code, where
+#                  the tree-sitter parse is ~70% of a cold check and ~15% cheaper with it, and its
+#                  Rust code when rustc's llvm-profdata is installed)
 #   TF2_MIGRATE_BIN=...  time this binary (implies NO_BUILD)
 #
 # Needs: hyperfine, GNU time (/usr/bin/time -v), python3 (for the summary), cargo.
