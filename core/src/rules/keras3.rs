@@ -12,10 +12,11 @@ use crate::rules::TfVersion;
 use crate::rules::call::{Call, keyword_name};
 use crate::rules::context::{Ctx, quoted};
 use crate::rules::table::{KerasAction, KerasKeyword, MethodChange, Tables, tables};
+use crate::source;
 
 pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
-    let Some(func) = call.child_by_field_name("function") else { return };
-    if resolved.is_none() && func.kind() == "identifier" && ctx.text(func) == "hasattr" {
+    let Some(func) = source::callee(call) else { return };
+    if resolved.is_none() && func.kind_id() == source::grammar().identifier && ctx.text(func) == "hasattr" {
         symbolic_len_probe(ctx, call);
     }
     if ctx.options.target < TfVersion::KERAS3 {
@@ -26,7 +27,7 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
             keras_keywords(ctx, call, name);
             keras1_kernel(ctx, call, name);
         }
-        None if func.kind() == "attribute" => method(ctx, call, func),
+        None if func.kind_id() == source::grammar().attribute => method(ctx, call, func),
         None => {}
     }
 }

@@ -12,6 +12,7 @@ use crate::fix::{Edit, Finding, Fix, Severity};
 use crate::rules::Rule;
 use crate::rules::call::Call;
 use crate::rules::context::{Ctx, quoted};
+use crate::source;
 
 /// The string literals that read a Keras 2.2 accuracy key.
 const OLD_KEYS: [&str; 2] = ["acc", "val_acc"];
@@ -24,13 +25,8 @@ pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&st
     if resolved.is_some() {
         return;
     }
-    let Some(attr) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "attribute")
-        .and_then(|f| f.child_by_field_name("attribute"))
-    else {
-        return;
-    };
+    // By position: every method call passes here.
+    let Some((_, attr)) = source::callee(call).and_then(source::attribute_parts) else { return };
     if ctx.text(attr) != "compile" {
         return;
     }

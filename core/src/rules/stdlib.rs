@@ -16,6 +16,7 @@ use crate::rules::Rule;
 use crate::rules::call::Call;
 use crate::rules::context::{ContribImport, Ctx, under};
 use crate::rules::table::{StdlibEntry, Tables, tables};
+use crate::source;
 
 /// The test-case classes user tests subclass, by qualified name, with the name the table's
 /// `kept` column gives them (the generator's `TEST_BASES`). `unittest.TestCase` keeps nothing.
@@ -318,15 +319,9 @@ fn check_tf_test_method(ctx: &mut Ctx<'_>, method: Node<'_>) -> bool {
 /// graph mode in the default session, as `eval` did). For review: the object may be something
 /// else with an `eval` method. `eval(feed_dict=…)` and `eval(session=…)` are left alone.
 pub(crate) fn check_tf_test_eval(ctx: &mut Ctx<'_>, call: Node<'_>) {
-    // Children by position (every call passes here): an attribute's object comes first, its name
-    // last.
-    let Some(function) = call.child(0).filter(|f| f.kind() == "attribute") else { return };
-    let name = function.child(function.child_count().saturating_sub(1));
-    if name.is_none_or(|n| ctx.text(n) != "eval") {
-        return;
-    }
-    let Some(object) = function.child(0) else { return };
-    if ctx.text(object) == "self" {
+    // By position: every call passes here.
+    let Some((object, name)) = source::callee(call).and_then(source::attribute_parts) else { return };
+    if ctx.text(name) != "eval" || ctx.text(object) == "self" {
         return;
     }
     let Some(args) = call.child_by_field_name("arguments") else { return };
