@@ -344,14 +344,17 @@ fn walk<'a>(ctx: &mut Ctx<'a>, nodes: &Nodes<'a>) {
             }
         } else if id == k.call {
             // Resolved once here: each rule below filters the same canonical callee (the first child).
-            let parts = nodes.children(i).next().and_then(|function| resolve::dotted_parts(nodes, function));
+            let function = nodes.children(i).next();
+            let parts = function.and_then(|function| resolve::dotted_parts(nodes, function));
             let resolved = parts.and_then(|p| ctx.resolve_parts(&p)).map(|q| context::canonical(&q));
             arguments::check_call(ctx, node, resolved.as_deref());
             transforms::check_call(ctx, node, resolved.as_deref());
-            keras3::check_call(ctx, node, resolved.as_deref());
             numpy2::check_call(ctx, node, resolved.as_deref());
-            metric_keys::check_call(ctx, node, resolved.as_deref());
-            stdlib::check_tf_test_eval(ctx, node);
+            if let Some(callee) = function.map(|f| nodes.get(f).node) {
+                keras3::check_call(ctx, node, callee, resolved.as_deref());
+                metric_keys::check_call(ctx, node, callee, resolved.as_deref());
+                stdlib::check_tf_test_eval(ctx, node, callee);
+            }
             true
         } else {
             if id == k.comparison {

@@ -399,12 +399,6 @@ pub(crate) fn grammar() -> &'static Grammar {
     })
 }
 
-/// A call's callee, by position (its first child): the rules that look at every call do without
-/// a field look-up.
-pub(crate) fn callee(call: Node<'_>) -> Option<Node<'_>> {
-    call.child(0)
-}
-
 /// The object and the name of an `attribute` node, by position (its first and last children; a
 /// comment can only come between them); `None` for another kind of node.
 pub(crate) fn attribute_parts(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {

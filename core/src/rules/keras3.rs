@@ -14,8 +14,8 @@ use crate::rules::context::{Ctx, quoted};
 use crate::rules::table::{KerasAction, KerasKeyword, MethodChange, Tables, tables};
 use crate::source;
 
-pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
-    let Some(func) = source::callee(call) else { return };
+/// `func`: the call's callee.
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, func: Node<'_>, resolved: Option<&str>) {
     if resolved.is_none() && func.kind_id() == source::grammar().identifier && ctx.text(func) == "hasattr" {
         symbolic_len_probe(ctx, call);
     }
@@ -481,12 +481,11 @@ fn predict_classes(ctx: &mut Ctx<'_>, call: Node<'_>, attr: Node<'_>, note: &str
 /// Only in files that name Keras: elsewhere the attribute is someone else's. `attr` is the
 /// attribute node.
 pub(crate) fn check_keras_shape(ctx: &mut Ctx<'_>, attr: Node<'_>) {
-    let g = crate::source::grammar();
-    let (Some(name), Some(object)) =
-        (attr.child_by_field_id(g.attribute_field), attr.child_by_field_id(g.object_field))
-    else {
+    // Its text first (an attribute ends with its name): every attribute passes here.
+    if !ctx.text(attr).ends_with("_keras_shape") {
         return;
-    };
+    }
+    let Some((object, name)) = source::attribute_parts(attr) else { return };
     if ctx.text(name) != "_keras_shape" || !ctx.code_mentions("keras") {
         return;
     }

@@ -21,12 +21,13 @@ const NEW_KEYS: [&str; 2] = ["accuracy", "val_accuracy"];
 
 /// `model.compile(..., metrics=['accuracy'])` (a method call: `resolved` is `None`) in a file that
 /// imports Keras and reads `'acc'` or `'val_acc'`.
-pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, resolved: Option<&str>) {
-    if resolved.is_some() {
+/// `callee`: the call's.
+pub(crate) fn check_call(ctx: &mut Ctx<'_>, call: Node<'_>, callee: Node<'_>, resolved: Option<&str>) {
+    // The callee's text first (an attribute ends with its name): every method call passes here.
+    if resolved.is_some() || !ctx.text(callee).ends_with("compile") {
         return;
     }
-    // By position: every method call passes here.
-    let Some((_, attr)) = source::callee(call).and_then(source::attribute_parts) else { return };
+    let Some((_, attr)) = source::attribute_parts(callee) else { return };
     if ctx.text(attr) != "compile" {
         return;
     }

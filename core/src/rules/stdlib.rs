@@ -318,9 +318,12 @@ fn check_tf_test_method(ctx: &mut Ctx<'_>, method: Node<'_>) -> bool {
 /// supported when eager execution is enabled`); `self.evaluate(x)` evaluates in both modes (in
 /// graph mode in the default session, as `eval` did). For review: the object may be something
 /// else with an `eval` method. `eval(feed_dict=…)` and `eval(session=…)` are left alone.
-pub(crate) fn check_tf_test_eval(ctx: &mut Ctx<'_>, call: Node<'_>) {
-    // By position: every call passes here.
-    let Some((object, name)) = source::callee(call).and_then(source::attribute_parts) else { return };
+pub(crate) fn check_tf_test_eval(ctx: &mut Ctx<'_>, call: Node<'_>, callee: Node<'_>) {
+    // The callee's text first (an attribute ends with its name): every call passes here.
+    if !ctx.text(callee).ends_with("eval") {
+        return;
+    }
+    let Some((object, name)) = source::attribute_parts(callee) else { return };
     if ctx.text(name) != "eval" || ctx.text(object) == "self" {
         return;
     }
